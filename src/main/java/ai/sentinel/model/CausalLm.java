@@ -1,0 +1,41 @@
+package ai.sentinel.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.sentinel.nn.Parameter;
+import java.util.List;
+
+/** A decoder-only language model whose attention heads can be gated, measured and removed. */
+public interface CausalLm extends AutoCloseable {
+    ModelConfig config();
+
+    /** (L, H) gates and mask; 1 = open. */
+    HeadGates gates();
+
+    /** The trainable weights (not the gates), in a fixed order. */
+    List<Parameter> parameters();
+
+    /** The manager that owns the weights, gates and mask. */
+    NDManager manager();
+
+    /** Logits (B, T, V) for tokens (B, T) at positions 0..T−1. Arrays created here belong to the caller's scope. */
+    NDArray forward(NDArray tokens, AttentionProbe probe);
+
+    /**
+     * Logits (B, T, V) for tokens (B, T) that follow the {@code cache.length()} positions already cached; their
+     * keys and values are appended to the cache.
+     */
+    NDArray forward(NDArray tokens, KvCache cache, AttentionProbe probe);
+
+    default KvCache newCache() {
+        return new KvCache(config().numLayers());
+    }
+
+    default long numParameters() {
+        return parameters().stream().mapToLong(Parameter::numElements).sum();
+    }
+
+    /** Frees the model's manager. */
+    @Override
+    void close();
+}

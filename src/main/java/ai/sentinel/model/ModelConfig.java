@@ -1,0 +1,20 @@
+package ai.sentinel.model;
+
+/** The architecture of a loaded model, independent of its family. */
+public interface ModelConfig {
+    int numLayers();
+
+    /** Heads per layer in the original architecture; gates are indexed (layer, head) over this range. */
+    int numHeads();
+
+    /** Heads physically present in {@code layer} (fewer than {@link #numHeads()} once heads are removed). */
+    int numHeadsPresent(int layer);
+
+    int width();
+
+    int headDim();
+
+    int vocabSize();
+
+    int maxPositions();
+}

@@ -1,0 +1,100 @@
+package ai.sentinel.model;
+
+import ai.djl.ndarray.NDManager;
+import ai.sentinel.io.Json;
+import ai.sentinel.io.SafetensorsFile;
+import ai.sentinel.io.SafetensorsWriter;
+import ai.sentinel.io.TensorData;
+import ai.sentinel.model.gpt2.Gpt2Config;
+import ai.sentinel.model.gpt2.Gpt2Model;
+import ai.sentinel.model.gpt2.Gpt2Weights;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A model folder in Hugging Face's layout: {@code config.json} and {@code model.safetensors} that
+ * {@code from_pretrained} opens unchanged, plus {@value #HEADS_FILE} with our gates and head mask, which HF
+ * loaders ignore. Tokenizer files are handled by {@code ai.sentinel.tokenizer}.
+ */
+public final class ModelFiles {
+    public static final String CONFIG_FILE = "config.json";
+    public static final String WEIGHTS_FILE = "model.safetensors";
+    public static final String HEADS_FILE = "sentinel_heads.safetensors";
+    private static final String HEADS_FORMAT_VERSION = "1";
+
+    private ModelFiles() {}
+
+    public static CausalLm load(Path folder, NDManager parent) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            throw new IOException("model folder " + folder + " does not exist");
+        }
+        JsonObject json = Json.readObject(folder.resolve(CONFIG_FILE));
+        ModelFamily family = ModelFamily.of(json);
+        Path weights = folder.resolve(WEIGHTS_FILE);
+        if (!Files.isRegularFile(weights)) {
+            throw new IOException("model folder " + folder + " has no " + WEIGHTS_FILE
+                    + " (only safetensors weights are read; convert pytorch_model.bin with HF's save_pretrained)");
+        }
+        CausalLm model;
+        try (SafetensorsFile file = SafetensorsFile.open(weights)) {
+            model = switch (family) {
+                case GPT2 -> Gpt2Weights.load(parseGpt2(folder, json), file, parent);
+            };
+        }
+        try {
+            loadHeads(folder.resolve(HEADS_FILE), model.gates());
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
+    }
+
+    private static Gpt2Config parseGpt2(Path folder, JsonObject json) throws IOException {
+        try {
+            return Gpt2Config.fromHfJson(json);
+        } catch (RuntimeException e) {
+            throw new IOException(folder.resolve(CONFIG_FILE) + ": " + e.getMessage());
+        }
+    }
+
+    private static void loadHeads(Path file, HeadGates gates) throws IOException {
+        if (!Files.exists(file)) {
+            return; // a plain HF folder: every gate open
+        }
+        try (SafetensorsFile heads = SafetensorsFile.open(file)) {
+            String version = heads.metadata().getOrDefault("format_version", "?");
+            if (!version.equals(HEADS_FORMAT_VERSION)) {
+                throw new IOException(file + " has format version " + version + ", this build reads "
+                        + HEADS_FORMAT_VERSION + "; save the model again with a matching Sentinel");
+            }
+            try {
+                gates.load(heads.readFloats("gates"), heads.readFloats("mask"));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** Writes config, weights and head state into {@code folder} (created if needed), each file atomically. */
+    public static void save(CausalLm model, Path folder) throws IOException {
+        Files.createDirectories(folder);
+        switch (ModelFamily.of(model)) {
+            case GPT2 -> {
+                Gpt2Model gpt2 = (Gpt2Model) model;
+                Json.write(folder.resolve(CONFIG_FILE), gpt2.config().toHfJson());
+                SafetensorsWriter.write(folder.resolve(WEIGHTS_FILE), Gpt2Weights.export(gpt2),
+                        Map.of("format", "pt"));
+            }
+        }
+        HeadGates gates = model.gates();
+        long[] shape = {gates.numLayers(), gates.numHeads()};
+        SafetensorsWriter.write(folder.resolve(HEADS_FILE),
+                Map.of("gates", TensorData.ofFloats(gates.gateValues(), shape),
+                        "mask", TensorData.ofFloats(gates.maskValues(), shape)),
+                Map.of("format", "sentinel-heads", "format_version", HEADS_FORMAT_VERSION));
+    }
+}

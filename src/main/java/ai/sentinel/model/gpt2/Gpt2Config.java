@@ -1,0 +1,188 @@
+package ai.sentinel.model.gpt2;
+
+import ai.sentinel.model.ModelConfig;
+import ai.sentinel.nn.Activation;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * GPT-2 hyperparameters, as in a Hugging Face {@code config.json} of {@code model_type} "gpt2".
+ *
+ * @param innerWidth the MLP's hidden width ({@code n_inner}, default 4 × width)
+ * @param prunedHeads heads physically removed per layer ({@code pruned_heads}), by original index
+ * @param eosTokenId end-of-text id, or −1 when the vocabulary has none
+ */
+public record Gpt2Config(int vocabSize, int maxPositions, int numLayers, int numHeads, int width, int innerWidth,
+        float layerNormEps, Activation activation, Map<Integer, Set<Integer>> prunedHeads, int eosTokenId)
+        implements ModelConfig {
+
+    /** Keys that would change the computation if set away from GPT-2's defaults; we refuse those. */
+    private static final Map<String, Object> UNSUPPORTED_UNLESS_DEFAULT = Map.of(
+            "scale_attn_weights", true,
+            "scale_attn_by_inverse_layer_idx", false,
+            "reorder_and_upcast_attn", false,
+            "add_cross_attention", false);
+
+    public Gpt2Config {
+        require(vocabSize > 0, "vocab_size must be > 0, got " + vocabSize);
+        require(maxPositions > 0, "n_positions must be > 0, got " + maxPositions);
+        require(numLayers > 0, "n_layer must be > 0, got " + numLayers);
+        require(numHeads > 0, "n_head must be > 0, got " + numHeads);
+        require(width > 0 && width % numHeads == 0,
+                "n_embd " + width + " must be a positive multiple of n_head " + numHeads);
+        require(innerWidth > 0, "n_inner must be > 0, got " + innerWidth);
+        require(layerNormEps > 0, "layer_norm_epsilon must be > 0, got " + layerNormEps);
+        require(eosTokenId >= -1 && eosTokenId < vocabSize,
+                "eos_token_id " + eosTokenId + " is outside the vocabulary of " + vocabSize);
+        Map<Integer, Set<Integer>> copy = new TreeMap<>();
+        for (Map.Entry<Integer, Set<Integer>> e : prunedHeads.entrySet()) {
+            int layer = e.getKey();
+            require(layer >= 0 && layer < numLayers, "pruned_heads names layer " + layer + " of " + numLayers);
+            for (int h : e.getValue()) {
+                require(h >= 0 && h < numHeads, "pruned_heads names head " + h + " of " + numHeads);
+            }
+            require(e.getValue().size() < numHeads, "pruned_heads removes every head of layer " + layer);
+            if (!e.getValue().isEmpty()) {
+                copy.put(layer, Set.copyOf(new TreeSet<>(e.getValue())));
+            }
+        }
+        prunedHeads = Map.copyOf(copy);
+    }
+
+    /** A config with GPT-2's defaults for everything but the shape. */
+    public static Gpt2Config of(int vocabSize, int maxPositions, int numLayers, int numHeads, int width) {
+        return new Gpt2Config(vocabSize, maxPositions, numLayers, numHeads, width, 4 * width, 1e-5f,
+                Activation.GELU_TANH, Map.of(), vocabSize == 50257 ? 50256 : -1);
+    }
+
+    @Override
+    public int headDim() {
+        return width / numHeads;
+    }
+
+    @Override
+    public int numHeadsPresent(int layer) {
+        return numHeads - prunedHeads.getOrDefault(layer, Set.of()).size();
+    }
+
+    /** The original indices of the heads present in {@code layer}, ascending. */
+    public int[] headsPresent(int layer) {
+        Set<Integer> removed = prunedHeads.getOrDefault(layer, Set.of());
+        return java.util.stream.IntStream.range(0, numHeads).filter(h -> !removed.contains(h)).toArray();
+    }
+
+    public static Gpt2Config fromHfJson(JsonObject json) {
+        String type = json.has("model_type") ? json.get("model_type").getAsString() : "gpt2";
+        require(type.equals("gpt2"), "model_type \"" + type + "\" is not a GPT-2 model");
+        for (Map.Entry<String, Object> e : UNSUPPORTED_UNLESS_DEFAULT.entrySet()) {
+            if (json.has(e.getKey()) && !json.get(e.getKey()).isJsonNull()
+                    && json.get(e.getKey()).getAsBoolean() != (Boolean) e.getValue()) {
+                throw new IllegalArgumentException("config.json sets " + e.getKey() + " = "
+                        + json.get(e.getKey()) + "; only " + e.getValue() + " is supported");
+            }
+        }
+        int width = requiredInt(json, "n_embd");
+        JsonElement inner = json.get("n_inner");
+        int innerWidth = inner == null || inner.isJsonNull() ? 4 * width : inner.getAsInt();
+        JsonElement eos = json.get("eos_token_id");
+        return new Gpt2Config(requiredInt(json, "vocab_size"), requiredInt(json, "n_positions"),
+                requiredInt(json, "n_layer"), requiredInt(json, "n_head"), width, innerWidth,
+                json.has("layer_norm_epsilon") ? json.get("layer_norm_epsilon").getAsFloat() : 1e-5f,
+                parseActivation(json.has("activation_function")
+                        ? json.get("activation_function").getAsString() : "gelu_new"),
+                parsePrunedHeads(json.get("pruned_heads")),
+                eos == null || eos.isJsonNull() ? -1 : eos.getAsInt());
+    }
+
+    /** A complete HF config.json for this model (loads with {@code GPT2LMHeadModel.from_pretrained}). */
+    public JsonObject toHfJson() {
+        JsonObject json = new JsonObject();
+        JsonArray architectures = new JsonArray();
+        architectures.add("GPT2LMHeadModel");
+        json.add("architectures", architectures);
+        json.addProperty("model_type", "gpt2");
+        json.addProperty("vocab_size", vocabSize);
+        json.addProperty("n_positions", maxPositions);
+        json.addProperty("n_ctx", maxPositions);
+        json.addProperty("n_embd", width);
+        json.addProperty("n_layer", numLayers);
+        json.addProperty("n_head", numHeads);
+        if (innerWidth != 4 * width) {
+            json.addProperty("n_inner", innerWidth);
+        }
+        json.addProperty("activation_function", hfActivationName(activation));
+        json.addProperty("layer_norm_epsilon", layerNormEps);
+        json.addProperty("initializer_range", 0.02);
+        json.addProperty("resid_pdrop", 0.0);
+        json.addProperty("embd_pdrop", 0.0);
+        json.addProperty("attn_pdrop", 0.0);
+        json.addProperty("tie_word_embeddings", true);
+        if (eosTokenId >= 0) {
+            json.addProperty("bos_token_id", eosTokenId);
+            json.addProperty("eos_token_id", eosTokenId);
+        }
+        JsonObject pruned = new JsonObject();
+        prunedHeads.forEach((layer, heads) -> {
+            JsonArray list = new JsonArray();
+            new TreeSet<>(heads).forEach(list::add);
+            pruned.add(Integer.toString(layer), list);
+        });
+        json.add("pruned_heads", pruned);
+        return json;
+    }
+
+    private static Activation parseActivation(String name) {
+        return switch (name) {
+            case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> Activation.GELU_TANH;
+            case "gelu" -> Activation.GELU;
+            case "relu" -> Activation.RELU;
+            default -> throw new IllegalArgumentException("activation_function \"" + name
+                    + "\" is not supported (accepted: gelu_new, gelu_pytorch_tanh, gelu_fast, gelu, relu)");
+        };
+    }
+
+    private static String hfActivationName(Activation activation) {
+        return switch (activation) {
+            case GELU_TANH -> "gelu_new";
+            case GELU -> "gelu";
+            case RELU -> "relu";
+        };
+    }
+
+    private static Map<Integer, Set<Integer>> parsePrunedHeads(JsonElement element) {
+        Map<Integer, Set<Integer>> result = new TreeMap<>();
+        if (element == null || element.isJsonNull()) {
+            return result;
+        }
+        for (Map.Entry<String, JsonElement> e : element.getAsJsonObject().entrySet()) {
+            Set<Integer> heads = new TreeSet<>();
+            for (JsonElement h : e.getValue().getAsJsonArray()) {
+                heads.add(h.getAsInt());
+            }
+            result.put(Integer.parseInt(e.getKey()), heads);
+        }
+        return result;
+    }
+
+    private static int requiredInt(JsonObject json, String key) {
+        require(json.has(key) && !json.get(key).isJsonNull(), "config.json has no \"" + key + "\"");
+        return json.get(key).getAsInt();
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Heads present per layer, for display. */
+    public List<Integer> headsPresentPerLayer() {
+        return java.util.stream.IntStream.range(0, numLayers).mapToObj(this::numHeadsPresent).toList();
+    }
+}

@@ -1,0 +1,179 @@
+package ai.sentinel.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.sentinel.io.TensorData;
+import ai.sentinel.nn.Parameter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * AdamW with decoupled weight decay, as {@code torch.optim.AdamW}: for step t, gradient g and rate η (a scalar,
+ * or a per-element tensor {@code η·s} when a learning-rate scale s is set for the parameter):
+ * <pre>
+ *   θ ← θ·(1 − η·λ)                    (only for parameters with decay: not biases, LayerNorm or gates)
+ *   m ← β1·m + (1 − β1)·g,  v ← β2·v + (1 − β2)·g²
+ *   θ ← θ − η/(1 − β1ᵗ) · m / (√v/√(1 − β2ᵗ) + ε)
+ * </pre>
+ * The moments live in the optimizer's own manager, allocated up front; each step runs in its own scope.
+ */
+public final class AdamW implements AutoCloseable {
+    private final AdamWConfig config;
+    private final NDManager manager;
+    private final List<Parameter> parameters;
+    private final Map<Parameter, NDArray> firstMoments = new IdentityHashMap<>();
+    private final Map<Parameter, NDArray> secondMoments = new IdentityHashMap<>();
+    private final Map<Parameter, NDArray> rateScales = new IdentityHashMap<>();
+    private long stepCount;
+
+    public AdamW(List<Parameter> parameters, AdamWConfig config, NDManager parent) {
+        this.config = config;
+        this.parameters = List.copyOf(parameters);
+        this.manager = parent.newSubManager();
+        for (Parameter p : this.parameters) {
+            firstMoments.put(p, manager.zeros(p.value().getShape(), p.value().getDataType()));
+            secondMoments.put(p, manager.zeros(p.value().getShape(), p.value().getDataType()));
+        }
+    }
+
+    public List<Parameter> parameters() {
+        return Collections.unmodifiableList(parameters);
+    }
+
+    public long stepCount() {
+        return stepCount;
+    }
+
+    /**
+     * Sets a per-element multiplier of the learning rate for {@code p} (same shape as p; copied). Used to give
+     * new heads a higher rate.
+     */
+    public void setRateScale(Parameter p, NDArray scale) {
+        requireKnown(p);
+        if (!scale.getShape().equals(p.value().getShape())) {
+            throw new IllegalArgumentException("rate scale for " + p.name() + " must have shape "
+                    + p.value().getShape() + ", got " + scale.getShape());
+        }
+        NDArray copy = scale.toType(p.value().getDataType(), true);
+        copy.attach(manager);
+        NDScope.unregister(copy);
+        NDArray old = rateScales.put(p, copy);
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    /** The effective per-element learning rate of {@code p} at base rate {@code lr}, in the caller's scope. */
+    public NDArray effectiveRate(Parameter p, float lr) {
+        requireKnown(p);
+        NDArray scale = rateScales.get(p);
+        return scale == null ? p.value().onesLike().muli(lr) : scale.mul(lr);
+    }
+
+    /** Applies one update from the accumulated gradients. Call outside any gradient collector. */
+    public void step(float lr) {
+        stepCount++;
+        float correction1 = 1f - (float) Math.pow(config.beta1(), stepCount);
+        float correction2Sqrt = (float) Math.sqrt(1.0 - Math.pow(config.beta2(), stepCount));
+        try (NDScope scope = new NDScope()) {
+            for (Parameter p : parameters) {
+                update(p, lr, correction1, correction2Sqrt);
+            }
+        }
+    }
+
+    private void update(Parameter p, float lr, float correction1, float correction2Sqrt) {
+        NDArray theta = p.value();
+        NDArray g = p.gradient();
+        NDArray m = firstMoments.get(p).muli(config.beta1()).addi(g.mul(1f - config.beta1()));
+        NDArray v = secondMoments.get(p).muli(config.beta2()).addi(g.square().muli(1f - config.beta2()));
+        NDArray step = m.div(v.sqrt().divi(correction2Sqrt).addi(config.eps())); // m / (√v̂ + ε), up to 1/(1−β1ᵗ)
+        NDArray scale = rateScales.get(p);
+        if (scale == null) {
+            if (p.decay() && config.weightDecay() > 0) {
+                theta.muli(1f - lr * config.weightDecay());
+            }
+            theta.subi(step.muli(lr / correction1));
+        } else {
+            if (p.decay() && config.weightDecay() > 0) {
+                theta.subi(theta.mul(scale).muli(lr * config.weightDecay()));
+            }
+            theta.subi(step.muli(scale).muli(lr / correction1));
+        }
+    }
+
+    /** The optimizer state under "m." and "v." + parameter name, for checkpoints. */
+    public Map<String, TensorData> exportState() {
+        Map<String, TensorData> state = new LinkedHashMap<>();
+        for (Parameter p : parameters) {
+            long[] shape = p.value().getShape().getShape();
+            state.put("m." + p.name(), TensorData.ofFloats(toFloats(firstMoments.get(p)), shape));
+            state.put("v." + p.name(), TensorData.ofFloats(toFloats(secondMoments.get(p)), shape));
+            NDArray scale = rateScales.get(p);
+            if (scale != null) {
+                state.put("rate_scale." + p.name(), TensorData.ofFloats(toFloats(scale), shape));
+            }
+        }
+        return state;
+    }
+
+    /** Restores state written by {@link #exportState()}; {@code read} returns the floats stored under a name. */
+    public void importState(long steps, StateReader read) throws java.io.IOException {
+        List<String> missing = new ArrayList<>();
+        for (Parameter p : parameters) {
+            copy(read, "m." + p.name(), firstMoments.get(p), missing);
+            copy(read, "v." + p.name(), secondMoments.get(p), missing);
+            java.util.Optional<float[]> scale = read.floats("rate_scale." + p.name());
+            if (scale.isPresent()) {
+                try (NDArray s = manager.create(scale.get(), p.value().getShape())) {
+                    setRateScale(p, s);
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new java.io.IOException("optimizer state lacks " + missing);
+        }
+        stepCount = steps;
+    }
+
+    private void copy(StateReader read, String name, NDArray target, List<String> missing)
+            throws java.io.IOException {
+        java.util.Optional<float[]> stored = read.floats(name);
+        if (stored.isEmpty()) {
+            missing.add(name);
+            return;
+        }
+        float[] values = stored.get();
+        if (values.length != target.getShape().size()) {
+            throw new java.io.IOException("optimizer state " + name + " has " + values.length
+                    + " values, the parameter has " + target.getShape().size());
+        }
+        target.set(java.nio.FloatBuffer.wrap(values));
+    }
+
+    /** Reads a named float tensor of saved state; empty when absent. */
+    @FunctionalInterface
+    public interface StateReader {
+        java.util.Optional<float[]> floats(String name) throws java.io.IOException;
+    }
+
+    private static float[] toFloats(NDArray a) {
+        return a.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+    }
+
+    private void requireKnown(Parameter p) {
+        if (!firstMoments.containsKey(p)) {
+            throw new IllegalArgumentException("parameter " + p.name() + " is not optimised by this AdamW");
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
