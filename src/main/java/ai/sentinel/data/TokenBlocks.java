@@ -1,0 +1,46 @@
+package ai.sentinel.data;
+
+/**
+ * A token sequence cut into non-overlapping blocks of {@code blockLength} inputs: block i holds inputs
+ * {@code tokens[i·T .. i·T+T)} and targets shifted by one, {@code tokens[i·T+1 .. i·T+T]}.
+ */
+public final class TokenBlocks {
+    private final int[] tokens;
+    private final int blockLength;
+
+    public TokenBlocks(int[] tokens, int blockLength) {
+        if (blockLength < 1) {
+            throw new IllegalArgumentException("block length must be >= 1, got " + blockLength);
+        }
+        if (tokens.length < blockLength + 1) {
+            throw new IllegalArgumentException("text of " + tokens.length + " tokens is shorter than one block of "
+                    + blockLength + " tokens plus its next-token target; use a longer text or a shorter --seq-len");
+        }
+        this.tokens = tokens;
+        this.blockLength = blockLength;
+    }
+
+    public int numBlocks() {
+        return (tokens.length - 1) / blockLength;
+    }
+
+    public int blockLength() {
+        return blockLength;
+    }
+
+    public long numTokens() {
+        return tokens.length;
+    }
+
+    /** Copies block {@code index}'s inputs and targets into row {@code row} of (rows, T) arrays. */
+    public void copyBlock(int index, long[] inputs, long[] targets, int row) {
+        if (index < 0 || index >= numBlocks()) {
+            throw new IndexOutOfBoundsException("block " + index + " of " + numBlocks());
+        }
+        int start = index * blockLength;
+        for (int t = 0; t < blockLength; t++) {
+            inputs[row * blockLength + t] = tokens[start + t];
+            targets[row * blockLength + t] = tokens[start + t + 1];
+        }
+    }
+}

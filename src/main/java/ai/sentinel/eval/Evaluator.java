@@ -1,0 +1,48 @@
+package ai.sentinel.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.sentinel.data.Batch;
+import ai.sentinel.data.TokenBlocks;
+import ai.sentinel.model.AttentionProbe;
+import ai.sentinel.model.CausalLm;
+import ai.sentinel.nn.Losses;
+
+/**
+ * Token-weighted evaluation over a fixed validation set: the first {@code maxBatches × batchSize} blocks, in order,
+ * so every evaluation of a run sees the same tokens. Loss = total NLL / tokens; perplexity = exp(loss).
+ */
+public final class Evaluator {
+    private final TokenBlocks blocks;
+    private final int batchSize;
+    private final int numBlocks;
+
+    public Evaluator(TokenBlocks blocks, int batchSize, int maxBatches) {
+        if (batchSize < 1 || maxBatches < 1) {
+            throw new IllegalArgumentException("batch size and number of batches must be >= 1, got " + batchSize
+                    + " and " + maxBatches);
+        }
+        this.blocks = blocks;
+        this.batchSize = batchSize;
+        this.numBlocks = (int) Math.min((long) batchSize * maxBatches, blocks.numBlocks());
+    }
+
+    public EvalResult evaluate(CausalLm model) {
+        double totalNll = 0;
+        long tokens = 0;
+        for (int start = 0; start < numBlocks; start += batchSize) {
+            int rows = Math.min(batchSize, numBlocks - start);
+            int[] indices = new int[rows];
+            for (int i = 0; i < rows; i++) {
+                indices[i] = start + i;
+            }
+            Batch batch = Batch.of(blocks, indices);
+            try (NDScope scope = new NDScope()) {
+                NDArray logits = model.forward(BatchArrays.inputs(model.manager(), batch), AttentionProbe.NONE);
+                totalNll += Losses.crossEntropySum(logits, BatchArrays.targets(model.manager(), batch)).getFloat();
+            }
+            tokens += (long) rows * batch.length();
+        }
+        return new EvalResult(totalNll / tokens, tokens);
+    }
+}

@@ -1,0 +1,106 @@
+package ai.sentinel.tokenizer;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.sentinel.io.AtomicFiles;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalInt;
+
+/** A Hugging Face {@code tokenizer.json}, run by DJL's binding of the Rust tokenizers library. */
+public final class HfTokenizer implements Tokenizer, AutoCloseable {
+    private final String json;
+    private final HuggingFaceTokenizer tokenizer;
+    private final int vocabSize;
+    private final OptionalInt endOfText;
+
+    private HfTokenizer(String json) throws IOException {
+        this.json = json;
+        this.tokenizer = HuggingFaceTokenizer.newInstance(
+                new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), TokenizerJson.djlOptions());
+        JsonObject parsed = JsonParser.parseString(json).getAsJsonObject();
+        JsonObject vocab = parsed.getAsJsonObject("model").getAsJsonObject("vocab");
+        int size = vocab.size();
+        int eos = -1;
+        for (var token : parsed.getAsJsonArray("added_tokens")) {
+            JsonObject t = token.getAsJsonObject();
+            size = Math.max(size, t.get("id").getAsInt() + 1);
+            if (t.get("content").getAsString().equals("<|endoftext|>")) {
+                eos = t.get("id").getAsInt();
+            }
+        }
+        this.vocabSize = size;
+        this.endOfText = eos >= 0 ? OptionalInt.of(eos) : OptionalInt.empty();
+    }
+
+    /**
+     * Loads {@code tokenizer.json} from a folder (or the file itself); a folder with only GPT-2's
+     * {@code vocab.json} and {@code merges.txt} gets its {@code tokenizer.json} assembled from them.
+     */
+    public static HfTokenizer load(Path path) throws IOException {
+        if (Files.isRegularFile(path)) {
+            return new HfTokenizer(Files.readString(path));
+        }
+        Path file = path.resolve(TokenizerJson.FILE);
+        if (Files.isRegularFile(file)) {
+            return new HfTokenizer(Files.readString(file));
+        }
+        Path vocab = path.resolve("vocab.json");
+        Path merges = path.resolve("merges.txt");
+        if (Files.isRegularFile(vocab) && Files.isRegularFile(merges)) {
+            return new HfTokenizer(TokenizerJson.fromVocabAndMerges(vocab, merges));
+        }
+        throw new IOException("no tokenizer at " + path + ": expected tokenizer.json, or vocab.json with merges.txt");
+    }
+
+    /** GPT-2's byte-level BPE assembled from its {@code vocab.json} and {@code merges.txt}. */
+    public static HfTokenizer fromVocabAndMerges(Path vocabJson, Path mergesTxt) throws IOException {
+        return new HfTokenizer(TokenizerJson.fromVocabAndMerges(vocabJson, mergesTxt));
+    }
+
+    @Override
+    public int[] encode(String text) {
+        Encoding encoding = tokenizer.encode(text, false, false);
+        long[] ids = encoding.getIds();
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = Math.toIntExact(ids[i]);
+        }
+        return out;
+    }
+
+    @Override
+    public String decode(int[] ids) {
+        long[] longs = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            longs[i] = ids[i];
+        }
+        return tokenizer.decode(longs, false);
+    }
+
+    @Override
+    public int vocabSize() {
+        return vocabSize;
+    }
+
+    @Override
+    public OptionalInt endOfText() {
+        return endOfText;
+    }
+
+    @Override
+    public void save(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        AtomicFiles.writeString(folder.resolve(TokenizerJson.FILE), json);
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}

@@ -1,0 +1,23 @@
+package ai.sentinel.train;
+
+/**
+ * What a training run does.
+ *
+ * @param steps optimizer steps in the whole run (a resumed run continues up to this count)
+ * @param gradClip maximum global gradient norm; 0 disables clipping
+ * @param evalEvery evaluate every this many steps (and at the end); 0 = only at the end
+ * @param checkpointEvery write a resumable checkpoint every this many steps (and at the end); 0 = only at the end
+ * @param trainGates whether the head gates are optimised too (no weight decay on them)
+ */
+public record TrainConfig(int steps, int batchSize, LrSchedule schedule, AdamWConfig optimizer, float gradClip,
+        int evalEvery, int evalBatches, int checkpointEvery, long seed, boolean trainGates) {
+    public TrainConfig {
+        if (steps < 1 || batchSize < 1 || evalBatches < 1) {
+            throw new IllegalArgumentException("steps, batch size and eval batches must be >= 1, got " + steps
+                    + ", " + batchSize + ", " + evalBatches);
+        }
+        if (!(gradClip >= 0) || evalEvery < 0 || checkpointEvery < 0) {
+            throw new IllegalArgumentException("grad clip, eval interval and checkpoint interval must be >= 0");
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package ai.sentinel.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import ai.sentinel.data.Batch;
+import ai.sentinel.data.BatchSampler;
+import ai.sentinel.data.TextDataset;
+import ai.sentinel.eval.BatchArrays;
+import ai.sentinel.eval.EvalResult;
+import ai.sentinel.eval.Evaluator;
+import ai.sentinel.io.AtomicFiles;
+import ai.sentinel.model.AttentionProbe;
+import ai.sentinel.model.CausalLm;
+import ai.sentinel.nn.Losses;
+import ai.sentinel.nn.Parameter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The training loop: per step, one batch → mean next-token cross-entropy → backward → global-norm clip → AdamW.
+ * Each step runs in its own {@code NDScope}, so memory stays flat. A non-finite loss or gradient norm stops the run
+ * before the update is applied; the last checkpoint on disk is then the last good state.
+ */
+public final class Trainer implements AutoCloseable {
+    private final CausalLm model;
+    private final TextDataset data;
+    private final TrainConfig config;
+    private final StepListener listener;
+    private final AdamW optimizer;
+    private final List<Parameter> trained;
+    private final Evaluator evaluator;
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private TrainState state;
+
+    public Trainer(CausalLm model, TextDataset data, TrainConfig config, StepListener listener) {
+        this.model = model;
+        this.data = data;
+        this.config = config;
+        this.listener = listener;
+        List<Parameter> params = new ArrayList<>(model.parameters());
+        if (config.trainGates()) {
+            params.add(model.gates().gate());
+        }
+        this.trained = List.copyOf(params);
+        this.optimizer = new AdamW(trained, config.optimizer(), model.manager());
+        this.evaluator = new Evaluator(data.validation(), config.batchSize(), config.evalBatches());
+        this.state = TrainState.fresh(config.seed());
+    }
+
+    public AdamW optimizer() {
+        return optimizer;
+    }
+
+    public TrainState state() {
+        return state;
+    }
+
+    /** Continues from a checkpoint whose {@code model/} weights the caller already loaded into the model. */
+    public void resumeFrom(Path checkpoint) throws IOException {
+        TrainState saved = Checkpoint.readState(checkpoint);
+        if (saved.seed() != config.seed()) {
+            throw new IOException("checkpoint " + checkpoint + " was written with seed " + saved.seed()
+                    + ", this run has seed " + config.seed());
+        }
+        Checkpoint.restoreOptimizer(checkpoint, optimizer, saved);
+        state = saved;
+    }
+
+    /** Asks the loop to stop after the current step (thread-safe; for Ctrl-C and tests). */
+    public void requestStop() {
+        stopRequested.set(true);
+    }
+
+    /**
+     * Trains until {@code config.steps()} or a stop request, writing checkpoints into {@code checkpoint} with
+     * {@code modelExtras} (tokenizer files) added to the model folder.
+     */
+    public TrainResult run(Path checkpoint, AtomicFiles.FolderWriter modelExtras) throws IOException {
+        BatchSampler sampler = new BatchSampler(data.train(), config.batchSize(), config.seed(),
+                state.samplerPosition());
+        long start = System.nanoTime();
+        long tokensDone = 0;
+        float lastLoss = Float.NaN;
+        EvalResult lastEval = null;
+        while (state.step() < config.steps() && !stopRequested.get()) {
+            long step = state.step();
+            long t0 = System.nanoTime();
+            Batch batch = sampler.next();
+            float lr = config.schedule().rate(step);
+            double gradNorm;
+            try (NDScope scope = new NDScope()) {
+                lastLoss = lossAndBackward(batch);
+                gradNorm = GradClip.clipGlobalNorm(trained, config.gradClip());
+                checkFinite(step, lastLoss, gradNorm, checkpoint);
+                optimizer.step(lr);
+            }
+            state = new TrainState(step + 1, sampler.position(), config.seed());
+            long tokens = (long) batch.batchSize() * batch.length();
+            tokensDone += tokens;
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            listener.onStep(new StepStats(step + 1, config.steps(), lastLoss, lr, gradNorm, tokens / seconds,
+                    (System.nanoTime() - start) / 1e9));
+            boolean last = state.step() == config.steps() || stopRequested.get();
+            if (last || (config.evalEvery() > 0 && state.step() % config.evalEvery() == 0)) {
+                lastEval = evaluator.evaluate(model);
+                listener.onEval(state.step(), lastEval);
+            }
+            if (last || (config.checkpointEvery() > 0 && state.step() % config.checkpointEvery() == 0)) {
+                Checkpoint.save(checkpoint, model, optimizer, state, modelExtras);
+                listener.onCheckpoint(state.step(), checkpoint);
+            }
+        }
+        if (lastEval == null) {
+            lastEval = evaluator.evaluate(model);
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        return new TrainResult(state.step(), lastLoss, lastEval, state.step() < config.steps(),
+                elapsed > 0 ? tokensDone / elapsed : 0);
+    }
+
+    private float lossAndBackward(Batch batch) {
+        for (Parameter p : trained) {
+            p.zeroGradient();
+        }
+        if (!config.trainGates()) {
+            model.gates().gate().zeroGradient(); // the gate is a leaf: its gradient accumulates even if untrained
+        }
+        NDArray inputs = BatchArrays.inputs(model.manager(), batch);
+        NDArray targets = BatchArrays.targets(model.manager(), batch);
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray loss = Losses.crossEntropySum(model.forward(inputs, AttentionProbe.NONE), targets)
+                    .div(targets.getShape().size());
+            collector.backward(loss);
+            return loss.getFloat();
+        }
+    }
+
+    private static void checkFinite(long step, float loss, double gradNorm, Path checkpoint) {
+        if (!Float.isFinite(loss) || !Double.isFinite(gradNorm)) {
+            throw new TrainingDivergedException("training diverged at step " + (step + 1) + " (loss " + loss
+                    + ", gradient norm " + gradNorm + "); the model was not updated. The last good state is the"
+                    + " checkpoint in " + checkpoint + " (if one was written); lower --lr or raise --warmup-steps");
+        }
+    }
+
+    @Override
+    public void close() {
+        optimizer.close();
+    }
+}
