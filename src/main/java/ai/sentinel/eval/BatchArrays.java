@@ -1,5 +1,6 @@
 package ai.sentinel.eval;
 
+import ai.sentinel.nn.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -10,10 +11,10 @@ public final class BatchArrays {
     private BatchArrays() {}
 
     public static NDArray inputs(NDManager manager, Batch batch) {
-        return manager.create(batch.inputs(), new Shape(batch.batchSize(), batch.length()));
+        return EngineArrays.of(manager, batch.inputs(), new Shape(batch.batchSize(), batch.length()));
     }
 
     public static NDArray targets(NDManager manager, Batch batch) {
-        return manager.create(batch.targets(), new Shape(batch.batchSize(), batch.length()));
+        return EngineArrays.of(manager, batch.targets(), new Shape(batch.batchSize(), batch.length()));
     }
 }

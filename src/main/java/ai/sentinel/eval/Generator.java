@@ -1,5 +1,6 @@
 package ai.sentinel.eval;
 
+import ai.sentinel.nn.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
@@ -50,7 +51,7 @@ public final class Generator {
                 }
                 int token;
                 try (NDScope scope = new NDScope()) {
-                    NDArray ids = model.manager().create(next, new Shape(1, next.length)); // (1, T)
+                    NDArray ids = EngineArrays.of(model.manager(), next, new Shape(1, next.length)); // (1, T)
                     NDArray logits = model.forward(ids, cache, AttentionProbe.NONE); // (1, T, V)
                     token = sampler.sample(logits.get(new NDIndex(0, next.length - 1)).toType(
                             ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());

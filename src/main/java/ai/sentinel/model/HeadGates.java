@@ -1,5 +1,6 @@
 package ai.sentinel.model;
 
+import ai.sentinel.nn.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -95,7 +96,7 @@ public final class HeadGates {
         }
         Shape shape = new Shape(numLayers, numHeads);
         NDManager m = mask.getManager();
-        try (NDArray g = m.create(gateValues, shape); NDArray k = m.create(maskValues, shape)) {
+        try (NDArray g = EngineArrays.of(m, gateValues, shape); NDArray k = EngineArrays.of(m, maskValues, shape)) {
             gate.value().set(new NDIndex(":"), g.toType(gate.value().getDataType(), false));
             mask.set(new NDIndex(":"), k.toType(mask.getDataType(), false));
         }

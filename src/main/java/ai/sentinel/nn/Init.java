@@ -20,7 +20,7 @@ public final class Init {
         for (int i = 0; i < n; i++) {
             values[i] = (float) (random.nextGaussian() * std);
         }
-        return ofType(manager.create(values, new Shape(shape)), dtype);
+        return ofType(EngineArrays.of(manager, values, new Shape(shape)), dtype);
     }
 
     /** Converts to {@code dtype}, closing the original when a copy was made. */

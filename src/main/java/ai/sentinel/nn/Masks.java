@@ -23,6 +23,6 @@ public final class Masks {
                 bias[i * numKeys + j] = Float.NEGATIVE_INFINITY;
             }
         }
-        return manager.create(bias, new Shape(numQueries, numKeys)).toType(dtype, false);
+        return Init.ofType(EngineArrays.of(manager, bias, new Shape(numQueries, numKeys)), dtype);
     }
 }

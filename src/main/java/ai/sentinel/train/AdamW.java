@@ -1,5 +1,6 @@
 package ai.sentinel.train;
 
+import ai.sentinel.nn.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -130,7 +131,7 @@ public final class AdamW implements AutoCloseable {
             copy(read, "v." + p.name(), secondMoments.get(p), missing);
             java.util.Optional<float[]> scale = read.floats("rate_scale." + p.name());
             if (scale.isPresent()) {
-                try (NDArray s = manager.create(scale.get(), p.value().getShape())) {
+                try (NDArray s = EngineArrays.of(manager, scale.get(), p.value().getShape())) {
                     setRateScale(p, s);
                 }
             }

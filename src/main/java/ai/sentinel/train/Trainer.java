@@ -111,6 +111,7 @@ public final class Trainer implements AutoCloseable {
                 listener.onEval(state.step(), lastEval);
             }
             if (last || (config.checkpointEvery() > 0 && state.step() % config.checkpointEvery() == 0)) {
+                requireFiniteWeights(state.step(), checkpoint);
                 Checkpoint.save(checkpoint, model, optimizer, state, modelExtras);
                 listener.onCheckpoint(state.step(), checkpoint);
             }
@@ -145,6 +146,19 @@ public final class Trainer implements AutoCloseable {
             throw new TrainingDivergedException("training diverged at step " + (step + 1) + " (loss " + loss
                     + ", gradient norm " + gradNorm + "); the model was not updated. The last good state is the"
                     + " checkpoint in " + checkpoint + " (if one was written); lower --lr or raise --warmup-steps");
+        }
+    }
+
+    /** An update can overflow the weights without any loss having been NaN yet: never checkpoint such weights. */
+    private void requireFiniteWeights(long step, Path checkpoint) {
+        try (NDScope scope = new NDScope()) {
+            for (Parameter p : trained) {
+                if (p.value().isNaN().any().getBoolean() || p.value().isInfinite().any().getBoolean()) {
+                    throw new TrainingDivergedException("training diverged at step " + step + ": " + p.name()
+                            + " holds non-finite values after the update, so no checkpoint was written. The last"
+                            + " good state is the checkpoint in " + checkpoint + " (if one was written); lower --lr");
+                }
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package ai.sentinel.model.gpt2;
 
+import ai.sentinel.nn.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.sentinel.model.AttentionProbe;
@@ -33,7 +34,8 @@ final class Gpt2Attention {
         this.headDim = headDim;
         this.qkvProj = qkvProj;
         this.outputProj = outputProj;
-        this.presentHeadIndex = manager.create(java.util.Arrays.stream(heads).asLongStream().toArray());
+        this.presentHeadIndex = EngineArrays.of(manager, java.util.Arrays.stream(heads).asLongStream().toArray(),
+                new ai.djl.ndarray.types.Shape(heads.length));
         this.scale = (float) (1.0 / Math.sqrt(headDim));
     }
 

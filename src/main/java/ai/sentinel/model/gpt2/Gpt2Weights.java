@@ -1,5 +1,6 @@
 package ai.sentinel.model.gpt2;
 
+import ai.sentinel.nn.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -99,7 +100,7 @@ public final class Gpt2Weights {
             throw new IOException(file.path() + ": tensor \"" + key + "\" has shape " + Arrays.toString(have)
                     + " but the config needs " + Arrays.toString(want));
         }
-        NDArray value = model.manager().create(file.readFloats(key), new Shape(want));
+        NDArray value = EngineArrays.of(model.manager(), file.readFloats(key), new Shape(want));
         p.replace(Init.ofType(value, p.value().getDataType()));
     }
 
