@@ -1,19 +1,13 @@
 package ai.sentinel.train;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
 import ai.sentinel.data.Batch;
 import ai.sentinel.data.BatchSampler;
 import ai.sentinel.data.TextDataset;
-import ai.sentinel.eval.BatchArrays;
 import ai.sentinel.eval.EvalResult;
 import ai.sentinel.eval.Evaluator;
 import ai.sentinel.io.AtomicFiles;
-import ai.sentinel.model.AttentionProbe;
 import ai.sentinel.model.CausalLm;
-import ai.sentinel.nn.Losses;
 import ai.sentinel.nn.Parameter;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,6 +27,7 @@ public final class Trainer implements AutoCloseable {
     private final StepListener listener;
     private final AdamW optimizer;
     private final List<Parameter> trained;
+    private final TrainingStep trainingStep;
     private final Evaluator evaluator;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private TrainState state;
@@ -48,6 +43,7 @@ public final class Trainer implements AutoCloseable {
         }
         this.trained = List.copyOf(params);
         this.optimizer = new AdamW(trained, config.optimizer(), model.manager());
+        this.trainingStep = new TrainingStep(model, optimizer, config.gradClip());
         this.evaluator = new Evaluator(data.validation(), config.batchSize(), config.evalBatches());
         this.state = TrainState.fresh(config.seed());
     }
@@ -92,18 +88,19 @@ public final class Trainer implements AutoCloseable {
             long t0 = System.nanoTime();
             Batch batch = sampler.next();
             float lr = config.schedule().rate(step);
-            double gradNorm;
-            try (NDScope scope = new NDScope()) {
-                lastLoss = lossAndBackward(batch);
-                gradNorm = GradClip.clipGlobalNorm(trained, config.gradClip());
-                checkFinite(step, lastLoss, gradNorm, checkpoint);
-                optimizer.step(lr);
+            TrainingStep.Outcome outcome;
+            try {
+                outcome = trainingStep.apply(batch, lr, step);
+            } catch (TrainingDivergedException e) {
+                throw new TrainingDivergedException(e.getMessage() + ". The last good state is the checkpoint in "
+                        + checkpoint + " (if one was written); lower --lr or raise --warmup-steps");
             }
+            lastLoss = outcome.loss();
             state = new TrainState(step + 1, sampler.position(), config.seed());
             long tokens = (long) batch.batchSize() * batch.length();
             tokensDone += tokens;
             double seconds = (System.nanoTime() - t0) / 1e9;
-            listener.onStep(new StepStats(step + 1, config.steps(), lastLoss, lr, gradNorm, tokens / seconds,
+            listener.onStep(new StepStats(step + 1, config.steps(), lastLoss, lr, outcome.gradNorm(), tokens / seconds,
                     (System.nanoTime() - start) / 1e9));
             boolean last = state.step() == config.steps() || stopRequested.get();
             if (last || (config.evalEvery() > 0 && state.step() % config.evalEvery() == 0)) {
@@ -122,31 +119,6 @@ public final class Trainer implements AutoCloseable {
         double elapsed = (System.nanoTime() - start) / 1e9;
         return new TrainResult(state.step(), lastLoss, lastEval, state.step() < config.steps(),
                 elapsed > 0 ? tokensDone / elapsed : 0);
-    }
-
-    private float lossAndBackward(Batch batch) {
-        for (Parameter p : trained) {
-            p.zeroGradient();
-        }
-        if (!config.trainGates()) {
-            model.gates().gate().zeroGradient(); // the gate is a leaf: its gradient accumulates even if untrained
-        }
-        NDArray inputs = BatchArrays.inputs(model.manager(), batch);
-        NDArray targets = BatchArrays.targets(model.manager(), batch);
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray loss = Losses.crossEntropySum(model.forward(inputs, AttentionProbe.NONE), targets)
-                    .div(targets.getShape().size());
-            collector.backward(loss);
-            return loss.getFloat();
-        }
-    }
-
-    private static void checkFinite(long step, float loss, double gradNorm, Path checkpoint) {
-        if (!Float.isFinite(loss) || !Double.isFinite(gradNorm)) {
-            throw new TrainingDivergedException("training diverged at step " + (step + 1) + " (loss " + loss
-                    + ", gradient norm " + gradNorm + "); the model was not updated. The last good state is the"
-                    + " checkpoint in " + checkpoint + " (if one was written); lower --lr or raise --warmup-steps");
-        }
     }
 
     /** An update can overflow the weights without any loss having been NaN yet: never checkpoint such weights. */

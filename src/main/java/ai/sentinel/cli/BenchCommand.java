@@ -1,0 +1,69 @@
+package ai.sentinel.cli;
+
+import ai.sentinel.bench.TrainBenchmark;
+import ai.sentinel.model.gpt2.Gpt2Config;
+import ai.sentinel.model.gpt2.Gpt2Preset;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure throughput.",
+        subcommands = BenchCommand.Train.class)
+final class BenchCommand {
+    @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Time training steps (forward, backward, clip, AdamW) of a GPT-2 shape on random tokens;"
+                    + " report tokens/s and model-FLOP utilisation of this machine's measured FP32 matmul peak.",
+            footer = {"", "Example:", "  sentinel bench train --shape distilgpt2 --batch-size 4 --seq-len 128"})
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--shape", defaultValue = "DISTILGPT2",
+                description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+        Gpt2Preset shape;
+
+        @Option(names = "--vocab", defaultValue = "50257", description = "Default: ${DEFAULT-VALUE}.")
+        int vocab;
+
+        @Option(names = "--batch-size", defaultValue = "4", description = "Default: ${DEFAULT-VALUE}.")
+        int batchSize;
+
+        @Option(names = "--seq-len", defaultValue = "128", description = "Default: ${DEFAULT-VALUE}.")
+        int seqLen;
+
+        @Option(names = "--warmup-steps", defaultValue = "2", description = "Untimed steps. Default: ${DEFAULT-VALUE}.")
+        int warmupSteps;
+
+        @Option(names = "--steps", defaultValue = "5", description = "Timed steps. Default: ${DEFAULT-VALUE}.")
+        int steps;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
+        long seed;
+
+        @Option(names = "--json", description = "Print one JSON object instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            if (batchSize < 1 || seqLen < 1 || steps < 1 || warmupSteps < 0 || vocab < 1) {
+                throw new IllegalArgumentException("--batch-size, --seq-len, --steps and --vocab must be >= 1 and"
+                        + " --warmup-steps >= 0");
+            }
+            Gpt2Config config = shape.config(vocab);
+            TrainBenchmark.Result r = TrainBenchmark.run(config, batchSize, seqLen, warmupSteps, steps, seed);
+            if (json) {
+                System.out.printf(java.util.Locale.ROOT, "{\"impl\":\"sentinel-java\",\"shape\":\"%s\",\"batch_size\":%d,"
+                        + "\"seq_len\":%d,\"seconds_per_step\":%.4f,\"tokens_per_second\":%.1f,"
+                        + "\"model_gflops_per_step\":%.2f,\"achieved_gflops\":%.2f,\"peak_gflops\":%.2f,"
+                        + "\"mfu\":%.4f}%n", shape.name().toLowerCase(), batchSize, seqLen, r.secondsPerStep(),
+                        r.tokensPerSecond(), r.modelFlopsPerStep() / 1e9, r.achievedFlops() / 1e9,
+                        r.peakFlops() / 1e9, r.utilisation());
+            } else {
+                System.out.printf("%s, batch %d × %d tokens: %.3f s/step (median of %d), %.0f tokens/s%n",
+                        shape.name().toLowerCase(), batchSize, seqLen, r.secondsPerStep(), steps,
+                        r.tokensPerSecond());
+                System.out.printf("model FLOPs %.1f G/step -> %.1f GFLOP/s = %.1f%% of the measured FP32 matmul peak"
+                        + " (%.1f GFLOP/s)%n", r.modelFlopsPerStep() / 1e9, r.achievedFlops() / 1e9,
+                        100 * r.utilisation(), r.peakFlops() / 1e9);
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package ai.sentinel.cli;
+
+import ai.djl.ndarray.NDManager;
+import ai.sentinel.data.TextDataset;
+import ai.sentinel.eval.EvalResult;
+import ai.sentinel.eval.Evaluator;
+import ai.sentinel.model.CausalLm;
+import ai.sentinel.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Token-weighted cross-entropy and perplexity of a model on the validation split of a dataset.",
+        footer = {"", "Example:", "  sentinel eval -m runs/nano/model --dataset tiny_shakespeare"})
+final class EvalCommand implements Callable<Integer> {
+    @Mixin ModelOptions model;
+    @Mixin DataOptions data;
+
+    @Option(names = "--batch-size", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--eval-batches", defaultValue = "0",
+            description = "Batches to evaluate; 0 = the whole validation split. Default: ${DEFAULT-VALUE}.")
+    int evalBatches;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seeds a preset's weights. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Override
+    public Integer call() throws IOException {
+        if (evalBatches < 0) {
+            throw new IllegalArgumentException("--eval-batches must be >= 0 (0 = all), got " + evalBatches);
+        }
+        Tokenizer tokenizer = model.loadTokenizer();
+        try (NDManager manager = NDManager.newBaseManager(); CausalLm lm = model.load(manager, tokenizer, seed)) {
+            TextDataset dataset = data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());
+            int batches = evalBatches == 0 ? Integer.MAX_VALUE : evalBatches;
+            EvalResult result = new Evaluator(dataset.validation(), batchSize, batches).evaluate(lm);
+            System.out.printf("validation loss %.4f  perplexity %.3f  over %,d tokens%n", result.loss(),
+                    result.perplexity(), result.tokens());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,65 @@
+package ai.sentinel.cli;
+
+import ai.djl.ndarray.NDManager;
+import ai.sentinel.model.CausalLm;
+import ai.sentinel.model.HeadId;
+import ai.sentinel.model.ModelConfig;
+import ai.sentinel.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Layers, heads (present, active), parameters and size of a model or preset.",
+        footer = {"", "Examples:", "  sentinel info -m runs/nano/model", "  sentinel info -m distilgpt2 --tokenizer"
+                + " ../shared/tokenizers/gpt2"})
+final class InfoCommand implements Callable<Integer> {
+    @Mixin ModelOptions model;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seeds a preset's weights. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Override
+    public Integer call() throws IOException {
+        Tokenizer tokenizer = model.loadTokenizer();
+        try (NDManager manager = NDManager.newBaseManager(); CausalLm lm = model.load(manager, tokenizer, seed)) {
+            ModelConfig c = lm.config();
+            int present = 0;
+            for (int layer = 0; layer < c.numLayers(); layer++) {
+                present += c.numHeadsPresent(layer);
+            }
+            long params = lm.numParameters();
+            System.out.printf("model        %s%n", model.model);
+            System.out.printf("layers       %d%n", c.numLayers());
+            System.out.printf("heads        %d per layer, %d in all; %d present, %d active%n", c.numHeads(),
+                    c.numLayers() * c.numHeads(), present, lm.gates().numActive());
+            System.out.printf("width        %d (head dim %d)%n", c.width(), c.headDim());
+            System.out.printf("vocabulary   %d%n", c.vocabSize());
+            System.out.printf("positions    %d%n", c.maxPositions());
+            System.out.printf("parameters   %,d (%.1f MB as float32)%n", params, params * 4 / 1e6);
+            System.out.println("head map     # active, . masked, (space) removed; gate value shown when not 1");
+            for (int layer = 0; layer < c.numLayers(); layer++) {
+                System.out.printf("  layer %2d   %s%n", layer, headMap(lm, layer));
+            }
+        }
+        return 0;
+    }
+
+    private static String headMap(CausalLm lm, int layer) {
+        StringBuilder map = new StringBuilder();
+        StringBuilder gates = new StringBuilder();
+        int[] present = lm.config() instanceof ai.sentinel.model.gpt2.Gpt2Config g ? g.headsPresent(layer) : null;
+        for (int h = 0; h < lm.config().numHeads(); h++) {
+            HeadId head = new HeadId(layer, h);
+            boolean isPresent = present == null || java.util.Arrays.stream(present).anyMatch(p -> p == head.head());
+            map.append(!isPresent ? ' ' : lm.gates().isMasked(head) ? '.' : '#');
+            float gate = lm.gates().gateValue(head);
+            if (isPresent && gate != 1f) {
+                gates.append(String.format(" h%d=%.3f", h, gate));
+            }
+        }
+        return map + gates.toString();
+    }
+}

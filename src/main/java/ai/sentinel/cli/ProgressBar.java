@@ -1,0 +1,68 @@
+package ai.sentinel.cli;
+
+import ai.sentinel.eval.EvalResult;
+import ai.sentinel.train.StepListener;
+import ai.sentinel.train.StepStats;
+import java.io.PrintStream;
+
+/**
+ * A one-line progress bar on standard error: step, loss, tokens/s and ETA, redrawn in place on a terminal and
+ * printed every 10% when the output is a file or a pipe.
+ */
+final class ProgressBar implements StepListener {
+    private static final int WIDTH = 24;
+    private final PrintStream out;
+    private final boolean terminal;
+    private final String label;
+    private long lastDraw;
+    private double smoothedTokensPerSecond;
+
+    ProgressBar(String label) {
+        this.out = System.err;
+        this.terminal = System.console() != null;
+        this.label = label;
+    }
+
+    @Override
+    public void onStep(StepStats s) {
+        smoothedTokensPerSecond = smoothedTokensPerSecond == 0 ? s.tokensPerSecond()
+                : 0.9 * smoothedTokensPerSecond + 0.1 * s.tokensPerSecond();
+        long now = System.nanoTime();
+        boolean done = s.step() == s.totalSteps();
+        boolean tenth = s.step() % Math.max(1, s.totalSteps() / 10) == 0;
+        if (terminal ? (now - lastDraw > 200_000_000L || done) : (tenth || done)) {
+            lastDraw = now;
+            draw(s);
+        }
+    }
+
+    private void draw(StepStats s) {
+        double fraction = (double) s.step() / s.totalSteps();
+        int filled = (int) Math.round(fraction * WIDTH);
+        double perStep = s.elapsedSeconds() / Math.max(1, s.step());
+        long eta = Math.round(perStep * (s.totalSteps() - s.step()));
+        String line = String.format("%s [%s%s] %d/%d loss %.4f %.0f tok/s ETA %s", label, "=".repeat(filled),
+                " ".repeat(WIDTH - filled), s.step(), s.totalSteps(), s.loss(), smoothedTokensPerSecond,
+                formatDuration(eta));
+        if (terminal) {
+            out.print("\r" + line + (s.step() == s.totalSteps() ? "\n" : ""));
+        } else {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    @Override
+    public void onEval(long step, EvalResult result) {
+        if (terminal) {
+            out.print("\r\033[K");
+        }
+        out.printf("%s step %d: validation loss %.4f, perplexity %.2f%n", label, step, result.loss(),
+                result.perplexity());
+    }
+
+    static String formatDuration(long seconds) {
+        return seconds >= 3600 ? String.format("%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+                : String.format("%02d:%02d", seconds / 60, seconds % 60);
+    }
+}

@@ -1,0 +1,71 @@
+package ai.sentinel.cli;
+
+import ai.sentinel.train.TrainingDivergedException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The root command: lists the verbs and turns failures into one clear line and an exit code. */
+@Command(name = "sentinel", mixinStandardHelpOptions = true, version = "Sentinel 0.1.0",
+        description = "Neural plasticity for transformer language models: gated attention heads that are measured,"
+                + " pruned and regrown.",
+        subcommands = {TrainCommand.class, EvalCommand.class, GenerateCommand.class, InfoCommand.class,
+            BenchCommand.class, CommandLine.HelpCommand.class})
+public final class SentinelCli {
+    static final int EXIT_BAD_INPUT = 2;
+    static final int EXIT_DIVERGED = 3;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces and engine logs.")
+    boolean verbose;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line as {@code main} does, returning the exit code (for tests and embedding). */
+    public static int run(String... args) {
+        SentinelCli root = new SentinelCli();
+        CommandLine cli = new CommandLine(root);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler((e, a) -> {
+            CommandLine command = e.getCommandLine();
+            command.getErr().println("sentinel: " + e.getMessage() + " (see '" + command.getCommandSpec().qualifiedName()
+                    + " --help')");
+            return EXIT_BAD_INPUT;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, root.verbose || hasVerbose(args),
+                commandLine.getErr()));
+        return cli.execute(args);
+    }
+
+    private static boolean hasVerbose(String[] args) {
+        for (String a : args) {
+            if (a.equals("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int report(Exception e, boolean verbose, PrintWriter err) {
+        int code;
+        if (e instanceof IllegalArgumentException || e instanceof IOException
+                || e instanceof java.io.UncheckedIOException) {
+            code = EXIT_BAD_INPUT;
+        } else if (e instanceof TrainingDivergedException) {
+            code = EXIT_DIVERGED;
+        } else {
+            code = 1;
+        }
+        err.println("sentinel: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())
+                + (verbose || code != 1 ? "" : " (run with --verbose for details)"));
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+}

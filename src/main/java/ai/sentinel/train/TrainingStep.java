@@ -1,0 +1,56 @@
+package ai.sentinel.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import ai.sentinel.data.Batch;
+import ai.sentinel.eval.BatchArrays;
+import ai.sentinel.model.AttentionProbe;
+import ai.sentinel.model.CausalLm;
+import ai.sentinel.nn.Losses;
+import ai.sentinel.nn.Parameter;
+import java.util.List;
+
+/**
+ * One optimizer step: mean next-token cross-entropy → backward → global-norm clip → AdamW, in its own scope. A
+ * non-finite loss or gradient norm throws before the update, leaving the model as it was.
+ */
+public final class TrainingStep {
+    /** What a step measured: the loss before the update and the gradient norm before clipping. */
+    public record Outcome(float loss, double gradNorm) {}
+
+    private final CausalLm model;
+    private final AdamW optimizer;
+    private final float gradClip;
+
+    public TrainingStep(CausalLm model, AdamW optimizer, float gradClip) {
+        this.model = model;
+        this.optimizer = optimizer;
+        this.gradClip = gradClip;
+    }
+
+    public Outcome apply(Batch batch, float lr, long stepIndex) {
+        List<Parameter> trained = optimizer.parameters();
+        try (NDScope scope = new NDScope()) {
+            trained.forEach(Parameter::zeroGradient);
+            model.gates().gate().zeroGradient(); // a leaf: its gradient accumulates even when it is not trained
+            NDArray inputs = BatchArrays.inputs(model.manager(), batch);
+            NDArray targets = BatchArrays.targets(model.manager(), batch);
+            float loss;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray mean = Losses.crossEntropySum(model.forward(inputs, AttentionProbe.NONE), targets)
+                        .div(targets.getShape().size());
+                collector.backward(mean);
+                loss = mean.getFloat();
+            }
+            double gradNorm = GradClip.clipGlobalNorm(trained, gradClip);
+            if (!Float.isFinite(loss) || !Double.isFinite(gradNorm)) {
+                throw new TrainingDivergedException("training diverged at step " + (stepIndex + 1) + " (loss "
+                        + loss + ", gradient norm " + gradNorm + "); the model was not updated");
+            }
+            optimizer.step(lr);
+            return new Outcome(loss, gradNorm);
+        }
+    }
+}
