@@ -23,7 +23,9 @@ public final class Linear {
     }
 
     public NDArray forward(NDArray x) { // x (..., in) -> (..., out)
-        return x.matMul(weight.value()).addi(bias.value());
+        // the engine's linear is x·Aᵀ + b fused in one addmm; Aᵀ of our (in, out) weight is a free transposed view
+        NDArray w = weight.value();
+        return x.getNDArrayInternal().linear(x, w.transpose(), bias.value()).singletonOrThrow();
     }
 
     public Parameter weight() {
