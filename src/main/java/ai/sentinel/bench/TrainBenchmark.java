@@ -65,7 +65,7 @@ public final class TrainBenchmark {
             long matmulWeights = model.numParameters() - (long) shape.maxPositions() * shape.width();
             double flopsPerToken = 6.0 * matmulWeights + 12.0 * shape.numLayers() * seqLen * shape.width();
             return new Result(shape, batchSize, seqLen, steps, median, flopsPerToken * batchSize * seqLen,
-                    matmulPeak(manager, 2048, 8));
+                    matmulPeak(manager, 2048, 20));
         }
     }
 

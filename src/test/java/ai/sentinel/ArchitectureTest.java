@@ -1,0 +1,62 @@
+package ai.sentinel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The package dependency rule of docs/ARCHITECTURE.md, checked on the import lines of src/main. */
+class ArchitectureTest {
+    private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+            Map.entry("io", Set.of()),
+            Map.entry("nn", Set.of()),
+            Map.entry("tokenizer", Set.of("io")),
+            Map.entry("data", Set.of()),
+            Map.entry("model", Set.of("nn", "io")),
+            Map.entry("eval", Set.of("model", "nn", "data")),
+            Map.entry("train", Set.of("model", "nn", "data", "eval", "io")),
+            Map.entry("bench", Set.of("model", "nn", "data", "train")),
+            Map.entry("cli", Set.of("io", "nn", "tokenizer", "data", "model", "eval", "train", "bench")));
+
+    @Test
+    void packagesImportOnlyWhatTheRuleAllows() throws IOException {
+        Path root = Path.of("src/main/java/ai/sentinel");
+        List<String> violations = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String pkg = root.relativize(file).getName(0).toString();
+                for (String line : Files.readAllLines(file)) {
+                    String used = usedPackage(line);
+                    if (used != null && !used.equals(pkg) && !ALLOWED.getOrDefault(pkg, Set.of()).contains(used)) {
+                        violations.add(root.relativize(file) + " uses " + used);
+                    }
+                    if (line.startsWith("import picocli") && !pkg.equals("cli")) {
+                        violations.add(root.relativize(file) + " imports picocli outside cli");
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), violations);
+    }
+
+    /** The top-level Sentinel package named by an import or a fully qualified reference, or null. */
+    private static String usedPackage(String line) {
+        int at = line.indexOf("ai.sentinel.");
+        if (at < 0 || line.trim().startsWith("package ") || line.trim().startsWith("*") || line.trim().startsWith("//")) {
+            return null;
+        }
+        String rest = line.substring(at + "ai.sentinel.".length());
+        int end = 0;
+        while (end < rest.length() && Character.isLowerCase(rest.charAt(end))) {
+            end++;
+        }
+        return end == 0 ? null : rest.substring(0, end);
+    }
+}

@@ -1,0 +1,83 @@
+package ai.sentinel.eval;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.sentinel.model.AttentionProbe;
+import ai.sentinel.model.gpt2.Gpt2Model;
+import ai.sentinel.testing.TinyModels;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+class GenerationTest {
+    @Test
+    void greedyGenerationEqualsArgmaxOfFullRecomputation() {
+        try (NDManager m = NDManager.newBaseManager();
+                Gpt2Model model = TinyModels.tinyWithStrongWeights(m, 2, DataType.FLOAT32)) {
+            int[] prompt = {5, 17, 42};
+            SamplingConfig greedy = new SamplingConfig(0f, 0, 1f, 12, 1, false);
+            int[] generated = Generator.generate(model, prompt, greedy, OptionalInt.empty()).tokens();
+            assertEquals(12, generated.length);
+            long[] sequence = new long[prompt.length + generated.length];
+            for (int i = 0; i < prompt.length; i++) {
+                sequence[i] = prompt[i];
+            }
+            for (int i = 0; i < generated.length; i++) {
+                try (NDScope scope = new NDScope()) {
+                    int length = prompt.length + i;
+                    NDArray ids = m.create(java.util.Arrays.copyOf(sequence, length), new Shape(1, length));
+                    float[] last = model.forward(ids, AttentionProbe.NONE).get(new NDIndex(0, length - 1))
+                            .toFloatArray();
+                    assertEquals(TokenSampler.argMax(last), generated[i], "token " + i);
+                }
+                sequence[prompt.length + i] = generated[i];
+            }
+        }
+    }
+
+    @Test
+    void samplingIsSeededAndStopsAtEndOfTextOrFullContext() {
+        try (NDManager m = NDManager.newBaseManager();
+                Gpt2Model model = TinyModels.tinyWithStrongWeights(m, 2, DataType.FLOAT32)) {
+            SamplingConfig a = new SamplingConfig(1f, 20, 0.9f, 30, 7, true);
+            int[] first = Generator.generate(model, new int[] {1}, a, OptionalInt.empty()).tokens();
+            assertArrayEquals(first, Generator.generate(model, new int[] {1}, a, OptionalInt.empty()).tokens());
+            SamplingConfig b = new SamplingConfig(1f, 20, 0.9f, 30, 8, true);
+            assertNotEquals(java.util.Arrays.toString(first), java.util.Arrays.toString(
+                    Generator.generate(model, new int[] {1}, b, OptionalInt.empty()).tokens()));
+            Generator.Result stopped = Generator.generate(model, new int[] {1}, a, OptionalInt.of(first[3]));
+            assertEquals(Generator.StopReason.END_OF_TEXT, stopped.stopReason());
+            assertTrue(stopped.tokens().length <= 4);
+            Generator.Result full = Generator.generate(model, new int[] {1}, new SamplingConfig(1f, 0, 1f, 500, 1,
+                    false), OptionalInt.empty());
+            assertEquals(Generator.StopReason.CONTEXT_FULL, full.stopReason());
+            // 64 positions: the prompt and 63 fed-back tokens fill them, and the last of 64 new tokens needs none
+            assertEquals(64, full.tokens().length);
+        }
+    }
+
+    @Test
+    void topKAndTopPKeepOnlyTheMostLikelyTokens() {
+        float[] logits = {0f, 5f, 4.9f, -3f, 1f};
+        TokenSampler topOne = new TokenSampler(new SamplingConfig(1f, 1, 1f, 1, 3, false));
+        TokenSampler nucleus = new TokenSampler(new SamplingConfig(1f, 0, 0.5f, 1, 3, false));
+        for (int i = 0; i < 200; i++) {
+            assertEquals(1, topOne.sample(logits));
+            assertEquals(1, nucleus.sample(logits)); // p(1) ≈ 0.51 ≥ 0.5 alone
+        }
+        TokenSampler two = new TokenSampler(new SamplingConfig(1f, 2, 1f, 1, 3, false));
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            seen.add(two.sample(logits));
+        }
+        assertEquals(java.util.Set.of(1, 2), seen);
+    }
+}
