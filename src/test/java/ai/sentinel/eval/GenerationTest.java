@@ -56,11 +56,35 @@ class GenerationTest {
             Generator.Result stopped = Generator.generate(model, new int[] {1}, a, OptionalInt.of(first[3]));
             assertEquals(Generator.StopReason.END_OF_TEXT, stopped.stopReason());
             assertTrue(stopped.tokens().length <= 4);
-            Generator.Result full = Generator.generate(model, new int[] {1}, new SamplingConfig(1f, 0, 1f, 500, 1,
+            Generator.Result longRun = Generator.generate(model, new int[] {1}, new SamplingConfig(1f, 0, 1f, 300, 1,
                     false), OptionalInt.empty());
-            assertEquals(Generator.StopReason.CONTEXT_FULL, full.stopReason());
-            // 64 positions: the prompt and 63 fed-back tokens fill them, and the last of 64 new tokens needs none
-            assertEquals(64, full.tokens().length);
+            assertEquals(Generator.StopReason.MAX_NEW_TOKENS, longRun.stopReason());
+            assertEquals(300, longRun.tokens().length); // well past the 64 positions: the context slides
+        }
+    }
+
+    @Test
+    void pastThePositionLimitTheContextSlidesToTheLastHalfOfThePositions() {
+        try (NDManager m = NDManager.newBaseManager();
+                Gpt2Model model = TinyModels.tinyWithStrongWeights(m, 4, DataType.FLOAT32)) {
+            int[] generated = Generator.generate(model, new int[] {3, 1, 4}, new SamplingConfig(0f, 0, 1f, 150, 1,
+                    false), OptionalInt.empty()).tokens();
+            // reference: full recomputation over the same windows (64 positions; a slide keeps the last 32 tokens)
+            java.util.List<Long> history = new java.util.ArrayList<>(java.util.List.of(3L, 1L, 4L));
+            int windowStart = 0;
+            for (int i = 0; i < generated.length; i++) {
+                if (history.size() - windowStart > 64) {
+                    windowStart = history.size() - 32;
+                }
+                long[] window = history.subList(windowStart, history.size()).stream().mapToLong(Long::longValue)
+                        .toArray();
+                try (NDScope scope = new NDScope()) {
+                    float[] last = model.forward(m.create(window, new Shape(1, window.length)), AttentionProbe.NONE)
+                            .get(new NDIndex(0, window.length - 1)).toFloatArray();
+                    assertEquals(TokenSampler.argMax(last), generated[i], "token " + i);
+                }
+                history.add((long) generated[i]);
+            }
         }
     }
 

@@ -2,8 +2,11 @@ package ai.sentinel.model.gpt2;
 
 /** Built-in GPT-2 shapes for training from scratch; the vocabulary size comes from the tokenizer. */
 public enum Gpt2Preset {
-    /** 4 layers × 4 heads, width 128, 256 positions: about 0.8 M weights, for quick CPU work and tests. */
-    NANO(4, 4, 128, 256),
+    /**
+     * 4 layers × 4 heads, width 128, 128 positions (the default block length, so every position is trained): about
+     * 0.8 M weights, for quick CPU work and tests.
+     */
+    NANO(4, 4, 128, 128),
     /** DistilGPT-2's shape: 6 layers × 12 heads, width 768, 1024 positions. */
     DISTILGPT2(6, 12, 768, 1024),
     /** GPT-2 small's shape: 12 layers × 12 heads, width 768, 1024 positions. */
