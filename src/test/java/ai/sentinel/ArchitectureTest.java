@@ -46,6 +46,31 @@ class ArchitectureTest {
         assertEquals(List.of(), violations);
     }
 
+    /**
+     * Forward code must not do arithmetic with Java numbers ({@code x.mul(0.5f)}): the engine frees the wrapped
+     * constant while autograd still holds it (see {@code nn.Scalars}). Constants go through {@code Scalars}.
+     */
+    @Test
+    void forwardCodeUsesEngineOwnedConstants() throws IOException {
+        java.util.regex.Pattern numberOp = java.util.regex.Pattern.compile(
+                "\\.(mul|muli|div|divi|add|addi|sub|subi|pow|powi)\\((-?[0-9.]+f?|[A-Z][A-Z_0-9]+|scale|\\(float\\).*)\\)");
+        List<String> violations = new ArrayList<>();
+        for (String dir : List.of("src/main/java/ai/sentinel/model", "src/main/java/ai/sentinel/nn")) {
+            try (Stream<Path> files = Files.walk(Path.of(dir))) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    List<String> lines = Files.readAllLines(file);
+                    for (int i = 0; i < lines.size(); i++) {
+                        String code = lines.get(i).trim();
+                        if (!code.startsWith("*") && !code.startsWith("//") && numberOp.matcher(code).find()) {
+                            violations.add(file.getFileName() + ":" + (i + 1) + " " + lines.get(i).trim());
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), violations);
+    }
+
     /** The top-level Sentinel package named by an import or a fully qualified reference, or null. */
     private static String usedPackage(String line) {
         int at = line.indexOf("ai.sentinel.");

@@ -113,6 +113,10 @@ final class TrainCommand implements Callable<Integer> {
                             CompositeListener.of(new ProgressBar("train"), metrics))) {
                 if (resume) {
                     trainer.resumeFrom(checkpoint);
+                    if (trainer.state().step() >= steps) {
+                        throw new IllegalArgumentException("the checkpoint in " + checkpoint + " is already at step "
+                                + trainer.state().step() + "; --steps " + steps + " leaves nothing to do (raise --steps)");
+                    }
                     System.err.printf("Resuming at step %d of %d%n", trainer.state().step(), steps);
                 }
                 TrainResult result = runStoppingOnInterrupt(trainer, checkpoint, tokenizer);

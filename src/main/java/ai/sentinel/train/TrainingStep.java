@@ -10,6 +10,7 @@ import ai.sentinel.model.AttentionProbe;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.nn.Losses;
 import ai.sentinel.nn.Parameter;
+import ai.sentinel.nn.Scalars;
 import java.util.List;
 
 /**
@@ -39,8 +40,8 @@ public final class TrainingStep {
             NDArray targets = BatchArrays.targets(model.manager(), batch);
             float loss;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray mean = Losses.crossEntropySum(model.forward(inputs, AttentionProbe.NONE), targets)
-                        .div(targets.getShape().size());
+                NDArray mean = Scalars.dividedBy(Losses.crossEntropySum(model.forward(inputs, AttentionProbe.NONE),
+                        targets), targets.getShape().size());
                 collector.backward(mean);
                 loss = mean.getFloat();
             }

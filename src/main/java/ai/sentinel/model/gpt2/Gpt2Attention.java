@@ -7,6 +7,7 @@ import ai.sentinel.model.AttentionProbe;
 import ai.sentinel.model.KvCache;
 import ai.sentinel.nn.Linear;
 import ai.sentinel.nn.Parameter;
+import ai.sentinel.nn.Scalars;
 import java.util.List;
 
 /**
@@ -52,7 +53,7 @@ final class Gpt2Attention {
         NDArray q = qkv.get(0);
         NDArray[] kv = cache == null ? new NDArray[] {qkv.get(1), qkv.get(2)}
                 : cache.append(layer, qkv.get(1), qkv.get(2)); // 2 × (B, Hp, S, D)
-        NDArray scores = q.matMul(kv[0].transpose(0, 1, 3, 2)).muli(scale).addi(causalBias); // (B, Hp, T, S)
+        NDArray scores = Scalars.times(q.matMul(kv[0].transpose(0, 1, 3, 2)), scale).add(causalBias); // (B, Hp, T, S)
         NDArray probs = scores.softmax(-1);
         probe.onAttention(layer, probs);
         NDArray context = probs.matMul(kv[1]).mul(presentGates(gateRow).reshape(1, Hp, 1, 1)); // (B, Hp, T, D)

@@ -17,6 +17,7 @@ import ai.sentinel.model.AttentionProbe;
 import ai.sentinel.model.HeadId;
 import ai.sentinel.model.KvCache;
 import ai.sentinel.nn.Losses;
+import ai.sentinel.nn.Scalars;
 import ai.sentinel.nn.Parameter;
 import ai.sentinel.testing.TinyModels;
 import org.junit.jupiter.api.AfterAll;
@@ -41,8 +42,8 @@ class Gpt2ModelTest {
     private static double loss(Gpt2Model model, NDArray tokens) {
         NDArray inputs = tokens.get(new NDIndex(":, :-1"));
         NDArray targets = tokens.get(new NDIndex(":, 1:"));
-        return Losses.crossEntropySum(model.forward(inputs, AttentionProbe.NONE), targets)
-                .div(targets.getShape().size()).toType(DataType.FLOAT64, false).getDouble();
+        return Scalars.dividedBy(Losses.crossEntropySum(model.forward(inputs, AttentionProbe.NONE), targets),
+                targets.getShape().size()).toType(DataType.FLOAT64, false).getDouble();
     }
 
     @Test
@@ -54,8 +55,8 @@ class Gpt2ModelTest {
             NDArray inputs = tokens.get(new NDIndex(":, :-1"));
             NDArray targets = tokens.get(new NDIndex(":, 1:"));
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                collector.backward(Losses.crossEntropySum(model.forward(inputs, AttentionProbe.NONE), targets)
-                        .div(targets.getShape().size()));
+                collector.backward(Scalars.dividedBy(Losses.crossEntropySum(model.forward(inputs,
+                        AttentionProbe.NONE), targets), targets.getShape().size()));
             }
             double[] autograd = model.gates().gate().gradient().toDoubleArray();
             float above = 1.0001f; // gates are set as floats: use the exact float steps

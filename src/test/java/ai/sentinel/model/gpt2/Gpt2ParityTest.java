@@ -17,6 +17,7 @@ import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
 import ai.sentinel.model.ModelFiles;
 import ai.sentinel.nn.Losses;
+import ai.sentinel.nn.Scalars;
 import ai.sentinel.nn.Parameter;
 import ai.sentinel.train.AdamW;
 import ai.sentinel.train.AdamWConfig;
@@ -127,8 +128,8 @@ class Gpt2ParityTest {
         NDArray inputs = ids.get(new NDIndex(":, :-1"));
         NDArray targets = ids.get(new NDIndex(":, 1:"));
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray loss = Losses.crossEntropySum(model.forward(inputs, AttentionProbe.NONE), targets)
-                    .div(targets.getShape().size());
+            NDArray loss = Scalars.dividedBy(Losses.crossEntropySum(model.forward(inputs, AttentionProbe.NONE),
+                    targets), targets.getShape().size());
             collector.backward(loss);
             return loss.getFloat();
         }
