@@ -43,7 +43,7 @@ public final class Generator {
             int fed = Math.max(0, length - maxPositions); // history[fed..length) is not yet in the cache
             while (length - prompt.length < config.maxNewTokens()) {
                 if (cache.length() + (length - fed) > maxPositions) {
-                    cache.close(); // slide: keep the last half of the positions
+                    cache.clear(); // slide: keep the last half of the positions
                     fed = length - Math.max(1, maxPositions / 2);
                 }
                 int token = nextToken(model, cache, Arrays.copyOfRange(history, fed, length), sampler);

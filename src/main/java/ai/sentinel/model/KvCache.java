@@ -53,13 +53,18 @@ public final class KvCache implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
+    /** Frees everything cached; the cache is then empty and can be filled again. */
+    public void clear() {
         for (int layer = 0; layer < keys.length; layer++) {
             close(layer);
             keys[layer] = null;
             values[layer] = null;
         }
         length = 0;
+    }
+
+    @Override
+    public void close() {
+        clear();
     }
 }
