@@ -23,7 +23,11 @@ class ArchitectureTest {
             Map.entry("eval", Set.of("model", "nn", "data")),
             Map.entry("train", Set.of("model", "nn", "data", "eval", "io")),
             Map.entry("bench", Set.of("model", "nn", "data", "train")),
-            Map.entry("cli", Set.of("io", "nn", "tokenizer", "data", "model", "eval", "train", "bench")));
+            Map.entry("metrics", Set.of("model", "nn", "data")),
+            Map.entry("plasticity", Set.of("metrics", "model", "nn", "data", "train", "eval", "io")),
+            Map.entry("report", Set.of("io")),
+            Map.entry("cli", Set.of("io", "nn", "tokenizer", "data", "model", "eval", "train", "bench", "metrics",
+                    "plasticity", "report")));
 
     @Test
     void packagesImportOnlyWhatTheRuleAllows() throws IOException {

@@ -50,10 +50,10 @@ final class InfoCommand implements Callable<Integer> {
     private static String headMap(CausalLm lm, int layer) {
         StringBuilder map = new StringBuilder();
         StringBuilder gates = new StringBuilder();
-        int[] present = lm.config() instanceof ai.sentinel.model.gpt2.Gpt2Config g ? g.headsPresent(layer) : null;
+        int[] present = lm.config().headsPresent(layer);
         for (int h = 0; h < lm.config().numHeads(); h++) {
             HeadId head = new HeadId(layer, h);
-            boolean isPresent = present == null || java.util.Arrays.stream(present).anyMatch(p -> p == head.head());
+            boolean isPresent = java.util.Arrays.stream(present).anyMatch(p -> p == head.head());
             map.append(!isPresent ? ' ' : lm.gates().isMasked(head) ? '.' : '#');
             float gate = lm.gates().gateValue(head);
             if (isPresent && gate != 1f) {

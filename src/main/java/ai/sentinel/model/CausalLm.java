@@ -12,6 +12,9 @@ public interface CausalLm extends AutoCloseable {
     /** (L, H) gates and mask; 1 = open. */
     HeadGates gates();
 
+    /** Which parameter slices belong to each head. */
+    HeadLayout headLayout();
+
     /** The trainable weights (not the gates), in a fixed order. */
     List<Parameter> parameters();
 

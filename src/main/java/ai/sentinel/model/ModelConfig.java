@@ -10,6 +10,9 @@ public interface ModelConfig {
     /** Heads physically present in {@code layer} (fewer than {@link #numHeads()} once heads are removed). */
     int numHeadsPresent(int layer);
 
+    /** The original indices of the heads present in {@code layer}, ascending. */
+    int[] headsPresent(int layer);
+
     int width();
 
     int headDim();

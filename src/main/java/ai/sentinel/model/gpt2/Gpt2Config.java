@@ -71,7 +71,7 @@ public record Gpt2Config(int vocabSize, int maxPositions, int numLayers, int num
         return numHeads - prunedHeads.getOrDefault(layer, Set.of()).size();
     }
 
-    /** The original indices of the heads present in {@code layer}, ascending. */
+    @Override
     public int[] headsPresent(int layer) {
         Set<Integer> removed = prunedHeads.getOrDefault(layer, Set.of());
         return java.util.stream.IntStream.range(0, numHeads).filter(h -> !removed.contains(h)).toArray();

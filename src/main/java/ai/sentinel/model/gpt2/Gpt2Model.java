@@ -120,6 +120,11 @@ public final class Gpt2Model implements CausalLm {
     }
 
     @Override
+    public ai.sentinel.model.HeadLayout headLayout() {
+        return new Gpt2HeadLayout(this);
+    }
+
+    @Override
     public HeadGates gates() {
         return gates;
     }

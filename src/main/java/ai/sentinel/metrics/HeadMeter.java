@@ -1,0 +1,222 @@
+package ai.sentinel.metrics;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.sentinel.data.Batch;
+import ai.sentinel.data.TokenBlocks;
+import ai.sentinel.model.AttentionCapture;
+import ai.sentinel.model.CausalLm;
+import ai.sentinel.model.HeadId;
+import ai.sentinel.model.HeadLayout;
+import ai.sentinel.model.HeadSlice;
+import ai.sentinel.nn.EngineArrays;
+import ai.sentinel.nn.Losses;
+import ai.sentinel.nn.Parameter;
+import ai.sentinel.nn.Scalars;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Measures every head present in one pass over the first {@code numBatches} batches of a fixed block set: per batch,
+ * a forward pass capturing attention, the mean next-token loss, and its backward pass.
+ *
+ * <pre>
+ *   entropy of query row i:   H_i = −Σ_{j≤i} p_ij ln p_ij        normalised: H_i / ln(i + 1), rows i ≥ 1
+ *   gradient norm of head h:  Σ_s ‖∂L/∂W_s‖_F over its weight slices (q, k, v columns of c_attn, rows of c_proj)
+ *   magnitude of head h:      Σ_s ‖W_s‖_F
+ *   importance of head h:     E_batches |∂L/∂g_h|
+ * </pre>
+ * Leaves no gradients behind that a trainer would mistake for its own: all are zeroed before and after.
+ */
+@SuppressWarnings("LocalVariableName") // B, H, T as in the paper
+public final class HeadMeter {
+    private final TokenBlocks blocks;
+    private final int batchSize;
+    private final int numBatches;
+
+    public HeadMeter(TokenBlocks blocks, int batchSize, int numBatches) {
+        if (batchSize < 1 || numBatches < 1) {
+            throw new IllegalArgumentException("batch size and number of batches must be >= 1");
+        }
+        this.blocks = blocks;
+        this.batchSize = batchSize;
+        this.numBatches = (int) Math.min(numBatches, Math.max(1, blocks.numBlocks() / batchSize));
+    }
+
+    public HeadMeasurements measure(CausalLm model, MaskedHeads policy) {
+        int L = model.config().numLayers();
+        int H = model.config().numHeads();
+        List<HeadId> present = presentHeads(model);
+        List<Lifted> lifted = policy == MaskedHeads.LIFTED_AT_ZERO_GATE ? liftMasks(model, present) : List.of();
+        double[][] entropy = nan(L, H);
+        double[][] normalized = nan(L, H);
+        double[][] gradient = nan(L, H);
+        double[][] importance = nan(L, H);
+        present.forEach(h -> {
+            entropy[h.layer()][h.head()] = 0;
+            normalized[h.layer()][h.head()] = 0;
+            gradient[h.layer()][h.head()] = 0;
+            importance[h.layer()][h.head()] = 0;
+        });
+        HeadLayout layout = model.headLayout();
+        try {
+            for (int b = 0; b < numBatches; b++) {
+                measureBatch(model, batch(b), present, layout, new double[][][] {entropy, normalized, gradient,
+                    importance});
+            }
+        } finally {
+            restoreMasks(model, lifted);
+            zeroGradients(model);
+        }
+        scale(entropy, 1.0 / numBatches);
+        scale(normalized, 1.0 / numBatches);
+        scale(gradient, 1.0 / numBatches);
+        scale(importance, 1.0 / numBatches);
+        return new HeadMeasurements(new HeadScores(entropy), new HeadScores(normalized), new HeadScores(gradient),
+                new HeadScores(magnitudes(present, layout, L, H)), new HeadScores(importance), numBatches);
+    }
+
+    private Batch batch(int index) {
+        int[] indices = new int[Math.min(batchSize, blocks.numBlocks())];
+        for (int i = 0; i < indices.length; i++) {
+            indices[i] = index * batchSize + i;
+        }
+        return Batch.of(blocks, indices);
+    }
+
+    private static void measureBatch(CausalLm model, Batch batch, List<HeadId> present, HeadLayout layout,
+            double[][][] sums) {
+        try (NDScope scope = new NDScope()) {
+            zeroGradients(model);
+            NDManager m = model.manager();
+            NDArray inputs = EngineArrays.of(m, batch.inputs(), new Shape(batch.batchSize(), batch.length()));
+            NDArray targets = EngineArrays.of(m, batch.targets(), new Shape(batch.batchSize(), batch.length()));
+            AttentionCapture capture = new AttentionCapture();
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray loss = Scalars.dividedBy(Losses.crossEntropySum(model.forward(inputs, capture), targets),
+                        targets.getShape().size());
+                collector.backward(loss);
+            }
+            addEntropies(model, capture.probabilities(), sums[0], sums[1]);
+            float[] gateGrad = model.gates().gate().gradient().toType(DataType.FLOAT32, false).toFloatArray();
+            int H = model.config().numHeads();
+            for (HeadId h : present) {
+                sums[2][h.layer()][h.head()] += frobeniusSum(layout.slices(h), true);
+                sums[3][h.layer()][h.head()] += Math.abs(gateGrad[h.layer() * H + h.head()]);
+            }
+        }
+    }
+
+    /** Adds each present head's mean raw and normalised entropy of this batch. */
+    private static void addEntropies(CausalLm model, List<NDArray> probsPerLayer, double[][] raw,
+            double[][] normalized) {
+        for (int layer = 0; layer < probsPerLayer.size(); layer++) {
+            NDArray p = probsPerLayer.get(layer); // (B, Hp, T, T)
+            long T = p.getShape().get(2);
+            if (T < 2) {
+                continue;
+            }
+            NDArray rowEntropy = p.mul(p.clip(1e-30f, 1f).log()).sum(new int[] {-1}).neg(); // (B, Hp, T)
+            float[] inverseLog = new float[(int) T];
+            for (int i = 1; i < T; i++) {
+                inverseLog[i] = (float) (1 / Math.log(i + 1));
+            }
+            NDArray weights = EngineArrays.of(p.getManager(), inverseLog, new Shape(T));
+            NDArray rows = rowEntropy.get(new NDIndex(":, :, 1:")); // rows with at least two keys
+            float[] rawMean = rows.mean(new int[] {2}).mean(new int[] {0}).toFloatArray(); // (Hp)
+            float[] normMean = rowEntropy.mul(weights).get(new NDIndex(":, :, 1:")).mean(new int[] {2})
+                    .mean(new int[] {0}).toFloatArray();
+            int[] heads = presentIn(model, layer);
+            for (int i = 0; i < heads.length; i++) {
+                raw[layer][heads[i]] += rawMean[i];
+                normalized[layer][heads[i]] += normMean[i];
+            }
+        }
+    }
+
+    private static double[][] magnitudes(List<HeadId> present, HeadLayout layout, int L, int H) {
+        double[][] out = nan(L, H);
+        try (NDScope scope = new NDScope()) {
+            for (HeadId h : present) {
+                out[h.layer()][h.head()] = frobeniusSum(layout.slices(h), false);
+            }
+        }
+        return out;
+    }
+
+    /** Σ over weight slices of the Frobenius norm of their gradients ({@code ofGradients}) or values. */
+    private static double frobeniusSum(List<HeadSlice> slices, boolean ofGradients) {
+        double sum = 0;
+        for (HeadSlice s : slices) {
+            if (s.weight()) {
+                NDArray source = ofGradients ? s.parameter().gradient() : s.parameter().value();
+                NDArray slice = source.get(s.index()).flatten();
+                sum += Math.sqrt(slice.dot(slice).toType(DataType.FLOAT64, false).getDouble());
+            }
+        }
+        return sum;
+    }
+
+    static List<HeadId> presentHeads(CausalLm model) {
+        List<HeadId> heads = new ArrayList<>();
+        for (int l = 0; l < model.config().numLayers(); l++) {
+            for (int h : presentIn(model, l)) {
+                heads.add(new HeadId(l, h));
+            }
+        }
+        return heads;
+    }
+
+    private static int[] presentIn(CausalLm model, int layer) {
+        return model.config().headsPresent(layer);
+    }
+
+    /** A masked head opened for measuring, and the gate it had. */
+    private record Lifted(HeadId head, float gate) {}
+
+    private static List<Lifted> liftMasks(CausalLm model, List<HeadId> present) {
+        List<Lifted> lifted = new ArrayList<>();
+        for (HeadId h : present) {
+            if (model.gates().isMasked(h)) {
+                lifted.add(new Lifted(h, model.gates().gateValue(h)));
+                model.gates().setGate(h, 0f);
+                model.gates().setMasked(h, false);
+            }
+        }
+        return lifted;
+    }
+
+    private static void restoreMasks(CausalLm model, List<Lifted> lifted) {
+        for (Lifted l : lifted) {
+            model.gates().setMasked(l.head(), true);
+            model.gates().setGate(l.head(), l.gate());
+        }
+    }
+
+    private static void zeroGradients(CausalLm model) {
+        model.parameters().forEach(Parameter::zeroGradient);
+        model.gates().gate().zeroGradient();
+    }
+
+    private static double[][] nan(int L, int H) {
+        double[][] a = new double[L][H];
+        for (double[] row : a) {
+            java.util.Arrays.fill(row, Double.NaN);
+        }
+        return a;
+    }
+
+    private static void scale(double[][] a, double factor) {
+        for (double[] row : a) {
+            for (int i = 0; i < row.length; i++) {
+                row[i] *= factor;
+            }
+        }
+    }
+}

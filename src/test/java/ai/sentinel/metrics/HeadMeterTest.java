@@ -1,0 +1,113 @@
+package ai.sentinel.metrics;
+
+import static ai.sentinel.testing.Tensors.floats;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.sentinel.data.Batch;
+import ai.sentinel.data.TokenBlocks;
+import ai.sentinel.model.AttentionProbe;
+import ai.sentinel.model.CausalLm;
+import ai.sentinel.model.HeadId;
+import ai.sentinel.nn.Losses;
+import ai.sentinel.nn.Parameter;
+import ai.sentinel.nn.Scalars;
+import ai.sentinel.testing.TinyModels;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class HeadMeterTest {
+    private static TokenBlocks blocks() {
+        int[] tokens = new int[2000];
+        SplittableRandom r = new SplittableRandom(3);
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = r.nextInt(99);
+        }
+        return new TokenBlocks(tokens, 16);
+    }
+
+    private static Parameter param(CausalLm model, String name) {
+        return model.parameters().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aHeadAttendingUniformlyScoresNormalisedEntropyOneAtAnyLength() {
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model = TinyModels.tinyWithStrongWeights(m, 1, DataType.FLOAT32)) {
+            // zero the query columns of head (0, 1): every score is 0, so each row is uniform over its keys
+            param(model, "h.0.attn.c_attn.weight").value().set(new NDIndex(":, 8:16"), 0f);
+            param(model, "h.0.attn.c_attn.bias").value().set(new NDIndex("8:16"), 0f);
+            HeadMeasurements r = new HeadMeter(blocks(), 4, 2).measure(model, MaskedHeads.AS_IS);
+            assertEquals(1.0, r.normalizedEntropy().get(new HeadId(0, 1)), 1e-5);
+            // raw entropy of a uniform row i is ln(i+1); averaged over rows 1..15
+            double expected = 0;
+            for (int i = 1; i < 16; i++) {
+                expected += Math.log(i + 1) / 15;
+            }
+            assertEquals(expected, r.entropy().get(new HeadId(0, 1)), 1e-4);
+            assertTrue(r.normalizedEntropy().get(new HeadId(0, 0)) < 0.99, "a trained-looking head is not uniform");
+        }
+    }
+
+    @Test
+    void gradientNormAndImportanceMatchAnIndependentComputation() {
+        TokenBlocks blocks = blocks();
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model = TinyModels.tinyWithStrongWeights(m, 2, DataType.FLOAT32)) {
+            HeadMeasurements r = new HeadMeter(blocks, 4, 1).measure(model, MaskedHeads.AS_IS);
+            try (NDScope scope = new NDScope()) {
+                Batch batch = Batch.of(blocks, new int[] {0, 1, 2, 3});
+                NDArray x = m.create(batch.inputs(), new Shape(4, 16));
+                NDArray y = m.create(batch.targets(), new Shape(4, 16));
+                model.parameters().forEach(Parameter::zeroGradient);
+                model.gates().gate().zeroGradient();
+                try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
+                    c.backward(Scalars.dividedBy(Losses.crossEntropySum(model.forward(x, AttentionProbe.NONE), y),
+                            64));
+                }
+                // head (1, 2): columns 16:24, 48:56, 80:88 of c_attn and rows 16:24 of c_proj
+                NDArray attn = param(model, "h.1.attn.c_attn.weight").gradient();
+                NDArray proj = param(model, "h.1.attn.c_proj.weight").gradient();
+                double expected = 0;
+                for (String cols : new String[] {":, 16:24", ":, 48:56", ":, 80:88"}) {
+                    expected += attn.get(new NDIndex(cols)).norm().getFloat();
+                }
+                expected += proj.get(new NDIndex("16:24, :")).norm().getFloat();
+                assertEquals(expected, r.gradientNorm().get(new HeadId(1, 2)), 1e-4 * expected);
+                float[] gateGrad = floats(model.gates().gate().gradient());
+                assertEquals(Math.abs(gateGrad[6]), r.importance().get(new HeadId(1, 2)), 1e-6);
+            }
+        }
+    }
+
+    @Test
+    void maskedHeadsScoreZeroAsTheyAreAndRealValuesWhenLiftedWhichIsRestoredAfterwards() {
+        HeadId masked = new HeadId(0, 2);
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model = TinyModels.tinyWithStrongWeights(m, 3, DataType.FLOAT32)) {
+            model.gates().setMasked(masked, true);
+            model.gates().setGate(masked, 0.7f);
+            float[] gatesBefore = model.gates().gateValues();
+            HeadMeter meter = new HeadMeter(blocks(), 4, 2);
+            HeadMeasurements asIs = meter.measure(model, MaskedHeads.AS_IS);
+            assertEquals(0.0, asIs.importance().get(masked));
+            assertEquals(0.0, asIs.gradientNorm().get(masked));
+            HeadMeasurements lifted = meter.measure(model, MaskedHeads.LIFTED_AT_ZERO_GATE);
+            assertTrue(lifted.importance().get(masked) > 1e-4, "lifted importance " + lifted.importance().get(masked));
+            assertNotEquals(lifted.importance().get(masked), lifted.importance().get(new HeadId(0, 3)));
+            assertTrue(model.gates().isMasked(masked));
+            assertArrayEquals(gatesBefore, model.gates().gateValues());
+            assertTrue(asIs.magnitude().get(masked) > 0, "weights of a masked head are kept and measured");
+        }
+    }
+}
