@@ -15,6 +15,16 @@ public interface CausalLm extends AutoCloseable {
     /** Which parameter slices belong to each head. */
     HeadLayout headLayout();
 
+    /**
+     * Physically removes heads (compressed pruning): their slices leave the weight matrices and the config's
+     * {@code pruned_heads} records them; their masks are set. Returns how each changed parameter was re-laid out, so
+     * optimizer state can follow. Call outside any NDScope.
+     */
+    List<HeadRemap> removeHeads(java.util.Collection<HeadId> heads);
+
+    /** Puts removed heads back with zero slices (to be initialised by the caller); masks are left as they are. */
+    List<HeadRemap> insertHeads(java.util.Collection<HeadId> heads);
+
     /** The trainable weights (not the gates), in a fixed order. */
     List<Parameter> parameters();
 

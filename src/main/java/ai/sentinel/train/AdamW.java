@@ -71,6 +71,26 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
+    /**
+     * Follows head surgery: re-lays out the moments (and rate scale) of each remapped parameter exactly as its
+     * weights were, zeros for inserted heads. Call outside any NDScope.
+     */
+    public void remap(List<ai.sentinel.model.HeadRemap> remaps) {
+        for (ai.sentinel.model.HeadRemap r : remaps) {
+            Parameter p = r.parameter();
+            if (!firstMoments.containsKey(p)) {
+                continue;
+            }
+            for (Map<Parameter, NDArray> state : List.of(firstMoments, secondMoments, rateScales)) {
+                NDArray old = state.get(p);
+                if (old != null) {
+                    state.put(p, r.apply(old));
+                    old.close();
+                }
+            }
+        }
+    }
+
     /** The effective per-element learning rate of {@code p} at base rate {@code lr}, in the caller's scope. */
     public NDArray effectiveRate(Parameter p, float lr) {
         requireKnown(p);

@@ -30,6 +30,7 @@ public final class Trainer implements AutoCloseable {
     private final TrainingStep trainingStep;
     private final Evaluator evaluator;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private final List<StepHook> hooks = new ArrayList<>();
     private TrainState state;
 
     public Trainer(CausalLm model, TextDataset data, TrainConfig config, StepListener listener) {
@@ -67,6 +68,11 @@ public final class Trainer implements AutoCloseable {
         state = saved;
     }
 
+    /** Adds a hook that runs before every optimizer step (gate warm-up, per-head learning rates). */
+    public void addHook(StepHook hook) {
+        hooks.add(hook);
+    }
+
     /** Asks the loop to stop after the current step (thread-safe; for Ctrl-C and tests). */
     public void requestStop() {
         stopRequested.set(true);
@@ -88,6 +94,9 @@ public final class Trainer implements AutoCloseable {
             long t0 = System.nanoTime();
             Batch batch = sampler.next();
             float lr = config.schedule().rate(step);
+            for (StepHook hook : hooks) {
+                hook.beforeStep(step, optimizer);
+            }
             TrainingStep.Outcome outcome;
             try {
                 outcome = trainingStep.apply(batch, lr, step);

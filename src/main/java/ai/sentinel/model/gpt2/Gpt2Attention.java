@@ -72,6 +72,11 @@ final class Gpt2Attention {
         return outputProj;
     }
 
+    /** Frees the head index; the projections live on in the attention that replaces this one. */
+    void close() {
+        presentHeadIndex.close();
+    }
+
     List<Parameter> parameters() {
         return List.of(qkvProj.weight(), qkvProj.bias(), outputProj.weight(), outputProj.bias());
     }

@@ -11,7 +11,7 @@ import java.util.List;
 /** A pre-LayerNorm transformer block: {@code x + attn(ln1(x))}, then {@code x + mlp(ln2(x))}. */
 final class Gpt2Block {
     private final LayerNorm ln1;
-    private final Gpt2Attention attention;
+    private Gpt2Attention attention; // replaced when heads are removed or inserted
     private final LayerNorm ln2;
     private final Gpt2Mlp mlp;
 
@@ -25,6 +25,10 @@ final class Gpt2Block {
     NDArray forward(NDArray x, NDArray gateRow, NDArray causalBias, KvCache cache, AttentionProbe probe) {
         NDArray h = x.add(attention.forward(ln1.forward(x), gateRow, causalBias, cache, probe)); // (B, T, C)
         return h.add(mlp.forward(ln2.forward(h)));
+    }
+
+    void replaceAttention(Gpt2Attention newAttention) {
+        attention = newAttention;
     }
 
     LayerNorm ln1() {

@@ -13,9 +13,17 @@ import ai.sentinel.nn.LayerNorm;
 import ai.sentinel.nn.Linear;
 import ai.sentinel.nn.Masks;
 import ai.sentinel.nn.Parameter;
+import ai.sentinel.model.HeadId;
+import ai.sentinel.model.HeadRemap;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * GPT-2: learned token and position embeddings, pre-LayerNorm blocks with gated causal attention, a final
@@ -24,7 +32,7 @@ import java.util.List;
  * <p>Dropout is not applied: training is deterministic for a given seed.
  */
 public final class Gpt2Model implements CausalLm {
-    private final Gpt2Config config;
+    private Gpt2Config config; // replaced by head surgery: pruned_heads changes
     private final NDManager manager;
     private final DataType dtype;
     private final Embedding tokenEmbedding; // HF wte (V, C)
@@ -112,6 +120,101 @@ public final class Gpt2Model implements CausalLm {
             x = blocks.get(layer).forward(x, effectiveGates.get(layer), causalBias, cache, probe);
         }
         return finalNorm.forward(x).matMul(tokenEmbedding.weight().value().transpose()); // (B, T, V)
+    }
+
+    @Override
+    public List<HeadRemap> removeHeads(Collection<HeadId> heads) {
+        Map<Integer, Set<Integer>> byLayer = byLayer(heads);
+        List<HeadRemap> remaps = new ArrayList<>();
+        for (Map.Entry<Integer, Set<Integer>> e : byLayer.entrySet()) {
+            int layer = e.getKey();
+            int[] kept = Arrays.stream(config.headsPresent(layer)).filter(h -> !e.getValue().contains(h)).toArray();
+            if (kept.length == config.headsPresent(layer).length - e.getValue().size()) {
+                remaps.addAll(relayout(layer, kept));
+            } else {
+                throw new IllegalArgumentException("layer " + layer + " does not hold all of heads " + e.getValue());
+            }
+        }
+        heads.forEach(h -> gates.setMasked(h, true));
+        return remaps;
+    }
+
+    @Override
+    public List<HeadRemap> insertHeads(Collection<HeadId> heads) {
+        List<HeadRemap> remaps = new ArrayList<>();
+        for (Map.Entry<Integer, Set<Integer>> e : byLayer(heads).entrySet()) {
+            int layer = e.getKey();
+            Set<Integer> present = new TreeSet<>();
+            Arrays.stream(config.headsPresent(layer)).forEach(present::add);
+            for (int h : e.getValue()) {
+                if (!present.add(h)) {
+                    throw new IllegalArgumentException("head " + new HeadId(layer, h) + " is already present");
+                }
+            }
+            remaps.addAll(relayout(layer, present.stream().mapToInt(Integer::intValue).toArray()));
+        }
+        return remaps;
+    }
+
+    private static Map<Integer, Set<Integer>> byLayer(Collection<HeadId> heads) {
+        Map<Integer, Set<Integer>> map = new TreeMap<>();
+        heads.forEach(h -> map.computeIfAbsent(h.layer(), k -> new TreeSet<>()).add(h.head()));
+        return map;
+    }
+
+    /**
+     * Rebuilds layer {@code layer} to hold exactly the heads {@code newPresent}: kept heads' slices move to their new
+     * places, inserted heads get zero slices (the grower initialises them). Runs outside any NDScope.
+     */
+    private List<HeadRemap> relayout(int layer, int[] newPresent) {
+        if (newPresent.length == 0) {
+            throw new IllegalArgumentException("removing every head of layer " + layer + " is not allowed");
+        }
+        int D = config.headDim();
+        int[] oldPresent = config.headsPresent(layer);
+        List<HeadRemap.Segment> qkv = new ArrayList<>();
+        List<HeadRemap.Segment> rows = new ArrayList<>();
+        for (int third = 0; third < 3; third++) {
+            for (int h : newPresent) {
+                int i = indexOf(oldPresent, h);
+                long oldStart = (long) third * oldPresent.length * D + (long) i * D;
+                qkv.add(i >= 0 ? HeadRemap.Segment.kept(oldStart, D) : HeadRemap.Segment.inserted(D));
+            }
+        }
+        for (int h : newPresent) {
+            int i = indexOf(oldPresent, h);
+            rows.add(i >= 0 ? HeadRemap.Segment.kept((long) i * D, D) : HeadRemap.Segment.inserted(D));
+        }
+        Gpt2Block block = blocks.get(layer);
+        Gpt2Attention old = block.attention();
+        List<HeadRemap> remaps = List.of(new HeadRemap(old.qkvProj().weight(), 1, qkv),
+                new HeadRemap(old.qkvProj().bias(), 0, qkv), new HeadRemap(old.outputProj().weight(), 0, rows));
+        for (HeadRemap r : remaps) {
+            r.parameter().replace(r.apply(r.parameter().value()));
+        }
+        Map<Integer, Set<Integer>> pruned = new TreeMap<>(config.prunedHeads());
+        Set<Integer> removed = new TreeSet<>();
+        for (int h = 0; h < config.numHeads(); h++) {
+            if (indexOf(newPresent, h) < 0) {
+                removed.add(h);
+            }
+        }
+        pruned.put(layer, removed);
+        config = new Gpt2Config(config.vocabSize(), config.maxPositions(), config.numLayers(), config.numHeads(),
+                config.width(), config.innerWidth(), config.layerNormEps(), config.activation(), pruned,
+                config.eosTokenId());
+        block.replaceAttention(new Gpt2Attention(layer, newPresent, D, old.qkvProj(), old.outputProj(), manager));
+        old.close();
+        return remaps;
+    }
+
+    private static int indexOf(int[] values, int value) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == value) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Override
