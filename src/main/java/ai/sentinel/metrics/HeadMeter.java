@@ -53,7 +53,8 @@ public final class HeadMeter {
         int L = model.config().numLayers();
         int H = model.config().numHeads();
         List<HeadId> present = presentHeads(model);
-        List<Lifted> lifted = policy == MaskedHeads.LIFTED_AT_ZERO_GATE ? liftMasks(model, present) : List.of();
+        List<Lifted> lifted = policy == MaskedHeads.AS_IS ? List.of()
+                : liftMasks(model, present, policy == MaskedHeads.LIFTED_AT_ZERO_GATE ? 0f : 1f);
         double[][] entropy = nan(L, H);
         double[][] normalized = nan(L, H);
         double[][] gradient = nan(L, H);
@@ -180,12 +181,12 @@ public final class HeadMeter {
     /** A masked head opened for measuring, and the gate it had. */
     private record Lifted(HeadId head, float gate) {}
 
-    private static List<Lifted> liftMasks(CausalLm model, List<HeadId> present) {
+    private static List<Lifted> liftMasks(CausalLm model, List<HeadId> present, float gate) {
         List<Lifted> lifted = new ArrayList<>();
         for (HeadId h : present) {
             if (model.gates().isMasked(h)) {
                 lifted.add(new Lifted(h, model.gates().gateValue(h)));
-                model.gates().setGate(h, 0f);
+                model.gates().setGate(h, gate);
                 model.gates().setMasked(h, false);
             }
         }

@@ -91,6 +91,15 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
+    /** Removes {@code p}'s rate scale: it trains at the base rate again. */
+    public void clearRateScale(Parameter p) {
+        requireKnown(p);
+        NDArray old = rateScales.remove(p);
+        if (old != null) {
+            old.close();
+        }
+    }
+
     /** The effective per-element learning rate of {@code p} at base rate {@code lr}, in the caller's scope. */
     public NDArray effectiveRate(Parameter p, float lr) {
         requireKnown(p);

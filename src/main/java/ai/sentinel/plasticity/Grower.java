@@ -1,0 +1,99 @@
+package ai.sentinel.plasticity;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.sentinel.metrics.HeadScores;
+import ai.sentinel.model.CausalLm;
+import ai.sentinel.model.HeadId;
+import ai.sentinel.model.HeadRemap;
+import ai.sentinel.model.HeadSlice;
+import ai.sentinel.nn.Init;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Brings pruned heads back: re-inserts removed heads' slices (compressed), initialises the slices as
+ * {@link GrowthInit} says, opens the mask and sets the gate to the warm-up's start. Runs outside any NDScope.
+ */
+public final class Grower {
+    private static final float FRESH_STD = 0.02f;
+    private static final float COPY_NOISE_STD = 1e-3f;
+
+    private Grower() {}
+
+    /**
+     * @param importance active heads' importance, to choose the donor for {@link GrowthInit#COPY}
+     * @return the re-layouts of inserted heads, for the optimizer to follow
+     */
+    public static List<HeadRemap> grow(CausalLm model, Collection<HeadId> heads, GrowthInit init, float startGate,
+            float initialScale, HeadScores importance, long seed) {
+        List<HeadId> absent = new ArrayList<>();
+        for (HeadId h : heads) {
+            if (java.util.Arrays.stream(model.config().headsPresent(h.layer())).noneMatch(p -> p == h.head())) {
+                absent.add(h);
+            }
+        }
+        if (init == GrowthInit.REVIVE && !absent.isEmpty()) {
+            throw new IllegalArgumentException("growth init revive needs stored weights, but heads " + absent
+                    + " were removed (compressed pruning); use function_preserving, copy or scaled");
+        }
+        List<HeadRemap> remaps = absent.isEmpty() ? List.of() : model.insertHeads(absent);
+        SplittableRandom random = new SplittableRandom(seed);
+        for (HeadId h : heads) {
+            initialise(model, h, absent.contains(h), init, initialScale, importance, random);
+            model.gates().setMasked(h, false);
+            model.gates().setGate(h, startGate);
+        }
+        return remaps;
+    }
+
+    private static void initialise(CausalLm model, HeadId head, boolean fresh, GrowthInit init, float initialScale,
+            HeadScores importance, SplittableRandom random) {
+        List<HeadSlice> slices = model.headLayout().slices(head);
+        List<HeadSlice> donor = init == GrowthInit.COPY ? model.headLayout().slices(donor(model, head, importance))
+                : List.of();
+        for (int i = 0; i < slices.size(); i++) {
+            HeadSlice s = slices.get(i);
+            NDArray current = s.parameter().value().get(s.index());
+            boolean outputRows = s.axis() == 0 && s.weight(); // the head's rows of the output projection
+            NDArray value = switch (init) {
+                case REVIVE -> current.duplicate();
+                case FUNCTION_PRESERVING -> outputRows ? current.zerosLike()
+                        : fresh ? fresh(current, s, random) : current.duplicate();
+                case SCALED -> (fresh ? fresh(current, s, random) : current.duplicate()).muli(initialScale);
+                case COPY -> withNoise(donor.get(i), random);
+            };
+            s.parameter().value().set(s.index(), value);
+            value.close();
+            current.close();
+        }
+    }
+
+    private static NDArray fresh(NDArray like, HeadSlice s, SplittableRandom random) {
+        NDManager m = like.getManager();
+        return s.weight() ? Init.normal(m, random, FRESH_STD, like.getDataType(), like.getShape().getShape())
+                : like.zerosLike();
+    }
+
+    private static NDArray withNoise(HeadSlice donor, SplittableRandom random) {
+        NDArray source = donor.parameter().value().get(donor.index());
+        NDArray noise = Init.normal(source.getManager(), random, COPY_NOISE_STD, source.getDataType(),
+                source.getShape().getShape());
+        NDArray value = source.add(noise);
+        source.close();
+        noise.close();
+        return value;
+    }
+
+    /** The most important active head of the layer, or of the model if the layer has none. */
+    private static HeadId donor(CausalLm model, HeadId head, HeadScores importance) {
+        java.util.Comparator<HeadId> byImportance = java.util.Comparator.comparingDouble(importance::get);
+        List<HeadId> active = importance.measured().stream()
+                .filter(h -> !h.equals(head) && !model.gates().isMasked(h)).toList();
+        return active.stream().filter(h -> h.layer() == head.layer()).max(byImportance)
+                .or(() -> active.stream().max(byImportance))
+                .orElseThrow(() -> new IllegalArgumentException("copy growth needs an active head to copy from"));
+    }
+}

@@ -1,0 +1,91 @@
+package ai.sentinel.plasticity;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.sentinel.model.CausalLm;
+import ai.sentinel.model.HeadId;
+import ai.sentinel.model.HeadSlice;
+import ai.sentinel.nn.Parameter;
+import ai.sentinel.train.AdamW;
+import ai.sentinel.train.StepHook;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Applied before every optimizer step of a learning phase: regrown heads' gates follow the warm-up {@code s(t)} and
+ * their slices train at {@code r(t)} × the base rate; masked heads that are still present are frozen (rate 0: the
+ * optimizer neither moves nor decays them). Everything else trains at the base rate.
+ */
+public final class HeadSchedule implements StepHook {
+    private final CausalLm model;
+    private final GrowthSchedule schedule;
+    private final Map<HeadId, Long> grownAt = new LinkedHashMap<>();
+    private final Set<Parameter> scaled = new HashSet<>();
+
+    public HeadSchedule(CausalLm model, GrowthSchedule schedule) {
+        this.model = model;
+        this.schedule = schedule;
+    }
+
+    /** Registers heads grown just before optimizer step {@code step}. */
+    public void grown(Iterable<HeadId> heads, long step) {
+        heads.forEach(h -> grownAt.put(h, step));
+    }
+
+    @Override
+    public void beforeStep(long step, AdamW optimizer) {
+        Map<HeadId, Float> rates = new HashMap<>();
+        for (Map.Entry<HeadId, Long> e : grownAt.entrySet()) {
+            long t = step - e.getValue();
+            model.gates().setGate(e.getKey(), schedule.gate(t));
+            rates.put(e.getKey(), schedule.rateMultiplier(t));
+        }
+        for (int layer = 0; layer < model.config().numLayers(); layer++) {
+            for (int h : model.config().headsPresent(layer)) {
+                HeadId head = new HeadId(layer, h);
+                if (model.gates().isMasked(head)) {
+                    rates.put(head, 0f);
+                }
+            }
+        }
+        applyRates(rates, optimizer);
+    }
+
+    /** Sets per-element rate scales on every parameter holding a slice of a head whose rate is not 1. */
+    private void applyRates(Map<HeadId, Float> rates, AdamW optimizer) {
+        Map<Parameter, NDArray> scales = new HashMap<>();
+        try (NDScope scope = new NDScope()) {
+            for (Map.Entry<HeadId, Float> e : rates.entrySet()) {
+                if (e.getValue() == 1f) {
+                    continue;
+                }
+                for (HeadSlice s : model.headLayout().slices(e.getKey())) {
+                    NDArray scale = scales.computeIfAbsent(s.parameter(), p -> p.value().onesLike());
+                    scale.set(s.index(), e.getValue());
+                }
+            }
+            for (Parameter p : scaled) {
+                if (!scales.containsKey(p)) {
+                    optimizer.clearRateScale(p);
+                }
+            }
+            scales.forEach(optimizer::setRateScale);
+        }
+        scaled.clear();
+        scaled.addAll(scales.keySet());
+    }
+
+    /** The heads regrown and when, for reports. */
+    public Map<HeadId, Long> grownHeads() {
+        return Map.copyOf(grownAt);
+    }
+
+    @Override
+    public String toString() {
+        return "HeadSchedule" + Arrays.toString(grownAt.keySet().toArray());
+    }
+}
