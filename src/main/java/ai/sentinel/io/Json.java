@@ -32,6 +32,11 @@ public final class Json {
         }
     }
 
+    /** A record or other plain object as a JSON object (enums by name, non-finite numbers allowed). */
+    public static JsonObject toJsonTree(Object value) {
+        return PRETTY.toJsonTree(value).getAsJsonObject();
+    }
+
     public static String pretty(JsonElement json) {
         return PRETTY.toJson(json) + "\n";
     }

@@ -49,6 +49,20 @@ public final class Grower {
         return remaps;
     }
 
+    /** Gives inserted (all-zero) heads fresh weights: N(0, 0.02) for every weight slice, zero biases. */
+    static void initialiseFresh(CausalLm model, List<HeadId> heads, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        for (HeadId h : heads) {
+            for (HeadSlice s : model.headLayout().slices(h)) {
+                NDArray current = s.parameter().value().get(s.index());
+                NDArray value = fresh(current, s, random);
+                s.parameter().value().set(s.index(), value);
+                value.close();
+                current.close();
+            }
+        }
+    }
+
     private static void initialise(CausalLm model, HeadId head, boolean fresh, GrowthInit init, float initialScale,
             HeadScores importance, SplittableRandom random) {
         List<HeadSlice> slices = model.headLayout().slices(head);

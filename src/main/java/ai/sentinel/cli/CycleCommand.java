@@ -1,0 +1,213 @@
+package ai.sentinel.cli;
+
+import ai.djl.ndarray.NDManager;
+import ai.sentinel.data.Batch;
+import ai.sentinel.data.TextDataset;
+import ai.sentinel.eval.Generator;
+import ai.sentinel.eval.SamplingConfig;
+import ai.sentinel.io.Json;
+import ai.sentinel.model.CausalLm;
+import ai.sentinel.model.ModelFiles;
+import ai.sentinel.plasticity.CycleConfig;
+import ai.sentinel.plasticity.CycleResult;
+import ai.sentinel.plasticity.GrowthInit;
+import ai.sentinel.plasticity.GrowthMethod;
+import ai.sentinel.plasticity.GrowthSchedule;
+import ai.sentinel.plasticity.PlasticityCycle;
+import ai.sentinel.plasticity.PruneMode;
+import ai.sentinel.plasticity.PruningMethod;
+import ai.sentinel.plasticity.RunLog;
+import ai.sentinel.report.RunReport;
+import ai.sentinel.tokenizer.Tokenizer;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "cycle", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "The neural plasticity cycle: train, then per cycle baseline → prune → measure → grow → learn →"
+                + " evaluate. Writes runs/<experiment>/ (metrics.jsonl, events.jsonl, heads.jsonl, summary.json).",
+        footer = {"", "Examples:",
+            "  sentinel cycle -m nano --data-dir ../shared/data --save-visualizations",
+            "  sentinel cycle -m runs/nano/model --cycles 3 --pruning-strategy magnitude --pruning-mode compressed"})
+final class CycleCommand implements Callable<Integer> {
+    @Mixin ModelOptions model;
+    @Mixin DataOptions data;
+
+    @Option(names = {"--cycles"}, defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
+    int cycles;
+
+    @Option(names = {"--initial-training-steps", "--initial_training_steps"}, defaultValue = "500",
+            description = "Ordinary training before the first cycle. Default: ${DEFAULT-VALUE}.")
+    int initialTrainingSteps;
+
+    @Option(names = {"--initial-pruning", "--initial_pruning"}, defaultValue = "0.3",
+            description = "Fraction of active heads pruned per cycle, in [0, 1). Default: ${DEFAULT-VALUE}.")
+    double initialPruning;
+
+    @Option(names = {"--growth-ratio", "--growth_ratio"}, defaultValue = "0.33",
+            description = "Heads grown back per cycle, as a fraction of those pruned. Default: ${DEFAULT-VALUE}.")
+    double growthRatio;
+
+    @Option(names = {"--learning-steps", "--learning_steps"}, defaultValue = "300",
+            description = "Training steps after growth in each cycle. Default: ${DEFAULT-VALUE}.")
+    int learningSteps;
+
+    @Option(names = {"--pruning-strategy", "--pruning_strategy"}, defaultValue = "ENTROPY",
+            description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    PruningMethod pruningStrategy;
+
+    @Option(names = {"--growth-strategy", "--growth_strategy"}, defaultValue = "GRADIENT_SENSITIVITY",
+            description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    GrowthMethod growthStrategy;
+
+    @Option(names = {"--pruning-mode", "--pruning_mode"}, defaultValue = "ADAPTIVE",
+            description = "ADAPTIVE masks (revivable), COMPRESSED removes slices. Default: ${DEFAULT-VALUE}.")
+    PruneMode pruningMode;
+
+    @Option(names = {"--growth-init", "--growth_init"}, defaultValue = "FUNCTION_PRESERVING",
+            description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    GrowthInit growthInit;
+
+    @Option(names = {"--new-head-lr-multiplier", "--new_head_lr_multiplier"}, defaultValue = "5.0",
+            description = "Learning-rate multiplier of new heads, decaying to 1. Default: ${DEFAULT-VALUE}.")
+    float newHeadLrMultiplier;
+
+    @Option(names = "--lr-decay-steps", defaultValue = "100",
+            description = "Steps over which the new-head multiplier decays to 1. Default: ${DEFAULT-VALUE}.")
+    int lrDecaySteps;
+
+    @Option(names = "--gate-warmup-steps", defaultValue = "100",
+            description = "Steps over which a new head's gate ramps from --start-gate to 1. Default: ${DEFAULT-VALUE}.")
+    int gateWarmupSteps;
+
+    @Option(names = "--start-gate", defaultValue = "0.01", description = "Default: ${DEFAULT-VALUE}.")
+    float startGate;
+
+    @Option(names = "--initial-scale", defaultValue = "0.01",
+            description = "Weight scale of --growth-init scaled. Default: ${DEFAULT-VALUE}.")
+    float initialScale;
+
+    @Option(names = "--max-pruned-fraction", defaultValue = "0.9",
+            description = "Never more than this fraction of all heads pruned. Default: ${DEFAULT-VALUE}.")
+    double maxPrunedFraction;
+
+    @Option(names = "--entropy-weight", defaultValue = "0.5", description = "For combined. Default: ${DEFAULT-VALUE}.")
+    double entropyWeight;
+
+    @Option(names = "--gradient-weight", defaultValue = "0.5", description = "For combined. Default: ${DEFAULT-VALUE}.")
+    double gradientWeight;
+
+    @Option(names = "--batch-size", defaultValue = "16", description = "Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "3e-3", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")
+    float lr;
+
+    @Option(names = "--warmup-steps", defaultValue = "100", description = "Default: ${DEFAULT-VALUE}.")
+    int warmupSteps;
+
+    @Option(names = "--eval-batches", defaultValue = "20", description = "Default: ${DEFAULT-VALUE}.")
+    int evalBatches;
+
+    @Option(names = "--metric-batches", defaultValue = "8",
+            description = "Validation batches per head measurement. Default: ${DEFAULT-VALUE}.")
+    int metricBatches;
+
+    @Option(names = "--sample-tokens", defaultValue = "120",
+            description = "Tokens per sample generation at each stage; 0 = none. Default: ${DEFAULT-VALUE}.")
+    int sampleTokens;
+
+    @Option(names = {"--save-visualizations", "--save_visualizations"},
+            description = "Write PNG charts and report.html.")
+    boolean saveVisualizations;
+
+    @Option(names = {"--save-model", "--save_model"}, description = "Save a model folder at every stage.")
+    boolean saveModel;
+
+    @Option(names = {"--experiment-name", "--experiment_name"}, defaultValue = "cycle",
+            description = "Run folder name under --runs-dir. Default: ${DEFAULT-VALUE}.")
+    String experimentName;
+
+    @Option(names = "--runs-dir", defaultValue = "runs", description = "Default: ${DEFAULT-VALUE}.")
+    Path runsDir;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Override
+    public Integer call() throws IOException {
+        CycleConfig config = new CycleConfig(cycles, initialTrainingSteps, learningSteps, initialPruning, growthRatio,
+                pruningStrategy, growthStrategy, pruningMode, growthInit,
+                new GrowthSchedule(startGate, gateWarmupSteps, newHeadLrMultiplier, lrDecaySteps), initialScale,
+                maxPrunedFraction, entropyWeight, gradientWeight,
+                new CycleConfig.Training(batchSize, lr, warmupSteps, 1.0f, evalBatches), metricBatches, sampleTokens,
+                seed);
+        Path run = runsDir.resolve(experimentName);
+        Tokenizer tokenizer = model.loadTokenizer();
+        try (NDManager manager = NDManager.newBaseManager(); CausalLm lm = model.load(manager, tokenizer, seed)) {
+            TextDataset dataset = data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());
+            List<CycleResult> results;
+            try (RunLog log = new RunLog(run)) {
+                log.writeJson(RunLog.CONFIG, runConfig(config));
+                PlasticityCycle.StageSaver saver = saveModel ? (m, stage) -> {
+                    Path folder = run.resolve("models").resolve(stage);
+                    ModelFiles.save(m, folder);
+                    tokenizer.save(folder);
+                } : (m, stage) -> {};
+                results = new PlasticityCycle(lm, dataset, config, log, sampler(tokenizer, dataset), saver,
+                        new ProgressBar("cycle")).run();
+            }
+            printSummary(results, run);
+            if (saveVisualizations) {
+                System.out.println("report: " + RunReport.write(run).toAbsolutePath());
+            }
+        }
+        return 0;
+    }
+
+    /** Samples continue the start of the validation text, with a fixed seed, so stages are comparable. */
+    private PlasticityCycle.Sampler sampler(Tokenizer tokenizer, TextDataset dataset) {
+        if (sampleTokens == 0) {
+            return m -> List.of();
+        }
+        long[] start = Batch.of(dataset.validation(), new int[] {0}).inputs();
+        int[] prompt = new int[Math.min(24, start.length)];
+        for (int i = 0; i < prompt.length; i++) {
+            prompt[i] = (int) start[i];
+        }
+        SamplingConfig sampling = new SamplingConfig(0.8f, 40, 0.95f, sampleTokens, seed, true);
+        return m -> List.of(tokenizer.decode(prompt) + tokenizer.decode(
+                Generator.generate(m, prompt, sampling, tokenizer.endOfText()).tokens()));
+    }
+
+    private static void printSummary(List<CycleResult> results, Path run) {
+        System.out.println("cycle  stage      perplexity  active heads  parameters");
+        for (CycleResult r : results) {
+            for (var s : List.of(r.baseline(), r.pruned(), r.grown(), r.last())) {
+                System.out.printf("%5d  %-9s %11.3f  %12d  %,10d%n", r.cycle(), s.stage(), s.perplexity(),
+                        s.activeHeads(), s.parameters());
+            }
+            System.out.printf("cycle %d: pruned %s, grew %s, perplexity recovery %.2f%n", r.cycle(), r.prunedHeads(),
+                    r.grownHeads(), r.recovery());
+        }
+        System.out.println("run folder: " + run.toAbsolutePath());
+    }
+
+    private JsonObject runConfig(CycleConfig config) {
+        JsonObject json = Json.toJsonTree(config);
+        json.addProperty("command", "cycle");
+        json.addProperty("model", model.model);
+        json.addProperty("tokenizer", model.tokenizer == null ? "default" : model.tokenizer);
+        json.addProperty("dataset", data.dataset);
+        json.addProperty("seq_len", data.seqLen);
+        json.addProperty("validation_fraction", data.validationFraction);
+        json.addProperty("save_model", saveModel);
+        json.addProperty("save_visualizations", saveVisualizations);
+        return json;
+    }
+}
