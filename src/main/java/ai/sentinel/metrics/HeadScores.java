@@ -96,6 +96,19 @@ public final class HeadScores {
         return out;
     }
 
+    /** [[layer 0 values], ...] with null where a head was not measured. */
+    public com.google.gson.JsonArray toJson() {
+        com.google.gson.JsonArray rows = new com.google.gson.JsonArray();
+        for (double[] row : values) {
+            com.google.gson.JsonArray r = new com.google.gson.JsonArray();
+            for (double v : row) {
+                r.add(Double.isFinite(v) ? new com.google.gson.JsonPrimitive(v) : com.google.gson.JsonNull.INSTANCE);
+            }
+            rows.add(r);
+        }
+        return rows;
+    }
+
     @Override
     public String toString() {
         return Arrays.deepToString(values);

@@ -74,19 +74,19 @@ final class HeadMaps {
 
     static JsonObject measurements(int cycle, long step, HeadMeasurements m) {
         JsonObject o = base("measurements", "measured", cycle, step);
-        o.add("entropy", matrix(m.entropy()));
-        o.add("normalized_entropy", matrix(m.normalizedEntropy()));
-        o.add("gradient_norm", matrix(m.gradientNorm()));
-        o.add("magnitude", matrix(m.magnitude()));
-        o.add("importance", matrix(m.importance()));
+        o.add("entropy", m.entropy().toJson());
+        o.add("normalized_entropy", m.normalizedEntropy().toJson());
+        o.add("gradient_norm", m.gradientNorm().toJson());
+        o.add("magnitude", m.magnitude().toJson());
+        o.add("importance", m.importance().toJson());
         return o;
     }
 
-    static JsonObject pruneEvent(int cycle, long step, HeadId h, CycleConfig config, HeadScores priority,
+    static JsonObject pruneEvent(int cycle, long step, HeadId h, PruneRequest request, HeadScores priority,
             HeadMeasurements m) {
         JsonObject o = event("pruned", cycle, step, h);
-        o.addProperty("strategy", name(config.pruning()));
-        o.addProperty("mode", name(config.mode()));
+        o.addProperty("strategy", name(request.method()));
+        o.addProperty("mode", name(request.mode()));
         o.add("priority", num(priority.get(h)));
         o.add("entropy", num(m.entropy().get(h)));
         o.add("normalized_entropy", num(m.normalizedEntropy().get(h)));
@@ -96,11 +96,11 @@ final class HeadMaps {
         return o;
     }
 
-    static JsonObject growEvent(int cycle, long step, HeadId h, int rank, CycleConfig config,
+    static JsonObject growEvent(int cycle, long step, HeadId h, int rank, GrowRequest request,
             CandidateProbe.Measured probe) {
         JsonObject o = event("grown", cycle, step, h);
-        o.addProperty("strategy", name(config.growth()));
-        o.addProperty("init", name(config.init()));
+        o.addProperty("strategy", name(request.method()));
+        o.addProperty("init", name(request.init()));
         o.addProperty("rank", rank);
         o.add("gradient_sensitivity", num(probe.atZeroGate().importance().get(h)));
         o.add("importance_at_full_gate", num(probe.atFullGate().importance().get(h)));
@@ -179,19 +179,6 @@ final class HeadMaps {
         o.addProperty("cycle", cycle);
         o.addProperty("step", step);
         return o;
-    }
-
-    static JsonArray matrix(HeadScores s) {
-        JsonArray rows = new JsonArray();
-        double[][] v = s.copy();
-        for (double[] row : v) {
-            JsonArray r = new JsonArray();
-            for (double x : row) {
-                r.add(num(x));
-            }
-            rows.add(r);
-        }
-        return rows;
     }
 
     static JsonElement num(double v) {

@@ -18,11 +18,7 @@ import ai.sentinel.train.TrainConfig;
 import ai.sentinel.train.Trainer;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The neural plasticity cycle: optional initial training, then per cycle baseline → prune → measure → grow → learn
@@ -96,46 +92,21 @@ public final class PlasticityCycle {
     }
 
     private List<HeadId> prune(int c, HeadMeasurements measured) {
-        List<HeadId> active = activeHeads();
-        int total = model.config().numLayers() * model.config().numHeads();
-        int count = (int) Math.round(config.initialPruning() * active.size());
-        PruningStrategy strategy = config.pruning().create(config.seed() + c, config.entropyWeight(),
-                config.gradientWeight());
-        HeadScores priorities = strategy.priorities(measured);
-        HeadRanking.Selection selection = new HeadRanking(1, config.maxPrunedFraction()).select(priorities, active,
-                count, total, total - active.size(), config.seed() + c, strategy.samePerLayer());
-        Pruner.prune(model, selection.chosen(), config.mode());
-        for (HeadId h : selection.chosen()) {
-            log.event(HeadMaps.pruneEvent(c, step, h, config, priorities, measured));
-        }
-        if (!selection.tiesAtCut().isEmpty()) {
-            log.event(HeadMaps.tiesEvent(c, step, selection.tiesAtCut()));
-        }
-        return selection.chosen();
+        Plasticity.Pruned pruned = Plasticity.prune(model, measured, new PruneRequest(config.pruning(),
+                config.initialPruning(), config.mode(), config.maxPrunedFraction(), config.entropyWeight(),
+                config.gradientWeight(), config.seed() + c), c, step);
+        pruned.events().forEach(log::event);
+        return pruned.heads();
     }
 
     private List<HeadId> grow(int c, int prunedThisCycle, HeadScores importance) {
-        Set<HeadId> candidates = new LinkedHashSet<>(allHeads());
-        candidates.removeAll(activeHeads());
-        if (candidates.isEmpty() || config.growthRatio() == 0) {
-            return List.of();
-        }
-        int count = Math.min(candidates.size(), Math.max(1, (int) Math.round(config.growthRatio() * prunedThisCycle)));
-        CandidateProbe.Measured probe = CandidateProbe.measure(model, candidates, meter, config.seed() + c);
-        Map<Integer, Integer> activePerLayer = new HashMap<>();
-        for (int l = 0; l < model.config().numLayers(); l++) {
-            activePerLayer.put(l, 0);
-        }
-        activeHeads().forEach(h -> activePerLayer.merge(h.layer(), 1, Integer::sum));
-        List<HeadId> ranked = config.growth().strategy().rank(new GrowthInputs(candidates, probe.atZeroGate(),
-                probe.atFullGate(), activePerLayer, config.seed() + c));
-        List<HeadId> chosen = List.copyOf(ranked.subList(0, count));
-        Grower.grow(model, chosen, config.init(), config.schedule().gate(0), config.initialScale(), importance,
-                config.seed() + c);
-        for (int rank = 0; rank < chosen.size(); rank++) {
-            log.event(HeadMaps.growEvent(c, step, chosen.get(rank), rank, config, probe));
-        }
-        return chosen;
+        int count = config.growthRatio() == 0 || prunedThisCycle == 0 && Plasticity.activeHeads(model).size()
+                == Plasticity.allHeads(model).size() ? 0 : Math.max(1, (int) Math.round(config.growthRatio()
+                        * prunedThisCycle));
+        Plasticity.Grown grown = Plasticity.grow(model, meter, new GrowRequest(config.growth(), count, config.init(),
+                config.schedule().gate(0), config.initialScale(), config.seed() + c), importance, c, step);
+        grown.events().forEach(log::event);
+        return grown.heads();
     }
 
     private void train(String phase, int c, int steps, HeadSchedule schedule) throws IOException {
@@ -172,19 +143,5 @@ public final class PlasticityCycle {
         log.heads(HeadMaps.headState(name, c, step, model));
         saver.save(model, c == 0 ? name : "cycle" + c + "-" + name);
         return result;
-    }
-
-    private List<HeadId> allHeads() {
-        List<HeadId> heads = new ArrayList<>();
-        for (int l = 0; l < model.config().numLayers(); l++) {
-            for (int h = 0; h < model.config().numHeads(); h++) {
-                heads.add(new HeadId(l, h));
-            }
-        }
-        return heads;
-    }
-
-    private List<HeadId> activeHeads() {
-        return allHeads().stream().filter(h -> !model.gates().isMasked(h)).toList();
     }
 }

@@ -91,6 +91,12 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
+    /** The stored first moment of {@code p} (scaled, see {@link #exportState()}); for inspection and tests. */
+    public NDArray firstMoment(Parameter p) {
+        requireKnown(p);
+        return firstMoments.get(p);
+    }
+
     /** Removes {@code p}'s rate scale: it trains at the base rate again. */
     public void clearRateScale(Parameter p) {
         requireKnown(p);

@@ -64,4 +64,36 @@ class AdamWTest {
             }
         }
     }
+
+    @Test
+    void momentsFollowHeadSurgerySlicesStayAligned() {
+        try (NDManager m = NDManager.newBaseManager();
+                ai.sentinel.model.CausalLm model = ai.sentinel.testing.TinyModels.tiny(m, 1);
+                AdamW opt = new AdamW(model.parameters(), AdamWConfig.defaults(), m)) {
+            ai.sentinel.model.HeadId kept = new ai.sentinel.model.HeadId(0, 3);
+            ai.sentinel.model.HeadId removed = new ai.sentinel.model.HeadId(0, 1);
+            // plant a distinct moment value in each head's slices: its head index + 1
+            for (int h = 0; h < 4; h++) {
+                for (ai.sentinel.model.HeadSlice s : model.headLayout().slices(new ai.sentinel.model.HeadId(0, h))) {
+                    opt.firstMoment(s.parameter()).set(s.index(), h + 1f);
+                }
+            }
+            java.util.List<ai.sentinel.model.HeadRemap> remaps = model.removeHeads(java.util.List.of(removed));
+            opt.remap(remaps);
+            for (ai.sentinel.model.HeadSlice s : model.headLayout().slices(kept)) {
+                try (NDArray moment = opt.firstMoment(s.parameter()).get(s.index())) {
+                    assertEquals(4f, moment.min().getFloat(), s.parameter().name() + " after removal");
+                    assertEquals(4f, moment.max().getFloat());
+                }
+            }
+            opt.remap(model.insertHeads(java.util.List.of(removed)));
+            for (ai.sentinel.model.HeadSlice s : model.headLayout().slices(removed)) {
+                try (NDArray moment = opt.firstMoment(s.parameter()).get(s.index())) {
+                    assertEquals(0f, moment.abs().max().getFloat(), "a reinserted head starts with zero moments");
+                }
+            }
+            assertEquals(model.parameters().get(4).value().getShape(), opt.firstMoment(model.parameters().get(4))
+                    .getShape());
+        }
+    }
 }

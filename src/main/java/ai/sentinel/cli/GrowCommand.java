@@ -1,0 +1,75 @@
+package ai.sentinel.cli;
+
+import ai.sentinel.io.Json;
+import ai.sentinel.metrics.HeadMeasurements;
+import ai.sentinel.metrics.MaskedHeads;
+import ai.sentinel.plasticity.GrowRequest;
+import ai.sentinel.plasticity.GrowthInit;
+import ai.sentinel.plasticity.GrowthMethod;
+import ai.sentinel.plasticity.Plasticity;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "grow", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Grow pruned heads of a model back where they help most, and save the model. (Gate warm-up and"
+                + " the new-head learning rate apply in 'sentinel cycle', where learning follows.)",
+        footer = {"", "Example:", "  sentinel grow -m runs/pruned --data-dir ../shared/data --count 2 -o runs/grown"})
+final class GrowCommand implements Callable<Integer> {
+    @Mixin ModelOptions model;
+    @Mixin DataOptions data;
+
+    @Option(names = {"--strategy", "--growth-strategy"}, defaultValue = "GRADIENT_SENSITIVITY",
+            description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    GrowthMethod strategy;
+
+    @Option(names = "--count", defaultValue = "1", description = "Heads to grow back. Default: ${DEFAULT-VALUE}.")
+    int count;
+
+    @Option(names = {"--init", "--growth-init"}, defaultValue = "FUNCTION_PRESERVING",
+            description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    GrowthInit init;
+
+    @Option(names = "--start-gate", defaultValue = "1.0", description = "Gate of new heads. Default: ${DEFAULT-VALUE}.")
+    float startGate;
+
+    @Option(names = "--initial-scale", defaultValue = "0.01", description = "For scaled. Default: ${DEFAULT-VALUE}.")
+    float initialScale;
+
+    @Option(names = "--metric-batches", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
+    int metricBatches;
+
+    @Option(names = "--batch-size", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = {"-o", "--out"}, required = true, description = "Folder for the grown model and events.jsonl.")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Override
+    public Integer call() throws IOException {
+        GrowRequest request = new GrowRequest(strategy, count, init, startGate, initialScale, seed);
+        try (Workbench bench = new Workbench(model, data, seed)) {
+            if (bench.model.gates().numActive() == bench.model.config().numLayers() * bench.model.config().numHeads()) {
+                throw new IllegalArgumentException("model " + model.model + " has no pruned head to grow back");
+            }
+            var meter = bench.meter(batchSize, metricBatches);
+            HeadMeasurements active = meter.measure(bench.model, MaskedHeads.AS_IS);
+            Plasticity.Grown grown = Plasticity.grow(bench.model, meter, request, active.importance(), 0, 0);
+            bench.save(out);
+            Events.write(out, grown.events());
+            for (JsonObject e : grown.events()) {
+                System.out.println(Json.pretty(e).replaceAll("\\s+", " ").trim());
+            }
+            System.out.printf("grew %d heads (%s): %d active, %,d parameters; saved to %s%n", grown.heads().size(),
+                    init.name().toLowerCase(), bench.model.gates().numActive(), bench.model.numParameters(), out);
+        }
+        return 0;
+    }
+}

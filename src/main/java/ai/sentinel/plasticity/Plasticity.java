@@ -1,0 +1,89 @@
+package ai.sentinel.plasticity;
+
+import ai.sentinel.metrics.HeadMeasurements;
+import ai.sentinel.metrics.HeadMeter;
+import ai.sentinel.metrics.HeadScores;
+import ai.sentinel.model.CausalLm;
+import ai.sentinel.model.HeadId;
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Single pruning and growth steps: decide from measurements, act on the model, and describe what was done. */
+public final class Plasticity {
+    /** The heads pruned and the JSON events that record why. */
+    public record Pruned(List<HeadId> heads, List<JsonObject> events) {}
+
+    /** The heads grown and the JSON events that record why. */
+    public record Grown(List<HeadId> heads, List<JsonObject> events) {}
+
+    private Plasticity() {}
+
+    /** Prunes {@code request.fraction()} of the active heads by {@code request.method()}, measured as {@code m}. */
+    public static Pruned prune(CausalLm model, HeadMeasurements m, PruneRequest request, int cycle, long step) {
+        List<HeadId> active = activeHeads(model);
+        int total = model.config().numLayers() * model.config().numHeads();
+        PruningStrategy strategy = request.method().create(request.seed(), request.entropyWeight(),
+                request.gradientWeight());
+        HeadScores priorities = strategy.priorities(m);
+        HeadRanking.Selection selection = new HeadRanking(1, request.maxPrunedFraction()).select(priorities, active,
+                (int) Math.round(request.fraction() * active.size()), total, total - active.size(), request.seed(),
+                strategy.samePerLayer());
+        Pruner.prune(model, selection.chosen(), request.mode());
+        List<JsonObject> events = new ArrayList<>();
+        for (HeadId h : selection.chosen()) {
+            events.add(HeadMaps.pruneEvent(cycle, step, h, request, priorities, m));
+        }
+        if (!selection.tiesAtCut().isEmpty()) {
+            events.add(HeadMaps.tiesEvent(cycle, step, selection.tiesAtCut()));
+        }
+        return new Pruned(selection.chosen(), events);
+    }
+
+    /**
+     * Grows back up to {@code request.count()} pruned heads chosen by {@code request.method()} from measurements
+     * taken with their masks lifted. {@code importance} (active heads) picks the donor of copy growth.
+     */
+    public static Grown grow(CausalLm model, HeadMeter meter, GrowRequest request, HeadScores importance, int cycle,
+            long step) {
+        Set<HeadId> candidates = new LinkedHashSet<>(allHeads(model));
+        candidates.removeAll(activeHeads(model));
+        int count = Math.min(candidates.size(), request.count());
+        if (count == 0) {
+            return new Grown(List.of(), List.of());
+        }
+        CandidateProbe.Measured probe = CandidateProbe.measure(model, candidates, meter, request.seed());
+        Map<Integer, Integer> activePerLayer = new HashMap<>();
+        for (int l = 0; l < model.config().numLayers(); l++) {
+            activePerLayer.put(l, 0);
+        }
+        activeHeads(model).forEach(h -> activePerLayer.merge(h.layer(), 1, Integer::sum));
+        List<HeadId> chosen = List.copyOf(request.method().strategy().rank(new GrowthInputs(candidates,
+                probe.atZeroGate(), probe.atFullGate(), activePerLayer, request.seed())).subList(0, count));
+        Grower.grow(model, chosen, request.init(), request.startGate(), request.initialScale(), importance,
+                request.seed());
+        List<JsonObject> events = new ArrayList<>();
+        for (int rank = 0; rank < chosen.size(); rank++) {
+            events.add(HeadMaps.growEvent(cycle, step, chosen.get(rank), rank, request, probe));
+        }
+        return new Grown(chosen, events);
+    }
+
+    static List<HeadId> allHeads(CausalLm model) {
+        List<HeadId> heads = new ArrayList<>();
+        for (int l = 0; l < model.config().numLayers(); l++) {
+            for (int h = 0; h < model.config().numHeads(); h++) {
+                heads.add(new HeadId(l, h));
+            }
+        }
+        return heads;
+    }
+
+    static List<HeadId> activeHeads(CausalLm model) {
+        return allHeads(model).stream().filter(h -> !model.gates().isMasked(h)).toList();
+    }
+}

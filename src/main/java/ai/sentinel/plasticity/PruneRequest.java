@@ -1,0 +1,16 @@
+package ai.sentinel.plasticity;
+
+/**
+ * One pruning step: which strategy, how much of the active heads, how.
+ *
+ * @param fraction of the currently active heads to prune, in [0, 1)
+ * @param maxPrunedFraction never more than this fraction of all heads pruned at once, in [0, 1)
+ */
+public record PruneRequest(PruningMethod method, double fraction, PruneMode mode, double maxPrunedFraction,
+        double entropyWeight, double gradientWeight, long seed) {
+    public PruneRequest {
+        if (!(fraction >= 0 && fraction < 1)) {
+            throw new IllegalArgumentException("pruning fraction must be in [0, 1), got " + fraction);
+        }
+    }
+}
