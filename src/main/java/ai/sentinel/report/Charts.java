@@ -150,10 +150,11 @@ final class Charts {
             g.setColor(new Color(230, 230, 230));
             g.drawLine(LEFT + 1, py, W - RIGHT, py);
             g.setColor(Color.BLACK);
-            g.drawString(tick(y), LEFT - 6 - g.getFontMetrics().stringWidth(tick(y)), py + 4);
+            String yTick = tick(y, a.y1() - a.y0());
+            g.drawString(yTick, LEFT - 6 - g.getFontMetrics().stringWidth(yTick), py + 4);
             if (!xLabel.isEmpty()) {
                 double x = a.x0() + (a.x1() - a.x0()) * i / 5;
-                g.drawString(tick(x), (int) a.px(x) - 10, H - BOTTOM + 16);
+                g.drawString(tick(x, a.x1() - a.x0()), (int) a.px(x) - 10, H - BOTTOM + 16);
             }
         }
         g.drawString(xLabel, (W - LEFT) / 2 + LEFT - 20, H - 18);
@@ -179,9 +180,10 @@ final class Charts {
         }
     }
 
-    private static String tick(double v) {
-        double a = Math.abs(v);
-        return a >= 1000 ? String.format("%.0f", v) : a >= 10 ? String.format("%.1f", v) : String.format("%.2f", v);
+    /** Enough decimals that ticks a fifth of {@code span} apart read differently. */
+    private static String tick(double v, double span) {
+        int decimals = span <= 0 ? 2 : Math.max(0, Math.min(6, (int) Math.ceil(-Math.log10(span / 5)) + 1));
+        return String.format("%." + decimals + "f", v);
     }
 
     private static double[] range(List<Series> series, boolean x) {
@@ -195,6 +197,9 @@ final class Charts {
         }
         if (!Double.isFinite(min)) {
             return new double[] {0, 1};
+        }
+        if (max == min) {
+            return new double[] {min - 0.5, max + 0.5};
         }
         double pad = x ? 0 : (max - min) * 0.08 + 1e-9;
         return new double[] {x ? min : Math.max(0, min - pad), max + pad};

@@ -15,7 +15,7 @@ final class ReportHtml {
             + "color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 10px;"
             + "text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}"
             + "img{max-width:100%;border:1px solid #eee}pre{background:#f7f7f7;padding:1em;white-space:pre-wrap}"
-            + "figure{margin:1.5em 0}figcaption{color:#555;font-size:0.9em}";
+            + "figure{margin:1.5em 0}figcaption{color:#555;font-size:0.9em}td{overflow-wrap:anywhere}";
 
     private ReportHtml() {}
 

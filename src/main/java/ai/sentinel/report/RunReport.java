@@ -29,7 +29,8 @@ public final class RunReport {
         Map<String, String> written = new LinkedHashMap<>(); // file -> caption
         chart(charts, written, "loss.png", "Training loss (line) and validation loss at each stage (squares); dashed"
                 + " lines mark phases", lossChart(run));
-        chart(charts, written, "perplexity.png", "Validation perplexity at each stage", perplexityChart(run));
+        chart(charts, written, "perplexity.png", "Validation perplexity at each stage of the cycles (the untrained"
+                + " model's, before initial training, is in the tables)", perplexityChart(run));
         chart(charts, written, "active_heads.png", "Active heads at each stage", activeHeadsChart(run));
         chart(charts, written, "perplexity_bars.png", "Perplexity: baseline, pruned, grown, final", bars(run));
         chart(charts, written, "cycles.png", "Perplexity per cycle", cyclesChart(run));
@@ -71,7 +72,7 @@ public final class RunReport {
     }
 
     private static java.awt.image.BufferedImage perplexityChart(RunData run) {
-        List<JsonObject> phases = run.metrics("phase");
+        List<JsonObject> phases = run.metrics("phase").stream().filter(o -> o.get("cycle").getAsInt() > 0).toList();
         double[] x = phases.stream().mapToDouble(o -> RunData.number(o, "step")).toArray();
         double[] y = phases.stream().mapToDouble(o -> RunData.number(o, "perplexity")).toArray();
         return Charts.lineChart("Validation perplexity", "optimizer step", "perplexity", List.of(
