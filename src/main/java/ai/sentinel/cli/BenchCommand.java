@@ -1,5 +1,6 @@
 package ai.sentinel.cli;
 
+import ai.sentinel.bench.PruneBenchmark;
 import ai.sentinel.bench.TrainBenchmark;
 import ai.sentinel.model.gpt2.Gpt2Config;
 import ai.sentinel.model.gpt2.Gpt2Preset;
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure throughput.",
-        subcommands = BenchCommand.Train.class)
+        subcommands = {BenchCommand.Train.class, BenchCommand.Prune.class})
 final class BenchCommand {
     @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Time training steps (forward, backward, clip, AdamW) of a GPT-2 shape on random tokens;"
@@ -63,6 +64,49 @@ final class BenchCommand {
                         + " (%.1f GFLOP/s)%n", r.modelFlopsPerStep() / 1e9, r.achievedFlops() / 1e9,
                         100 * r.utilisation(), r.peakFlops() / 1e9);
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "prune", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Forward tokens/s of a GPT-2 shape before and after compressed pruning (the same number of"
+                    + " heads removed from every layer, at random from the seed), in one process.",
+            footer = {"", "Example:", "  sentinel bench prune --shape distilgpt2 --fraction 0.5 --batch-size 16"})
+    static final class Prune implements Callable<Integer> {
+        @Option(names = "--shape", defaultValue = "DISTILGPT2", description = "Default: ${DEFAULT-VALUE}.")
+        Gpt2Preset shape;
+
+        @Option(names = "--vocab", defaultValue = "50257", description = "Default: ${DEFAULT-VALUE}.")
+        int vocab;
+
+        @Option(names = "--fraction", defaultValue = "0.5", description = "Heads removed per layer. Default:"
+                + " ${DEFAULT-VALUE}.")
+        double fraction;
+
+        @Option(names = "--batch-size", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
+        int batchSize;
+
+        @Option(names = "--seq-len", defaultValue = "128", description = "Default: ${DEFAULT-VALUE}.")
+        int seqLen;
+
+        @Option(names = "--steps", defaultValue = "10", description = "Timed forward passes. Default: ${DEFAULT-VALUE}.")
+        int steps;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
+        long seed;
+
+        @Override
+        public Integer call() {
+            if (!(fraction >= 0 && fraction < 1) || batchSize < 1 || seqLen < 1 || steps < 1) {
+                throw new IllegalArgumentException("--fraction must be in [0, 1); --batch-size, --seq-len and --steps"
+                        + " must be >= 1");
+            }
+            PruneBenchmark.Result r = PruneBenchmark.run(shape.config(vocab), fraction, batchSize, seqLen, steps,
+                    seed);
+            System.out.printf("%s, batch %d × %d, %.0f%% of heads removed: parameters %,d → %,d; forward %.0f → %.0f"
+                    + " tokens/s (×%.2f)%n", shape.name().toLowerCase(), batchSize, seqLen, 100 * fraction,
+                    r.parametersBefore(), r.parametersAfter(), r.tokensPerSecondBefore(), r.tokensPerSecondAfter(),
+                    r.speedUp());
             return 0;
         }
     }
