@@ -102,6 +102,9 @@ final class CycleCommand implements Callable<Integer> {
     @Option(names = "--gradient-weight", defaultValue = "0.5", description = "For combined. Default: ${DEFAULT-VALUE}.")
     double gradientWeight;
 
+    @Option(names = "--normalize-importance", description = "Rank by importance L2-normalised within each layer.")
+    boolean normalizeImportance;
+
     @Option(names = "--batch-size", defaultValue = "16", description = "Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
@@ -144,7 +147,7 @@ final class CycleCommand implements Callable<Integer> {
         CycleConfig config = new CycleConfig(cycles, initialTrainingSteps, learningSteps, initialPruning, growthRatio,
                 pruningStrategy, growthStrategy, pruningMode, growthInit,
                 new GrowthSchedule(startGate, gateWarmupSteps, newHeadLrMultiplier, lrDecaySteps), initialScale,
-                maxPrunedFraction, entropyWeight, gradientWeight,
+                maxPrunedFraction, entropyWeight, gradientWeight, normalizeImportance,
                 new CycleConfig.Training(batchSize, lr, warmupSteps, 1.0f, evalBatches), metricBatches, sampleTokens,
                 seed);
         Path run = runsDir.resolve(experimentName);

@@ -29,6 +29,9 @@ final class HeadsCommand implements Callable<Integer> {
     @Option(names = "--lift-masks", description = "Measure masked heads with their mask lifted at gate 0.")
     boolean liftMasks;
 
+    @Option(names = "--normalize-importance", description = "Show importance L2-normalised within each layer.")
+    boolean normalizeImportance;
+
     @Option(names = {"-o", "--out"}, description = "Folder for heads.json and heat maps.")
     Path out;
 
@@ -39,8 +42,9 @@ final class HeadsCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         try (Workbench bench = new Workbench(model, data, seed)) {
             CausalLm lm = bench.model;
-            HeadMeasurements m = bench.meter(batchSize, metricBatches).measure(lm,
+            HeadMeasurements measured = bench.meter(batchSize, metricBatches).measure(lm,
                     liftMasks ? MaskedHeads.LIFTED_AT_ZERO_GATE : MaskedHeads.AS_IS);
+            HeadMeasurements m = normalizeImportance ? measured.withImportanceNormalizedPerLayer() : measured;
             System.out.println("head    state    entropy  normalised  gradient-norm  magnitude  importance");
             for (HeadId h : m.magnitude().measured()) {
                 System.out.printf("%-7s %-7s %8.4f  %10.4f  %13.5f  %9.4f  %10.6f%n", h,

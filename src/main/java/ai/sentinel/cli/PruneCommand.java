@@ -44,6 +44,9 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--gradient-weight", defaultValue = "0.5", description = "For combined. Default: ${DEFAULT-VALUE}.")
     double gradientWeight;
 
+    @Option(names = "--normalize-importance", description = "Rank by importance L2-normalised within each layer.")
+    boolean normalizeImportance;
+
     @Option(names = "--metric-batches", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
     int metricBatches;
 
@@ -59,7 +62,7 @@ final class PruneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PruneRequest request = new PruneRequest(strategy, fraction, mode, maxPrunedFraction, entropyWeight,
-                gradientWeight, seed);
+                gradientWeight, normalizeImportance, seed);
         try (Workbench bench = new Workbench(model, data, seed)) {
             long before = bench.model.numParameters();
             HeadMeasurements m = bench.meter(batchSize, metricBatches).measure(bench.model, MaskedHeads.AS_IS);

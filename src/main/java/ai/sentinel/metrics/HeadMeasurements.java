@@ -11,4 +11,10 @@ package ai.sentinel.metrics;
  * @param batches how many batches were measured
  */
 public record HeadMeasurements(HeadScores entropy, HeadScores normalizedEntropy, HeadScores gradientNorm,
-        HeadScores magnitude, HeadScores importance, int batches) {}
+        HeadScores magnitude, HeadScores importance, int batches) {
+    /** The same measurements with importance L2-normalised within each layer (Michel et al. 2019). */
+    public HeadMeasurements withImportanceNormalizedPerLayer() {
+        return new HeadMeasurements(entropy, normalizedEntropy, gradientNorm, magnitude,
+                importance.l2NormalizedPerLayer(), batches);
+    }
+}

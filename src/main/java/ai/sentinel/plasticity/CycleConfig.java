@@ -7,13 +7,14 @@ package ai.sentinel.plasticity;
  * @param initialPruning fraction of the active heads pruned in each cycle
  * @param growthRatio heads grown back per cycle as a fraction of those pruned (at least one while any is pruned)
  * @param maxPrunedFraction no more than this fraction of all heads is ever pruned at once
+ * @param normalizeImportance rank by importance L2-normalised within each layer
  * @param metricBatches validation batches per head measurement
  * @param sampleTokens tokens generated per sample text at each stage (0 = none)
  */
 public record CycleConfig(int cycles, int initialTrainingSteps, int learningSteps, double initialPruning,
         double growthRatio, PruningMethod pruning, GrowthMethod growth, PruneMode mode, GrowthInit init,
         GrowthSchedule schedule, float initialScale, double maxPrunedFraction, double entropyWeight,
-        double gradientWeight, Training training, int metricBatches, int sampleTokens, long seed) {
+        double gradientWeight, boolean normalizeImportance, Training training, int metricBatches, int sampleTokens, long seed) {
 
     /** The ordinary-training settings shared by the initial training and the learning phases. */
     public record Training(int batchSize, float learningRate, int warmupSteps, float gradClip, int evalBatches) {}

@@ -24,7 +24,9 @@ public final class Plasticity {
     private Plasticity() {}
 
     /** Prunes {@code request.fraction()} of the active heads by {@code request.method()}, measured as {@code m}. */
-    public static Pruned prune(CausalLm model, HeadMeasurements m, PruneRequest request, int cycle, long step) {
+    public static Pruned prune(CausalLm model, HeadMeasurements measured, PruneRequest request, int cycle,
+            long step) {
+        HeadMeasurements m = request.normalizeImportance() ? measured.withImportanceNormalizedPerLayer() : measured;
         List<HeadId> active = activeHeads(model);
         int total = model.config().numLayers() * model.config().numHeads();
         PruningStrategy strategy = request.method().create(request.seed(), request.entropyWeight(),

@@ -94,7 +94,7 @@ public final class PlasticityCycle {
     private List<HeadId> prune(int c, HeadMeasurements measured) {
         Plasticity.Pruned pruned = Plasticity.prune(model, measured, new PruneRequest(config.pruning(),
                 config.initialPruning(), config.mode(), config.maxPrunedFraction(), config.entropyWeight(),
-                config.gradientWeight(), config.seed() + c), c, step);
+                config.gradientWeight(), config.normalizeImportance(), config.seed() + c), c, step);
         pruned.events().forEach(log::event);
         return pruned.heads();
     }

@@ -69,6 +69,25 @@ class PruningStrategyTest {
     }
 
     @Test
+    void importanceCanBeNormalisedPerLayerWhichChangesTheGlobalRanking() {
+        HeadMeasurements m = planted();
+        HeadMeasurements normalized = m.withImportanceNormalizedPerLayer();
+        double layer1 = Math.sqrt(0.01 * 0.01 + 0.3 * 0.3 + 0.2 * 0.2 + 0.02 * 0.02);
+        assertEquals(0.3 / layer1, normalized.importance().get(new HeadId(1, 1)), 1e-12);
+        double sumSquares = 0;
+        for (int h = 0; h < 4; h++) {
+            sumSquares += Math.pow(normalized.importance().get(new HeadId(0, h)), 2);
+        }
+        assertEquals(1.0, sumSquares, 1e-12);
+        PruningStrategy s = PruningMethod.IMPORTANCE.create(1, 0, 0);
+        // raw: layer 1's small values go first; normalised, layer 0's (0,3) = 0.4/1.14 ranks below (1,3) = 0.02/0.36
+        assertEquals(List.of(new HeadId(1, 0), new HeadId(1, 3), new HeadId(0, 3)),
+                RANKING.select(s.priorities(normalized), all(), 3, 8, 0, 1, false).chosen());
+        assertEquals(List.of(new HeadId(1, 0), new HeadId(1, 3), new HeadId(1, 2)),
+                RANKING.select(s.priorities(m), all(), 3, 8, 0, 1, false).chosen());
+    }
+
+    @Test
     void randomIsSeededAndUniformPrunesTheSameNumberPerLayer() {
         assertEquals(pick(PruningMethod.RANDOM, 4, 7), pick(PruningMethod.RANDOM, 4, 7));
         assertNotEquals(pick(PruningMethod.RANDOM, 4, 7), pick(PruningMethod.RANDOM, 4, 8));
