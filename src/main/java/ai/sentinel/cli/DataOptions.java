@@ -1,7 +1,6 @@
 package ai.sentinel.cli;
 
 import ai.sentinel.data.DatasetLocator;
-import ai.sentinel.data.TextCorpus;
 import ai.sentinel.data.TextDataset;
 import ai.sentinel.tokenizer.Tokenizer;
 import java.io.IOException;
@@ -11,8 +10,8 @@ import picocli.CommandLine.Option;
 /** Where the text comes from and how it is cut into blocks. */
 final class DataOptions {
     @Option(names = "--dataset", defaultValue = "tiny_shakespeare", paramLabel = "NAME|PATH",
-            description = "A named dataset (tiny_shakespeare) looked up in the data folder, or a text file, or a"
-                    + " folder of .txt files. Default: ${DEFAULT-VALUE}.")
+            description = "europarl-en (built in), tiny_shakespeare (looked up in the data folder), a text file,"
+                    + " or a folder of .txt files. Default: ${DEFAULT-VALUE}.")
     String dataset;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
@@ -34,8 +33,9 @@ final class DataOptions {
         return Path.of(env != null && !env.isBlank() ? env : "data");
     }
 
-    Path locate() throws IOException {
-        return new DatasetLocator(resolveDataDir()).locate(dataset);
+    /** Where the text comes from, for logs and run configs. */
+    String describe() throws IOException {
+        return new DatasetLocator(resolveDataDir()).describe(dataset);
     }
 
     /** Reads, tokenises and splits the dataset; checks every id fits the model's vocabulary. */
@@ -44,7 +44,7 @@ final class DataOptions {
             throw new IllegalArgumentException("--seq-len must be in 1.." + maxPositions + " for this model, got "
                     + seqLen);
         }
-        int[] tokens = tokenizer.encode(TextCorpus.read(locate()));
+        int[] tokens = tokenizer.encode(new DatasetLocator(resolveDataDir()).read(dataset));
         for (int id : tokens) {
             if (id >= modelVocab) {
                 throw new IllegalArgumentException("the tokenizer produced id " + id + ", outside the model's"

@@ -107,7 +107,7 @@ final class TrainCommand implements Callable<Integer> {
             Json.write(out.resolve("run-config.json"), runConfig(lm, dataset));
             System.err.printf("Training %d layers × %d heads, %,d weights, on %,d training tokens (%s)%n",
                     lm.config().numLayers(), lm.config().numHeads(), lm.numParameters(),
-                    dataset.train().numTokens(), data.locate());
+                    dataset.train().numTokens(), data.describe());
             try (MetricsLog metrics = new MetricsLog(out.resolve("metrics.jsonl"), 10);
                     Trainer trainer = new Trainer(lm, dataset, config,
                             CompositeListener.of(new ProgressBar("train"), metrics))) {
@@ -167,7 +167,7 @@ final class TrainCommand implements Callable<Integer> {
         json.addProperty("command", "train");
         json.addProperty("model", model.model);
         json.addProperty("tokenizer", model.tokenizer == null ? "default" : model.tokenizer);
-        json.addProperty("dataset", data.locate().toString());
+        json.addProperty("dataset", data.describe());
         json.addProperty("train_tokens", dataset.train().numTokens());
         json.addProperty("validation_tokens", dataset.validation().numTokens());
         json.addProperty("seq_len", data.seqLen);

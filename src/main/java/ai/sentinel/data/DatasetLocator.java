@@ -6,18 +6,32 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Resolves a dataset argument: a known name looked up in a local data folder, or else a path to a text file or
- * folder. Nothing is downloaded; a missing named dataset gets a message that says where to put the file.
+ * Resolves a dataset argument: {@value #EUROPARL_EN} (built in), a known name looked up in a local data folder, or
+ * else a path to a text file or folder. Nothing is downloaded; a missing named dataset gets a message that says where
+ * to put the file.
  */
 public final class DatasetLocator {
     /** Known names and the file each expects in the data folder. */
     private static final Map<String, String> NAMED = Map.of("tiny_shakespeare", "tinyshakespeare.txt");
+
+    /** The built-in corpus: English Europarl documents shipped inside a Maven Central artifact. */
+    public static final String EUROPARL_EN = "europarl-en";
 
     private final Path dataDir;
 
     /** @param dataDir the local data folder ({@code --data-dir} or {@code SENTINEL_DATA}) */
     public DatasetLocator(Path dataDir) {
         this.dataDir = dataDir;
+    }
+
+    /** The dataset's text. */
+    public String read(String dataset) throws IOException {
+        return dataset.equals(EUROPARL_EN) ? EuroparlCorpus.englishText() : TextCorpus.read(locate(dataset));
+    }
+
+    /** Where the dataset comes from, for logs. */
+    public String describe(String dataset) throws IOException {
+        return dataset.equals(EUROPARL_EN) ? "built-in English Europarl sample" : locate(dataset).toString();
     }
 
     public Path locate(String dataset) throws IOException {
@@ -33,8 +47,8 @@ public final class DatasetLocator {
         }
         Path path = Path.of(dataset);
         if (!Files.exists(path)) {
-            throw new IOException("dataset \"" + dataset + "\" is neither a known name " + NAMED.keySet()
-                    + " nor an existing text file or folder");
+            throw new IOException("dataset \"" + dataset + "\" is neither a known name (" + EUROPARL_EN + ", "
+                    + String.join(", ", NAMED.keySet()) + ") nor an existing text file or folder");
         }
         return path;
     }
