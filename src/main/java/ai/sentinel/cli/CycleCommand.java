@@ -1,10 +1,7 @@
 package ai.sentinel.cli;
 
 import ai.djl.ndarray.NDManager;
-import ai.sentinel.data.Batch;
 import ai.sentinel.data.TextDataset;
-import ai.sentinel.eval.Generator;
-import ai.sentinel.eval.SamplingConfig;
 import ai.sentinel.io.Json;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.ModelFiles;
@@ -162,7 +159,7 @@ final class CycleCommand implements Callable<Integer> {
                     ModelFiles.save(m, folder);
                     tokenizer.save(folder);
                 } : (m, stage) -> {};
-                results = new PlasticityCycle(lm, dataset, config, log, sampler(tokenizer, dataset), saver,
+                results = new PlasticityCycle(lm, dataset, config, log, Samples.continuingValidation(tokenizer, dataset, sampleTokens, seed), saver,
                         new ProgressBar("cycle")).run();
             }
             printSummary(results, run);
@@ -171,21 +168,6 @@ final class CycleCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /** Samples continue the start of the validation text, with a fixed seed, so stages are comparable. */
-    private PlasticityCycle.Sampler sampler(Tokenizer tokenizer, TextDataset dataset) {
-        if (sampleTokens == 0) {
-            return m -> List.of();
-        }
-        long[] start = Batch.of(dataset.validation(), new int[] {0}).inputs();
-        int[] prompt = new int[Math.min(24, start.length)];
-        for (int i = 0; i < prompt.length; i++) {
-            prompt[i] = (int) start[i];
-        }
-        SamplingConfig sampling = new SamplingConfig(0.8f, 40, 0.95f, sampleTokens, seed, true);
-        return m -> List.of(tokenizer.decode(prompt) + tokenizer.decode(
-                Generator.generate(m, prompt, sampling, tokenizer.endOfText()).tokens()));
     }
 
     private static void printSummary(List<CycleResult> results, Path run) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "sentinel", mixinStandardHelpOptions = true, version = "Sentinel 0.1.0",
         description = "Neural plasticity for transformer language models: gated attention heads that are measured,"
                 + " pruned and regrown.",
-        subcommands = {TrainCommand.class, CycleCommand.class, HeadsCommand.class, PruneCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, CycleCommand.class, HeadsCommand.class, PruneCommand.class,
             GrowCommand.class, EvalCommand.class, GenerateCommand.class, InfoCommand.class,
             BenchCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class SentinelCli {

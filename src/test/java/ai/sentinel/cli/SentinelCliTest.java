@@ -84,6 +84,15 @@ class SentinelCliTest {
         assertBadInput(run("train", "-m", "nano", "--data-dir", dir.toString()), "tinyshakespeare.txt");
         assertBadInput(run("generate", "-m", "nano", "--top-p", "1.5"), "top-p must be in (0, 1]");
         assertBadInput(run("train", "-m", "nano", "--seq-len", "100000", "--dataset", text.toString()), "--seq-len");
+        assertBadInput(run("prune", "-m", "nano", "--fraction", "1.0", "-o", dir.resolve("p").toString()),
+                "pruning fraction must be in [0, 1), got 1.0");
+        assertBadInput(run("cycle", "-m", "nano", "--initial-pruning", "-0.1"), "initial pruning must be in [0, 1)");
+        assertBadInput(run("prune", "-m", "nano", "--strategy", "loudest", "-o", dir.toString()),
+                "ENTROPY, MAGNITUDE, GRADIENT, IMPORTANCE, RANDOM, UNIFORM, COMBINED");
+        assertBadInput(run("grow", "-m", "nano", "--strategy", "bigger", "-o", dir.toString()),
+                "GRADIENT_SENSITIVITY, ENTROPY_GAP, BALANCED, RANDOM, IMPORTANCE");
+        assertBadInput(run("eval", "-m", dir.resolve("missing-model").toString()), "neither a preset");
+        assertBadInput(run("train", "-m", "nano", "--dataset", "no_such_dataset"), "europarl-en");
         Run verbose = run("train", "-m", "no-such-model", "--verbose");
         assertTrue(verbose.err().contains("\tat "), "--verbose shows the stack trace");
     }
