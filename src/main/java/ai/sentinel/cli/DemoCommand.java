@@ -63,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
         Tokenizer tokenizer = new ByteTokenizer();
         String text = new DatasetLocator(Path.of(".")).read(DatasetLocator.EUROPARL_EN);
         TextDataset data = TextDataset.split(tokenizer.encode(text), p.seqLen(), 0.1);
-        System.err.printf("Built-in corpus: %,d bytes of English Europarl debates (%,d training tokens)%n",
+        System.err.printf("Built-in corpus: %,d characters of English Europarl debates (%,d training tokens)%n",
                 text.length(), data.train().numTokens());
         try (NDManager manager = NDManager.newBaseManager(); CausalLm model = pretrained(manager, p, tokenizer, data)) {
             Path run = out.resolve("cycle-" + p.name());

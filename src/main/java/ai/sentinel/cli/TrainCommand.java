@@ -87,8 +87,18 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from <out>/checkpoint (run with the same options).")
     boolean resume;
 
+    private final CountDownLatch finished = new CountDownLatch(1);
+
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws IOException {
+        try {
+            return train();
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private int train() throws IOException {
         TrainConfig config = new TrainConfig(steps, batchSize,
                 new LrSchedule(lr, warmupSteps, steps, schedule, minLrFraction),
                 new AdamWConfig(0.9f, 0.95f, 1e-8f, weightDecay), gradClip, evalEvery, evalBatches, checkpointEvery,
@@ -137,10 +147,12 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Ctrl-C asks the loop to stop after the current step, which then writes a resumable checkpoint. */
-    private static TrainResult runStoppingOnInterrupt(Trainer trainer, Path checkpoint, Tokenizer tokenizer)
-            throws IOException, InterruptedException {
-        CountDownLatch finished = new CountDownLatch(1);
+    /**
+     * Ctrl-C asks the loop to stop after the current step, which then writes a resumable checkpoint; the JVM waits
+     * until this command has finished and said so.
+     */
+    private TrainResult runStoppingOnInterrupt(Trainer trainer, Path checkpoint, Tokenizer tokenizer)
+            throws IOException {
         Thread hook = new Thread(() -> {
             trainer.requestStop();
             try {
@@ -153,11 +165,10 @@ final class TrainCommand implements Callable<Integer> {
         try {
             return trainer.run(checkpoint, tokenizer::save);
         } finally {
-            finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
-                // the JVM is already exiting because of the interrupt; the hook has done its work
+                // the JVM is exiting because of the interrupt: the hook waits for `finished`
             }
         }
     }
