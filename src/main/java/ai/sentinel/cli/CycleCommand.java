@@ -7,12 +7,8 @@ import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.ModelFiles;
 import ai.sentinel.plasticity.CycleConfig;
 import ai.sentinel.plasticity.CycleResult;
-import ai.sentinel.plasticity.GrowthInit;
-import ai.sentinel.plasticity.GrowthMethod;
 import ai.sentinel.plasticity.GrowthSchedule;
 import ai.sentinel.plasticity.PlasticityCycle;
-import ai.sentinel.plasticity.PruneMode;
-import ai.sentinel.plasticity.PruningMethod;
 import ai.sentinel.plasticity.RunLog;
 import ai.sentinel.report.RunReport;
 import ai.sentinel.tokenizer.Tokenizer;
@@ -34,6 +30,8 @@ import picocli.CommandLine.Option;
 final class CycleCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
     @Mixin DataOptions data;
+    @Mixin PruningOptions pruning;
+    @Mixin GrowthOptions growth;
 
     @Option(names = {"--cycles"}, defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
     int cycles;
@@ -54,22 +52,6 @@ final class CycleCommand implements Callable<Integer> {
             description = "Training steps after growth in each cycle. Default: ${DEFAULT-VALUE}.")
     int learningSteps;
 
-    @Option(names = {"--pruning-strategy", "--pruning_strategy"}, defaultValue = "ENTROPY",
-            description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
-    PruningMethod pruningStrategy;
-
-    @Option(names = {"--growth-strategy", "--growth_strategy"}, defaultValue = "GRADIENT_SENSITIVITY",
-            description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
-    GrowthMethod growthStrategy;
-
-    @Option(names = {"--pruning-mode", "--pruning_mode"}, defaultValue = "ADAPTIVE",
-            description = "ADAPTIVE masks (revivable), COMPRESSED removes slices. Default: ${DEFAULT-VALUE}.")
-    PruneMode pruningMode;
-
-    @Option(names = {"--growth-init", "--growth_init"}, defaultValue = "FUNCTION_PRESERVING",
-            description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
-    GrowthInit growthInit;
-
     @Option(names = {"--new-head-lr-multiplier", "--new_head_lr_multiplier"}, defaultValue = "5.0",
             description = "Learning-rate multiplier of new heads, decaying to 1. Default: ${DEFAULT-VALUE}.")
     float newHeadLrMultiplier;
@@ -84,23 +66,6 @@ final class CycleCommand implements Callable<Integer> {
 
     @Option(names = "--start-gate", defaultValue = "0.01", description = "Default: ${DEFAULT-VALUE}.")
     float startGate;
-
-    @Option(names = "--initial-scale", defaultValue = "0.01",
-            description = "Weight scale of --growth-init scaled. Default: ${DEFAULT-VALUE}.")
-    float initialScale;
-
-    @Option(names = "--max-pruned-fraction", defaultValue = "0.9",
-            description = "Never more than this fraction of all heads pruned. Default: ${DEFAULT-VALUE}.")
-    double maxPrunedFraction;
-
-    @Option(names = "--entropy-weight", defaultValue = "0.5", description = "For combined. Default: ${DEFAULT-VALUE}.")
-    double entropyWeight;
-
-    @Option(names = "--gradient-weight", defaultValue = "0.5", description = "For combined. Default: ${DEFAULT-VALUE}.")
-    double gradientWeight;
-
-    @Option(names = "--normalize-importance", description = "Rank by importance L2-normalised within each layer.")
-    boolean normalizeImportance;
 
     @Option(names = "--batch-size", defaultValue = "16", description = "Default: ${DEFAULT-VALUE}.")
     int batchSize;
@@ -142,9 +107,9 @@ final class CycleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CycleConfig config = new CycleConfig(cycles, initialTrainingSteps, learningSteps, initialPruning, growthRatio,
-                pruningStrategy, growthStrategy, pruningMode, growthInit,
-                new GrowthSchedule(startGate, gateWarmupSteps, newHeadLrMultiplier, lrDecaySteps), initialScale,
-                maxPrunedFraction, entropyWeight, gradientWeight, normalizeImportance,
+                pruning.strategy, growth.strategy, pruning.mode, growth.init,
+                new GrowthSchedule(startGate, gateWarmupSteps, newHeadLrMultiplier, lrDecaySteps), growth.initialScale,
+                pruning.maxPrunedFraction, pruning.entropyWeight, pruning.gradientWeight, pruning.normalizeImportance,
                 new CycleConfig.Training(batchSize, lr, warmupSteps, 1.0f, evalBatches), metricBatches, sampleTokens,
                 seed);
         Path run = runsDir.resolve(experimentName);

@@ -4,8 +4,6 @@ import ai.sentinel.io.Json;
 import ai.sentinel.metrics.HeadMeasurements;
 import ai.sentinel.metrics.MaskedHeads;
 import ai.sentinel.plasticity.GrowRequest;
-import ai.sentinel.plasticity.GrowthInit;
-import ai.sentinel.plasticity.GrowthMethod;
 import ai.sentinel.plasticity.Plasticity;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -22,23 +20,13 @@ import picocli.CommandLine.Option;
 final class GrowCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
     @Mixin DataOptions data;
-
-    @Option(names = {"--strategy", "--growth-strategy"}, defaultValue = "GRADIENT_SENSITIVITY",
-            description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
-    GrowthMethod strategy;
+    @Mixin GrowthOptions growth;
 
     @Option(names = "--count", defaultValue = "1", description = "Heads to grow back. Default: ${DEFAULT-VALUE}.")
     int count;
 
-    @Option(names = {"--init", "--growth-init"}, defaultValue = "FUNCTION_PRESERVING",
-            description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
-    GrowthInit init;
-
     @Option(names = "--start-gate", defaultValue = "1.0", description = "Gate of new heads. Default: ${DEFAULT-VALUE}.")
     float startGate;
-
-    @Option(names = "--initial-scale", defaultValue = "0.01", description = "For scaled. Default: ${DEFAULT-VALUE}.")
-    float initialScale;
 
     @Option(names = "--metric-batches", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
     int metricBatches;
@@ -54,7 +42,8 @@ final class GrowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        GrowRequest request = new GrowRequest(strategy, count, init, startGate, initialScale, seed);
+        GrowRequest request = new GrowRequest(growth.strategy, count, growth.init, startGate, growth.initialScale,
+                seed);
         try (Workbench bench = new Workbench(model, data, seed)) {
             if (bench.model.gates().numActive() == bench.model.config().numLayers() * bench.model.config().numHeads()) {
                 throw new IllegalArgumentException("model " + model.model + " has no pruned head to grow back");
@@ -68,7 +57,7 @@ final class GrowCommand implements Callable<Integer> {
                 System.out.println(Json.pretty(e).replaceAll("\\s+", " ").trim());
             }
             System.out.printf("grew %d heads (%s): %d active, %,d parameters; saved to %s%n", grown.heads().size(),
-                    init.name().toLowerCase(), bench.model.gates().numActive(), bench.model.numParameters(), out);
+                    growth.init.name().toLowerCase(), bench.model.gates().numActive(), bench.model.numParameters(), out);
         }
         return 0;
     }

@@ -4,9 +4,7 @@ import ai.sentinel.io.Json;
 import ai.sentinel.metrics.HeadMeasurements;
 import ai.sentinel.metrics.MaskedHeads;
 import ai.sentinel.plasticity.Plasticity;
-import ai.sentinel.plasticity.PruneMode;
 import ai.sentinel.plasticity.PruneRequest;
-import ai.sentinel.plasticity.PruningMethod;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,35 +15,16 @@ import picocli.CommandLine.Option;
 
 @Command(name = "prune", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Measure the heads of a model on a dataset, prune the weakest, and save the pruned model.",
-        footer = {"", "Example:", "  sentinel prune -m runs/nano/model --data-dir ../shared/data --strategy magnitude"
-                + " --fraction 0.25 --mode compressed -o runs/pruned"})
+        footer = {"", "Example:", "  sentinel prune -m runs/nano/model --data-dir ../shared/data --pruning-strategy"
+                + " magnitude --fraction 0.25 --pruning-mode compressed -o runs/pruned"})
 final class PruneCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
     @Mixin DataOptions data;
-
-    @Option(names = {"--strategy", "--pruning-strategy"}, defaultValue = "ENTROPY",
-            description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
-    PruningMethod strategy;
+    @Mixin PruningOptions pruning;
 
     @Option(names = {"--fraction", "--initial-pruning"}, defaultValue = "0.3",
             description = "Fraction of the active heads to prune, in [0, 1). Default: ${DEFAULT-VALUE}.")
     double fraction;
-
-    @Option(names = {"--mode", "--pruning-mode"}, defaultValue = "ADAPTIVE",
-            description = "ADAPTIVE masks (revivable), COMPRESSED removes slices. Default: ${DEFAULT-VALUE}.")
-    PruneMode mode;
-
-    @Option(names = "--max-pruned-fraction", defaultValue = "0.9", description = "Default: ${DEFAULT-VALUE}.")
-    double maxPrunedFraction;
-
-    @Option(names = "--entropy-weight", defaultValue = "0.5", description = "For combined. Default: ${DEFAULT-VALUE}.")
-    double entropyWeight;
-
-    @Option(names = "--gradient-weight", defaultValue = "0.5", description = "For combined. Default: ${DEFAULT-VALUE}.")
-    double gradientWeight;
-
-    @Option(names = "--normalize-importance", description = "Rank by importance L2-normalised within each layer.")
-    boolean normalizeImportance;
 
     @Option(names = "--metric-batches", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
     int metricBatches;
@@ -61,8 +40,7 @@ final class PruneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PruneRequest request = new PruneRequest(strategy, fraction, mode, maxPrunedFraction, entropyWeight,
-                gradientWeight, normalizeImportance, seed);
+        PruneRequest request = pruning.request(fraction, seed);
         try (Workbench bench = new Workbench(model, data, seed)) {
             long before = bench.model.numParameters();
             HeadMeasurements m = bench.meter(batchSize, metricBatches).measure(bench.model, MaskedHeads.AS_IS);
@@ -73,7 +51,7 @@ final class PruneCommand implements Callable<Integer> {
                 System.out.println(Json.pretty(e).replaceAll("\\s+", " ").trim());
             }
             System.out.printf("pruned %d heads (%s): %d active, %,d → %,d parameters; saved to %s%n",
-                    pruned.heads().size(), mode.name().toLowerCase(), bench.model.gates().numActive(), before,
+                    pruned.heads().size(), pruning.mode.name().toLowerCase(), bench.model.gates().numActive(), before,
                     bench.model.numParameters(), out);
         }
         return 0;

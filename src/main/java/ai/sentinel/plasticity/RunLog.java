@@ -1,13 +1,9 @@
 package ai.sentinel.plasticity;
 
 import ai.sentinel.io.Json;
-import com.google.gson.Gson;
+import ai.sentinel.io.JsonlWriter;
 import com.google.gson.JsonObject;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -23,17 +19,15 @@ public final class RunLog implements AutoCloseable {
     public static final String CONFIG = "config.json";
 
     private final Path folder;
-    private final BufferedWriter metrics;
-    private final BufferedWriter events;
-    private final BufferedWriter heads;
-    private final Gson gson = new Gson();
+    private final JsonlWriter metrics;
+    private final JsonlWriter events;
+    private final JsonlWriter heads;
 
     public RunLog(Path folder) throws IOException {
         this.folder = folder;
-        Files.createDirectories(folder);
-        this.metrics = Files.newBufferedWriter(folder.resolve(METRICS), StandardCharsets.UTF_8);
-        this.events = Files.newBufferedWriter(folder.resolve(EVENTS), StandardCharsets.UTF_8);
-        this.heads = Files.newBufferedWriter(folder.resolve(HEADS), StandardCharsets.UTF_8);
+        this.metrics = new JsonlWriter(folder.resolve(METRICS), false);
+        this.events = new JsonlWriter(folder.resolve(EVENTS), false);
+        this.heads = new JsonlWriter(folder.resolve(HEADS), false);
     }
 
     public Path folder() {
@@ -41,29 +35,19 @@ public final class RunLog implements AutoCloseable {
     }
 
     public void metric(JsonObject line) {
-        write(metrics, line);
+        metrics.write(line);
     }
 
     public void event(JsonObject line) {
-        write(events, line);
+        events.write(line);
     }
 
     public void heads(JsonObject line) {
-        write(heads, line);
+        heads.write(line);
     }
 
     public void writeJson(String name, JsonObject json) throws IOException {
         Json.write(folder.resolve(name), json);
-    }
-
-    private void write(BufferedWriter out, JsonObject line) {
-        try {
-            out.write(gson.toJson(line));
-            out.newLine();
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override

@@ -3,11 +3,10 @@ package ai.sentinel.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.sentinel.testing.CliRun;
 import ai.sentinel.testing.TinyModels;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,13 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A short plasticity cycle on the nano preset writes every promised output, and its files parse. */
 class CycleCommandTest {
     private static int run(String... args) {
-        PrintStream out = System.out;
-        try {
-            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            return SentinelCli.run(args);
-        } finally {
-            System.setOut(out);
-        }
+        return CliRun.of(args).code();
     }
 
     private static String[] args(Path text, Path runs, String name, String... extra) {
@@ -98,18 +91,13 @@ class CycleCommandTest {
     }
 
     @Test
-    void invalidCycleOptionsAreOneLineErrors(@TempDir Path dir) {
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            assertEquals(2, SentinelCli.run("cycle", "-m", "nano", "--initial-pruning", "1.5"));
-            assertEquals(2, SentinelCli.run("cycle", "-m", "nano", "--pruning-strategy", "loudest"));
-        } finally {
-            System.setErr(err);
-        }
-        String out = captured.toString(StandardCharsets.UTF_8);
-        assertTrue(out.contains("initial pruning must be in [0, 1), got 1.5"), out);
-        assertTrue(out.contains("ENTROPY, MAGNITUDE, GRADIENT, IMPORTANCE, RANDOM, UNIFORM, COMBINED"), out);
+    void invalidCycleOptionsAreOneLineErrors() {
+        CliRun pruning = CliRun.of("cycle", "-m", "nano", "--initial-pruning", "1.5");
+        CliRun strategy = CliRun.of("cycle", "-m", "nano", "--pruning-strategy", "loudest");
+        assertEquals(2, pruning.code());
+        assertEquals(2, strategy.code());
+        assertTrue(pruning.err().contains("initial pruning must be in [0, 1), got 1.5"), pruning.err());
+        assertTrue(strategy.err().contains("ENTROPY, MAGNITUDE, GRADIENT, IMPORTANCE, RANDOM, UNIFORM, COMBINED"),
+                strategy.err());
     }
 }

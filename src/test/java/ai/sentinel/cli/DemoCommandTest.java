@@ -3,10 +3,9 @@ package ai.sentinel.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.sentinel.testing.CliRun;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,27 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code sentinel demo --quick} end to end in a temporary folder, needing nothing outside the build. */
 class DemoCommandTest {
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            return new Run(SentinelCli.run(args), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     @Test
     void quickDemoWritesAReportWithChartsAndParsableLogsThenReusesItsPretrainedModel(@TempDir Path dir)
             throws Exception {
-        Run first = run("demo", "--quick", "--out", dir.toString());
+        CliRun first = CliRun.of("demo", "--quick", "--out", dir.toString());
         assertEquals(0, first.code(), first.err());
         assertTrue(first.out().contains("before (baseline)") && first.out().contains("active heads"), first.out());
         Path runFolder = dir.resolve("cycle-quick");
@@ -62,7 +44,7 @@ class DemoCommandTest {
         assertTrue(first.err().contains("Pretraining nano"));
         assertTrue(Files.exists(dir.resolve("pretrained-quick/model.safetensors")));
 
-        Run second = run("demo", "--quick", "--out", dir.toString());
+        CliRun second = CliRun.of("demo", "--quick", "--out", dir.toString());
         assertEquals(0, second.code(), second.err());
         assertTrue(second.err().contains("Using the cached pretrained model"), second.err());
         assertTrue(!second.err().contains("Pretraining nano"));

@@ -8,11 +8,9 @@ import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.ModelFiles;
 import ai.sentinel.model.gpt2.Gpt2Model;
 import ai.sentinel.model.gpt2.Gpt2Preset;
+import ai.sentinel.testing.CliRun;
 import ai.sentinel.testing.TinyModels;
 import ai.sentinel.tokenizer.ByteTokenizer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -21,13 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** heads → prune → grow as single steps on a saved model folder. */
 class SingleStepCommandsTest {
     private static int run(String... args) {
-        PrintStream out = System.out;
-        try {
-            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            return SentinelCli.run(args);
-        } finally {
-            System.setOut(out);
-        }
+        return CliRun.of(args).code();
     }
 
     @Test
@@ -47,7 +39,7 @@ class SingleStepCommandsTest {
         for (String f : new String[] {"heads.json", "entropy.png", "gradient.png", "importance.png"}) {
             assertTrue(Files.size(dir.resolve("heads").resolve(f)) > 100, f);
         }
-        assertEquals(0, run(concat(new String[] {"prune", "-m", start.toString(), "--fraction", "0.25", "--mode",
+        assertEquals(0, run(concat(new String[] {"prune", "-m", start.toString(), "--fraction", "0.25", "--pruning-mode",
             "compressed", "-o", dir.resolve("pruned").toString()}, data)));
         assertEquals(4, Files.readAllLines(dir.resolve("pruned/events.jsonl")).stream()
                 .filter(l -> l.contains("\"pruned\"")).count());
