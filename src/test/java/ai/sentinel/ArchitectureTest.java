@@ -26,8 +26,9 @@ class ArchitectureTest {
             Map.entry("metrics", Set.of("model", "nn", "data")),
             Map.entry("plasticity", Set.of("metrics", "model", "nn", "data", "train", "eval", "io")),
             Map.entry("report", Set.of("io", "metrics", "model")),
+            Map.entry("experiments", Set.of("io", "metrics", "model", "plasticity", "train", "eval", "data", "report")),
             Map.entry("cli", Set.of("io", "nn", "tokenizer", "data", "model", "eval", "train", "bench", "metrics",
-                    "plasticity", "report")));
+                    "plasticity", "report", "experiments")));
 
     @Test
     void packagesImportOnlyWhatTheRuleAllows() throws IOException {

@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
                 + " pruned and regrown.",
         subcommands = {DemoCommand.class, TrainCommand.class, CycleCommand.class, HeadsCommand.class, PruneCommand.class,
             GrowCommand.class, EvalCommand.class, GenerateCommand.class, InfoCommand.class,
-            BenchCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
+            BenchCommand.class, ReportCommand.class, ExperimentCommand.class, CommandLine.HelpCommand.class})
 public final class SentinelCli {
     static final int EXIT_BAD_INPUT = 2;
     static final int EXIT_DIVERGED = 3;

@@ -1,0 +1,20 @@
+package ai.sentinel.report;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A PNG line chart of named series, for experiment scripts. */
+public final class LinePlot {
+    private LinePlot() {}
+
+    /** @param series name → {x values, y values}, drawn with lines and points in insertion order */
+    public static void write(Path png, String title, String xLabel, String yLabel, Map<String, double[][]> series)
+            throws IOException {
+        List<Charts.Series> lines = new ArrayList<>();
+        series.forEach((name, xy) -> lines.add(new Charts.Series(name, xy[0], xy[1], Charts.Style.LINE_AND_POINTS)));
+        Charts.write(Charts.lineChart(title, xLabel, yLabel, lines, List.of()), png);
+    }
+}
