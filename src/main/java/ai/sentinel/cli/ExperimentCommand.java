@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Experiments behind bench/EXPERIMENTS.md (run by the scripts in bench/experiments/).",
-        subcommands = {ExperimentCommand.Tolerance.class, ExperimentCommand.Curve.class})
+        subcommands = {ExperimentCommand.Tolerance.class, ExperimentCommand.TolerancePlot.class,
+            ExperimentCommand.Curve.class})
 final class ExperimentCommand {
     @Command(name = "pruning-tolerance", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Perplexity against the fraction of heads pruned, for every pruning strategy, before and"
@@ -77,6 +78,23 @@ final class ExperimentCommand {
                 System.out.println(row);
             }
             System.out.println("written: " + out.resolve("pruning_tolerance.json"));
+            return 0;
+        }
+    }
+
+    @Command(name = "pruning-tolerance-plot", mixinStandardHelpOptions = true,
+            description = "Redraw the charts of a saved pruning_tolerance.json.")
+    static final class TolerancePlot implements Callable<Integer> {
+        @Option(names = "--json", required = true, description = "A pruning_tolerance.json.")
+        Path json;
+
+        @Option(names = {"-o", "--out"}, required = true, description = "Folder for the charts.")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            PruningTolerance.plot(ai.sentinel.io.Json.readObject(json), out);
+            System.out.println("written: charts in " + out);
             return 0;
         }
     }

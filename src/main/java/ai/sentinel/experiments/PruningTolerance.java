@@ -45,40 +45,58 @@ public final class PruningTolerance {
     public static JsonObject run(Path baseline, TextDataset data, Settings s, Path out, StepListener progress)
             throws IOException {
         JsonArray rows = new JsonArray();
-        Map<String, double[][]> pruned = new LinkedHashMap<>();
-        Map<String, double[][]> tuned = new LinkedHashMap<>();
         HeadMeasurements measured;
         try (NDManager m = NDManager.newBaseManager(); CausalLm model = ModelFiles.load(baseline, m)) {
             measured = new HeadMeter(data.validation(), s.batchSize(), s.metricBatches()).measure(model,
                     MaskedHeads.AS_IS);
         }
         for (PruningMethod method : PruningMethod.values()) {
-            double[][] a = new double[2][s.fractions().size()];
-            double[][] b = new double[2][s.fractions().size()];
-            for (int i = 0; i < s.fractions().size(); i++) {
-                JsonObject row = point(baseline, data, s, method, s.fractions().get(i), measured, progress,
-                        out.resolve("scratch-checkpoint"));
-                rows.add(row);
-                a[0][i] = b[0][i] = row.get("pruned_fraction").getAsDouble();
-                a[1][i] = row.get("perplexity").getAsDouble();
-                b[1][i] = row.has("perplexity_after_fine_tune") ? row.get("perplexity_after_fine_tune")
-                        .getAsDouble() : a[1][i];
+            for (double fraction : s.fractions()) {
+                rows.add(point(baseline, data, s, method, fraction, measured, progress,
+                        out.resolve("scratch-checkpoint")));
             }
-            pruned.put(name(method), a);
-            tuned.put(name(method), b);
         }
         JsonObject result = new JsonObject();
         result.add("settings", Json.toJsonTree(s));
         result.addProperty("baseline", baseline.toString());
         result.add("rows", rows);
         Json.write(out.resolve("pruning_tolerance.json"), result);
+        plot(result, out);
+        return result;
+    }
+
+    /** Draws the charts of a result (also from a saved pruning_tolerance.json). */
+    public static void plot(JsonObject result, Path out) throws IOException {
+        Map<String, double[][]> pruned = new LinkedHashMap<>();
+        Map<String, double[][]> tuned = new LinkedHashMap<>();
+        boolean fineTuned = false;
+        for (var e : result.getAsJsonArray("rows")) {
+            JsonObject row = e.getAsJsonObject();
+            fineTuned |= row.has("perplexity_after_fine_tune");
+            append(pruned, row.get("strategy").getAsString(), row.get("pruned_fraction").getAsDouble(),
+                    row.get("perplexity").getAsDouble());
+            if (row.has("perplexity_after_fine_tune")) {
+                append(tuned, row.get("strategy").getAsString(), row.get("pruned_fraction").getAsDouble(),
+                        row.get("perplexity_after_fine_tune").getAsDouble());
+            }
+        }
         LinePlot.write(out.resolve("pruning_tolerance.png"), "Perplexity right after pruning", "fraction of heads"
                 + " pruned", "validation perplexity", pruned);
-        if (s.fineTuneSteps() > 0) {
-            LinePlot.write(out.resolve("pruning_tolerance_fine_tuned.png"), "Perplexity after " + s.fineTuneSteps()
-                    + " recovery steps", "fraction of heads pruned", "validation perplexity", tuned);
+        if (fineTuned) {
+            int steps = result.getAsJsonObject("settings").get("fineTuneSteps").getAsInt();
+            LinePlot.write(out.resolve("pruning_tolerance_fine_tuned.png"), "Perplexity after " + steps
+                    + " recovery steps (pruned heads frozen)", "fraction of heads pruned", "validation perplexity",
+                    tuned);
         }
-        return result;
+    }
+
+    private static void append(Map<String, double[][]> series, String name, double x, double y) {
+        double[][] old = series.getOrDefault(name, new double[2][0]);
+        double[][] grown = {java.util.Arrays.copyOf(old[0], old[0].length + 1),
+            java.util.Arrays.copyOf(old[1], old[1].length + 1)};
+        grown[0][old[0].length] = x;
+        grown[1][old[1].length] = y;
+        series.put(name, grown);
     }
 
     private static JsonObject point(Path baseline, TextDataset data, Settings s, PruningMethod method,

@@ -18,7 +18,7 @@ import javax.imageio.ImageIO;
 /** Minimal, dependency-free charts: line charts with phase markers, bar charts and heat maps, written as PNG. */
 final class Charts {
     static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
-        new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b)};
+        new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f)};
     private static final int W = 900;
     private static final int H = 420;
     private static final int LEFT = 80;
