@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * One number per head, (L, H). Heads that were not measured (removed from the model) hold no value: asking for one
- * is an error, never a placeholder.
+ * is an error: no value is ever made up.
  */
 public final class HeadScores {
     private final double[][] values;
