@@ -7,7 +7,6 @@ import ai.sentinel.testing.CliRun;
 import ai.sentinel.testing.TinyModels;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

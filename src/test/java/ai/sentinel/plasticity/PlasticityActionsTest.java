@@ -22,7 +22,6 @@ import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
 import ai.sentinel.model.HeadSlice;
 import ai.sentinel.model.ModelFiles;
-import ai.sentinel.nn.Parameter;
 import ai.sentinel.testing.TinyModels;
 import ai.sentinel.train.AdamWConfig;
 import ai.sentinel.train.LrSchedule;
