@@ -14,7 +14,7 @@ final class ReportHtml {
     private static final String STYLE = "body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;"
             + "color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 10px;"
             + "text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}"
-            + "img{max-width:100%;border:1px solid #eee}pre{background:#f7f7f7;padding:1em;white-space:pre-wrap}"
+            + "img{max-width:100%;border:1px solid #eee}pre{background:#f7f7f7;padding:1em;white-space:pre-wrap;overflow-wrap:anywhere}"
             + "figure{margin:1.5em 0}figcaption{color:#555;font-size:0.9em}td{overflow-wrap:anywhere}";
 
     private ReportHtml() {}
@@ -38,7 +38,7 @@ final class ReportHtml {
         }
         decisions(html, run);
         samples(html, run.metrics("phase"));
-        html.append("<h2>Configuration</h2><pre>").append(esc(c.toString())).append("</pre></body></html>\n");
+        html.append("<h2>Configuration</h2><pre>").append(esc(ai.sentinel.io.Json.pretty(c))).append("</pre></body></html>\n");
         return html.toString();
     }
 
