@@ -110,7 +110,7 @@ final class CycleCommand implements Callable<Integer> {
                 pruning.strategy, growth.strategy, pruning.mode, growth.init,
                 new GrowthSchedule(startGate, gateWarmupSteps, newHeadLrMultiplier, lrDecaySteps), growth.initialScale,
                 pruning.maxPrunedFraction, pruning.entropyWeight, pruning.gradientWeight, pruning.normalizeImportance,
-                new CycleConfig.Training(batchSize, lr, warmupSteps, 1.0f, evalBatches), metricBatches, sampleTokens,
+                new CycleConfig.Training(batchSize, lr, warmupSteps, evalBatches), metricBatches, sampleTokens,
                 seed);
         Path run = runsDir.resolve(experimentName);
         Tokenizer tokenizer = model.loadTokenizer();

@@ -21,8 +21,6 @@ import ai.sentinel.plasticity.StageResult;
 import ai.sentinel.report.RunReport;
 import ai.sentinel.tokenizer.ByteTokenizer;
 import ai.sentinel.tokenizer.Tokenizer;
-import ai.sentinel.train.AdamWConfig;
-import ai.sentinel.train.LrSchedule;
 import ai.sentinel.train.TrainConfig;
 import ai.sentinel.train.Trainer;
 import com.google.gson.JsonObject;
@@ -104,10 +102,8 @@ final class DemoCommand implements Callable<Integer> {
             return ModelFiles.load(cache, manager);
         }
         CausalLm model = Gpt2Model.initialize(Gpt2Preset.NANO.config(tokenizer.vocabSize()), manager, seed);
-        TrainConfig train = new TrainConfig(p.pretrainSteps(), p.batchSize(),
-                new LrSchedule(3e-3f, Math.min(100, p.pretrainSteps() / 5), p.pretrainSteps(),
-                        LrSchedule.Decay.COSINE, 0.1f),
-                AdamWConfig.defaults(), 1.0f, 0, p.evalBatches(), 0, seed, false);
+        TrainConfig train = TrainConfig.cosine(p.pretrainSteps(), p.batchSize(), 3e-3f,
+                Math.min(100, p.pretrainSteps() / 5), p.evalBatches(), seed);
         System.err.printf("Pretraining nano (%,d weights) for %d steps%n", model.numParameters(), p.pretrainSteps());
         try (Trainer trainer = new Trainer(model, data, train, new ProgressBar("pretrain"))) {
             trainer.run(out.resolve("pretraining-checkpoint"), tokenizer::save);
@@ -123,7 +119,7 @@ final class DemoCommand implements Callable<Integer> {
         return new CycleConfig(1, 0, p.learningSteps(), 0.3, 0.33, PruningMethod.ENTROPY,
                 GrowthMethod.GRADIENT_SENSITIVITY, PruneMode.ADAPTIVE, GrowthInit.FUNCTION_PRESERVING,
                 new GrowthSchedule(0.01f, ramp, 5f, ramp), 0.01f, 0.9, 0.5, 0.5, false,
-                new CycleConfig.Training(p.batchSize(), 3e-3f, Math.min(100, p.learningSteps() / 5), 1.0f,
+                new CycleConfig.Training(p.batchSize(), 3e-3f, Math.min(100, p.learningSteps() / 5),
                         p.evalBatches()), p.metricBatches(), p.sampleTokens(), seed);
     }
 

@@ -50,10 +50,9 @@ final class InfoCommand implements Callable<Integer> {
     private static String headMap(CausalLm lm, int layer) {
         StringBuilder map = new StringBuilder();
         StringBuilder gates = new StringBuilder();
-        int[] present = lm.config().headsPresent(layer);
         for (int h = 0; h < lm.config().numHeads(); h++) {
             HeadId head = new HeadId(layer, h);
-            boolean isPresent = java.util.Arrays.stream(present).anyMatch(p -> p == head.head());
+            boolean isPresent = lm.config().isPresent(head);
             map.append(!isPresent ? ' ' : lm.gates().isMasked(head) ? '.' : '#');
             float gate = lm.gates().gateValue(head);
             if (isPresent && gate != 1f) {

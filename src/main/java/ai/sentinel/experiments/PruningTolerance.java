@@ -17,8 +17,6 @@ import ai.sentinel.plasticity.PruneMode;
 import ai.sentinel.plasticity.PruneRequest;
 import ai.sentinel.plasticity.PruningMethod;
 import ai.sentinel.report.LinePlot;
-import ai.sentinel.train.AdamWConfig;
-import ai.sentinel.train.LrSchedule;
 import ai.sentinel.train.StepListener;
 import ai.sentinel.train.TrainConfig;
 import ai.sentinel.train.Trainer;
@@ -113,10 +111,8 @@ public final class PruningTolerance {
             row.addProperty("pruned_fraction", (double) p.heads().size() / total);
             row.addProperty("perplexity", evaluator.evaluate(model).perplexity());
             if (s.fineTuneSteps() > 0) {
-                TrainConfig config = new TrainConfig(s.fineTuneSteps(), s.batchSize(),
-                        new LrSchedule(s.learningRate(), Math.max(1, s.fineTuneSteps() / 10), s.fineTuneSteps(),
-                                LrSchedule.Decay.COSINE, 0.1f),
-                        AdamWConfig.defaults(), 1.0f, 0, s.evalBatches(), 0, s.seed(), false);
+                TrainConfig config = TrainConfig.cosine(s.fineTuneSteps(), s.batchSize(), s.learningRate(),
+                        Math.max(1, s.fineTuneSteps() / 10), s.evalBatches(), s.seed());
                 try (Trainer t = new Trainer(model, data, config, progress)) {
                     t.addHook(new HeadSchedule(model, GrowthSchedule.defaults())); // pruned heads stay frozen
                     row.addProperty("perplexity_after_fine_tune", t.run(scratch, folder -> {}).validation()

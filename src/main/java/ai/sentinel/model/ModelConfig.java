@@ -13,6 +13,16 @@ public interface ModelConfig {
     /** The original indices of the heads present in {@code layer}, ascending. */
     int[] headsPresent(int layer);
 
+    /** Whether {@code head} is physically in the model (not removed by compressed pruning). */
+    default boolean isPresent(HeadId head) {
+        for (int h : headsPresent(head.layer())) {
+            if (h == head.head()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     int width();
 
     int headDim();

@@ -6,7 +6,6 @@ import ai.sentinel.metrics.MaskedHeads;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -23,7 +22,7 @@ final class CandidateProbe {
     static Measured measure(CausalLm model, Set<HeadId> candidates, HeadMeter meter, long seed) {
         List<HeadId> removed = new ArrayList<>();
         for (HeadId h : candidates) {
-            if (Arrays.stream(model.config().headsPresent(h.layer())).noneMatch(p -> p == h.head())) {
+            if (!model.config().isPresent(h)) {
                 removed.add(h);
             }
         }

@@ -17,7 +17,7 @@ public record CycleConfig(int cycles, int initialTrainingSteps, int learningStep
         double gradientWeight, boolean normalizeImportance, Training training, int metricBatches, int sampleTokens, long seed) {
 
     /** The ordinary-training settings shared by the initial training and the learning phases. */
-    public record Training(int batchSize, float learningRate, int warmupSteps, float gradClip, int evalBatches) {}
+    public record Training(int batchSize, float learningRate, int warmupSteps, int evalBatches) {}
 
     public CycleConfig {
         require(cycles >= 1, "cycles must be >= 1, got " + cycles);

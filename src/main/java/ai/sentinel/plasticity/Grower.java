@@ -31,7 +31,7 @@ public final class Grower {
             float initialScale, HeadScores importance, long seed) {
         List<HeadId> absent = new ArrayList<>();
         for (HeadId h : heads) {
-            if (java.util.Arrays.stream(model.config().headsPresent(h.layer())).noneMatch(p -> p == h.head())) {
+            if (!model.config().isPresent(h)) {
                 absent.add(h);
             }
         }

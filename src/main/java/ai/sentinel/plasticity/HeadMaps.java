@@ -10,7 +10,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -55,12 +54,10 @@ final class HeadMaps {
             JsonArray m = new JsonArray();
             JsonArray g = new JsonArray();
             JsonArray p = new JsonArray();
-            int[] present = model.config().headsPresent(l);
             for (int h = 0; h < H; h++) {
-                int head = h;
                 m.add(mask[l * H + h] != 0 ? 1 : 0);
                 g.add(num(gates[l * H + h]));
-                p.add(Arrays.stream(present).anyMatch(x -> x == head));
+                p.add(model.config().isPresent(new HeadId(l, h)));
             }
             maskRows.add(m);
             gateRows.add(g);

@@ -9,9 +9,7 @@ import ai.sentinel.metrics.HeadScores;
 import ai.sentinel.metrics.MaskedHeads;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
-import ai.sentinel.train.AdamWConfig;
 import ai.sentinel.train.CompositeListener;
-import ai.sentinel.train.LrSchedule;
 import ai.sentinel.train.StepListener;
 import ai.sentinel.train.StepStats;
 import ai.sentinel.train.TrainConfig;
@@ -114,9 +112,8 @@ public final class PlasticityCycle {
             return;
         }
         CycleConfig.Training t = config.training();
-        TrainConfig trainConfig = new TrainConfig(steps, t.batchSize(),
-                new LrSchedule(t.learningRate(), Math.min(t.warmupSteps(), steps), steps, LrSchedule.Decay.COSINE,
-                        0.1f), AdamWConfig.defaults(), t.gradClip(), 0, t.evalBatches(), 0, config.seed() + c, false);
+        TrainConfig trainConfig = TrainConfig.cosine(steps, t.batchSize(), t.learningRate(),
+                Math.min(t.warmupSteps(), steps), t.evalBatches(), config.seed() + c);
         long start = step;
         StepListener metrics = new StepListener() {
             @Override

@@ -11,6 +11,15 @@ package ai.sentinel.train;
  */
 public record TrainConfig(int steps, int batchSize, LrSchedule schedule, AdamWConfig optimizer, float gradClip,
         int evalEvery, int evalBatches, int checkpointEvery, long seed, boolean trainGates) {
+    /**
+     * The usual short run: AdamW defaults, warm-up then cosine decay to 10% of {@code lr}, clipping at 1, no periodic
+     * evaluation or checkpoint (both happen once, at the end).
+     */
+    public static TrainConfig cosine(int steps, int batchSize, float lr, int warmupSteps, int evalBatches, long seed) {
+        return new TrainConfig(steps, batchSize, new LrSchedule(lr, warmupSteps, steps, LrSchedule.Decay.COSINE, 0.1f),
+                AdamWConfig.defaults(), 1.0f, 0, evalBatches, 0, seed, false);
+    }
+
     public TrainConfig {
         if (steps < 1 || batchSize < 1 || evalBatches < 1) {
             throw new IllegalArgumentException("steps, batch size and eval batches must be >= 1, got " + steps

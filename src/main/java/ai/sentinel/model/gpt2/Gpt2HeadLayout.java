@@ -20,7 +20,10 @@ final class Gpt2HeadLayout implements HeadLayout {
 
     @Override
     public List<HeadSlice> slices(HeadId head) {
-        int i = indexAmongPresent(head);
+        int i = Gpt2Model.indexOf(model.config().headsPresent(head.layer()), head.head());
+        if (i < 0) {
+            throw new IllegalArgumentException("head " + head + " has been removed from the model");
+        }
         int D = model.config().headDim();
         long present = (long) model.config().numHeadsPresent(head.layer()) * D; // width of each q|k|v third
         Gpt2Attention attention = model.blocks().get(head.layer()).attention();
@@ -34,13 +37,4 @@ final class Gpt2HeadLayout implements HeadLayout {
         return slices;
     }
 
-    private int indexAmongPresent(HeadId head) {
-        int[] present = model.config().headsPresent(head.layer());
-        for (int i = 0; i < present.length; i++) {
-            if (present[i] == head.head()) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException("head " + head + " has been removed from the model");
-    }
 }

@@ -208,7 +208,7 @@ public final class Gpt2Model implements CausalLm {
         return remaps;
     }
 
-    private static int indexOf(int[] values, int value) {
+    static int indexOf(int[] values, int value) {
         for (int i = 0; i < values.length; i++) {
             if (values[i] == value) {
                 return i;
