@@ -7,7 +7,6 @@ import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.ModelFiles;
 import ai.sentinel.plasticity.CycleConfig;
 import ai.sentinel.plasticity.CycleResult;
-import ai.sentinel.plasticity.GrowthSchedule;
 import ai.sentinel.plasticity.PlasticityCycle;
 import ai.sentinel.plasticity.RunLog;
 import ai.sentinel.report.RunReport;
@@ -52,20 +51,7 @@ final class CycleCommand implements Callable<Integer> {
             description = "Training steps after growth in each cycle. Default: ${DEFAULT-VALUE}.")
     int learningSteps;
 
-    @Option(names = {"--new-head-lr-multiplier", "--new_head_lr_multiplier"}, defaultValue = "5.0",
-            description = "Learning-rate multiplier of new heads, decaying to 1. Default: ${DEFAULT-VALUE}.")
-    float newHeadLrMultiplier;
-
-    @Option(names = "--lr-decay-steps", defaultValue = "100",
-            description = "Steps over which the new-head multiplier decays to 1. Default: ${DEFAULT-VALUE}.")
-    int lrDecaySteps;
-
-    @Option(names = "--gate-warmup-steps", defaultValue = "100",
-            description = "Steps over which a new head's gate ramps from --start-gate to 1. Default: ${DEFAULT-VALUE}.")
-    int gateWarmupSteps;
-
-    @Option(names = "--start-gate", defaultValue = "0.01", description = "Default: ${DEFAULT-VALUE}.")
-    float startGate;
+    @Mixin WarmupOptions warmup;
 
     @Option(names = "--batch-size", defaultValue = "16", description = "Default: ${DEFAULT-VALUE}.")
     int batchSize;
@@ -108,7 +94,7 @@ final class CycleCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         CycleConfig config = new CycleConfig(cycles, initialTrainingSteps, learningSteps, initialPruning, growthRatio,
                 pruning.strategy, growth.strategy, pruning.mode, growth.init,
-                new GrowthSchedule(startGate, gateWarmupSteps, newHeadLrMultiplier, lrDecaySteps), growth.initialScale,
+                warmup.schedule(), growth.initialScale,
                 pruning.maxPrunedFraction, pruning.entropyWeight, pruning.gradientWeight, pruning.normalizeImportance,
                 new CycleConfig.Training(batchSize, lr, warmupSteps, evalBatches), metricBatches, sampleTokens,
                 seed);

@@ -2,7 +2,13 @@ package ai.sentinel.cli;
 
 import ai.djl.ndarray.NDManager;
 import ai.sentinel.data.TextDataset;
+import ai.sentinel.experiments.GrowthComparison;
+import ai.sentinel.io.Json;
+import ai.sentinel.experiments.ProgressiveComparison;
 import ai.sentinel.experiments.PruningTolerance;
+import ai.sentinel.experiments.RepeatedCycles;
+import ai.sentinel.plasticity.CycleConfig;
+import ai.sentinel.plasticity.GrowthMethod;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.report.LinePlot;
 import ai.sentinel.tokenizer.Tokenizer;
@@ -22,9 +28,17 @@ import picocli.CommandLine.Option;
 
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Experiments behind bench/EXPERIMENTS.md (run by the scripts in bench/experiments/).",
-        subcommands = {ExperimentCommand.Tolerance.class, ExperimentCommand.TolerancePlot.class,
-            ExperimentCommand.Curve.class})
+        subcommands = {ExperimentCommand.Tolerance.class, ExperimentCommand.Growth.class,
+            ExperimentCommand.Cycles.class, ExperimentCommand.Progressive.class, ExperimentCommand.Plot.class, ExperimentCommand.Curve.class})
 final class ExperimentCommand {
+    /** The baseline's dataset, tokenised by its own tokenizer. */
+    static TextDataset dataset(ModelOptions model, DataOptions data) throws IOException {
+        Tokenizer tokenizer = model.loadTokenizer();
+        try (NDManager manager = NDManager.newBaseManager(); CausalLm lm = model.load(manager, tokenizer, 0)) {
+            return data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());
+        }
+    }
+
     @Command(name = "pruning-tolerance", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Perplexity against the fraction of heads pruned, for every pruning strategy, before and"
                     + " after a recovery fine-tune; writes pruning_tolerance.json and charts.",
@@ -66,12 +80,7 @@ final class ExperimentCommand {
                     throw new IllegalArgumentException("--fractions must lie in [0, 1), got " + f);
                 }
             }
-            Tokenizer tokenizer = model.loadTokenizer();
-            TextDataset dataset;
-            try (NDManager manager = NDManager.newBaseManager(); CausalLm lm = model.load(manager, tokenizer, seed)) {
-                dataset = data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());
-            }
-            JsonObject result = PruningTolerance.run(model.folder(), dataset, new PruningTolerance.Settings(
+            JsonObject result = PruningTolerance.run(model.folder(), dataset(model, data), new PruningTolerance.Settings(
                     fractions, fineTuneSteps, batchSize, evalBatches, metricBatches, lr, seed), out,
                     new ProgressBar("fine-tune"));
             for (var row : result.getAsJsonArray("rows")) {
@@ -82,10 +91,171 @@ final class ExperimentCommand {
         }
     }
 
-    @Command(name = "pruning-tolerance-plot", mixinStandardHelpOptions = true,
-            description = "Redraw the charts of a saved pruning_tolerance.json.")
-    static final class TolerancePlot implements Callable<Integer> {
-        @Option(names = "--json", required = true, description = "A pruning_tolerance.json.")
+    /** What the cycle experiments share: how each learning phase trains and how heads are measured. */
+    static final class LearningOptions {
+        @Option(names = "--learning-steps", defaultValue = "200",
+                description = "Training steps after growth in each cycle. Default: ${DEFAULT-VALUE}.")
+        int learningSteps;
+
+        @Option(names = "--prune-fraction", defaultValue = "0.3",
+                description = "Fraction of active heads pruned (by entropy) per cycle. Default: ${DEFAULT-VALUE}.")
+        double pruneFraction;
+
+        @Option(names = "--growth-ratio", defaultValue = "0.33",
+                description = "Heads grown back per cycle, as a fraction of those pruned. Default: ${DEFAULT-VALUE}.")
+        double growthRatio;
+
+        @Option(names = "--seeds", split = ",", defaultValue = "1,2,3", description = "Default: ${DEFAULT-VALUE}.")
+        List<Long> seeds;
+
+        @Option(names = "--batch-size", defaultValue = "16", description = "Default: ${DEFAULT-VALUE}.")
+        int batchSize;
+
+        @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")
+        float lr;
+
+        @Option(names = "--warmup-steps", defaultValue = "20", description = "Default: ${DEFAULT-VALUE}.")
+        int warmupSteps;
+
+        @Option(names = "--eval-batches", defaultValue = "20", description = "Default: ${DEFAULT-VALUE}.")
+        int evalBatches;
+
+        @Option(names = "--metric-batches", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
+        int metricBatches;
+
+        CycleConfig.Training training() {
+            return new CycleConfig.Training(batchSize, lr, warmupSteps, evalBatches);
+        }
+    }
+
+    @Command(name = "growth-comparison", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Claim 2: prune, grow back a share with each growth strategy, learn a fixed number of steps;"
+                    + " recovery against random over several seeds, with no-growth and no-pruning controls. Writes"
+                    + " growth_comparison.json and charts.",
+            footer = {"", "Example:", "  sentinel experiment growth-comparison -m bench/results/baseline/model"
+                    + " --data-dir ../shared/data -o bench/results/claim2"})
+    static final class Growth implements Callable<Integer> {
+        @Mixin ModelOptions model;
+        @Mixin DataOptions data;
+        @Mixin LearningOptions learning;
+
+        @Option(names = "--strategies", split = ",", description = "Growth strategies to compare (random is the"
+                + " reference). Default: all.")
+        List<GrowthMethod> strategies = List.of(GrowthMethod.values());
+
+        @Option(names = {"-o", "--out"}, required = true, description = "Folder for the JSON, charts and run logs.")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!strategies.contains(GrowthMethod.RANDOM)) {
+                throw new IllegalArgumentException("--strategies must include random, the reference");
+            }
+            JsonObject result = GrowthComparison.run(model.folder(), dataset(model, data),
+                    new GrowthComparison.Settings(strategies, learning.seeds, learning.pruneFraction,
+                            learning.growthRatio, learning.learningSteps, learning.training(), learning.metricBatches),
+                    out, new ProgressBar("learning"));
+            System.out.println(Json.pretty(result.get("summary")));
+            System.out.println("written: " + out.resolve("growth_comparison.json"));
+            return 0;
+        }
+    }
+
+    @Command(name = "repeated-cycles", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Claim 3: 1 to N plasticity cycles per seed, perplexity and active heads after each, next to"
+                    + " a control that learns the same steps with nothing pruned. Writes repeated_cycles.json and"
+                    + " charts.",
+            footer = {"", "Example:", "  sentinel experiment repeated-cycles -m bench/results/baseline/model"
+                    + " --data-dir ../shared/data -o bench/results/claim3"})
+    static final class Cycles implements Callable<Integer> {
+        @Mixin ModelOptions model;
+        @Mixin DataOptions data;
+        @Mixin LearningOptions learning;
+
+        @Option(names = "--cycles", defaultValue = "5", description = "Default: ${DEFAULT-VALUE}.")
+        int cycles;
+
+        @Option(names = "--growth-strategy", defaultValue = "GRADIENT_SENSITIVITY",
+                description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+        GrowthMethod growth;
+
+        @Option(names = {"-o", "--out"}, required = true, description = "Folder for the JSON, charts and run logs.")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            JsonObject result = RepeatedCycles.run(model.folder(), dataset(model, data),
+                    new RepeatedCycles.Settings(cycles, learning.seeds, learning.pruneFraction, learning.growthRatio,
+                            growth, learning.learningSteps, learning.training(), learning.metricBatches),
+                    out, new ProgressBar("learning"));
+            System.out.println(Json.pretty(result.get("summary")));
+            System.out.println("written: " + out.resolve("repeated_cycles.json"));
+            return 0;
+        }
+    }
+
+    @Command(name = "progressive-growth", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Claim 4: train a preset from scratch three ways for the same steps: progressive growth from"
+                    + " --start-active of the heads, the shape it ends with masked from the start, and the full model."
+                    + " Writes progressive_growth.json and charts.",
+            footer = {"", "Example:", "  sentinel experiment progressive-growth -m nano --n-head 10 --n-embd 160"
+                    + " --data-dir ../shared/data -o bench/results/claim4"})
+    static final class Progressive implements Callable<Integer> {
+        @Mixin ModelOptions model;
+        @Mixin DataOptions data;
+        @Mixin ProgressiveOptions growth;
+
+        @Option(names = "--steps", defaultValue = "1500", description = "Default: ${DEFAULT-VALUE}.")
+        int steps;
+
+        @Option(names = "--batch-size", defaultValue = "16", description = "Default: ${DEFAULT-VALUE}.")
+        int batchSize;
+
+        @Option(names = "--lr", defaultValue = "3e-3", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")
+        float lr;
+
+        @Option(names = "--warmup-steps", defaultValue = "100", description = "Default: ${DEFAULT-VALUE}.")
+        int warmupSteps;
+
+        @Option(names = "--eval-every", defaultValue = "100", description = "Default: ${DEFAULT-VALUE}.")
+        int evalEvery;
+
+        @Option(names = "--eval-batches", defaultValue = "20", description = "Default: ${DEFAULT-VALUE}.")
+        int evalBatches;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
+        long seed;
+
+        @Option(names = {"-o", "--out"}, required = true, description = "Folder for the JSON and charts.")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            if (model.preset().isEmpty()) {
+                throw new IllegalArgumentException("--model must name a preset (nano, distilgpt2, gpt2): this"
+                        + " experiment trains from scratch");
+            }
+            Tokenizer tokenizer = model.loadTokenizer();
+            JsonObject result = ProgressiveComparison.run(manager -> model.load(manager, tokenizer, seed),
+                    dataset(model, data), new ProgressiveComparison.Settings(growth.settings(seed), steps, batchSize,
+                            lr, warmupSteps, evalEvery, evalBatches, growth.metricBatches, seed),
+                    out, new ProgressBar("train"));
+            for (var arm : result.getAsJsonObject("arms").entrySet()) {
+                JsonObject a = arm.getValue().getAsJsonObject();
+                System.out.printf("%-12s validation loss %.4f  perplexity %.3f  active heads %d  %.0f s%n",
+                        arm.getKey(), a.get("final_val_loss").getAsDouble(), a.get("final_perplexity").getAsDouble(),
+                        a.get("active_heads").getAsInt(), a.get("seconds").getAsDouble());
+            }
+            System.out.println("written: " + out.resolve("progressive_growth.json"));
+            return 0;
+        }
+    }
+
+    @Command(name = "plot", mixinStandardHelpOptions = true,
+            description = "Redraw the charts of a saved experiment result (pruning_tolerance.json,"
+                    + " growth_comparison.json, repeated_cycles.json or progressive_growth.json).")
+    static final class Plot implements Callable<Integer> {
+        @Option(names = "--json", required = true, description = "An experiment's result file.")
         Path json;
 
         @Option(names = {"-o", "--out"}, required = true, description = "Folder for the charts.")
@@ -93,7 +263,16 @@ final class ExperimentCommand {
 
         @Override
         public Integer call() throws IOException {
-            PruningTolerance.plot(ai.sentinel.io.Json.readObject(json), out);
+            JsonObject result = Json.readObject(json);
+            String name = json.getFileName().toString();
+            switch (name) {
+                case "pruning_tolerance.json" -> PruningTolerance.plot(result, out);
+                case "growth_comparison.json" -> GrowthComparison.plot(result, out);
+                case "repeated_cycles.json" -> RepeatedCycles.plot(result, out);
+                case "progressive_growth.json" -> ProgressiveComparison.plot(result, out);
+                default -> throw new IllegalArgumentException("--json " + json + ": expected pruning_tolerance.json,"
+                        + " growth_comparison.json, repeated_cycles.json or progressive_growth.json");
+            }
             System.out.println("written: charts in " + out);
             return 0;
         }

@@ -3,6 +3,7 @@ package ai.sentinel.cli;
 import ai.djl.ndarray.NDManager;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.ModelFiles;
+import ai.sentinel.model.gpt2.Gpt2Config;
 import ai.sentinel.model.gpt2.Gpt2Model;
 import ai.sentinel.model.gpt2.Gpt2Preset;
 import ai.sentinel.tokenizer.ByteTokenizer;
@@ -27,6 +28,16 @@ final class ModelOptions {
             description = "For presets: 'byte' (256 byte symbols, the default) or a folder with tokenizer.json"
                     + " (or vocab.json + merges.txt). A model folder uses its own tokenizer.")
     String tokenizer;
+
+    @Option(names = "--n-layer", paramLabel = "N", description = "For presets: layers instead of the preset's.")
+    Integer numLayers;
+
+    @Option(names = "--n-head", paramLabel = "N", description = "For presets: heads per layer instead of the preset's.")
+    Integer numHeads;
+
+    @Option(names = "--n-embd", paramLabel = "N",
+            description = "For presets: width instead of the preset's (a multiple of the heads per layer).")
+    Integer width;
 
     /** The preset named by {@code --model}, if it names one. */
     Optional<Gpt2Preset> preset() {
@@ -62,7 +73,11 @@ final class ModelOptions {
     CausalLm load(NDManager manager, Tokenizer tok, long seed) throws IOException {
         Optional<Gpt2Preset> p = preset();
         if (p.isPresent()) {
-            return Gpt2Model.initialize(p.get().config(tok.vocabSize()), manager, seed);
+            return Gpt2Model.initialize(shaped(p.get().config(tok.vocabSize())), manager, seed);
+        }
+        if (numLayers != null || numHeads != null || width != null) {
+            throw new IllegalArgumentException("--n-layer, --n-head and --n-embd apply to presets only; model folder "
+                    + model + " has its own shape");
         }
         CausalLm loaded = ModelFiles.load(folder(), manager);
         if (loaded.config().vocabSize() < tok.vocabSize()) {
@@ -71,5 +86,11 @@ final class ModelOptions {
                     + " but its tokenizer produces ids up to " + (tok.vocabSize() - 1));
         }
         return loaded;
+    }
+
+    private Gpt2Config shaped(Gpt2Config preset) {
+        return Gpt2Config.of(preset.vocabSize(), preset.maxPositions(),
+                numLayers != null ? numLayers : preset.numLayers(), numHeads != null ? numHeads : preset.numHeads(),
+                width != null ? width : preset.width());
     }
 }

@@ -3,8 +3,11 @@ package ai.sentinel.cli;
 import ai.djl.ndarray.NDManager;
 import ai.sentinel.data.TextDataset;
 import ai.sentinel.io.Json;
+import ai.sentinel.io.JsonlWriter;
+import ai.sentinel.metrics.HeadMeter;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.ModelFiles;
+import ai.sentinel.plasticity.ProgressiveGrowth;
 import ai.sentinel.tokenizer.HfTokenizer;
 import ai.sentinel.tokenizer.Tokenizer;
 import ai.sentinel.train.AdamWConfig;
@@ -87,6 +90,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from <out>/checkpoint (run with the same options).")
     boolean resume;
 
+    @Option(names = "--progressive", description = "Progressive growth: start with --start-active of the heads and grow"
+            + " toward --target-active during training (growth events in <out>/events.jsonl).")
+    boolean progressive;
+
+    @Mixin ProgressiveOptions growth;
+
     private final CountDownLatch finished = new CountDownLatch(1);
 
     @Override
@@ -104,6 +113,10 @@ final class TrainCommand implements Callable<Integer> {
                 new AdamWConfig(0.9f, 0.95f, 1e-8f, weightDecay), gradClip, evalEvery, evalBatches, checkpointEvery,
                 seed, trainGates);
         Path checkpoint = out.resolve("checkpoint");
+        if (resume && progressive) {
+            throw new IllegalArgumentException("--resume does not continue a --progressive run yet (the growth"
+                    + " schedule's state is not checkpointed); start it again without --resume");
+        }
         if (resume && !Checkpoint.exists(checkpoint)) {
             throw new IOException("--resume: no checkpoint in " + checkpoint);
         }
@@ -119,8 +132,15 @@ final class TrainCommand implements Callable<Integer> {
                     lm.config().numLayers(), lm.config().numHeads(), lm.numParameters(),
                     dataset.train().numTokens(), data.describe());
             try (MetricsLog metrics = new MetricsLog(out.resolve("metrics.jsonl"), 10);
+                    JsonlWriter events = progressive ? new JsonlWriter(out.resolve("events.jsonl"), false) : null;
                     Trainer trainer = new Trainer(lm, dataset, config,
                             CompositeListener.of(new ProgressBar("train"), metrics))) {
+                if (progressive) {
+                    trainer.addHook(ProgressiveGrowth.start(lm, new HeadMeter(dataset.validation(), batchSize,
+                            growth.metricBatches), growth.settings(seed), steps, events::write));
+                    System.err.printf("Progressive growth: %d of %d heads active at step 0%n", lm.gates().numActive(),
+                            lm.config().numLayers() * lm.config().numHeads());
+                }
                 if (resume) {
                     trainer.resumeFrom(checkpoint);
                     if (trainer.state().step() >= steps) {
@@ -138,9 +158,9 @@ final class TrainCommand implements Callable<Integer> {
                 Path modelFolder = out.resolve("model");
                 ModelFiles.save(lm, modelFolder);
                 tokenizer.save(modelFolder);
-                System.out.printf("steps %d  train loss %.4f  validation loss %.4f  perplexity %.2f  %.0f tokens/s%n",
-                        result.steps(), result.lastLoss(), result.validation().loss(),
-                        result.validation().perplexity(), result.tokensPerSecond());
+                System.out.printf("steps %d  train loss %.4f  validation loss %.4f  perplexity %.2f  %.0f tokens/s"
+                        + "  active heads %d%n", result.steps(), result.lastLoss(), result.validation().loss(),
+                        result.validation().perplexity(), result.tokensPerSecond(), lm.gates().numActive());
                 System.out.println("model saved to " + modelFolder);
             }
         }
@@ -198,6 +218,10 @@ final class TrainCommand implements Callable<Integer> {
         json.addProperty("seed", seed);
         json.addProperty("resume", resume);
         json.addProperty("parameters", lm.numParameters());
+        json.addProperty("progressive", progressive);
+        if (progressive) {
+            json.add("progressive_growth", Json.toJsonTree(growth.settings(seed)));
+        }
         return json;
     }
 }

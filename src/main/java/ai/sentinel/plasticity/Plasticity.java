@@ -75,7 +75,8 @@ public final class Plasticity {
         return new Grown(chosen, events);
     }
 
-    static List<HeadId> allHeads(CausalLm model) {
+    /** Every head slot of the model, layer by layer, present or removed. */
+    public static List<HeadId> allHeads(CausalLm model) {
         List<HeadId> heads = new ArrayList<>();
         for (int l = 0; l < model.config().numLayers(); l++) {
             for (int h = 0; h < model.config().numHeads(); h++) {
@@ -85,7 +86,8 @@ public final class Plasticity {
         return heads;
     }
 
-    static List<HeadId> activeHeads(CausalLm model) {
+    /** The heads that take part in the forward pass (pruned heads are masked, whether kept or removed). */
+    public static List<HeadId> activeHeads(CausalLm model) {
         return allHeads(model).stream().filter(h -> !model.gates().isMasked(h)).toList();
     }
 }

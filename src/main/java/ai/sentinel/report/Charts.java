@@ -6,12 +6,14 @@ import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 
@@ -121,6 +123,61 @@ final class Charts {
             g.drawString(labels.get(i), (float) (x + slot * 0.3 - fm.stringWidth(labels.get(i)) / 2.0), H - BOTTOM
                     + 18);
         }
+        g.dispose();
+        return image;
+    }
+
+    /**
+     * One group per label: a bar at the mean, a dot per observation (one per seed) and a whisker from the smallest to
+     * the largest, so that the spread reads as clearly as the mean. The axis includes zero.
+     */
+    static BufferedImage spreadChart(String title, String yLabel, List<String> labels, List<double[]> groups) {
+        BufferedImage image = canvas(W, H);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        double lo = 0;
+        double hi = 0;
+        for (double[] values : groups) {
+            for (double v : values) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        double pad = (hi - lo) * 0.12 + 1e-9;
+        Axes axes = new Axes(0, labels.size(), lo < 0 ? lo - pad : 0, hi + pad);
+        frame(g, title, "", yLabel, axes);
+        double slot = (double) (W - LEFT - RIGHT) / labels.size();
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        FontMetrics fm = g.getFontMetrics();
+        double zero = axes.py(0);
+        for (int i = 0; i < labels.size(); i++) {
+            double[] values = groups.get(i);
+            double mean = Arrays.stream(values).average().orElse(0);
+            double min = Arrays.stream(values).min().orElse(0);
+            double max = Arrays.stream(values).max().orElse(0);
+            double x = LEFT + i * slot + slot * 0.2;
+            double centre = x + slot * 0.3;
+            double top = Math.min(zero, axes.py(mean));
+            Color c = PALETTE[i % PALETTE.length];
+            g.setColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 110));
+            g.fill(new Rectangle2D.Double(x, top, slot * 0.6, Math.abs(zero - axes.py(mean))));
+            g.setColor(Color.BLACK);
+            g.setStroke(new BasicStroke(1.5f));
+            g.draw(new Line2D.Double(centre, axes.py(min), centre, axes.py(max)));
+            g.draw(new Line2D.Double(centre - 6, axes.py(min), centre + 6, axes.py(min)));
+            g.draw(new Line2D.Double(centre - 6, axes.py(max), centre + 6, axes.py(max)));
+            for (int k = 0; k < values.length; k++) {
+                double dx = values.length == 1 ? 0 : (k - (values.length - 1) / 2.0) * 8;
+                g.setColor(c.darker());
+                g.fill(new Ellipse2D.Double(centre + dx - 4, axes.py(values[k]) - 4, 8, 8));
+            }
+            g.setColor(Color.BLACK);
+            String v = String.format("%.2f", mean);
+            g.drawString(v, (float) (centre + slot * 0.3 + 2), (float) axes.py(mean) + 4);
+            g.drawString(labels.get(i), (float) (centre - fm.stringWidth(labels.get(i)) / 2.0), H - BOTTOM + 18);
+        }
+        g.setColor(Color.GRAY);
+        g.draw(new Line2D.Double(LEFT, zero, W - RIGHT, zero));
         g.dispose();
         return image;
     }

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** A PNG line chart of named series, for experiment scripts. */
+/** PNG charts for experiment scripts: line charts of named series, and per-group spreads over seeds. */
 public final class LinePlot {
     private LinePlot() {}
 
@@ -19,5 +19,14 @@ public final class LinePlot {
         series.forEach((name, xy) -> lines.add(new Charts.Series(name, xy[0], xy[1],
                 xy[0].length <= 50 ? Charts.Style.LINE_AND_POINTS : Charts.Style.LINE)));
         Charts.write(Charts.lineChart(title, xLabel, yLabel, lines, List.of()), png);
+    }
+
+    /**
+     * Mean (bar), each observation (dot) and range (whisker) of every group, e.g. one group per strategy and one
+     * observation per seed.
+     */
+    public static void spread(Path png, String title, String yLabel, Map<String, double[]> groups) throws IOException {
+        Charts.write(Charts.spreadChart(title, yLabel, List.copyOf(groups.keySet()), List.copyOf(groups.values())),
+                png);
     }
 }

@@ -1,0 +1,83 @@
+package ai.sentinel.experiments;
+
+import ai.djl.ndarray.NDManager;
+import ai.sentinel.data.TextDataset;
+import ai.sentinel.io.Json;
+import ai.sentinel.model.CausalLm;
+import ai.sentinel.model.ModelFiles;
+import ai.sentinel.plasticity.CycleConfig;
+import ai.sentinel.plasticity.CycleResult;
+import ai.sentinel.plasticity.GrowthInit;
+import ai.sentinel.plasticity.GrowthMethod;
+import ai.sentinel.plasticity.GrowthSchedule;
+import ai.sentinel.plasticity.PlasticityCycle;
+import ai.sentinel.plasticity.PruneMode;
+import ai.sentinel.plasticity.PruningMethod;
+import ai.sentinel.plasticity.RunLog;
+import ai.sentinel.plasticity.StageResult;
+import ai.sentinel.train.StepListener;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/** Plasticity runs that start from a saved baseline, each with its own run folder, for the cycle experiments. */
+final class CycleRuns {
+    private CycleRuns() {}
+
+    /**
+     * The cycle settings shared by the experiments: entropy pruning, adaptive masks, function-preserving growth with
+     * the default warm-up, no initial training (the baseline is already trained), no sample texts.
+     */
+    static CycleConfig config(int cycles, int learningSteps, double pruneFraction, double growthRatio,
+            GrowthMethod growth, CycleConfig.Training training, int metricBatches, long seed) {
+        return new CycleConfig(cycles, 0, learningSteps, pruneFraction, growthRatio, PruningMethod.ENTROPY, growth,
+                PruneMode.ADAPTIVE, GrowthInit.FUNCTION_PRESERVING, GrowthSchedule.defaults(), 0.01f, 0.9, 0.5, 0.5,
+                false, training, metricBatches, 0, seed);
+    }
+
+    /** Runs {@code config} on a fresh copy of the baseline; the run's logs go to {@code folder}. */
+    static List<CycleResult> run(Path baseline, TextDataset data, CycleConfig config, Path folder,
+            StepListener progress) throws IOException {
+        try (NDManager m = NDManager.newBaseManager(); CausalLm model = ModelFiles.load(baseline, m);
+                RunLog log = new RunLog(folder)) {
+            log.writeJson(RunLog.CONFIG, Json.toJsonTree(config));
+            return new PlasticityCycle(model, data, config, log, lm -> List.of(), (lm, stage) -> {}, progress).run();
+        }
+    }
+
+    /** A cycle's measured stages as one JSON row. */
+    static JsonObject row(CycleResult r) {
+        JsonObject row = new JsonObject();
+        row.addProperty("cycle", r.cycle());
+        for (StageResult s : List.of(r.baseline(), r.pruned(), r.grown(), r.last())) {
+            row.addProperty(s.stage() + "_perplexity", s.perplexity());
+            row.addProperty(s.stage() + "_active_heads", s.activeHeads());
+        }
+        putFinite(row, "recovery", r.recovery());
+        row.addProperty("pruned_heads", r.prunedHeads().toString());
+        row.addProperty("grown_heads", r.grownHeads().toString());
+        return row;
+    }
+
+    /** JSON has no NaN: a value that is not finite is left out. */
+    static void putFinite(JsonObject o, String key, double value) {
+        if (Double.isFinite(value)) {
+            o.addProperty(key, value);
+        }
+    }
+
+    /** Mean, sample standard deviation, minimum and maximum. */
+    static JsonObject stats(double[] values) {
+        JsonObject o = new JsonObject();
+        double mean = Arrays.stream(values).average().orElse(Double.NaN);
+        double ss = Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum();
+        putFinite(o, "mean", mean);
+        putFinite(o, "std", values.length > 1 ? Math.sqrt(ss / (values.length - 1)) : Double.NaN);
+        putFinite(o, "min", Arrays.stream(values).min().orElse(Double.NaN));
+        putFinite(o, "max", Arrays.stream(values).max().orElse(Double.NaN));
+        o.addProperty("n", values.length);
+        return o;
+    }
+}
