@@ -3,11 +3,13 @@ package ai.sentinel.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.sentinel.model.AttentionProbe;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
+import ai.sentinel.model.KvCache;
 import ai.sentinel.model.gpt2.Gpt2Config;
 import ai.sentinel.model.gpt2.Gpt2Model;
 import java.util.ArrayList;
@@ -16,21 +18,35 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Forward throughput of a model before and after compressed pruning (heads physically removed, the same number in
- * every layer, chosen at random from the seed), measured in one process on random tokens.
+ * Throughput of a model before and after compressed pruning (heads physically removed, the same number in every
+ * layer, chosen at random from the seed), measured in one process on random tokens: full forward passes, and greedy
+ * generation with the KV cache (a 16-token prompt, then one token per step for every sequence of the batch).
  */
 public final class PruneBenchmark {
-    /** Forward tokens/s (median step) before and after, and the share of attention FLOPs removed. */
+    static final int PROMPT_TOKENS = 16;
+
+    /** Forward and generation tokens/s (median over repeats) before and after. */
     public record Result(int batchSize, int seqLen, double fraction, long parametersBefore, long parametersAfter,
-            double tokensPerSecondBefore, double tokensPerSecondAfter) {
+            double tokensPerSecondBefore, double tokensPerSecondAfter, int newTokens,
+            double generatedPerSecondBefore, double generatedPerSecondAfter) {
         public double speedUp() {
             return tokensPerSecondAfter / tokensPerSecondBefore;
+        }
+
+        public double generationSpeedUp() {
+            return generatedPerSecondAfter / generatedPerSecondBefore;
         }
     }
 
     private PruneBenchmark() {}
 
-    public static Result run(Gpt2Config shape, double fraction, int batchSize, int seqLen, int steps, long seed) {
+    /** @param newTokens tokens generated per sequence in each timed generation (0 = no generation timing) */
+    public static Result run(Gpt2Config shape, double fraction, int batchSize, int seqLen, int steps, int newTokens,
+            long seed) {
+        if (PROMPT_TOKENS + newTokens > shape.maxPositions()) {
+            throw new IllegalArgumentException("a " + PROMPT_TOKENS + "-token prompt and " + newTokens + " new tokens"
+                    + " do not fit the model's " + shape.maxPositions() + " positions");
+        }
         try (NDManager manager = NDManager.newBaseManager();
                 CausalLm full = Gpt2Model.initialize(shape, manager, seed);
                 CausalLm pruned = Gpt2Model.initialize(shape, manager, seed)) {
@@ -46,9 +62,23 @@ public final class PruneBenchmark {
                     prunedSeconds[i] = b;
                 }
             }
+            int repeats = newTokens == 0 ? 0 : Math.max(3, steps / 5);
+            double[] fullGeneration = new double[repeats];
+            double[] prunedGeneration = new double[repeats];
+            for (int i = -1; i < repeats; i++) {
+                double a = generationSeconds(full, batchSize, newTokens);
+                double b = generationSeconds(pruned, batchSize, newTokens);
+                if (i >= 0) {
+                    fullGeneration[i] = a;
+                    prunedGeneration[i] = b;
+                }
+            }
             double tokens = batchSize * (double) seqLen;
+            double generated = batchSize * (double) newTokens;
             return new Result(batchSize, seqLen, fraction, full.numParameters(), pruned.numParameters(),
-                    tokens / median(fullSeconds), tokens / median(prunedSeconds));
+                    tokens / median(fullSeconds), tokens / median(prunedSeconds), newTokens,
+                    repeats == 0 ? Double.NaN : generated / median(fullGeneration),
+                    repeats == 0 ? Double.NaN : generated / median(prunedGeneration));
         }
     }
 
@@ -76,6 +106,21 @@ public final class PruneBenchmark {
                     DataType.INT64);
             long t0 = System.nanoTime();
             model.forward(tokens, AttentionProbe.NONE).getFloat(0, 0, 0);
+            return (System.nanoTime() - t0) / 1e9;
+        }
+    }
+
+    /** Seconds to generate {@code newTokens} greedily for each of {@code batchSize} random prompts, cache on. */
+    private static double generationSeconds(CausalLm model, int batchSize, int newTokens) {
+        try (NDScope scope = new NDScope(); KvCache cache = model.newCache()) {
+            NDArray next = model.manager().randomInteger(0, model.config().vocabSize(),
+                    new Shape(batchSize, PROMPT_TOKENS), DataType.INT64);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < newTokens; i++) {
+                NDArray logits = model.forward(next, cache, AttentionProbe.NONE); // (B, T, V)
+                next = logits.get(new NDIndex(":, -1:, :")).argMax(2); // (B, 1)
+            }
+            next.getLong(0, 0); // wait for the last step
             return (System.nanoTime() - t0) / 1e9;
         }
     }

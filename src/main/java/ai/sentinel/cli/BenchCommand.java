@@ -69,8 +69,8 @@ final class BenchCommand {
     }
 
     @Command(name = "prune", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Forward tokens/s of a GPT-2 shape before and after compressed pruning (the same number of"
-                    + " heads removed from every layer, at random from the seed), in one process.",
+            description = "Forward and generation tokens/s of a GPT-2 shape before and after compressed pruning (the"
+                    + " same number of heads removed from every layer, at random from the seed), in one process.",
             footer = {"", "Example:", "  sentinel bench prune --shape distilgpt2 --fraction 0.5 --batch-size 16"})
     static final class Prune implements Callable<Integer> {
         @Option(names = "--shape", defaultValue = "DISTILGPT2", description = "Default: ${DEFAULT-VALUE}.")
@@ -92,21 +92,34 @@ final class BenchCommand {
         @Option(names = "--steps", defaultValue = "10", description = "Timed forward passes. Default: ${DEFAULT-VALUE}.")
         int steps;
 
+        @Option(names = "--new-tokens", defaultValue = "32",
+                description = "Tokens generated per sequence (cached, greedy) in each timed generation; 0 = skip."
+                        + " Default: ${DEFAULT-VALUE}.")
+        int newTokens;
+
         @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
         long seed;
 
         @Override
         public Integer call() {
+            if (newTokens < 0) {
+                throw new IllegalArgumentException("--new-tokens must be >= 0, got " + newTokens);
+            }
             if (!(fraction >= 0 && fraction < 1) || batchSize < 1 || seqLen < 1 || steps < 1) {
                 throw new IllegalArgumentException("--fraction must be in [0, 1); --batch-size, --seq-len and --steps"
                         + " must be >= 1");
             }
             PruneBenchmark.Result r = PruneBenchmark.run(shape.config(vocab), fraction, batchSize, seqLen, steps,
-                    seed);
+                    newTokens, seed);
             System.out.printf("%s, batch %d × %d, %.0f%% of heads removed: parameters %,d → %,d; forward %.0f → %.0f"
-                    + " tokens/s (×%.2f)%n", shape.name().toLowerCase(), batchSize, seqLen, 100 * fraction,
+                    + " tokens/s (×%.2f)", shape.name().toLowerCase(), batchSize, seqLen, 100 * fraction,
                     r.parametersBefore(), r.parametersAfter(), r.tokensPerSecondBefore(), r.tokensPerSecondAfter(),
                     r.speedUp());
+            if (newTokens > 0) {
+                System.out.printf("; generation %.0f → %.0f tokens/s (×%.2f)", r.generatedPerSecondBefore(),
+                        r.generatedPerSecondAfter(), r.generationSpeedUp());
+            }
+            System.out.println();
             return 0;
         }
     }
