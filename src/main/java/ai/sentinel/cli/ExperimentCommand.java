@@ -263,15 +263,18 @@ final class ExperimentCommand {
 
         @Override
         public Integer call() throws IOException {
-            JsonObject result = Json.readObject(json);
             String name = json.getFileName().toString();
+            if (!List.of("pruning_tolerance.json", "growth_comparison.json", "repeated_cycles.json",
+                    "progressive_growth.json").contains(name)) {
+                throw new IllegalArgumentException("--json " + json + ": expected pruning_tolerance.json,"
+                        + " growth_comparison.json, repeated_cycles.json or progressive_growth.json");
+            }
+            JsonObject result = Json.readObject(json);
             switch (name) {
                 case "pruning_tolerance.json" -> PruningTolerance.plot(result, out);
                 case "growth_comparison.json" -> GrowthComparison.plot(result, out);
                 case "repeated_cycles.json" -> RepeatedCycles.plot(result, out);
-                case "progressive_growth.json" -> ProgressiveComparison.plot(result, out);
-                default -> throw new IllegalArgumentException("--json " + json + ": expected pruning_tolerance.json,"
-                        + " growth_comparison.json, repeated_cycles.json or progressive_growth.json");
+                default -> ProgressiveComparison.plot(result, out);
             }
             System.out.println("written: charts in " + out);
             return 0;

@@ -47,6 +47,10 @@ final class ModelOptions {
     }
 
     Path folder() throws IOException {
+        if (numLayers != null || numHeads != null || width != null) {
+            throw new IllegalArgumentException("--n-layer, --n-head and --n-embd apply to presets only; model folder "
+                    + model + " has its own shape");
+        }
         Path folder = Path.of(model);
         if (!Files.isDirectory(folder)) {
             throw new IOException("--model " + model + " is neither a preset (nano, distilgpt2, gpt2) nor an existing"
@@ -74,10 +78,6 @@ final class ModelOptions {
         Optional<Gpt2Preset> p = preset();
         if (p.isPresent()) {
             return Gpt2Model.initialize(shaped(p.get().config(tok.vocabSize())), manager, seed);
-        }
-        if (numLayers != null || numHeads != null || width != null) {
-            throw new IllegalArgumentException("--n-layer, --n-head and --n-embd apply to presets only; model folder "
-                    + model + " has its own shape");
         }
         CausalLm loaded = ModelFiles.load(folder(), manager);
         if (loaded.config().vocabSize() < tok.vocabSize()) {

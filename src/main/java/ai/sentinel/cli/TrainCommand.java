@@ -113,6 +113,7 @@ final class TrainCommand implements Callable<Integer> {
                 new AdamWConfig(0.9f, 0.95f, 1e-8f, weightDecay), gradClip, evalEvery, evalBatches, checkpointEvery,
                 seed, trainGates);
         Path checkpoint = out.resolve("checkpoint");
+        ProgressiveGrowth.Settings growthSettings = progressive ? growth.settings(seed) : null; // checked early
         if (resume && progressive) {
             throw new IllegalArgumentException("--resume does not continue a --progressive run yet (the growth"
                     + " schedule's state is not checkpointed); start it again without --resume");
@@ -137,7 +138,7 @@ final class TrainCommand implements Callable<Integer> {
                             CompositeListener.of(new ProgressBar("train"), metrics))) {
                 if (progressive) {
                     trainer.addHook(ProgressiveGrowth.start(lm, new HeadMeter(dataset.validation(), batchSize,
-                            growth.metricBatches), growth.settings(seed), steps, events::write));
+                            growth.metricBatches), growthSettings, steps, events::write));
                     System.err.printf("Progressive growth: %d of %d heads active at step 0%n", lm.gates().numActive(),
                             lm.config().numLayers() * lm.config().numHeads());
                 }
