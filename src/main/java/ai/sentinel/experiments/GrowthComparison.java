@@ -102,9 +102,10 @@ public final class GrowthComparison {
         JsonArray rows = result.getAsJsonArray("rows");
         int steps = result.getAsJsonObject("settings").get("learningSteps").getAsInt();
         LinePlot.spread(out.resolve("growth_recovery.png"), "Perplexity recovery after " + steps + " learning steps"
-                + " (bar = mean, dots = seeds)", "recovery (1 = back to baseline)", column(rows, "recovery"));
+                + " (bar = mean, dots = seeds)", "recovery (1 = back to baseline)", column(rows, "recovery"), true);
         LinePlot.spread(out.resolve("growth_final_perplexity.png"), "Validation perplexity after " + steps
-                + " learning steps (bar = mean, dots = seeds)", "perplexity", column(rows, "final_perplexity"));
+                + " learning steps (mark = mean, dots = seeds)", "validation perplexity", column(rows,
+                "final_perplexity"), false);
     }
 
     /** Arm → the values of {@code key} over seeds, arms in first-seen order (rows lacking the key skipped). */

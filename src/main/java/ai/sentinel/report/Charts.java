@@ -128,15 +128,18 @@ final class Charts {
     }
 
     /**
-     * One group per label: a bar at the mean, a dot per observation (one per seed) and a whisker from the smallest to
-     * the largest, so that the spread reads as clearly as the mean. The axis includes zero.
+     * One group per label: the mean (a bar from zero, or a mark where the axis does not start at zero), a dot per
+     * observation (one per seed) and a whisker from the smallest to the largest, so that the spread reads as clearly
+     * as the mean. {@code fromZero}: the axis includes zero; otherwise it spans the observations, for differences
+     * that are small next to the values.
      */
-    static BufferedImage spreadChart(String title, String yLabel, List<String> labels, List<double[]> groups) {
+    static BufferedImage spreadChart(String title, String yLabel, List<String> labels, List<double[]> groups,
+            boolean fromZero) {
         BufferedImage image = canvas(W, H);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        double lo = 0;
-        double hi = 0;
+        double lo = fromZero ? 0 : Double.POSITIVE_INFINITY;
+        double hi = fromZero ? 0 : Double.NEGATIVE_INFINITY;
         for (double[] values : groups) {
             for (double v : values) {
                 lo = Math.min(lo, v);
@@ -144,12 +147,12 @@ final class Charts {
             }
         }
         double pad = (hi - lo) * 0.12 + 1e-9;
-        Axes axes = new Axes(0, labels.size(), lo < 0 ? lo - pad : 0, hi + pad);
+        Axes axes = new Axes(0, labels.size(), fromZero && lo >= 0 ? 0 : lo - pad, hi + pad);
         frame(g, title, "", yLabel, axes);
         double slot = (double) (W - LEFT - RIGHT) / labels.size();
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         FontMetrics fm = g.getFontMetrics();
-        double zero = axes.py(0);
+        double zero = axes.py(Math.max(0, axes.y0()));
         for (int i = 0; i < labels.size(); i++) {
             double[] values = groups.get(i);
             double mean = Arrays.stream(values).average().orElse(0);
@@ -160,7 +163,11 @@ final class Charts {
             double top = Math.min(zero, axes.py(mean));
             Color c = PALETTE[i % PALETTE.length];
             g.setColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 110));
-            g.fill(new Rectangle2D.Double(x, top, slot * 0.6, Math.abs(zero - axes.py(mean))));
+            if (fromZero) {
+                g.fill(new Rectangle2D.Double(x, top, slot * 0.6, Math.abs(zero - axes.py(mean))));
+            } else {
+                g.fill(new Rectangle2D.Double(x, axes.py(mean) - 2, slot * 0.6, 4));
+            }
             g.setColor(Color.BLACK);
             g.setStroke(new BasicStroke(1.5f));
             g.draw(new Line2D.Double(centre, axes.py(min), centre, axes.py(max)));
@@ -176,8 +183,10 @@ final class Charts {
             g.drawString(v, (float) (centre + slot * 0.3 + 2), (float) axes.py(mean) + 4);
             g.drawString(labels.get(i), (float) (centre - fm.stringWidth(labels.get(i)) / 2.0), H - BOTTOM + 18);
         }
-        g.setColor(Color.GRAY);
-        g.draw(new Line2D.Double(LEFT, zero, W - RIGHT, zero));
+        if (fromZero) {
+            g.setColor(Color.GRAY);
+            g.draw(new Line2D.Double(LEFT, zero, W - RIGHT, zero));
+        }
         g.dispose();
         return image;
     }

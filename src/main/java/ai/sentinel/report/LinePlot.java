@@ -22,11 +22,12 @@ public final class LinePlot {
     }
 
     /**
-     * Mean (bar), each observation (dot) and range (whisker) of every group, e.g. one group per strategy and one
-     * observation per seed.
+     * Mean, each observation (dot) and range (whisker) of every group, e.g. one group per strategy and one
+     * observation per seed. {@code fromZero}: bars on an axis from zero; otherwise the axis spans the observations.
      */
-    public static void spread(Path png, String title, String yLabel, Map<String, double[]> groups) throws IOException {
-        Charts.write(Charts.spreadChart(title, yLabel, List.copyOf(groups.keySet()), List.copyOf(groups.values())),
-                png);
+    public static void spread(Path png, String title, String yLabel, Map<String, double[]> groups, boolean fromZero)
+            throws IOException {
+        Charts.write(Charts.spreadChart(title, yLabel, List.copyOf(groups.keySet()), List.copyOf(groups.values()),
+                fromZero), png);
     }
 }
