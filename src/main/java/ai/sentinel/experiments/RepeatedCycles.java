@@ -84,9 +84,14 @@ public final class RepeatedCycles {
         JsonArray rows = result.getAsJsonArray("rows");
         int cycles = result.getAsJsonObject("settings").get("cycles").getAsInt();
         Map<String, double[][]> perplexity = new LinkedHashMap<>();
-        perplexity.put("after learning (plasticity)", meanCurve(rows, PLASTICITY, cycles, "final_perplexity"));
-        perplexity.put("right after pruning (plasticity)", meanCurve(rows, PLASTICITY, cycles, "pruned_perplexity"));
+        perplexity.put("after each cycle (plasticity)", meanCurve(rows, PLASTICITY, cycles, "final_perplexity"));
         perplexity.put("same steps, nothing pruned", meanCurve(rows, CONTROL, cycles, "final_perplexity"));
+        // right after pruning, perplexity can jump by far more than it ends up differing: a chart of its own
+        Map<String, double[][]> pruned = new LinkedHashMap<>();
+        pruned.put("right after pruning", meanCurve(rows, PLASTICITY, cycles, "pruned_perplexity"));
+        pruned.put("after learning", meanCurve(rows, PLASTICITY, cycles, "final_perplexity"));
+        LinePlot.write(out.resolve("repeated_cycles_pruning_damage.png"), "Perplexity right after pruning and after"
+                + " learning, per cycle (mean over seeds)", "cycle", "validation perplexity", pruned);
         LinePlot.write(out.resolve("repeated_cycles_perplexity.png"), "Perplexity per cycle (mean over seeds; cycle 0"
                 + " = baseline)", "cycle", "validation perplexity", perplexity);
         Map<String, double[][]> heads = new LinkedHashMap<>();
