@@ -134,18 +134,23 @@ public final class ProgressiveComparison {
         Map<String, double[][]> heads = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> arm : result.getAsJsonObject("arms").entrySet()) {
             JsonArray curve = arm.getValue().getAsJsonObject().getAsJsonArray("curve");
-            double[][] l = new double[2][curve.size()];
+            // the loss chart leaves out step 0 (an untrained model's loss would flatten every difference after it)
+            double[][] l = new double[2][curve.size() - 1];
             double[][] h = new double[2][curve.size()];
             for (int i = 0; i < curve.size(); i++) {
                 JsonObject p = curve.get(i).getAsJsonObject();
-                l[0][i] = h[0][i] = p.get("step").getAsDouble();
-                l[1][i] = p.get("val_loss").getAsDouble();
+                h[0][i] = p.get("step").getAsDouble();
                 h[1][i] = p.get("active_heads").getAsDouble();
+                if (i > 0) {
+                    l[0][i - 1] = h[0][i];
+                    l[1][i - 1] = p.get("val_loss").getAsDouble();
+                }
             }
             loss.put(arm.getKey(), l);
             heads.put(arm.getKey(), h);
         }
-        LinePlot.write(out.resolve("progressive_growth_loss.png"), "Validation loss while training", "optimizer step",
+        LinePlot.write(out.resolve("progressive_growth_loss.png"), "Validation loss while training (from the first"
+                + " evaluation after step 0)", "optimizer step",
                 "validation loss (nats)", loss);
         LinePlot.write(out.resolve("progressive_growth_heads.png"), "Active heads while training", "optimizer step",
                 "active heads", heads);
