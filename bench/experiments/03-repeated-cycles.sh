@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Claim 3: 5 plasticity cycles per seed (prune 30% by entropy, grow back a third by gradient sensitivity, learn 200
 # steps), perplexity and active heads after each, next to a control that learns the same steps with nothing pruned.
-# Needs bench/results/baseline (00-baseline.sh). Writes bench/results/claim3/. About 20 minutes on 2 cores.
+# GROWTH_RATIO=1 grows back as many heads as each cycle pruned (written to bench/results/claim3-regrow-all/).
+# Needs bench/results/baseline (00-baseline.sh). Writes bench/results/claim3/. About 15 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+ratio="${GROWTH_RATIO:-0.33}"
+out=bench/results/claim3
+if [ "$ratio" = 1 ]; then out=bench/results/claim3-regrow-all; fi
 ./sentinel experiment repeated-cycles -m bench/results/baseline/model --dataset tiny_shakespeare \
-  --data-dir "${SENTINEL_DATA:-../shared/data}" --cycles 5 --prune-fraction 0.3 --growth-ratio 0.33 \
+  --data-dir "${SENTINEL_DATA:-../shared/data}" --cycles 5 --prune-fraction 0.3 --growth-ratio "$ratio" \
   --growth-strategy gradient_sensitivity --learning-steps "${LEARNING_STEPS:-200}" --lr 3e-4 --warmup-steps 20 \
-  --seeds 1,2,3 -o bench/results/claim3
+  --seeds 1,2,3 -o "$out"

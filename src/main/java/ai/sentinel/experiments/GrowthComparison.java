@@ -13,6 +13,7 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -124,6 +125,6 @@ public final class GrowthComparison {
     }
 
     private static double mean(double[] values) {
-        return values == null ? Double.NaN : java.util.Arrays.stream(values).average().orElse(Double.NaN);
+        return values == null ? Double.NaN : Arrays.stream(values).average().orElse(Double.NaN);
     }
 }

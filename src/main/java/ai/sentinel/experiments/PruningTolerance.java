@@ -24,8 +24,10 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -90,8 +92,8 @@ public final class PruningTolerance {
 
     private static void append(Map<String, double[][]> series, String name, double x, double y) {
         double[][] old = series.getOrDefault(name, new double[2][0]);
-        double[][] grown = {java.util.Arrays.copyOf(old[0], old[0].length + 1),
-            java.util.Arrays.copyOf(old[1], old[1].length + 1)};
+        double[][] grown = {Arrays.copyOf(old[0], old[0].length + 1),
+            Arrays.copyOf(old[1], old[1].length + 1)};
         grown[0][old[0].length] = x;
         grown[1][old[1].length] = y;
         series.put(name, grown);
@@ -126,6 +128,6 @@ public final class PruningTolerance {
     }
 
     private static String name(PruningMethod m) {
-        return m.name().toLowerCase(java.util.Locale.ROOT);
+        return m.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -12,6 +12,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,10 +105,10 @@ public final class RepeatedCycles {
     private static double[][] meanCurve(JsonArray rows, String arm, int cycles, String key) {
         double[][] xy = new double[2][cycles + 1];
         String baselineKey = key.endsWith("active_heads") ? "baseline_active_heads" : "baseline_perplexity";
-        xy[1][0] = java.util.Arrays.stream(values(rows, arm, 1, baselineKey)).average().orElse(Double.NaN);
+        xy[1][0] = Arrays.stream(values(rows, arm, 1, baselineKey)).average().orElse(Double.NaN);
         for (int c = 1; c <= cycles; c++) {
             xy[0][c] = c;
-            xy[1][c] = java.util.Arrays.stream(values(rows, arm, c, key)).average().orElse(Double.NaN);
+            xy[1][c] = Arrays.stream(values(rows, arm, c, key)).average().orElse(Double.NaN);
         }
         return xy;
     }
