@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # Claim 3: 5 plasticity cycles per seed (prune 30% by entropy, grow back a third by gradient sensitivity, learn 200
 # steps), perplexity and active heads after each, next to a control that learns the same steps with nothing pruned.
-# GROWTH_RATIO=1 grows back as many heads as each cycle pruned (written to bench/results/claim3-regrow-all/).
-# Needs bench/results/baseline (00-baseline.sh). Writes bench/results/claim3/. About 15 minutes on 2 cores.
+# GROWTH_RATIO=1 OUT=bench/results/claim3-regrow-all grows back as many heads as each cycle pruned.
+# Needs bench/results/baseline (00-baseline.sh). Writes bench/results/claim3/. About 15 minutes on 2 cores (each variant).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ratio="${GROWTH_RATIO:-0.33}"
-out=bench/results/claim3
-if [ "$ratio" = 1 ]; then out=bench/results/claim3-regrow-all; fi
+out="${OUT:-bench/results/claim3}"
 ./sentinel experiment repeated-cycles -m bench/results/baseline/model --dataset tiny_shakespeare \
   --data-dir "${SENTINEL_DATA:-../shared/data}" --cycles 5 --prune-fraction 0.3 --growth-ratio "$ratio" \
   --growth-strategy gradient_sensitivity --learning-steps "${LEARNING_STEPS:-200}" --lr 3e-4 --warmup-steps 20 \
