@@ -16,6 +16,7 @@ import ai.sentinel.plasticity.PruningMethod;
 import ai.sentinel.plasticity.RunLog;
 import ai.sentinel.plasticity.StageResult;
 import ai.sentinel.train.StepListener;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -45,6 +46,31 @@ final class CycleRuns {
             log.writeJson(RunLog.CONFIG, Json.toJsonTree(config));
             return new PlasticityCycle(model, data, config, log, lm -> List.of(), (lm, stage) -> {}, progress).run();
         }
+    }
+
+    /**
+     * Runs one arm of an experiment on a fresh copy of the baseline (logs in {@code out/runs/<arm>-seed<seed>}) and
+     * adds one row per cycle, labelled with the arm and seed, to {@code rows}.
+     */
+    static void runArm(Path baseline, TextDataset data, CycleConfig config, String arm, Path out, JsonArray rows,
+            StepListener progress) throws IOException {
+        Path folder = out.resolve("runs").resolve(arm + "-seed" + config.seed());
+        for (CycleResult r : run(baseline, data, config, folder, progress)) {
+            JsonObject row = row(r);
+            row.addProperty("arm", arm);
+            row.addProperty("seed", config.seed());
+            rows.add(row);
+        }
+    }
+
+    /** The layout of a cycle experiment's result file. */
+    static JsonObject result(Object settings, Path baseline, JsonArray rows, JsonObject summary) {
+        JsonObject result = new JsonObject();
+        result.add("settings", Json.toJsonTree(settings));
+        result.addProperty("baseline", baseline.toString());
+        result.add("rows", rows);
+        result.add("summary", summary);
+        return result;
     }
 
     /** A cycle's measured stages as one JSON row. */

@@ -3,7 +3,6 @@ package ai.sentinel.experiments;
 import ai.sentinel.data.TextDataset;
 import ai.sentinel.io.Json;
 import ai.sentinel.plasticity.CycleConfig;
-import ai.sentinel.plasticity.CycleResult;
 import ai.sentinel.plasticity.GrowthMethod;
 import ai.sentinel.report.LinePlot;
 import ai.sentinel.train.StepListener;
@@ -44,19 +43,10 @@ public final class GrowthComparison {
                 CycleConfig config = CycleRuns.config(1, s.learningSteps(), arm.equals(NO_PRUNING) ? 0
                         : s.pruneFraction(), arm.equals(NO_GROWTH) ? 0 : s.growthRatio(), method(arm),
                         s.training(), s.metricBatches(), seed);
-                CycleResult r = CycleRuns.run(baseline, data, config, out.resolve("runs").resolve(arm + "-seed"
-                        + seed), progress).get(0);
-                JsonObject row = CycleRuns.row(r);
-                row.addProperty("arm", arm);
-                row.addProperty("seed", seed);
-                rows.add(row);
+                CycleRuns.runArm(baseline, data, config, arm, out, rows, progress);
             }
         }
-        JsonObject result = new JsonObject();
-        result.add("settings", Json.toJsonTree(s));
-        result.addProperty("baseline", baseline.toString());
-        result.add("rows", rows);
-        result.add("summary", summary(rows));
+        JsonObject result = CycleRuns.result(s, baseline, rows, summary(rows));
         Json.write(out.resolve("growth_comparison.json"), result);
         plot(result, out);
         return result;

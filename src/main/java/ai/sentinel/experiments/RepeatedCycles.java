@@ -3,7 +3,6 @@ package ai.sentinel.experiments;
 import ai.sentinel.data.TextDataset;
 import ai.sentinel.io.Json;
 import ai.sentinel.plasticity.CycleConfig;
-import ai.sentinel.plasticity.CycleResult;
 import ai.sentinel.plasticity.GrowthMethod;
 import ai.sentinel.report.LinePlot;
 import ai.sentinel.train.StepListener;
@@ -40,20 +39,10 @@ public final class RepeatedCycles {
             for (String arm : List.of(PLASTICITY, CONTROL)) {
                 CycleConfig config = CycleRuns.config(s.cycles(), s.learningSteps(), arm.equals(CONTROL) ? 0
                         : s.pruneFraction(), s.growthRatio(), s.growth(), s.training(), s.metricBatches(), seed);
-                for (CycleResult r : CycleRuns.run(baseline, data, config, out.resolve("runs").resolve(arm + "-seed"
-                        + seed), progress)) {
-                    JsonObject row = CycleRuns.row(r);
-                    row.addProperty("arm", arm);
-                    row.addProperty("seed", seed);
-                    rows.add(row);
-                }
+                CycleRuns.runArm(baseline, data, config, arm, out, rows, progress);
             }
         }
-        JsonObject result = new JsonObject();
-        result.add("settings", Json.toJsonTree(s));
-        result.addProperty("baseline", baseline.toString());
-        result.add("rows", rows);
-        result.add("summary", summary(rows, s.cycles()));
+        JsonObject result = CycleRuns.result(s, baseline, rows, summary(rows, s.cycles()));
         Json.write(out.resolve("repeated_cycles.json"), result);
         plot(result, out);
         return result;
