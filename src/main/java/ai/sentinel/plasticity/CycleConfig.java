@@ -21,7 +21,8 @@ public record CycleConfig(int cycles, int initialTrainingSteps, int learningStep
 
     public CycleConfig {
         require(cycles >= 1, "cycles must be >= 1, got " + cycles);
-        require(initialTrainingSteps >= 0 && learningSteps >= 0, "training steps must be >= 0");
+        require(initialTrainingSteps >= 0 && learningSteps >= 0, "initial training steps and learning steps must be"
+                + " >= 0, got " + initialTrainingSteps + " and " + learningSteps);
         require(initialPruning >= 0 && initialPruning < 1, "initial pruning must be in [0, 1), got " + initialPruning);
         require(growthRatio >= 0 && growthRatio <= 1, "growth ratio must be in [0, 1], got " + growthRatio);
         require(maxPrunedFraction >= 0 && maxPrunedFraction < 1,
