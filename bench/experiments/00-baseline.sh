@@ -5,10 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=bench/results/baseline
-data=${SENTINEL_DATA:-../shared/data}
-./sentinel train -m nano --dataset tiny_shakespeare --data-dir "$data" --steps 3000 --batch-size 16 --seq-len 128 \
+./sentinel train -m nano --dataset tiny_shakespeare --steps 3000 --batch-size 16 --seq-len 128 \
   --lr 3e-3 --warmup-steps 100 --eval-every 250 --eval-batches 40 --checkpoint-every 1000 --seed 42 --out "$out"
 ./sentinel experiment curve --metrics "$out/metrics.jsonl" -o "$out/training_curve.png"
-./sentinel heads -m "$out/model" --dataset tiny_shakespeare --data-dir "$data" --metric-batches 16 -o "$out/heads" \
+./sentinel heads -m "$out/model" --dataset tiny_shakespeare --metric-batches 16 -o "$out/heads" \
   > "$out/heads.txt"
-./sentinel eval -m "$out/model" --dataset tiny_shakespeare --data-dir "$data" | tee "$out/eval.txt"
+./sentinel eval -m "$out/model" --dataset tiny_shakespeare | tee "$out/eval.txt"

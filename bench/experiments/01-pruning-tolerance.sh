@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ./sentinel experiment pruning-tolerance -m bench/results/baseline/model --dataset tiny_shakespeare \
-  --data-dir "${SENTINEL_DATA:-../shared/data}" --fine-tune-steps "${FINE_TUNE_STEPS:-100}" --seed 42 \
+  --fine-tune-steps "${FINE_TUNE_STEPS:-100}" --seed 42 \
   -o bench/results/claim1

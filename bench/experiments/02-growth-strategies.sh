@@ -5,6 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ./sentinel experiment growth-comparison -m bench/results/baseline/model --dataset tiny_shakespeare \
-  --data-dir "${SENTINEL_DATA:-../shared/data}" --prune-fraction 0.3 --growth-ratio 0.33 \
+  --prune-fraction 0.3 --growth-ratio 0.33 \
   --learning-steps "${LEARNING_STEPS:-200}" --lr 3e-4 --warmup-steps 20 --seeds 1,2,3 \
   -o bench/results/claim2

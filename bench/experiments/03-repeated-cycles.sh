@@ -8,6 +8,6 @@ cd "$(dirname "$0")/../.."
 ratio="${GROWTH_RATIO:-0.33}"
 out="${OUT:-bench/results/claim3}"
 ./sentinel experiment repeated-cycles -m bench/results/baseline/model --dataset tiny_shakespeare \
-  --data-dir "${SENTINEL_DATA:-../shared/data}" --cycles 5 --prune-fraction 0.3 --growth-ratio "$ratio" \
+  --cycles 5 --prune-fraction 0.3 --growth-ratio "$ratio" \
   --growth-strategy gradient_sensitivity --learning-steps "${LEARNING_STEPS:-200}" --lr 3e-4 --warmup-steps 20 \
   --seeds 1,2,3 -o "$out"

@@ -6,6 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ./sentinel experiment progressive-growth -m nano --n-head 10 --n-embd 160 --dataset tiny_shakespeare \
-  --data-dir "${SENTINEL_DATA:-../shared/data}" --steps "${STEPS:-1500}" --start-active 0.1 --target-active 0.7 \
+  --steps "${STEPS:-1500}" --start-active 0.1 --target-active 0.7 \
   --grow-every 50 --grow-until 0.6 --growth-strategy gradient_sensitivity --eval-every 100 --seed 42 \
   -o bench/results/claim4

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
         description = "The neural plasticity cycle: train, then per cycle baseline → prune → measure → grow → learn →"
                 + " evaluate. Writes runs/<experiment>/ (metrics.jsonl, events.jsonl, heads.jsonl, summary.json).",
         footer = {"", "Examples:",
-            "  sentinel cycle -m nano --data-dir ../shared/data --save-visualizations",
+            "  sentinel cycle -m nano --save-visualizations",
             "  sentinel cycle -m runs/nano/model --cycles 3 --pruning-strategy magnitude --pruning-mode compressed"})
 final class CycleCommand implements Callable<Integer> {
     @Mixin ModelOptions model;

@@ -4,19 +4,25 @@ import ai.sentinel.data.DatasetLocator;
 import ai.sentinel.data.TextDataset;
 import ai.sentinel.tokenizer.Tokenizer;
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Where the text comes from and how it is cut into blocks. */
 final class DataOptions {
     @Option(names = "--dataset", defaultValue = "tiny_shakespeare", paramLabel = "NAME|PATH",
-            description = "europarl-en (built in), tiny_shakespeare (looked up in the data folder), a text file,"
-                    + " or a folder of .txt files. Default: ${DEFAULT-VALUE}.")
+            description = "europarl-en or tiny_shakespeare (both built in; a tinyshakespeare.txt in the data folder"
+                    + " takes precedence), a text file, or a folder of .txt files. Default: ${DEFAULT-VALUE}.")
     String dataset;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Folder holding named datasets. Default: $SENTINEL_DATA, else ./data.")
     Path dataDir;
+
+    @Option(names = "--encoding", defaultValue = "UTF-8", paramLabel = "CHARSET",
+            description = "Encoding of text files (UTF-8, ISO-8859-1, windows-1252, ...); invalid bytes are an error,"
+                    + " never replaced. Default: ${DEFAULT-VALUE}.")
+    String encoding;
 
     @Option(names = "--seq-len", defaultValue = "128", description = "Tokens per block. Default: ${DEFAULT-VALUE}.")
     int seqLen;
@@ -35,7 +41,18 @@ final class DataOptions {
 
     /** Where the text comes from, for logs and run configs. */
     String describe() throws IOException {
-        return new DatasetLocator(resolveDataDir()).describe(dataset);
+        return locator().describe(dataset);
+    }
+
+    private DatasetLocator locator() {
+        Charset charset;
+        try {
+            charset = Charset.forName(encoding);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--encoding " + encoding + " is not a character set this Java knows"
+                    + " (for example UTF-8, ISO-8859-1, windows-1252)");
+        }
+        return new DatasetLocator(resolveDataDir(), charset);
     }
 
     /** Reads, tokenises and splits the dataset; checks every id fits the model's vocabulary. */
@@ -44,7 +61,7 @@ final class DataOptions {
             throw new IllegalArgumentException("--seq-len must be in 1.." + maxPositions + " for this model, got "
                     + seqLen);
         }
-        int[] tokens = tokenizer.encode(new DatasetLocator(resolveDataDir()).read(dataset));
+        int[] tokens = tokenizer.encode(locator().read(dataset));
         for (int id : tokens) {
             if (id >= modelVocab) {
                 throw new IllegalArgumentException("the tokenizer produced id " + id + ", outside the model's"

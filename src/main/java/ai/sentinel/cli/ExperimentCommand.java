@@ -43,7 +43,7 @@ final class ExperimentCommand {
             description = "Perplexity against the fraction of heads pruned, for every pruning strategy, before and"
                     + " after a recovery fine-tune; writes pruning_tolerance.json and charts.",
             footer = {"", "Example:", "  sentinel experiment pruning-tolerance -m bench/results/baseline/model"
-                    + " --data-dir ../shared/data -o bench/results/claim1"})
+                    + " -o bench/results/claim1"})
     static final class Tolerance implements Callable<Integer> {
         @Mixin ModelOptions model;
         @Mixin DataOptions data;
@@ -133,7 +133,7 @@ final class ExperimentCommand {
                     + " recovery against random over several seeds, with no-growth and no-pruning controls. Writes"
                     + " growth_comparison.json and charts.",
             footer = {"", "Example:", "  sentinel experiment growth-comparison -m bench/results/baseline/model"
-                    + " --data-dir ../shared/data -o bench/results/claim2"})
+                    + " -o bench/results/claim2"})
     static final class Growth implements Callable<Integer> {
         @Mixin ModelOptions model;
         @Mixin DataOptions data;
@@ -166,7 +166,7 @@ final class ExperimentCommand {
                     + " a control that learns the same steps with nothing pruned. Writes repeated_cycles.json and"
                     + " charts.",
             footer = {"", "Example:", "  sentinel experiment repeated-cycles -m bench/results/baseline/model"
-                    + " --data-dir ../shared/data -o bench/results/claim3"})
+                    + " -o bench/results/claim3"})
     static final class Cycles implements Callable<Integer> {
         @Mixin ModelOptions model;
         @Mixin DataOptions data;
@@ -199,7 +199,7 @@ final class ExperimentCommand {
                     + " --start-active of the heads, the shape it ends with masked from the start, and the full model."
                     + " Writes progressive_growth.json and charts.",
             footer = {"", "Example:", "  sentinel experiment progressive-growth -m nano --n-head 10 --n-embd 160"
-                    + " --data-dir ../shared/data -o bench/results/claim4"})
+                    + " -o bench/results/claim4"})
     static final class Progressive implements Callable<Integer> {
         @Mixin ModelOptions model;
         @Mixin DataOptions data;

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "grow", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Grow pruned heads of a model back where they help most, and save the model. (Gate warm-up and"
                 + " the new-head learning rate apply in 'sentinel cycle', where learning follows.)",
-        footer = {"", "Example:", "  sentinel grow -m runs/pruned --data-dir ../shared/data --count 2 -o runs/grown"})
+        footer = {"", "Example:", "  sentinel grow -m runs/pruned --count 2 -o runs/grown"})
 final class GrowCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
     @Mixin DataOptions data;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "heads", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Measure every head of a model on a dataset: attention entropy (raw and normalised), gradient"
                 + " norm, magnitude and importance; print them, and with --out write heads.json and heat maps.",
-        footer = {"", "Example:", "  sentinel heads -m runs/nano/model --data-dir ../shared/data --out runs/heads"})
+        footer = {"", "Example:", "  sentinel heads -m runs/nano/model --out runs/heads"})
 final class HeadsCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
     @Mixin DataOptions data;

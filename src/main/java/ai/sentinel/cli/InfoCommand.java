@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = "Layers, heads (present, active), parameters and size of a model or preset.",
         footer = {"", "Examples:", "  sentinel info -m runs/nano/model", "  sentinel info -m distilgpt2 --tokenizer"
-                + " ../shared/tokenizers/gpt2"})
+                + " my-gpt2-tokenizer/"})
 final class InfoCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
 

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "prune", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Measure the heads of a model on a dataset, prune the weakest, and save the pruned model.",
-        footer = {"", "Example:", "  sentinel prune -m runs/nano/model --data-dir ../shared/data --pruning-strategy"
+        footer = {"", "Example:", "  sentinel prune -m runs/nano/model --pruning-strategy"
                 + " magnitude --fraction 0.25 --pruning-mode compressed -o runs/pruned"})
 final class PruneCommand implements Callable<Integer> {
     @Mixin ModelOptions model;

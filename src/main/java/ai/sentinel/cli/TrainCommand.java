@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
         description = "Train a model from a preset or a model folder on a text dataset; saves a model folder.",
         footer = {"", "Examples:",
             "  sentinel train -m nano --steps 300 --out runs/nano",
-            "  sentinel train -m distilgpt2 --tokenizer ../shared/tokenizers/gpt2 --dataset my.txt",
+            "  sentinel train -m distilgpt2 --tokenizer my-gpt2-tokenizer/ --dataset my.txt",
             "  sentinel train -m nano --steps 600 --out runs/nano --resume   (continue an interrupted run)"})
 final class TrainCommand implements Callable<Integer> {
     @Mixin ModelOptions model;

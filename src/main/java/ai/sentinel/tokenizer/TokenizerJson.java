@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * Assembles a byte-level BPE {@code tokenizer.json} (HF tokenizers' format) — the GPT-2 layout: ByteLevel
  * pre-tokenizer and decoder without a prefix space, a BPE model, and an optional end-of-text special token.
- * DJL's {@code newInstance(vocab, merges)} builds GPT-2 wrongly (../shared/ENGINEERING.md), so we write the JSON.
+ * DJL's {@code newInstance(vocab, merges)} builds GPT-2 wrongly (an engine fact we measured), so we write the JSON.
  */
 final class TokenizerJson {
     static final String FILE = "tokenizer.json";

@@ -3,8 +3,8 @@ package ai.sentinel.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.sentinel.testing.Fixtures;
 import ai.sentinel.testing.CliRun;
-import ai.sentinel.testing.TinyModels;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Files;
@@ -31,8 +31,7 @@ class CycleCommandTest {
     @Test
     void aShortCycleWritesMetricsEventsHeadMapsSummaryModelsChartsAndReport(@TempDir Path dir) throws Exception {
         Path text = dir.resolve("text.txt");
-        Files.writeString(text, Files.readString(TinyModels.shared().resolve("data/tinyshakespeare.txt"))
-                .substring(0, 60_000));
+        Files.writeString(text, Fixtures.shakespeare(60_000));
         assertEquals(0, run(args(text, dir, "adaptive", "--save-model", "--save-visualizations")));
         Path run = dir.resolve("adaptive");
         for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
@@ -75,8 +74,7 @@ class CycleCommandTest {
     @Test
     void compressedCyclesReallyShrinkTheModel(@TempDir Path dir) throws Exception {
         Path text = dir.resolve("text.txt");
-        Files.writeString(text, Files.readString(TinyModels.shared().resolve("data/tinyshakespeare.txt"))
-                .substring(0, 60_000));
+        Files.writeString(text, Fixtures.shakespeare(60_000));
         assertEquals(0, run(args(text, dir, "compressed", "--pruning-mode", "compressed", "--pruning_strategy",
                 "magnitude", "--growth-strategy", "balanced")));
         JsonObject cycle = JsonParser.parseString(Files.readString(dir.resolve("compressed/summary.json")))

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.sentinel.testing.Fixtures;
 import ai.sentinel.io.Json;
 import ai.sentinel.testing.CliRun;
-import ai.sentinel.testing.TinyModels;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -50,8 +50,7 @@ class ExperimentCommandsTest {
     void progressiveTrainingThenGrowthComparisonRepeatedCyclesAndProgressiveComparison(@TempDir Path dir)
             throws Exception {
         Path text = dir.resolve("text.txt");
-        Files.writeString(text, Files.readString(TinyModels.shared().resolve("data/tinyshakespeare.txt"))
-                .substring(0, 60_000));
+        Files.writeString(text, Fixtures.shakespeare(60_000));
         Path run = dir.resolve("progressive");
         CliRun train = CliRun.of(small(text, "train", "-m", "nano", "--progressive", "--start-active", "0.25",
                 "--target-active", "1", "--grow-every", "2", "--grow-until", "0.5", "--steps", "8", "--warmup-steps",

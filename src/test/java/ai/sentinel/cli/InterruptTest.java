@@ -3,7 +3,7 @@ package ai.sentinel.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.sentinel.testing.TinyModels;
+import ai.sentinel.testing.Fixtures;
 import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +20,7 @@ class InterruptTest {
     @Test
     void anInterruptedTrainingRunLeavesAResumableCheckpoint(@TempDir Path dir) throws Exception {
         Path text = dir.resolve("text.txt");
-        Files.writeString(text, Files.readString(TinyModels.shared().resolve("data/tinyshakespeare.txt"))
-                .substring(0, 100_000));
+        Files.writeString(text, Fixtures.shakespeare(100_000));
         Path out = dir.resolve("run");
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), SentinelCli.class.getName(),

@@ -3,8 +3,8 @@ package ai.sentinel.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.sentinel.testing.Fixtures;
 import ai.sentinel.testing.CliRun;
-import ai.sentinel.testing.TinyModels;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Files;
@@ -18,8 +18,7 @@ class SentinelCliTest {
     @Test
     void trainsThenGeneratesEvaluatesAndDescribesTheSavedModel(@TempDir Path dir) throws Exception {
         Path text = dir.resolve("text.txt");
-        Files.writeString(text, Files.readString(TinyModels.shared().resolve("data/tinyshakespeare.txt"))
-                .substring(0, 60_000));
+        Files.writeString(text, Fixtures.shakespeare(60_000));
         Path out = dir.resolve("run");
         CliRun train = CliRun.of("train", "-m", "nano", "--dataset", text.toString(), "--steps", "20", "--batch-size", "4",
                 "--seq-len", "32", "--eval-every", "10", "--eval-batches", "2", "--out", out.toString());
@@ -61,7 +60,12 @@ class SentinelCliTest {
         assertBadInput(CliRun.of("train", "-m", "no-such-model"), "neither a preset");
         assertBadInput(CliRun.of("train", "-m", "nano", "--schedule", "wiggly"), "COSINE, LINEAR, CONSTANT");
         assertBadInput(CliRun.of("train", "-m", "nano", "--dataset", text.toString(), "--seq-len", "32"), "shorter");
-        assertBadInput(CliRun.of("train", "-m", "nano", "--data-dir", dir.toString()), "tinyshakespeare.txt");
+        Path binary = dir.resolve("binary.txt");
+        Files.write(binary, new byte[] {'a', 'b', (byte) 0xff, 0, 1});
+        assertBadInput(CliRun.of("train", "-m", "nano", "--dataset", binary.toString()), binary + " is not UTF-8 text:"
+                + " an invalid UTF-8 byte sequence at byte offset 2");
+        assertBadInput(CliRun.of("train", "-m", "nano", "--dataset", binary.toString(), "--encoding", "klingon"),
+                "--encoding klingon is not a character set");
         assertBadInput(CliRun.of("generate", "-m", "nano", "--top-p", "1.5"), "top-p must be in (0, 1]");
         assertBadInput(CliRun.of("train", "-m", "nano", "--seq-len", "100000", "--dataset", text.toString()), "--seq-len");
         assertBadInput(CliRun.of("prune", "-m", "nano", "--fraction", "1.0", "-o", dir.resolve("p").toString()),

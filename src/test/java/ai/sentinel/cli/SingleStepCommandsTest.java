@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import ai.sentinel.testing.Fixtures;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.ModelFiles;
 import ai.sentinel.model.gpt2.Gpt2Model;
 import ai.sentinel.model.gpt2.Gpt2Preset;
 import ai.sentinel.testing.CliRun;
-import ai.sentinel.testing.TinyModels;
 import ai.sentinel.tokenizer.ByteTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +25,7 @@ class SingleStepCommandsTest {
     @Test
     void measurePruneCompressedThenGrowBack(@TempDir Path dir) throws Exception {
         Path text = dir.resolve("text.txt");
-        Files.writeString(text, Files.readString(TinyModels.shared().resolve("data/tinyshakespeare.txt"))
-                .substring(0, 30_000));
+        Files.writeString(text, Fixtures.shakespeare(30_000));
         Path start = dir.resolve("start");
         try (NDManager m = NDManager.newBaseManager();
                 CausalLm model = Gpt2Model.initialize(Gpt2Preset.NANO.config(256), m, 3)) {

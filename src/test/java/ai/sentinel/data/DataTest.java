@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -65,12 +66,26 @@ class DataTest {
     }
 
     @Test
-    void namedDatasetsAreLookedUpLocallyWithAHelpfulMessage(@TempDir Path dir) throws IOException {
-        IOException e = assertThrows(IOException.class, () -> new DatasetLocator(dir).locate("tiny_shakespeare"));
-        assertTrue(e.getMessage().contains("tinyshakespeare.txt") && e.getMessage().contains("--data-dir"));
+    void tinyShakespeareIsBuiltInUnlessTheDataFolderHoldsACopy(@TempDir Path dir) throws IOException {
+        String builtIn = new DatasetLocator(dir).read("tiny_shakespeare");
+        assertEquals(1_115_394, builtIn.getBytes(StandardCharsets.UTF_8).length);
+        assertTrue(builtIn.startsWith("First Citizen:\nBefore we proceed any further, hear me speak."));
+        assertEquals("built-in tiny Shakespeare", new DatasetLocator(dir).describe("tiny_shakespeare"));
         Files.writeString(dir.resolve("tinyshakespeare.txt"), "x");
         assertEquals(dir.resolve("tinyshakespeare.txt"), new DatasetLocator(dir).locate("tiny_shakespeare"));
-        assertThrows(IOException.class, () -> new DatasetLocator(dir).locate("no_such_thing"));
+        assertEquals("x", new DatasetLocator(dir).read("tiny_shakespeare"));
+        IOException e = assertThrows(IOException.class, () -> new DatasetLocator(dir).locate("no_such_thing"));
+        assertTrue(e.getMessage().contains("europarl-en, tiny_shakespeare"), e.getMessage());
+    }
+
+    @Test
+    void textThatIsNotUtf8IsRefusedWithTheFileAndByteOffset(@TempDir Path dir) throws IOException {
+        Path latin1 = dir.resolve("latin1.txt");
+        Files.write(latin1, "caf\u00e9 au lait".getBytes(StandardCharsets.ISO_8859_1));
+        IOException e = assertThrows(IOException.class, () -> TextCorpus.read(latin1));
+        assertTrue(e.getMessage().contains(latin1.toString()) && e.getMessage().contains("byte offset 3")
+                && e.getMessage().contains("--encoding"), e.getMessage());
+        assertEquals("caf\u00e9 au lait", TextCorpus.read(latin1, StandardCharsets.ISO_8859_1));
     }
 
     @Test

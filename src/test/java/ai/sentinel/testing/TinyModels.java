@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.sentinel.model.gpt2.Gpt2Config;
 import ai.sentinel.model.gpt2.Gpt2Model;
-import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /** Seeded tiny GPT-2 models and inputs for tests: L = 2, H = 4, C = 32, V = 99, as in HF's model tester. */
@@ -46,16 +45,5 @@ public final class TinyModels {
             ids[i] = random.nextInt(vocab);
         }
         return manager.create(ids, new Shape(batch, length));
-    }
-
-    /** The fixtures folder beside the project ({@code ../shared}), or {@code SENTINEL_SHARED}. */
-    public static Path shared() {
-        String env = System.getenv("SENTINEL_SHARED");
-        Path path = env != null ? Path.of(env) : Path.of("..", "shared");
-        if (!path.resolve("data").toFile().isDirectory()) {
-            throw new IllegalStateException("test fixtures not found at " + path.toAbsolutePath()
-                    + ": the shared/ folder must lie beside the project");
-        }
-        return path;
     }
 }

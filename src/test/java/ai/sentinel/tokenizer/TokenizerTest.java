@@ -3,7 +3,7 @@ package ai.sentinel.tokenizer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.sentinel.testing.TinyModels;
+import ai.sentinel.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +15,7 @@ class TokenizerTest {
             + "All:\nSpeak, speak.  Tabs\tand üñíçødé — “quotes” 123,456 <|endoftext|>";
 
     private static Path gpt2() {
-        return TinyModels.shared().resolve("tokenizers/gpt2");
+        return Fixtures.gpt2Tokenizer();
     }
 
     @Test
@@ -39,7 +39,7 @@ class TokenizerTest {
 
     @Test
     void assembledFromVocabAndMergesEncodesLikeTheShippedTokenizerJson() throws IOException {
-        String text = Files.readString(TinyModels.shared().resolve("data/tinyshakespeare.txt")).substring(0, 20000)
+        String text = Fixtures.shakespeare(20000)
                 + PARAGRAPH;
         try (HfTokenizer shipped = HfTokenizer.load(gpt2().resolve("tokenizer.json"));
                 HfTokenizer assembled = HfTokenizer.fromVocabAndMerges(gpt2().resolve("vocab.json"),

@@ -3,10 +3,10 @@ package ai.sentinel.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import ai.djl.ndarray.NDManager;
+import ai.sentinel.testing.Fixtures;
 import ai.sentinel.data.TextDataset;
 import ai.sentinel.model.gpt2.Gpt2Model;
 import ai.sentinel.model.gpt2.Gpt2Preset;
-import ai.sentinel.testing.TinyModels;
 import ai.sentinel.tokenizer.ByteTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,7 @@ class DeterminismTest {
 
     @Test
     void theSameSeedGivesBitIdenticalLossesWithOrWithoutGarbageCollection(@TempDir Path dir) throws Exception {
-        String text = Files.readString(TinyModels.shared().resolve("data/tinyshakespeare.txt"));
+        String text = Fixtures.shakespeare();
         TextDataset data = TextDataset.split(new ByteTokenizer().encode(text.substring(0, 200_000)), 64, 0.1);
         assertArrayEquals(losses(data, false, dir.resolve("a")), losses(data, true, dir.resolve("b")));
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import ai.sentinel.testing.Fixtures;
 import ai.sentinel.data.TextDataset;
 import ai.sentinel.eval.EvalResult;
 import ai.sentinel.eval.Evaluator;
@@ -33,7 +34,7 @@ class TrainerTest {
     @BeforeAll
     static void open() throws IOException {
         manager = NDManager.newBaseManager();
-        String text = Files.readString(TinyModels.shared().resolve("data/tinyshakespeare.txt"));
+        String text = Fixtures.shakespeare();
         shakespeare = TextDataset.split(new ByteTokenizer().encode(text), 64, 0.1);
     }
 
