@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import ai.sentinel.data.TextDataset;
 import ai.sentinel.io.Json;
 import ai.sentinel.model.CausalLm;
-import ai.sentinel.model.ModelFiles;
 import ai.sentinel.plasticity.CycleConfig;
 import ai.sentinel.plasticity.CycleResult;
 import ai.sentinel.plasticity.PlasticityCycle;
@@ -92,12 +91,19 @@ final class CycleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        CycleConfig config = new CycleConfig(cycles, initialTrainingSteps, learningSteps, initialPruning, growthRatio,
-                pruning.strategy, growth.strategy, pruning.mode, growth.init,
-                warmup.schedule(), growth.initialScale,
-                pruning.maxPrunedFraction, pruning.entropyWeight, pruning.gradientWeight, pruning.normalizeImportance,
-                new CycleConfig.Training(batchSize, lr, warmupSteps, evalBatches), metricBatches, sampleTokens,
-                seed);
+        CycleConfig config = CycleConfig.builder().cycles(cycles).initialTrainingSteps(initialTrainingSteps)
+                .learningSteps(learningSteps).initialPruning(initialPruning).growthRatio(growthRatio)
+                .pruning(pruning.strategy).mode(pruning.mode).maxPrunedFraction(pruning.maxPrunedFraction)
+                .entropyWeight(pruning.entropyWeight).gradientWeight(pruning.gradientWeight)
+                .normalizeImportance(pruning.normalizeImportance).growth(growth.strategy).init(growth.init)
+                .initialScale(growth.initialScale).schedule(warmup.schedule())
+                .training(new CycleConfig.Training(batchSize, lr, warmupSteps, evalBatches))
+                .metricBatches(metricBatches).sampleTokens(sampleTokens).seed(seed).build();
+        if (!config.learningSchedule().equals(config.schedule())) {
+            System.err.printf("note: the gate warm-up (%d steps) and new-head rate decay (%d) are fitted to the"
+                    + " %d-step learning phase, so grown heads are fully open when it ends%n",
+                    config.schedule().gateWarmupSteps(), config.schedule().lrDecaySteps(), learningSteps);
+        }
         Path run = runsDir.resolve(experimentName);
         Tokenizer tokenizer = model.loadTokenizer();
         try (NDManager manager = NDManager.newBaseManager(); CausalLm lm = model.load(manager, tokenizer, seed)) {
@@ -106,9 +112,7 @@ final class CycleCommand implements Callable<Integer> {
             try (RunLog log = new RunLog(run)) {
                 log.writeJson(RunLog.CONFIG, runConfig(config));
                 PlasticityCycle.StageSaver saver = saveModel ? (m, stage) -> {
-                    Path folder = run.resolve("models").resolve(stage);
-                    ModelFiles.save(m, folder);
-                    tokenizer.save(folder);
+                    ModelOutput.save(m, tokenizer, run.resolve("models").resolve(stage));
                 } : (m, stage) -> {};
                 results = new PlasticityCycle(lm, dataset, config, log, Samples.continuingValidation(tokenizer, dataset, sampleTokens, seed), saver,
                         new ProgressBar("cycle")).run();

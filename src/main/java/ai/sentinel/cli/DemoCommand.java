@@ -10,12 +10,8 @@ import ai.sentinel.model.gpt2.Gpt2Model;
 import ai.sentinel.model.gpt2.Gpt2Preset;
 import ai.sentinel.plasticity.CycleConfig;
 import ai.sentinel.plasticity.CycleResult;
-import ai.sentinel.plasticity.GrowthInit;
-import ai.sentinel.plasticity.GrowthMethod;
 import ai.sentinel.plasticity.GrowthSchedule;
 import ai.sentinel.plasticity.PlasticityCycle;
-import ai.sentinel.plasticity.PruneMode;
-import ai.sentinel.plasticity.PruningMethod;
 import ai.sentinel.plasticity.RunLog;
 import ai.sentinel.plasticity.StageResult;
 import ai.sentinel.report.RunReport;
@@ -116,11 +112,11 @@ final class DemoCommand implements Callable<Integer> {
 
     private CycleConfig cycleConfig(Profile p) {
         int ramp = Math.max(1, Math.min(100, p.learningSteps() / 2));
-        return new CycleConfig(1, 0, p.learningSteps(), 0.3, 0.33, PruningMethod.ENTROPY,
-                GrowthMethod.GRADIENT_SENSITIVITY, PruneMode.ADAPTIVE, GrowthInit.FUNCTION_PRESERVING,
-                new GrowthSchedule(0.01f, ramp, 5f, ramp), 0.01f, 0.9, 0.5, 0.5, false,
-                new CycleConfig.Training(p.batchSize(), 3e-3f, Math.min(100, p.learningSteps() / 5),
-                        p.evalBatches()), p.metricBatches(), p.sampleTokens(), seed);
+        return CycleConfig.builder().cycles(1).initialTrainingSteps(0).learningSteps(p.learningSteps())
+                .schedule(new GrowthSchedule(0.01f, ramp, 5f, ramp))
+                .training(new CycleConfig.Training(p.batchSize(), 3e-3f, Math.min(100, p.learningSteps() / 5),
+                        p.evalBatches()))
+                .metricBatches(p.metricBatches()).sampleTokens(p.sampleTokens()).seed(seed).build();
     }
 
     private static void printTable(CycleResult r) {

@@ -157,8 +157,7 @@ final class TrainCommand implements Callable<Integer> {
                     return 130;
                 }
                 Path modelFolder = out.resolve("model");
-                ModelFiles.save(lm, modelFolder);
-                tokenizer.save(modelFolder);
+                ModelOutput.save(lm, tokenizer, modelFolder);
                 System.out.printf("steps %d  train loss %.4f  validation loss %.4f  perplexity %.2f  %.0f tokens/s"
                         + "  active heads %d%n", result.steps(), result.lastLoss(), result.validation().loss(),
                         result.validation().perplexity(), result.tokensPerSecond(), lm.gates().numActive());

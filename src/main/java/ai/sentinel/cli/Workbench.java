@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import ai.sentinel.data.TextDataset;
 import ai.sentinel.metrics.HeadMeter;
 import ai.sentinel.model.CausalLm;
-import ai.sentinel.model.ModelFiles;
 import ai.sentinel.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,8 +33,7 @@ final class Workbench implements AutoCloseable {
 
     /** Saves the model with its tokenizer as a Hugging Face folder. */
     void save(Path folder) throws IOException {
-        ModelFiles.save(model, folder);
-        tokenizer.save(folder);
+        ModelOutput.save(model, tokenizer, folder);
     }
 
     @Override

@@ -33,9 +33,10 @@ final class CycleRuns {
      */
     static CycleConfig config(int cycles, int learningSteps, double pruneFraction, double growthRatio,
             GrowthMethod growth, CycleConfig.Training training, int metricBatches, long seed) {
-        return new CycleConfig(cycles, 0, learningSteps, pruneFraction, growthRatio, PruningMethod.ENTROPY, growth,
-                PruneMode.ADAPTIVE, GrowthInit.FUNCTION_PRESERVING, GrowthSchedule.defaults(), 0.01f, 0.9, 0.5, 0.5,
-                false, training, metricBatches, 0, seed);
+        return CycleConfig.builder().cycles(cycles).initialTrainingSteps(0).learningSteps(learningSteps)
+                .initialPruning(pruneFraction).growthRatio(growthRatio).pruning(PruningMethod.ENTROPY).growth(growth)
+                .mode(PruneMode.ADAPTIVE).init(GrowthInit.FUNCTION_PRESERVING).schedule(GrowthSchedule.defaults())
+                .training(training).metricBatches(metricBatches).sampleTokens(0).seed(seed).build();
     }
 
     /** Runs {@code config} on a fresh copy of the baseline; the run's logs go to {@code folder}. */

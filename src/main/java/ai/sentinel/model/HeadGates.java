@@ -7,6 +7,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.sentinel.nn.Parameter;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The (L, H) head gates of a model: a continuous gate {@code g} (a leaf parameter, default 1, so {@code ∂L/∂g} comes
@@ -71,6 +73,22 @@ public final class HeadGates {
             n += m != 0f ? 1 : 0;
         }
         return n;
+    }
+
+    /**
+     * Unmasked heads whose gate is neither 0 nor 1 — heads still warming up. Hugging Face loaders ignore gates, so a
+     * saved folder with such heads computes a different function there.
+     */
+    public List<HeadId> partiallyOpen() {
+        float[] gates = gateValues();
+        float[] masks = maskValues();
+        List<HeadId> heads = new ArrayList<>();
+        for (int i = 0; i < gates.length; i++) {
+            if (masks[i] != 0f && gates[i] != 0f && gates[i] != 1f) {
+                heads.add(new HeadId(i / numHeads, i % numHeads));
+            }
+        }
+        return heads;
     }
 
     /** Row-major (L·H) copies, for saving and reporting. */

@@ -30,6 +30,15 @@ public record GrowthSchedule(float startGate, int gateWarmupSteps, float lrMulti
         return new GrowthSchedule(0.01f, 100, 5f, 100);
     }
 
+    /** This schedule with the warm-up and the rate decay no longer than {@code phaseSteps} (itself when they fit). */
+    public GrowthSchedule fittedTo(int phaseSteps) {
+        if (phaseSteps < 1 || gateWarmupSteps <= phaseSteps && lrDecaySteps <= phaseSteps) {
+            return this;
+        }
+        return new GrowthSchedule(startGate, Math.min(gateWarmupSteps, phaseSteps), lrMultiplier,
+                Math.min(lrDecaySteps, phaseSteps));
+    }
+
     public float gate(long stepsSinceGrowth) {
         return (float) Math.min(1.0, startGate + (1.0 - startGate) * stepsSinceGrowth / gateWarmupSteps);
     }

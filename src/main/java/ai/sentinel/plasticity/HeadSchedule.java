@@ -38,11 +38,10 @@ public final class HeadSchedule implements StepHook {
 
     @Override
     public void beforeStep(long step, AdamW optimizer) {
+        setGates(step);
         Map<HeadId, Float> rates = new HashMap<>();
         for (Map.Entry<HeadId, Long> e : grownAt.entrySet()) {
-            long t = step - e.getValue();
-            model.gates().setGate(e.getKey(), schedule.gate(t));
-            rates.put(e.getKey(), schedule.rateMultiplier(t));
+            rates.put(e.getKey(), schedule.rateMultiplier(step - e.getValue()));
         }
         for (int layer = 0; layer < model.config().numLayers(); layer++) {
             for (int h : model.config().headsPresent(layer)) {
@@ -53,6 +52,17 @@ public final class HeadSchedule implements StepHook {
             }
         }
         applyRates(rates, optimizer);
+    }
+
+    /**
+     * Sets the regrown heads' gates to their warm-up value at {@code step}. Called with the phase's step count when
+     * it ends, so the gates the next stage sees are those the schedule reaches after the last update (the hook itself
+     * only runs before each update).
+     */
+    public void setGates(long step) {
+        for (Map.Entry<HeadId, Long> e : grownAt.entrySet()) {
+            model.gates().setGate(e.getKey(), schedule.gate(step - e.getValue()));
+        }
     }
 
     /** Sets per-element rate scales on every parameter holding a slice of a head whose rate is not 1. */

@@ -82,9 +82,10 @@ public final class PlasticityCycle {
         StageResult afterPruning = stage("pruned", c);
         List<HeadId> grown = grow(c, pruned.size(), measured.importance());
         StageResult afterGrowth = stage("grown", c);
-        HeadSchedule schedule = new HeadSchedule(model, config.schedule());
+        HeadSchedule schedule = new HeadSchedule(model, config.learningSchedule());
         schedule.grown(grown, 0);
         train("learning", c, config.learningSteps(), schedule);
+        schedule.setGates(config.learningSteps());
         StageResult last = stage("final", c);
         return new CycleResult(c, baseline, afterPruning, afterGrowth, last, pruned, grown);
     }
