@@ -24,9 +24,10 @@ class ArchitectureTest {
             Map.entry("train", Set.of("model", "nn", "data", "eval", "io")),
             Map.entry("bench", Set.of("model", "nn", "data", "train")),
             Map.entry("metrics", Set.of("model", "nn", "data")),
-            Map.entry("plasticity", Set.of("metrics", "model", "nn", "data", "train", "eval", "io")),
+            Map.entry("plasticity", Set.of("metrics", "model", "nn", "data", "train", "eval", "io", "tokenizer")),
             Map.entry("report", Set.of("io", "metrics", "model")),
-            Map.entry("experiments", Set.of("io", "metrics", "model", "plasticity", "train", "eval", "data", "report")),
+            Map.entry("experiments", Set.of("io", "metrics", "model", "plasticity", "train", "eval", "data", "report",
+                    "tokenizer")),
             Map.entry("cli", Set.of("io", "nn", "tokenizer", "data", "model", "eval", "train", "bench", "metrics",
                     "plasticity", "report", "experiments")));
 

@@ -6,28 +6,32 @@ import ai.sentinel.model.gpt2.Gpt2Config;
 import ai.sentinel.model.gpt2.Gpt2Preset;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure throughput.",
         subcommands = {BenchCommand.Train.class, BenchCommand.Prune.class})
 final class BenchCommand {
-    @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Time training steps (forward, backward, clip, AdamW) of a GPT-2 shape on random tokens;"
-                    + " report tokens/s and model-FLOP utilisation of this machine's measured FP32 matmul peak.",
-            footer = {"", "Example:", "  sentinel bench train --shape distilgpt2 --batch-size 4 --seq-len 128"})
-    static final class Train implements Callable<Integer> {
+    /** The model shape a benchmark builds (random weights). */
+    static final class Shape {
         @Option(names = "--shape", defaultValue = "DISTILGPT2",
                 description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
         Gpt2Preset shape;
 
         @Option(names = "--vocab", defaultValue = "50257", description = "Default: ${DEFAULT-VALUE}.")
         int vocab;
+    }
 
-        @Option(names = "--batch-size", defaultValue = "4", description = "Default: ${DEFAULT-VALUE}.")
-        int batchSize;
+    @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Time training steps (forward, backward, clip, AdamW) of a GPT-2 shape on random tokens;"
+                    + " report tokens/s and model-FLOP utilisation of this machine's measured FP32 matmul peak.",
+            footer = {"", "Example:", "  sentinel bench train --shape distilgpt2 --batch-size 4 --seq-len 128"})
+    static final class Train implements Callable<Integer> {
+        @Mixin Shape model;
 
-        @Option(names = "--seq-len", defaultValue = "128", description = "Default: ${DEFAULT-VALUE}.")
-        int seqLen;
+        @Mixin CommonOptions.BatchSize batch = CommonOptions.BatchSize.of(4);
+
+        @Mixin CommonOptions.SeqLen seq;
 
         @Option(names = "--warmup-steps", defaultValue = "2", description = "Untimed steps. Default: ${DEFAULT-VALUE}.")
         int warmupSteps;
@@ -35,14 +39,18 @@ final class BenchCommand {
         @Option(names = "--steps", defaultValue = "5", description = "Timed steps. Default: ${DEFAULT-VALUE}.")
         int steps;
 
-        @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
-        long seed;
+        @Mixin CommonOptions.Seed seedOption;
 
         @Option(names = "--json", description = "Print one JSON object instead of text.")
         boolean json;
 
         @Override
         public Integer call() {
+            int batchSize = batch.batchSize;
+            int seqLen = seq.seqLen;
+            Gpt2Preset shape = model.shape;
+            int vocab = model.vocab;
+            long seed = seedOption.seed;
             if (batchSize < 1 || seqLen < 1 || steps < 1 || warmupSteps < 0 || vocab < 1) {
                 throw new IllegalArgumentException("--batch-size, --seq-len, --steps and --vocab must be >= 1 and"
                         + " --warmup-steps >= 0");
@@ -73,21 +81,15 @@ final class BenchCommand {
                     + " same number of heads removed from every layer, at random from the seed), in one process.",
             footer = {"", "Example:", "  sentinel bench prune --shape distilgpt2 --fraction 0.5 --batch-size 16"})
     static final class Prune implements Callable<Integer> {
-        @Option(names = "--shape", defaultValue = "DISTILGPT2", description = "Default: ${DEFAULT-VALUE}.")
-        Gpt2Preset shape;
-
-        @Option(names = "--vocab", defaultValue = "50257", description = "Default: ${DEFAULT-VALUE}.")
-        int vocab;
+        @Mixin Shape model;
 
         @Option(names = "--fraction", defaultValue = "0.5", description = "Heads removed per layer. Default:"
                 + " ${DEFAULT-VALUE}.")
         double fraction;
 
-        @Option(names = "--batch-size", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
-        int batchSize;
+        @Mixin CommonOptions.BatchSize batch = CommonOptions.BatchSize.of(1);
 
-        @Option(names = "--seq-len", defaultValue = "128", description = "Default: ${DEFAULT-VALUE}.")
-        int seqLen;
+        @Mixin CommonOptions.SeqLen seq;
 
         @Option(names = "--steps", defaultValue = "10", description = "Timed forward passes. Default: ${DEFAULT-VALUE}.")
         int steps;
@@ -97,11 +99,15 @@ final class BenchCommand {
                         + " Default: ${DEFAULT-VALUE}.")
         int newTokens;
 
-        @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
-        long seed;
+        @Mixin CommonOptions.Seed seedOption;
 
         @Override
         public Integer call() {
+            int batchSize = batch.batchSize;
+            int seqLen = seq.seqLen;
+            Gpt2Preset shape = model.shape;
+            int vocab = model.vocab;
+            long seed = seedOption.seed;
             if (newTokens < 0) {
                 throw new IllegalArgumentException("--new-tokens must be >= 0, got " + newTokens);
             }

@@ -3,11 +3,13 @@ package ai.sentinel.cli;
 import ai.djl.ndarray.NDManager;
 import ai.sentinel.data.TextDataset;
 import ai.sentinel.io.Json;
+import ai.sentinel.io.OutputFolder;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.plasticity.CycleConfig;
 import ai.sentinel.plasticity.CycleResult;
 import ai.sentinel.plasticity.PlasticityCycle;
 import ai.sentinel.plasticity.RunLog;
+import ai.sentinel.plasticity.ValidationSamples;
 import ai.sentinel.report.RunReport;
 import ai.sentinel.tokenizer.Tokenizer;
 import com.google.gson.JsonObject;
@@ -52,21 +54,8 @@ final class CycleCommand implements Callable<Integer> {
 
     @Mixin WarmupOptions warmup;
 
-    @Option(names = "--batch-size", defaultValue = "16", description = "Default: ${DEFAULT-VALUE}.")
-    int batchSize;
-
-    @Option(names = "--lr", defaultValue = "3e-3", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")
-    float lr;
-
-    @Option(names = "--warmup-steps", defaultValue = "100", description = "Default: ${DEFAULT-VALUE}.")
-    int warmupSteps;
-
-    @Option(names = "--eval-batches", defaultValue = "20", description = "Default: ${DEFAULT-VALUE}.")
-    int evalBatches;
-
-    @Option(names = "--metric-batches", defaultValue = "8",
-            description = "Validation batches per head measurement. Default: ${DEFAULT-VALUE}.")
-    int metricBatches;
+    @Mixin CommonOptions.Training training;
+    @Mixin CommonOptions.MetricBatches metricBatches;
 
     @Option(names = "--sample-tokens", defaultValue = "120",
             description = "Tokens per sample generation at each stage; 0 = none. Default: ${DEFAULT-VALUE}.")
@@ -86,8 +75,7 @@ final class CycleCommand implements Callable<Integer> {
     @Option(names = "--runs-dir", defaultValue = "runs", description = "Default: ${DEFAULT-VALUE}.")
     Path runsDir;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin CommonOptions.Seed seedOption;
 
     @Override
     public Integer call() throws IOException {
@@ -97,16 +85,16 @@ final class CycleCommand implements Callable<Integer> {
                 .entropyWeight(pruning.entropyWeight).gradientWeight(pruning.gradientWeight)
                 .normalizeImportance(pruning.normalizeImportance).growth(growth.strategy).init(growth.init)
                 .initialScale(growth.initialScale).schedule(warmup.schedule())
-                .training(new CycleConfig.Training(batchSize, lr, warmupSteps, evalBatches))
-                .metricBatches(metricBatches).sampleTokens(sampleTokens).seed(seed).build();
+                .training(training.cycleTraining()).metricBatches(metricBatches.metricBatches)
+                .sampleTokens(sampleTokens).seed(seedOption.seed).build();
         if (!config.learningSchedule().equals(config.schedule())) {
             System.err.printf("note: the gate warm-up (%d steps) and new-head rate decay (%d) are fitted to the"
                     + " %d-step learning phase, so grown heads are fully open when it ends%n",
                     config.schedule().gateWarmupSteps(), config.schedule().lrDecaySteps(), learningSteps);
         }
-        Path run = runsDir.resolve(experimentName);
+        Path run = OutputFolder.require(runsDir.resolve(runName(experimentName)), "--runs-dir/--experiment-name");
         Tokenizer tokenizer = model.loadTokenizer();
-        try (NDManager manager = NDManager.newBaseManager(); CausalLm lm = model.load(manager, tokenizer, seed)) {
+        try (NDManager manager = NDManager.newBaseManager(); CausalLm lm = model.load(manager, tokenizer, seedOption.seed)) {
             TextDataset dataset = data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());
             List<CycleResult> results;
             try (RunLog log = new RunLog(run)) {
@@ -114,7 +102,7 @@ final class CycleCommand implements Callable<Integer> {
                 PlasticityCycle.StageSaver saver = saveModel ? (m, stage) -> {
                     ModelOutput.save(m, tokenizer, run.resolve("models").resolve(stage));
                 } : (m, stage) -> {};
-                results = new PlasticityCycle(lm, dataset, config, log, Samples.continuingValidation(tokenizer, dataset, sampleTokens, seed), saver,
+                results = new PlasticityCycle(lm, dataset, config, log, ValidationSamples.continuingValidation(tokenizer, dataset, sampleTokens, seedOption.seed), saver,
                         new ProgressBar("cycle")).run();
             }
             printSummary(results, run);
@@ -123,6 +111,17 @@ final class CycleCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** An experiment name is one folder name: it may not climb out of --runs-dir or into a sub-folder. */
+    static String runName(String name) {
+        if (name.isBlank() || name.equals(".") || name.equals("..") || name.contains("/") || name.contains("\\")
+                || name.contains("\0")) {
+            throw new IllegalArgumentException("--experiment-name \"" + name + "\" must be a single folder name"
+                    + " (letters, digits, '-', '_', '.'; no '/', '..' or empty name): it names a folder inside"
+                    + " --runs-dir");
+        }
+        return name;
     }
 
     private static void printSummary(List<CycleResult> results, Path run) {
@@ -144,7 +143,7 @@ final class CycleCommand implements Callable<Integer> {
         json.addProperty("model", model.model);
         json.addProperty("tokenizer", model.tokenizer == null ? "default" : model.tokenizer);
         json.addProperty("dataset", data.dataset);
-        json.addProperty("seq_len", data.seqLen);
+        json.addProperty("seq_len", data.seqLen.seqLen);
         json.addProperty("validation_fraction", data.validationFraction);
         json.addProperty("save_model", saveModel);
         json.addProperty("save_visualizations", saveVisualizations);

@@ -6,6 +6,7 @@ import ai.sentinel.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where the text comes from and how it is cut into blocks. */
@@ -24,8 +25,7 @@ final class DataOptions {
                     + " never replaced. Default: ${DEFAULT-VALUE}.")
     String encoding;
 
-    @Option(names = "--seq-len", defaultValue = "128", description = "Tokens per block. Default: ${DEFAULT-VALUE}.")
-    int seqLen;
+    @Mixin CommonOptions.SeqLen seqLen;
 
     @Option(names = "--validation-fraction", defaultValue = "0.1",
             description = "Share of the text (its end) held out for validation. Default: ${DEFAULT-VALUE}.")
@@ -57,9 +57,10 @@ final class DataOptions {
 
     /** Reads, tokenises and splits the dataset; checks every id fits the model's vocabulary. */
     TextDataset load(Tokenizer tokenizer, int modelVocab, int maxPositions) throws IOException {
-        if (seqLen < 1 || seqLen > maxPositions) {
+        int blockLength = seqLen.seqLen;
+        if (blockLength < 1 || blockLength > maxPositions) {
             throw new IllegalArgumentException("--seq-len must be in 1.." + maxPositions + " for this model, got "
-                    + seqLen);
+                    + blockLength);
         }
         int[] tokens = tokenizer.encode(locator().read(dataset));
         for (int id : tokens) {
@@ -68,6 +69,6 @@ final class DataOptions {
                         + " vocabulary of " + modelVocab);
             }
         }
-        return TextDataset.split(tokens, seqLen, validationFraction);
+        return TextDataset.split(tokens, blockLength, validationFraction);
     }
 }

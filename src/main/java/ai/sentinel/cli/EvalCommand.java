@@ -19,26 +19,17 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
     @Mixin DataOptions data;
 
-    @Option(names = "--batch-size", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
-    int batchSize;
-
-    @Option(names = "--eval-batches", defaultValue = "0",
-            description = "Batches to evaluate; 0 = the whole validation split. Default: ${DEFAULT-VALUE}.")
-    int evalBatches;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seeds a preset's weights. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin CommonOptions.BatchSize batchSize = CommonOptions.BatchSize.measuring();
+    @Mixin CommonOptions.EvalBatches evalBatches = CommonOptions.EvalBatches.wholeSplit();
+    @Mixin CommonOptions.Seed seed;
 
     @Override
     public Integer call() throws IOException {
-        if (evalBatches < 0) {
-            throw new IllegalArgumentException("--eval-batches must be >= 0 (0 = all), got " + evalBatches);
-        }
         Tokenizer tokenizer = model.loadTokenizer();
-        try (NDManager manager = NDManager.newBaseManager(); CausalLm lm = model.load(manager, tokenizer, seed)) {
+        try (NDManager manager = NDManager.newBaseManager(); CausalLm lm = model.load(manager, tokenizer, seed.seed)) {
             TextDataset dataset = data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());
-            int batches = evalBatches == 0 ? Integer.MAX_VALUE : evalBatches;
-            EvalResult result = new Evaluator(dataset.validation(), batchSize, batches).evaluate(lm);
+            EvalResult result = new Evaluator(dataset.validation(), batchSize.batchSize, evalBatches.batches())
+                    .evaluate(lm);
             System.out.printf("validation loss %.4f  perplexity %.3f  over %,d tokens%n", result.loss(),
                     result.perplexity(), result.tokens());
         }

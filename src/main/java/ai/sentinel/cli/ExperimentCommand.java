@@ -55,23 +55,12 @@ final class ExperimentCommand {
         @Option(names = "--fine-tune-steps", defaultValue = "100", description = "0 = none. Default: ${DEFAULT-VALUE}.")
         int fineTuneSteps;
 
-        @Option(names = "--batch-size", defaultValue = "16", description = "Default: ${DEFAULT-VALUE}.")
-        int batchSize;
-
-        @Option(names = "--eval-batches", defaultValue = "20", description = "Default: ${DEFAULT-VALUE}.")
-        int evalBatches;
-
-        @Option(names = "--metric-batches", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
-        int metricBatches;
-
-        @Option(names = "--lr", defaultValue = "1e-3", description = "Fine-tune rate. Default: ${DEFAULT-VALUE}.")
-        float lr;
-
-        @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
-        long seed;
-
-        @Option(names = {"-o", "--out"}, required = true, description = "Folder for the JSON and charts.")
-        Path out;
+        @Mixin CommonOptions.BatchSize batchSize;
+        @Mixin CommonOptions.EvalBatches evalBatches;
+        @Mixin CommonOptions.MetricBatches metricBatches;
+        @Mixin CommonOptions.LearningRate lr = CommonOptions.LearningRate.fineTuning();
+        @Mixin CommonOptions.Seed seed;
+        @Mixin CommonOptions.Output output;
 
         @Override
         public Integer call() throws IOException {
@@ -80,8 +69,10 @@ final class ExperimentCommand {
                     throw new IllegalArgumentException("--fractions must lie in [0, 1), got " + f);
                 }
             }
+            Path out = output.folder();
             JsonObject result = PruningTolerance.run(model.folder(), dataset(model, data), new PruningTolerance.Settings(
-                    fractions, fineTuneSteps, batchSize, evalBatches, metricBatches, lr, seed), out,
+                    fractions, fineTuneSteps, batchSize.batchSize, evalBatches.evalBatches,
+                    metricBatches.metricBatches, lr.lr, seed.seed), out,
                     new ProgressBar("fine-tune"));
             for (var row : result.getAsJsonArray("rows")) {
                 System.out.println(row);
@@ -108,24 +99,8 @@ final class ExperimentCommand {
         @Option(names = "--seeds", split = ",", defaultValue = "1,2,3", description = "Default: ${DEFAULT-VALUE}.")
         List<Long> seeds;
 
-        @Option(names = "--batch-size", defaultValue = "16", description = "Default: ${DEFAULT-VALUE}.")
-        int batchSize;
-
-        @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")
-        float lr;
-
-        @Option(names = "--warmup-steps", defaultValue = "20", description = "Default: ${DEFAULT-VALUE}.")
-        int warmupSteps;
-
-        @Option(names = "--eval-batches", defaultValue = "20", description = "Default: ${DEFAULT-VALUE}.")
-        int evalBatches;
-
-        @Option(names = "--metric-batches", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
-        int metricBatches;
-
-        CycleConfig.Training training() {
-            return new CycleConfig.Training(batchSize, lr, warmupSteps, evalBatches);
-        }
+        @Mixin CommonOptions.Training training = CommonOptions.Training.fineTuning();
+        @Mixin CommonOptions.MetricBatches metricBatches;
     }
 
     @Command(name = "growth-comparison", mixinStandardHelpOptions = true, sortOptions = false,
@@ -143,17 +118,17 @@ final class ExperimentCommand {
                 + " reference). Default: all.")
         List<GrowthMethod> strategies = List.of(GrowthMethod.values());
 
-        @Option(names = {"-o", "--out"}, required = true, description = "Folder for the JSON, charts and run logs.")
-        Path out;
+        @Mixin CommonOptions.Output output;
 
         @Override
         public Integer call() throws IOException {
             if (!strategies.contains(GrowthMethod.RANDOM)) {
                 throw new IllegalArgumentException("--strategies must include random, the reference");
             }
+            Path out = output.folder();
             JsonObject result = GrowthComparison.run(model.folder(), dataset(model, data),
                     new GrowthComparison.Settings(strategies, learning.seeds, learning.pruneFraction,
-                            learning.growthRatio, learning.learningSteps, learning.training(), learning.metricBatches),
+                            learning.growthRatio, learning.learningSteps, learning.training.cycleTraining(), learning.metricBatches.metricBatches),
                     out, new ProgressBar("learning"));
             System.out.println(Json.pretty(result.get("summary")));
             System.out.println("written: " + out.resolve("growth_comparison.json"));
@@ -179,14 +154,14 @@ final class ExperimentCommand {
                 description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
         GrowthMethod growth;
 
-        @Option(names = {"-o", "--out"}, required = true, description = "Folder for the JSON, charts and run logs.")
-        Path out;
+        @Mixin CommonOptions.Output output;
 
         @Override
         public Integer call() throws IOException {
+            Path out = output.folder();
             JsonObject result = RepeatedCycles.run(model.folder(), dataset(model, data),
                     new RepeatedCycles.Settings(cycles, learning.seeds, learning.pruneFraction, learning.growthRatio,
-                            growth, learning.learningSteps, learning.training(), learning.metricBatches),
+                            growth, learning.learningSteps, learning.training.cycleTraining(), learning.metricBatches.metricBatches),
                     out, new ProgressBar("learning"));
             System.out.println(Json.pretty(result.get("summary")));
             System.out.println("written: " + out.resolve("repeated_cycles.json"));
@@ -208,26 +183,13 @@ final class ExperimentCommand {
         @Option(names = "--steps", defaultValue = "1500", description = "Default: ${DEFAULT-VALUE}.")
         int steps;
 
-        @Option(names = "--batch-size", defaultValue = "16", description = "Default: ${DEFAULT-VALUE}.")
-        int batchSize;
-
-        @Option(names = "--lr", defaultValue = "3e-3", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")
-        float lr;
-
-        @Option(names = "--warmup-steps", defaultValue = "100", description = "Default: ${DEFAULT-VALUE}.")
-        int warmupSteps;
+        @Mixin CommonOptions.Training training;
 
         @Option(names = "--eval-every", defaultValue = "100", description = "Default: ${DEFAULT-VALUE}.")
         int evalEvery;
 
-        @Option(names = "--eval-batches", defaultValue = "20", description = "Default: ${DEFAULT-VALUE}.")
-        int evalBatches;
-
-        @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
-        long seed;
-
-        @Option(names = {"-o", "--out"}, required = true, description = "Folder for the JSON and charts.")
-        Path out;
+        @Mixin CommonOptions.Seed seed;
+        @Mixin CommonOptions.Output output;
 
         @Override
         public Integer call() throws IOException {
@@ -235,10 +197,13 @@ final class ExperimentCommand {
                 throw new IllegalArgumentException("--model must name a preset (nano, distilgpt2, gpt2): this"
                         + " experiment trains from scratch");
             }
+            Path out = output.folder();
             Tokenizer tokenizer = model.loadTokenizer();
-            JsonObject result = ProgressiveComparison.run(manager -> model.load(manager, tokenizer, seed),
-                    dataset(model, data), new ProgressiveComparison.Settings(growth.settings(seed), steps, batchSize,
-                            lr, warmupSteps, evalEvery, evalBatches, growth.metricBatches, seed),
+            long s = seed.seed;
+            CycleConfig.Training t = training.cycleTraining();
+            JsonObject result = ProgressiveComparison.run(manager -> model.load(manager, tokenizer, s),
+                    dataset(model, data), new ProgressiveComparison.Settings(growth.settings(s), steps, t.batchSize(),
+                            t.learningRate(), t.warmupSteps(), evalEvery, t.evalBatches(), growth.metricBatches.metricBatches, s),
                     out, new ProgressBar("train"));
             for (var arm : result.getAsJsonObject("arms").entrySet()) {
                 JsonObject a = arm.getValue().getAsJsonObject();
@@ -258,8 +223,7 @@ final class ExperimentCommand {
         @Option(names = "--json", required = true, description = "An experiment's result file.")
         Path json;
 
-        @Option(names = {"-o", "--out"}, required = true, description = "Folder for the charts.")
-        Path out;
+        @Mixin CommonOptions.Output output;
 
         @Override
         public Integer call() throws IOException {
@@ -270,6 +234,7 @@ final class ExperimentCommand {
                         + " growth_comparison.json, repeated_cycles.json or progressive_growth.json");
             }
             JsonObject result = Json.readObject(json);
+            Path out = output.folder();
             switch (name) {
                 case "pruning_tolerance.json" -> PruningTolerance.plot(result, out);
                 case "growth_comparison.json" -> GrowthComparison.plot(result, out);

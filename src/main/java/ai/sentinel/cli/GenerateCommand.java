@@ -33,18 +33,17 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--top-p", defaultValue = "0.95", description = "Nucleus mass, (0, 1]. Default: ${DEFAULT-VALUE}.")
     float topP;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin CommonOptions.Seed seedOption;
 
     @Option(names = "--ignore-end-of-text", description = "Keep going past the end-of-text token.")
     boolean ignoreEndOfText;
 
     @Override
     public Integer call() throws IOException {
-        SamplingConfig sampling = new SamplingConfig(temperature, topK, topP, maxNewTokens, seed, !ignoreEndOfText);
+        SamplingConfig sampling = new SamplingConfig(temperature, topK, topP, maxNewTokens, seedOption.seed, !ignoreEndOfText);
         Tokenizer tokenizer = model.loadTokenizer();
         int[] promptIds = tokenizer.encode(prompt);
-        try (NDManager manager = NDManager.newBaseManager(); CausalLm lm = model.load(manager, tokenizer, seed)) {
+        try (NDManager manager = NDManager.newBaseManager(); CausalLm lm = model.load(manager, tokenizer, seedOption.seed)) {
             long t0 = System.nanoTime();
             Generator.Result result = Generator.generate(lm, promptIds, sampling, tokenizer.endOfText());
             double seconds = (System.nanoTime() - t0) / 1e9;

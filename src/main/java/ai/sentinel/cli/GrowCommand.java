@@ -14,7 +14,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "grow", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Grow pruned heads of a model back where they help most, and save the model. (Gate warm-up and"
+        description = "Grow pruned heads of a model back where they help most, and save the model and events.jsonl"
+                + " into --out. (Gate warm-up and"
                 + " the new-head learning rate apply in 'sentinel cycle', where learning follows.)",
         footer = {"", "Example:", "  sentinel grow -m runs/pruned --count 2 -o runs/grown"})
 final class GrowCommand implements Callable<Integer> {
@@ -25,30 +26,23 @@ final class GrowCommand implements Callable<Integer> {
     @Option(names = "--count", defaultValue = "1", description = "Heads to grow back. Default: ${DEFAULT-VALUE}.")
     int count;
 
-    @Option(names = "--start-gate", defaultValue = "1.0", description = "Gate of new heads. Default: ${DEFAULT-VALUE}.")
-    float startGate;
+    @Mixin CommonOptions.StartGate startGate = CommonOptions.StartGate.fullyOpen();
 
-    @Option(names = "--metric-batches", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
-    int metricBatches;
-
-    @Option(names = "--batch-size", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
-    int batchSize;
-
-    @Option(names = {"-o", "--out"}, required = true, description = "Folder for the grown model and events.jsonl.")
-    Path out;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin CommonOptions.MetricBatches metricBatches;
+    @Mixin CommonOptions.BatchSize batchSize = CommonOptions.BatchSize.measuring();
+    @Mixin CommonOptions.Output output;
+    @Mixin CommonOptions.Seed seed;
 
     @Override
     public Integer call() throws IOException {
-        GrowRequest request = new GrowRequest(growth.strategy, count, growth.init, startGate, growth.initialScale,
-                seed);
-        try (Workbench bench = new Workbench(model, data, seed)) {
+        GrowRequest request = new GrowRequest(growth.strategy, count, growth.init, startGate.startGate, growth.initialScale,
+                seed.seed);
+        Path out = output.folder();
+        try (Workbench bench = new Workbench(model, data, seed.seed)) {
             if (bench.model.gates().numActive() == bench.model.config().numLayers() * bench.model.config().numHeads()) {
                 throw new IllegalArgumentException("model " + model.model + " has no pruned head to grow back");
             }
-            var meter = bench.meter(batchSize, metricBatches);
+            var meter = bench.meter(batchSize.batchSize, metricBatches.metricBatches);
             HeadMeasurements active = meter.measure(bench.model, MaskedHeads.AS_IS);
             Plasticity.Grown grown = Plasticity.grow(bench.model, meter, request, active.importance(), 0, 0);
             bench.save(out);

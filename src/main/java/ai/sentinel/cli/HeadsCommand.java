@@ -20,11 +20,8 @@ final class HeadsCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
     @Mixin DataOptions data;
 
-    @Option(names = "--metric-batches", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
-    int metricBatches;
-
-    @Option(names = "--batch-size", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
-    int batchSize;
+    @Mixin CommonOptions.MetricBatches metricBatches;
+    @Mixin CommonOptions.BatchSize batchSize = CommonOptions.BatchSize.measuring();
 
     @Option(names = "--lift-masks", description = "Measure masked heads with their mask lifted at gate 0.")
     boolean liftMasks;
@@ -32,17 +29,15 @@ final class HeadsCommand implements Callable<Integer> {
     @Option(names = "--normalize-importance", description = "Show importance L2-normalised within each layer.")
     boolean normalizeImportance;
 
-    @Option(names = {"-o", "--out"}, description = "Folder for heads.json and heat maps.")
-    Path out;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seeds a preset's weights. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin CommonOptions.Output output;
+    @Mixin CommonOptions.Seed seed;
 
     @Override
     public Integer call() throws IOException {
-        try (Workbench bench = new Workbench(model, data, seed)) {
+        Path out = output.out == null ? null : output.folder();
+        try (Workbench bench = new Workbench(model, data, seed.seed)) {
             CausalLm lm = bench.model;
-            HeadMeasurements measured = bench.meter(batchSize, metricBatches).measure(lm,
+            HeadMeasurements measured = bench.meter(batchSize.batchSize, metricBatches.metricBatches).measure(lm,
                     liftMasks ? MaskedHeads.LIFTED_AT_ZERO_GATE : MaskedHeads.AS_IS);
             HeadMeasurements m = normalizeImportance ? measured.withImportanceNormalizedPerLayer() : measured;
             System.out.println("head    state    entropy  normalised  gradient-norm  magnitude  importance");

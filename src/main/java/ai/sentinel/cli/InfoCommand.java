@@ -18,13 +18,12 @@ import picocli.CommandLine.Option;
 final class InfoCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seeds a preset's weights. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin CommonOptions.Seed seedOption;
 
     @Override
     public Integer call() throws IOException {
         Tokenizer tokenizer = model.loadTokenizer();
-        try (NDManager manager = NDManager.newBaseManager(); CausalLm lm = model.load(manager, tokenizer, seed)) {
+        try (NDManager manager = NDManager.newBaseManager(); CausalLm lm = model.load(manager, tokenizer, seedOption.seed)) {
             ModelConfig c = lm.config();
             int present = 0;
             for (int layer = 0; layer < c.numLayers(); layer++) {

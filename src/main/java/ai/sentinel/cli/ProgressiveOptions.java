@@ -24,9 +24,7 @@ final class ProgressiveOptions {
                     + " Default: ${DEFAULT-VALUE}.")
     double growUntil;
 
-    @Option(names = "--metric-batches", defaultValue = "8",
-            description = "Validation batches per growth measurement. Default: ${DEFAULT-VALUE}.")
-    int metricBatches;
+    @Mixin CommonOptions.MetricBatches metricBatches;
 
     @Mixin GrowthOptions growth;
     @Mixin WarmupOptions warmup;

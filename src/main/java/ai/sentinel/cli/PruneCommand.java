@@ -14,7 +14,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "prune", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Measure the heads of a model on a dataset, prune the weakest, and save the pruned model.",
+        description = "Measure the heads of a model on a dataset, prune the weakest, and save the pruned model and"
+                + " events.jsonl into --out.",
         footer = {"", "Example:", "  sentinel prune -m runs/nano/model --pruning-strategy"
                 + " magnitude --fraction 0.25 --pruning-mode compressed -o runs/pruned"})
 final class PruneCommand implements Callable<Integer> {
@@ -26,24 +27,19 @@ final class PruneCommand implements Callable<Integer> {
             description = "Fraction of the active heads to prune, in [0, 1). Default: ${DEFAULT-VALUE}.")
     double fraction;
 
-    @Option(names = "--metric-batches", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
-    int metricBatches;
-
-    @Option(names = "--batch-size", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
-    int batchSize;
-
-    @Option(names = {"-o", "--out"}, required = true, description = "Folder for the pruned model and events.jsonl.")
-    Path out;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin CommonOptions.MetricBatches metricBatches;
+    @Mixin CommonOptions.BatchSize batchSize = CommonOptions.BatchSize.measuring();
+    @Mixin CommonOptions.Output output;
+    @Mixin CommonOptions.Seed seed;
 
     @Override
     public Integer call() throws IOException {
-        PruneRequest request = pruning.request(fraction, seed);
-        try (Workbench bench = new Workbench(model, data, seed)) {
+        PruneRequest request = pruning.request(fraction, seed.seed);
+        Path out = output.folder();
+        try (Workbench bench = new Workbench(model, data, seed.seed)) {
             long before = bench.model.numParameters();
-            HeadMeasurements m = bench.meter(batchSize, metricBatches).measure(bench.model, MaskedHeads.AS_IS);
+            HeadMeasurements m = bench.meter(batchSize.batchSize, metricBatches.metricBatches)
+                    .measure(bench.model, MaskedHeads.AS_IS);
             Plasticity.Pruned pruned = Plasticity.prune(bench.model, m, request, 0, 0);
             bench.save(out);
             Events.write(out, pruned.events());

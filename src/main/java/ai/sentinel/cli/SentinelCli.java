@@ -3,10 +3,13 @@ package ai.sentinel.cli;
 import ai.sentinel.train.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /** The root command: lists the verbs and turns failures into one clear line and an exit code. */
 @Command(name = "sentinel", mixinStandardHelpOptions = true, version = "Sentinel 0.1.0",
@@ -15,12 +18,21 @@ import picocli.CommandLine.ScopeType;
         subcommands = {DemoCommand.class, TrainCommand.class, CycleCommand.class, HeadsCommand.class, PruneCommand.class,
             GrowCommand.class, EvalCommand.class, GenerateCommand.class, InfoCommand.class,
             BenchCommand.class, ReportCommand.class, ExperimentCommand.class, CommandLine.HelpCommand.class})
-public final class SentinelCli {
+public final class SentinelCli implements Callable<Integer> {
     static final int EXIT_BAD_INPUT = 2;
     static final int EXIT_DIVERGED = 3;
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces and engine logs.")
     boolean verbose;
+
+    @Spec CommandSpec spec;
+
+    /** {@code sentinel} with no command: the usage, as a bad invocation. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_BAD_INPUT;
+    }
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -54,7 +66,7 @@ public final class SentinelCli {
     private static int report(Exception e, boolean verbose, PrintWriter err) {
         int code;
         if (e instanceof IllegalArgumentException || e instanceof IOException
-                || e instanceof java.io.UncheckedIOException) {
+                || e instanceof java.io.UncheckedIOException || e instanceof CommandLine.ParameterException) {
             code = EXIT_BAD_INPUT;
         } else if (e instanceof TrainingDivergedException) {
             code = EXIT_DIVERGED;

@@ -30,7 +30,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train a model from a preset or a model folder on a text dataset; saves a model folder.",
+        description = "Train a model from a preset or a model folder on a text dataset. Writes its run folder"
+                + " (--out, default runs/train): model/, checkpoint/, metrics.jsonl, run-config.json.",
         footer = {"", "Examples:",
             "  sentinel train -m nano --steps 300 --out runs/nano",
             "  sentinel train -m distilgpt2 --tokenizer my-gpt2-tokenizer/ --dataset my.txt",
@@ -42,14 +43,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "1000", description = "Optimizer steps. Default: ${DEFAULT-VALUE}.")
     int steps;
 
-    @Option(names = "--batch-size", defaultValue = "16", description = "Blocks per step. Default: ${DEFAULT-VALUE}.")
-    int batchSize;
-
-    @Option(names = "--lr", defaultValue = "3e-3", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")
-    float lr;
-
-    @Option(names = "--warmup-steps", defaultValue = "100", description = "Linear warm-up. Default: ${DEFAULT-VALUE}.")
-    int warmupSteps;
+    @Mixin CommonOptions.Training training;
 
     @Option(names = "--schedule", defaultValue = "COSINE",
             description = "Decay after warm-up: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
@@ -70,22 +64,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-every", defaultValue = "100", description = "Default: ${DEFAULT-VALUE} steps.")
     int evalEvery;
 
-    @Option(names = "--eval-batches", defaultValue = "20",
-            description = "Validation batches per evaluation. Default: ${DEFAULT-VALUE}.")
-    int evalBatches;
-
     @Option(names = "--checkpoint-every", defaultValue = "200", description = "Default: ${DEFAULT-VALUE} steps.")
     int checkpointEvery;
 
     @Option(names = "--train-gates", description = "Optimise the head gates too (off: gates stay as loaded).")
     boolean trainGates;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seeds weights and batch order. Default: ${DEFAULT-VALUE}.")
-    long seed;
-
-    @Option(names = {"-o", "--out"}, defaultValue = "runs/train",
-            description = "Run folder: model/, checkpoint/, metrics.jsonl, run-config.json. Default: ${DEFAULT-VALUE}.")
-    Path out;
+    @Mixin CommonOptions.Seed seedOption;
+    @Mixin CommonOptions.Output output = CommonOptions.Output.defaultingTo("runs/train");
 
     @Option(names = "--resume", description = "Continue from <out>/checkpoint (run with the same options).")
     boolean resume;
@@ -108,10 +94,17 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private int train() throws IOException {
+        if (steps < 1) {
+            throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
+        }
+        long seed = seedOption.seed;
+        int batchSize = training.batchSize.batchSize;
+        int warmupSteps = Math.min(training.warmup.warmupSteps, steps);
         TrainConfig config = new TrainConfig(steps, batchSize,
-                new LrSchedule(lr, warmupSteps, steps, schedule, minLrFraction),
-                new AdamWConfig(0.9f, 0.95f, 1e-8f, weightDecay), gradClip, evalEvery, evalBatches, checkpointEvery,
-                seed, trainGates);
+                new LrSchedule(training.learningRate.lr, warmupSteps, steps, schedule, minLrFraction),
+                AdamWConfig.defaults().withWeightDecay(weightDecay), gradClip, evalEvery,
+                training.evalBatches.evalBatches, checkpointEvery, seed, trainGates);
+        Path out = output.folder();
         Path checkpoint = out.resolve("checkpoint");
         ProgressiveGrowth.Settings growthSettings = progressive ? growth.settings(seed) : null; // checked early
         if (resume && progressive) {
@@ -138,7 +131,7 @@ final class TrainCommand implements Callable<Integer> {
                             CompositeListener.of(new ProgressBar("train"), metrics))) {
                 if (progressive) {
                     trainer.addHook(ProgressiveGrowth.start(lm, new HeadMeter(dataset.validation(), batchSize,
-                            growth.metricBatches), growthSettings, steps, events::write));
+                            growth.metricBatches.metricBatches), growthSettings, steps, events::write));
                     System.err.printf("Progressive growth: %d of %d heads active at step 0%n", lm.gates().numActive(),
                             lm.config().numLayers() * lm.config().numHeads());
                 }
@@ -201,26 +194,26 @@ final class TrainCommand implements Callable<Integer> {
         json.addProperty("dataset", data.describe());
         json.addProperty("train_tokens", dataset.train().numTokens());
         json.addProperty("validation_tokens", dataset.validation().numTokens());
-        json.addProperty("seq_len", data.seqLen);
+        json.addProperty("seq_len", data.seqLen.seqLen);
         json.addProperty("validation_fraction", data.validationFraction);
         json.addProperty("steps", steps);
-        json.addProperty("batch_size", batchSize);
-        json.addProperty("lr", lr);
-        json.addProperty("warmup_steps", warmupSteps);
+        json.addProperty("batch_size", training.batchSize.batchSize);
+        json.addProperty("lr", training.learningRate.lr);
+        json.addProperty("warmup_steps", Math.min(training.warmup.warmupSteps, steps));
         json.addProperty("schedule", schedule.name());
         json.addProperty("min_lr_fraction", minLrFraction);
         json.addProperty("weight_decay", weightDecay);
         json.addProperty("grad_clip", gradClip);
         json.addProperty("eval_every", evalEvery);
-        json.addProperty("eval_batches", evalBatches);
+        json.addProperty("eval_batches", training.evalBatches.evalBatches);
         json.addProperty("checkpoint_every", checkpointEvery);
         json.addProperty("train_gates", trainGates);
-        json.addProperty("seed", seed);
+        json.addProperty("seed", seedOption.seed);
         json.addProperty("resume", resume);
         json.addProperty("parameters", lm.numParameters());
         json.addProperty("progressive", progressive);
         if (progressive) {
-            json.add("progressive_growth", Json.toJsonTree(growth.settings(seed)));
+            json.add("progressive_growth", Json.toJsonTree(growth.settings(seedOption.seed)));
         }
         return json;
     }

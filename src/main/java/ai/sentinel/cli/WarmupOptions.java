@@ -1,6 +1,7 @@
 package ai.sentinel.cli;
 
 import ai.sentinel.plasticity.GrowthSchedule;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** How grown heads are integrated (gate warm-up, new-head learning rate), in cycles and progressive growth. */
@@ -17,10 +18,9 @@ final class WarmupOptions {
             description = "Steps over which a new head's gate ramps from --start-gate to 1. Default: ${DEFAULT-VALUE}.")
     int gateWarmupSteps;
 
-    @Option(names = "--start-gate", defaultValue = "0.01", description = "Default: ${DEFAULT-VALUE}.")
-    float startGate;
+    @Mixin CommonOptions.StartGate startGate;
 
     GrowthSchedule schedule() {
-        return new GrowthSchedule(startGate, gateWarmupSteps, newHeadLrMultiplier, lrDecaySteps);
+        return new GrowthSchedule(startGate.startGate, gateWarmupSteps, newHeadLrMultiplier, lrDecaySteps);
     }
 }

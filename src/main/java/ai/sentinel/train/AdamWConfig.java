@@ -12,6 +12,10 @@ public record AdamWConfig(float beta1, float beta2, float eps, float weightDecay
         }
     }
 
+    public AdamWConfig withWeightDecay(float decay) {
+        return new AdamWConfig(beta1, beta2, eps, decay);
+    }
+
     /** GPT-2-style defaults: betas (0.9, 0.95), eps 1e-8, decay 0.1 (nanoGPT's choice). */
     public static AdamWConfig defaults() {
         return new AdamWConfig(0.9f, 0.95f, 1e-8f, 0.1f);

@@ -16,9 +16,11 @@ public record LrSchedule(float base, int warmupSteps, int totalSteps, Decay deca
         if (!(base > 0) || Float.isInfinite(base)) {
             throw new IllegalArgumentException("learning rate must be > 0, got " + base);
         }
-        if (warmupSteps < 0 || totalSteps < 1) {
-            throw new IllegalArgumentException("warm-up steps must be >= 0 and total steps >= 1, got " + warmupSteps
-                    + " and " + totalSteps);
+        if (totalSteps < 1) {
+            throw new IllegalArgumentException("the number of training steps must be >= 1, got " + totalSteps);
+        }
+        if (warmupSteps < 0) {
+            throw new IllegalArgumentException("learning-rate warm-up steps must be >= 0, got " + warmupSteps);
         }
         if (!(minFraction >= 0 && minFraction <= 1)) {
             throw new IllegalArgumentException("minimum learning-rate fraction must be in [0, 1], got " + minFraction);

@@ -101,8 +101,8 @@ public final class Trainer implements AutoCloseable {
             try {
                 outcome = trainingStep.apply(batch, lr, step);
             } catch (TrainingDivergedException e) {
-                throw new TrainingDivergedException(e.getMessage() + ". The last good state is the checkpoint in "
-                        + checkpoint + " (if one was written); lower --lr or raise --warmup-steps");
+                throw new TrainingDivergedException(e.getMessage() + ". " + lastGoodState(checkpoint)
+                        + "; lower --lr or raise --lr-warmup-steps");
             }
             lastLoss = outcome.loss();
             state = new TrainState(step + 1, sampler.position(), config.seed());
@@ -130,14 +130,27 @@ public final class Trainer implements AutoCloseable {
                 elapsed > 0 ? tokensDone / elapsed : 0);
     }
 
+    /** Where the last good weights are, as a sentence for the divergence message. */
+    private static String lastGoodState(Path checkpoint) {
+        if (!Checkpoint.exists(checkpoint)) {
+            return "No checkpoint had been written yet, so nothing was saved";
+        }
+        try {
+            return "The last good state is the checkpoint in " + checkpoint + " (step "
+                    + Checkpoint.readState(checkpoint).step() + "; continue with --resume)";
+        } catch (IOException e) {
+            return "The last good state is the checkpoint in " + checkpoint;
+        }
+    }
+
     /** An update can overflow the weights without any loss having been NaN yet: never checkpoint such weights. */
     private void requireFiniteWeights(long step, Path checkpoint) {
         try (NDScope scope = new NDScope()) {
             for (Parameter p : trained) {
                 if (p.value().isNaN().any().getBoolean() || p.value().isInfinite().any().getBoolean()) {
                     throw new TrainingDivergedException("training diverged at step " + step + ": " + p.name()
-                            + " holds non-finite values after the update, so no checkpoint was written. The last"
-                            + " good state is the checkpoint in " + checkpoint + " (if one was written); lower --lr");
+                            + " holds non-finite values after the update, so no checkpoint was written. "
+                            + lastGoodState(checkpoint) + "; lower --lr");
                 }
             }
         }

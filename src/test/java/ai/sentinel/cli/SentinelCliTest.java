@@ -77,6 +77,24 @@ class SentinelCliTest {
                 "GRADIENT_SENSITIVITY, ENTROPY_GAP, BALANCED, RANDOM, IMPORTANCE");
         assertBadInput(CliRun.of("eval", "-m", dir.resolve("missing-model").toString()), "neither a preset");
         assertBadInput(CliRun.of("train", "-m", "nano", "--dataset", "no_such_dataset"), "europarl-en");
+        assertBadInput(CliRun.of("train", "-m", "nano", "--steps", "0"), "--steps must be >= 1, got 0");
+        String escape = String.join("/", "..", "..", "escape"); // a name that would climb out of --runs-dir
+        assertBadInput(CliRun.of("cycle", "-m", "nano", "--experiment-name", escape, "--runs-dir", dir.toString()),
+                "--experiment-name \"" + escape + "\" must be a single folder name");
+        Path file = dir.resolve("a-file");
+        Files.writeString(file, "x");
+        assertBadInput(CliRun.of("prune", "-m", "nano", "-o", file.toString()), "--out " + file
+                + " cannot be used: it is an existing file, not a folder");
+        assertBadInput(CliRun.of("heads", "-m", "nano", "-o", file.resolve("inside").toString()), file
+                + " is a file, so no folder can be made inside it");
+        assertBadInput(CliRun.of("prune", "-m", "nano"), "Missing required option: '--out=DIR'");
+        long t0 = System.nanoTime();
+        assertBadInput(CliRun.of("demo", "--quick", "--out", "/proc/forbidden"), "--out /proc/forbidden cannot be"
+                + " used: the folder cannot be created");
+        assertTrue((System.nanoTime() - t0) / 1e9 < 5, "refused before any work");
+        CliRun bare = CliRun.of();
+        assertEquals(2, bare.code());
+        assertTrue(bare.err().contains("Usage: sentinel") && bare.err().contains("train"), bare.err());
         CliRun verbose = CliRun.of("train", "-m", "no-such-model", "--verbose");
         assertTrue(verbose.err().contains("\tat "), "--verbose shows the stack trace");
     }

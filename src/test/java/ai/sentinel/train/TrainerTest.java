@@ -158,6 +158,10 @@ class TrainerTest {
             TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
                     () -> trainer.run(dir.resolve("after"), folder -> {}));
             assertTrue(e.getMessage().contains("diverged at step"), e.getMessage());
+            // the message says where the last good state is, or that there is none — never "if one was written"
+            assertTrue(Checkpoint.exists(dir.resolve("after"))
+                    ? e.getMessage().contains("The last good state is the checkpoint in " + dir.resolve("after"))
+                    : e.getMessage().contains("No checkpoint had been written yet"), e.getMessage());
         }
         // whatever checkpoint the exploding run wrote before it stopped holds finite weights only
         if (Checkpoint.exists(dir.resolve("after"))) {

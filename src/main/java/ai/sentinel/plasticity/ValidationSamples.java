@@ -1,18 +1,18 @@
-package ai.sentinel.cli;
+package ai.sentinel.plasticity;
 
 import ai.sentinel.data.Batch;
 import ai.sentinel.data.TextDataset;
 import ai.sentinel.eval.Generator;
 import ai.sentinel.eval.SamplingConfig;
-import ai.sentinel.plasticity.PlasticityCycle;
 import ai.sentinel.tokenizer.Tokenizer;
 import java.util.List;
 
 /** Sample generations for run reports: the start of the validation text, continued with a fixed seed. */
-final class Samples {
-    private Samples() {}
+public final class ValidationSamples {
+    private ValidationSamples() {}
 
-    static PlasticityCycle.Sampler continuingValidation(Tokenizer tokenizer, TextDataset dataset, int tokens,
+    /** Continues the first 24 tokens of the validation split by {@code tokens} sampled tokens (none when 0). */
+    public static PlasticityCycle.Sampler continuingValidation(Tokenizer tokenizer, TextDataset dataset, int tokens,
             long seed) {
         if (tokens == 0) {
             return m -> List.of();
