@@ -43,7 +43,7 @@ final class GrowCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("model " + model.model + " has no pruned head to grow back");
             }
             var meter = bench.meter(batchSize.batchSize, metricBatches.metricBatches);
-            HeadMeasurements active = meter.measure(bench.model, MaskedHeads.AS_IS);
+            HeadMeasurements active = meter.measure(bench.model, MaskedHeads.AS_IS, new ProgressBar("measure"));
             Plasticity.Grown grown = Plasticity.grow(bench.model, meter, request, active.importance(), 0, 0);
             bench.save(out);
             Events.write(out, grown.events());

@@ -38,7 +38,7 @@ final class HeadsCommand implements Callable<Integer> {
         try (Workbench bench = new Workbench(model, data, seed.seed)) {
             CausalLm lm = bench.model;
             HeadMeasurements measured = bench.meter(batchSize.batchSize, metricBatches.metricBatches).measure(lm,
-                    liftMasks ? MaskedHeads.LIFTED_AT_ZERO_GATE : MaskedHeads.AS_IS);
+                    liftMasks ? MaskedHeads.LIFTED_AT_ZERO_GATE : MaskedHeads.AS_IS, new ProgressBar("heads"));
             HeadMeasurements m = normalizeImportance ? measured.withImportanceNormalizedPerLayer() : measured;
             System.out.println("head    state    entropy  normalised  gradient-norm  magnitude  importance");
             for (HeadId h : m.magnitude().measured()) {

@@ -1,5 +1,6 @@
 package ai.sentinel.cli;
 
+import ai.sentinel.data.BatchProgress;
 import ai.sentinel.eval.EvalResult;
 import ai.sentinel.train.StepListener;
 import ai.sentinel.train.StepStats;
@@ -9,13 +10,14 @@ import java.io.PrintStream;
  * A one-line progress bar on standard error: step, loss, tokens/s and ETA, redrawn in place on a terminal and
  * printed every 10% when the output is a file or a pipe.
  */
-final class ProgressBar implements StepListener {
+final class ProgressBar implements StepListener, BatchProgress {
     private static final int WIDTH = 24;
     private final PrintStream out;
     private final boolean terminal;
     private final String label;
     private long lastDraw;
     private double smoothedTokensPerSecond;
+    private long batchesStarted;
 
     ProgressBar(String label) {
         this.out = System.err;
@@ -50,6 +52,25 @@ final class ProgressBar implements StepListener {
             out.println(line);
         }
         out.flush();
+    }
+
+    /** Batches of an evaluation or measurement: the same bar, counting batches, with an ETA. */
+    @Override
+    public void batchDone(int done, int total) {
+        long now = System.nanoTime();
+        if (done == 1 || batchesStarted == 0) {
+            batchesStarted = now;
+        }
+        boolean last = done == total;
+        if (terminal ? (now - lastDraw > 200_000_000L || last) : (done % Math.max(1, total / 10) == 0 || last)) {
+            lastDraw = now;
+            int filled = (int) Math.round((double) done / total * WIDTH);
+            double perBatch = done > 1 ? (now - batchesStarted) / 1e9 / (done - 1) : 0;
+            String line = String.format("%s [%s%s] %d/%d batches ETA %s", label, "=".repeat(filled),
+                    " ".repeat(WIDTH - filled), done, total, formatDuration(Math.round(perBatch * (total - done))));
+            out.print(terminal ? "\r" + line + (last ? "\n" : "") : line + "\n");
+            out.flush();
+        }
     }
 
     @Override

@@ -39,7 +39,7 @@ final class PruneCommand implements Callable<Integer> {
         try (Workbench bench = new Workbench(model, data, seed.seed)) {
             long before = bench.model.numParameters();
             HeadMeasurements m = bench.meter(batchSize.batchSize, metricBatches.metricBatches)
-                    .measure(bench.model, MaskedHeads.AS_IS);
+                    .measure(bench.model, MaskedHeads.AS_IS, new ProgressBar("measure"));
             Plasticity.Pruned pruned = Plasticity.prune(bench.model, m, request, 0, 0);
             bench.save(out);
             Events.write(out, pruned.events());

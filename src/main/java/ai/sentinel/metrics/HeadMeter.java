@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.sentinel.data.Batch;
+import ai.sentinel.data.BatchProgress;
 import ai.sentinel.data.TokenBlocks;
 import ai.sentinel.model.AttentionCapture;
 import ai.sentinel.model.CausalLm;
@@ -50,6 +51,11 @@ public final class HeadMeter {
     }
 
     public HeadMeasurements measure(CausalLm model, MaskedHeads policy) {
+        return measure(model, policy, BatchProgress.NONE);
+    }
+
+    /** Measures every present head on the validation batches, telling {@code progress} after each. */
+    public HeadMeasurements measure(CausalLm model, MaskedHeads policy, BatchProgress progress) {
         int L = model.config().numLayers();
         int H = model.config().numHeads();
         List<HeadId> present = presentHeads(model);
@@ -70,6 +76,7 @@ public final class HeadMeter {
             for (int b = 0; b < numBatches; b++) {
                 measureBatch(model, batch(b), present, layout, new double[][][] {entropy, normalized, gradient,
                     importance});
+                progress.batchDone(b + 1, numBatches);
             }
         } finally {
             restoreMasks(model, lifted);
