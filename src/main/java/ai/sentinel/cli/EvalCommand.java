@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Token-weighted cross-entropy and perplexity of a model on the validation split of a dataset.",

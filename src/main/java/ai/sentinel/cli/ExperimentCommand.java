@@ -10,17 +10,12 @@ import ai.sentinel.experiments.RepeatedCycles;
 import ai.sentinel.plasticity.CycleConfig;
 import ai.sentinel.plasticity.GrowthMethod;
 import ai.sentinel.model.CausalLm;
-import ai.sentinel.report.LinePlot;
+import ai.sentinel.report.TrainingCurve;
 import ai.sentinel.tokenizer.Tokenizer;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -193,7 +188,7 @@ final class ExperimentCommand {
 
         @Override
         public Integer call() throws IOException {
-            if (model.preset().isEmpty()) {
+            if (!model.isPreset()) {
                 throw new IllegalArgumentException("--model must name a preset (nano, distilgpt2, gpt2): this"
                         + " experiment trains from scratch");
             }
@@ -257,30 +252,11 @@ final class ExperimentCommand {
 
         @Override
         public Integer call() throws IOException {
-            List<double[]> train = new ArrayList<>();
-            List<double[]> validation = new ArrayList<>();
-            for (String line : Files.readAllLines(metrics)) {
-                JsonObject o = JsonParser.parseString(line).getAsJsonObject();
-                boolean eval = o.get("event").getAsString().equals("eval");
-                (eval ? validation : train).add(new double[] {o.get("step").getAsDouble(),
-                    o.get(eval ? "val_loss" : "loss").getAsDouble()});
-            }
-            Map<String, double[][]> series = new LinkedHashMap<>();
-            series.put("training loss", columns(train));
-            series.put("validation loss", columns(validation));
-            LinePlot.write(out, "Training curve", "optimizer step", "loss (nats)", series);
-            System.out.println("written: " + out + " (" + train.size() + " training and " + validation.size()
-                    + " validation points)");
+            TrainingCurve curve = TrainingCurve.read(metrics);
+            curve.plot(out);
+            System.out.println("written: " + out + " (" + curve.training().size() + " training and "
+                    + curve.validation().size() + " validation points)");
             return 0;
-        }
-
-        private static double[][] columns(List<double[]> points) {
-            double[][] xy = new double[2][points.size()];
-            for (int i = 0; i < points.size(); i++) {
-                xy[0][i] = points.get(i)[0];
-                xy[1][i] = points.get(i)[1];
-            }
-            return xy;
         }
     }
 }

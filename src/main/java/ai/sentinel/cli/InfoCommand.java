@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = "Layers, heads (present, active), parameters and size of a model or preset.",

@@ -5,8 +5,7 @@ import ai.sentinel.data.TextDataset;
 import ai.sentinel.io.Json;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.ModelFiles;
-import ai.sentinel.model.gpt2.Gpt2Model;
-import ai.sentinel.model.gpt2.Gpt2Preset;
+import ai.sentinel.model.ModelSource;
 import ai.sentinel.plasticity.CycleConfig;
 import ai.sentinel.plasticity.GrowthSchedule;
 import ai.sentinel.tokenizer.Tokenizer;
@@ -52,7 +51,7 @@ public final class Demo {
         if (isCached(out, p, seed)) {
             return ModelFiles.load(cache, manager);
         }
-        CausalLm model = Gpt2Model.initialize(Gpt2Preset.NANO.config(tokenizer.vocabSize()), manager, seed);
+        CausalLm model = ModelSource.of("nano").load(manager, tokenizer.vocabSize(), seed);
         TrainConfig train = TrainConfig.cosine(p.pretrainSteps(), p.batchSize(), 3e-3f,
                 Math.min(100, p.pretrainSteps() / 5), p.evalBatches(), seed);
         try (Trainer trainer = new Trainer(model, data, train, progress)) {
