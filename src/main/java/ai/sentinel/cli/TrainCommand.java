@@ -3,25 +3,18 @@ package ai.sentinel.cli;
 import ai.djl.ndarray.NDManager;
 import ai.sentinel.data.TextDataset;
 import ai.sentinel.io.Json;
-import ai.sentinel.io.JsonlWriter;
-import ai.sentinel.metrics.HeadMeter;
 import ai.sentinel.model.CausalLm;
-import ai.sentinel.model.ModelFiles;
-import ai.sentinel.plasticity.ProgressiveGrowth;
+import ai.sentinel.plasticity.TrainingRun;
 import ai.sentinel.tokenizer.HfTokenizer;
 import ai.sentinel.tokenizer.Tokenizer;
 import ai.sentinel.train.AdamWConfig;
-import ai.sentinel.train.Checkpoint;
-import ai.sentinel.train.CompositeListener;
 import ai.sentinel.train.LrSchedule;
-import ai.sentinel.train.MetricsLog;
 import ai.sentinel.train.TrainConfig;
 import ai.sentinel.train.TrainResult;
-import ai.sentinel.train.Trainer;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -105,51 +98,40 @@ final class TrainCommand implements Callable<Integer> {
                 AdamWConfig.defaults().withWeightDecay(weightDecay), gradClip, evalEvery,
                 training.evalBatches.evalBatches, checkpointEvery, seed, trainGates);
         Path out = output.folder();
-        Path checkpoint = out.resolve("checkpoint");
-        ProgressiveGrowth.Settings growthSettings = progressive ? growth.settings(seed) : null; // checked early
+        Optional<TrainingRun.Progressive> growthPlan = progressive
+                ? Optional.of(new TrainingRun.Progressive(growth.settings(seed), growth.metricBatches.metricBatches))
+                : Optional.empty(); // settings are checked here, before any work
         if (resume && progressive) {
             throw new IllegalArgumentException("--resume does not continue a --progressive run yet (the growth"
                     + " schedule's state is not checkpointed); start it again without --resume");
         }
-        if (resume && !Checkpoint.exists(checkpoint)) {
-            throw new IOException("--resume: no checkpoint in " + checkpoint);
+        if (resume && !TrainingRun.hasCheckpoint(out)) {
+            throw new IOException("--resume: no checkpoint in " + out.resolve(TrainingRun.CHECKPOINT));
         }
-        Tokenizer tokenizer = resume ? HfTokenizer.load(checkpoint.resolve(Checkpoint.MODEL_FOLDER))
-                : model.loadTokenizer();
+        Tokenizer tokenizer = resume ? HfTokenizer.load(TrainingRun.checkpointModel(out)) : model.loadTokenizer();
         try (NDManager manager = NDManager.newBaseManager();
-                CausalLm lm = resume ? ModelFiles.load(checkpoint.resolve(Checkpoint.MODEL_FOLDER), manager)
+                CausalLm lm = resume ? TrainingRun.loadCheckpointModel(out, manager)
                         : model.load(manager, tokenizer, seed)) {
             TextDataset dataset = data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());
-            Files.createDirectories(out);
-            Json.write(out.resolve("run-config.json"), runConfig(lm, dataset));
+            Json.write(out.resolve(TrainingRun.CONFIG), runConfig(lm, dataset));
             System.err.printf("Training %d layers × %d heads, %,d weights, on %,d training tokens (%s)%n",
                     lm.config().numLayers(), lm.config().numHeads(), lm.numParameters(),
                     dataset.train().numTokens(), data.describe());
-            try (MetricsLog metrics = new MetricsLog(out.resolve("metrics.jsonl"), 10);
-                    JsonlWriter events = progressive ? new JsonlWriter(out.resolve("events.jsonl"), false) : null;
-                    Trainer trainer = new Trainer(lm, dataset, config,
-                            CompositeListener.of(new ProgressBar("train"), metrics))) {
+            try (TrainingRun run = new TrainingRun(out, lm, dataset, config, growthPlan, new ProgressBar("train"))) {
                 if (progressive) {
-                    trainer.addHook(ProgressiveGrowth.start(lm, new HeadMeter(dataset.validation(), batchSize,
-                            growth.metricBatches.metricBatches), growthSettings, steps, events::write));
                     System.err.printf("Progressive growth: %d of %d heads active at step 0%n", lm.gates().numActive(),
                             lm.config().numLayers() * lm.config().numHeads());
                 }
                 if (resume) {
-                    trainer.resumeFrom(checkpoint);
-                    if (trainer.state().step() >= steps) {
-                        throw new IllegalArgumentException("the checkpoint in " + checkpoint + " is already at step "
-                                + trainer.state().step() + "; --steps " + steps + " leaves nothing to do (raise --steps)");
-                    }
-                    System.err.printf("Resuming at step %d of %d%n", trainer.state().step(), steps);
+                    System.err.printf("Resuming at step %d of %d%n", run.resume(), steps);
                 }
-                TrainResult result = runStoppingOnInterrupt(trainer, checkpoint, tokenizer);
+                TrainResult result = runStoppingOnInterrupt(run, tokenizer);
                 if (result.stoppedEarly()) {
                     System.err.printf("Stopped at step %d; resume with the same command and --resume%n",
                             result.steps());
                     return 130;
                 }
-                Path modelFolder = out.resolve("model");
+                Path modelFolder = out.resolve(TrainingRun.MODEL);
                 ModelOutput.save(lm, tokenizer, modelFolder);
                 System.out.printf("steps %d  train loss %.4f  validation loss %.4f  perplexity %.2f  %.0f tokens/s"
                         + "  active heads %d%n", result.steps(), result.lastLoss(), result.validation().loss(),
@@ -164,10 +146,9 @@ final class TrainCommand implements Callable<Integer> {
      * Ctrl-C asks the loop to stop after the current step, which then writes a resumable checkpoint; the JVM waits
      * until this command has finished and said so.
      */
-    private TrainResult runStoppingOnInterrupt(Trainer trainer, Path checkpoint, Tokenizer tokenizer)
-            throws IOException {
+    private TrainResult runStoppingOnInterrupt(TrainingRun run, Tokenizer tokenizer) throws IOException {
         Thread hook = new Thread(() -> {
-            trainer.requestStop();
+            run.requestStop();
             try {
                 finished.await(120, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -176,7 +157,7 @@ final class TrainCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return trainer.run(checkpoint, tokenizer::save);
+            return run.run(tokenizer::save);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

@@ -57,6 +57,10 @@ public final class Trainer implements AutoCloseable {
         return state;
     }
 
+    public TrainConfig config() {
+        return config;
+    }
+
     /** Continues from a checkpoint whose {@code model/} weights the caller already loaded into the model. */
     public void resumeFrom(Path checkpoint) throws IOException {
         TrainState saved = Checkpoint.readState(checkpoint);
