@@ -118,7 +118,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--resume does not continue a --progressive run yet (the growth"
                     + " schedule's state is not checkpointed); start it again without --resume");
         }
-        if (resume && !Checkpoint.exists(checkpoint)) {
+        if (resume && !Checkpoint.recover(checkpoint)) {
             throw new IOException("--resume: no checkpoint in " + checkpoint);
         }
         Tokenizer tokenizer = resume ? HfTokenizer.load(checkpoint.resolve(Checkpoint.MODEL_FOLDER))

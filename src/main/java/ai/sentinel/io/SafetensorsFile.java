@@ -242,6 +242,21 @@ public final class SafetensorsFile implements AutoCloseable {
         return e;
     }
 
+    /**
+     * Reads a floating-point tensor as {@link #readFloats} does and refuses one holding NaN or an infinity, naming
+     * the tensor and the first bad element: weights and optimizer state are only ever finite.
+     */
+    public float[] readFiniteFloats(String name) throws IOException {
+        float[] values = readFloats(name);
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new SafetensorsFormatException(path, "tensor \"" + name + "\" holds " + values[i]
+                        + " at element " + i + " (of " + values.length + "); weights must be finite numbers");
+            }
+        }
+        return values;
+    }
+
     /** Reads a floating-point tensor, widening F16 and BF16 to F32 (BF16 is never handed to the engine). */
     public float[] readFloats(String name) throws IOException {
         Entry e = entry(name);

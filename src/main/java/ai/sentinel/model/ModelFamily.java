@@ -18,7 +18,7 @@ public enum ModelFamily {
     }
 
     static ModelFamily of(JsonObject config) {
-        String type = config.has("model_type") ? config.get("model_type").getAsString() : "";
+        String type = ai.sentinel.io.JsonFields.optString(config, "model_type", "");
         for (ModelFamily f : values()) {
             if (f.modelType.equals(type)) {
                 return f;

@@ -2,6 +2,7 @@ package ai.sentinel.model;
 
 import ai.djl.ndarray.NDManager;
 import ai.sentinel.io.Json;
+import ai.sentinel.io.JsonFormatException;
 import ai.sentinel.io.SafetensorsFile;
 import ai.sentinel.io.SafetensorsWriter;
 import ai.sentinel.io.TensorData;
@@ -32,7 +33,7 @@ public final class ModelFiles {
             throw new IOException("model folder " + folder + " does not exist");
         }
         JsonObject json = Json.readObject(folder.resolve(CONFIG_FILE));
-        ModelFamily family = ModelFamily.of(json);
+        ModelFamily family = parse(folder, () -> ModelFamily.of(json));
         Path weights = folder.resolve(WEIGHTS_FILE);
         if (!Files.isRegularFile(weights)) {
             throw new IOException("model folder " + folder + " has no " + WEIGHTS_FILE
@@ -41,7 +42,7 @@ public final class ModelFiles {
         CausalLm model;
         try (SafetensorsFile file = SafetensorsFile.open(weights)) {
             model = switch (family) {
-                case GPT2 -> Gpt2Weights.load(parseGpt2(folder, json), file, parent);
+                case GPT2 -> Gpt2Weights.load(parse(folder, () -> Gpt2Config.fromHfJson(json)), file, parent);
             };
         }
         try {
@@ -53,11 +54,12 @@ public final class ModelFiles {
         return model;
     }
 
-    private static Gpt2Config parseGpt2(Path folder, JsonObject json) throws IOException {
+    /** Runs a config parser, naming config.json in its errors. */
+    private static <T> T parse(Path folder, java.util.function.Supplier<T> parser) throws IOException {
         try {
-            return Gpt2Config.fromHfJson(json);
-        } catch (RuntimeException e) {
-            throw new IOException(folder.resolve(CONFIG_FILE) + ": " + e.getMessage());
+            return parser.get();
+        } catch (IllegalArgumentException e) {
+            throw new JsonFormatException(folder.resolve(CONFIG_FILE) + ": " + e.getMessage());
         }
     }
 
@@ -72,7 +74,7 @@ public final class ModelFiles {
                         + HEADS_FORMAT_VERSION + "; save the model again with a matching Sentinel");
             }
             try {
-                gates.load(heads.readFloats("gates"), heads.readFloats("mask"));
+                gates.load(heads.readFiniteFloats("gates"), heads.readFiniteFloats("mask"));
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + ": " + e.getMessage());
             }

@@ -209,7 +209,11 @@ public final class AdamW implements AutoCloseable {
             throw new java.io.IOException("optimizer state " + name + " has " + values.length
                     + " values, the parameter has " + target.getShape().size());
         }
-        target.set(java.nio.FloatBuffer.wrap(values));
+        // an indexed copy: NDArray.set(Buffer) makes libtorch print an AutoNonVariableTypeMode deprecation warning
+        try (NDArray source = EngineArrays.of(manager, values, target.getShape());
+                NDArray typed = source.toType(target.getDataType(), true)) {
+            target.set(ALL, typed);
+        }
     }
 
     /** Reads a named float tensor of saved state; empty when absent. */

@@ -64,6 +64,7 @@ public final class Gpt2Weights {
      */
     public static Gpt2Model load(Gpt2Config config, SafetensorsFile file, ai.djl.ndarray.NDManager parent)
             throws IOException {
+        requireEnoughWeights(config, file);
         Gpt2Model model = Gpt2Model.allocate(config, parent, DataType.FLOAT32);
         try {
             Map<String, Parameter> expected = byHfName(model);
@@ -100,8 +101,48 @@ public final class Gpt2Weights {
             throw new IOException(file.path() + ": tensor \"" + key + "\" has shape " + Arrays.toString(have)
                     + " but the config needs " + Arrays.toString(want));
         }
-        NDArray value = EngineArrays.of(model.manager(), file.readFloats(key), new Shape(want));
+        NDArray value = EngineArrays.of(model.manager(), file.readFiniteFloats(key), new Shape(want));
         p.replace(Init.ofType(value, p.value().getDataType()));
+    }
+
+    /**
+     * Refuses, before anything is allocated, a config that needs more weights than the file holds: a corrupt or
+     * hostile {@code config.json} (n_embd 10⁹) must not make us allocate more memory than the weights file's size.
+     */
+    private static void requireEnoughWeights(Gpt2Config config, SafetensorsFile file) throws IOException {
+        long held = 0;
+        for (SafetensorsFile.Entry e : file.entries().values()) {
+            held += e.numElements();
+        }
+        long needed;
+        try {
+            needed = numWeights(config);
+        } catch (ArithmeticException e) {
+            needed = Long.MAX_VALUE;
+        }
+        if (needed > held) {
+            throw new IOException(file.path() + " holds " + held + " weights but config.json describes a model of "
+                    + (needed == Long.MAX_VALUE ? "more than 2^63" : Long.toString(needed))
+                    + "; the config and the weights do not belong together");
+        }
+    }
+
+    /** The number of weights of the tensors {@link #byHfName} lists, from the config alone. */
+    static long numWeights(Gpt2Config c) {
+        long width = c.width();
+        long total = Math.addExact(Math.multiplyExact((long) c.vocabSize(), width),
+                Math.multiplyExact((long) c.maxPositions(), width));
+        total = Math.addExact(total, 2 * width); // ln_f
+        for (int layer = 0; layer < c.numLayers(); layer++) {
+            long present = (long) c.numHeadsPresent(layer) * c.headDim();
+            long perLayer = 4 * width; // ln_1, ln_2
+            perLayer = Math.addExact(perLayer, Math.multiplyExact(width + 1, 3 * present)); // c_attn
+            perLayer = Math.addExact(perLayer, Math.addExact(Math.multiplyExact(present, width), width)); // c_proj
+            perLayer = Math.addExact(perLayer, Math.multiplyExact(width + 1, (long) c.innerWidth())); // c_fc
+            perLayer = Math.addExact(perLayer, Math.addExact(Math.multiplyExact((long) c.innerWidth(), width), width));
+            total = Math.addExact(total, perLayer);
+        }
+        return total;
     }
 
     private static boolean isIgnoredBuffer(String name) {
