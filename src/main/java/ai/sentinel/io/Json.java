@@ -64,11 +64,11 @@ public final class Json {
      */
     public static JsonElement parse(String text, String source) throws JsonFormatException {
         try {
-            JsonReader reader = new JsonReader(new StringReader(text));
-            reader.setStrictness(Strictness.LENIENT);
-            if (reader.peek() == JsonToken.END_DOCUMENT) {
+            if (text.isBlank()) {
                 throw new JsonFormatException(source + ": empty, expected JSON");
             }
+            JsonReader reader = new JsonReader(new StringReader(text));
+            reader.setStrictness(Strictness.LENIENT);
             JsonElement element = JsonParser.parseReader(reader);
             if (reader.peek() != JsonToken.END_DOCUMENT) {
                 throw new JsonFormatException(source + ": " + location(reader.toString()) + "more than one JSON value");

@@ -20,12 +20,20 @@ public final class JsonlFiles {
      * appending keeps writing to it. Returns the number of lines kept; a missing file keeps none.
      */
     public static long cutBack(Path file, Predicate<JsonObject> keep) throws IOException {
+        return cutBack(file, 0, keep);
+    }
+
+    /**
+     * As {@link #cutBack(Path, Predicate)}, keeping the first {@code keptBytes} bytes (a length recorded earlier)
+     * unexamined; the count returned is of the lines examined and kept.
+     */
+    public static long cutBack(Path file, long keptBytes, Predicate<JsonObject> keep) throws IOException {
         if (!Files.exists(file)) {
             return 0;
         }
         byte[] bytes = Files.readAllBytes(file);
         long lines = 0;
-        int end = 0;
+        int end = (int) Math.min(keptBytes, bytes.length);
         while (end < bytes.length) {
             int newline = indexOf(bytes, (byte) '\n', end);
             if (newline < 0) {

@@ -97,6 +97,13 @@ public final class AdamW implements AutoCloseable {
         return firstMoments.get(p);
     }
 
+    /** The parameters that have a rate scale (set by a hook, or restored from a checkpoint). */
+    public java.util.Set<Parameter> rateScaledParameters() {
+        java.util.Set<Parameter> set = Collections.newSetFromMap(new IdentityHashMap<>());
+        set.addAll(rateScales.keySet());
+        return set;
+    }
+
     /** Removes {@code p}'s rate scale: it trains at the base rate again. */
     public void clearRateScale(Parameter p) {
         requireKnown(p);

@@ -64,26 +64,10 @@ public final class Gpt2Weights {
      */
     public static Gpt2Model load(Gpt2Config config, SafetensorsFile file, ai.djl.ndarray.NDManager parent)
             throws IOException {
-        requireEnoughWeights(config, file);
+        Map<String, String> found = matchNames(config, file);
         Gpt2Model model = Gpt2Model.allocate(config, parent, DataType.FLOAT32);
         try {
-            Map<String, Parameter> expected = byHfName(model);
-            Map<String, String> found = new LinkedHashMap<>();
-            List<String> unexpected = new ArrayList<>();
-            for (String key : file.entries().keySet()) {
-                String name = key.startsWith(PREFIX) || key.startsWith("lm_head.") ? key : PREFIX + key;
-                if (expected.containsKey(name)) {
-                    found.put(name, key);
-                } else if (!isIgnoredBuffer(name)) {
-                    unexpected.add(key);
-                }
-            }
-            List<String> missing = expected.keySet().stream().filter(k -> !found.containsKey(k)).toList();
-            if (!missing.isEmpty() || !unexpected.isEmpty()) {
-                throw new IOException(file.path() + " does not match the GPT-2 config: missing " + summary(missing)
-                        + ", unexpected " + summary(unexpected));
-            }
-            for (Map.Entry<String, Parameter> e : expected.entrySet()) {
+            for (Map.Entry<String, Parameter> e : byHfName(model).entrySet()) {
                 copyInto(file, found.get(e.getKey()), e.getValue(), model);
             }
             return model;
@@ -106,43 +90,63 @@ public final class Gpt2Weights {
     }
 
     /**
-     * Refuses, before anything is allocated, a config that needs more weights than the file holds: a corrupt or
-     * hostile {@code config.json} (n_embd 10⁹) must not make us allocate more memory than the weights file's size.
+     * The shape of every weight under its HF name, from the config alone: the file's header is checked against it
+     * before anything is allocated, so a corrupt or hostile {@code config.json} (n_embd 10⁹) cannot make us
+     * allocate more memory than the weights file holds. Matches {@link #byHfName} (tested).
      */
-    private static void requireEnoughWeights(Gpt2Config config, SafetensorsFile file) throws IOException {
-        long held = 0;
-        for (SafetensorsFile.Entry e : file.entries().values()) {
-            held += e.numElements();
+    static Map<String, long[]> expectedShapes(Gpt2Config c) {
+        long width = c.width();
+        long inner = c.innerWidth();
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        shapes.put(PREFIX + "wte.weight", new long[] {c.vocabSize(), width});
+        shapes.put(PREFIX + "wpe.weight", new long[] {c.maxPositions(), width});
+        for (int layer = 0; layer < c.numLayers(); layer++) {
+            String h = PREFIX + "h." + layer + ".";
+            long present = (long) c.numHeadsPresent(layer) * c.headDim();
+            putShapes(shapes, h + "ln_1", width, -1);
+            putShapes(shapes, h + "attn.c_attn", width, 3 * present);
+            putShapes(shapes, h + "attn.c_proj", present, width);
+            putShapes(shapes, h + "ln_2", width, -1);
+            putShapes(shapes, h + "mlp.c_fc", width, inner);
+            putShapes(shapes, h + "mlp.c_proj", inner, width);
         }
-        long needed;
-        try {
-            needed = numWeights(config);
-        } catch (ArithmeticException e) {
-            needed = Long.MAX_VALUE;
-        }
-        if (needed > held) {
-            throw new IOException(file.path() + " holds " + held + " weights but config.json describes a model of "
-                    + (needed == Long.MAX_VALUE ? "more than 2^63" : Long.toString(needed))
-                    + "; the config and the weights do not belong together");
-        }
+        putShapes(shapes, PREFIX + "ln_f", width, -1);
+        return shapes;
     }
 
-    /** The number of weights of the tensors {@link #byHfName} lists, from the config alone. */
-    static long numWeights(Gpt2Config c) {
-        long width = c.width();
-        long total = Math.addExact(Math.multiplyExact((long) c.vocabSize(), width),
-                Math.multiplyExact((long) c.maxPositions(), width));
-        total = Math.addExact(total, 2 * width); // ln_f
-        for (int layer = 0; layer < c.numLayers(); layer++) {
-            long present = (long) c.numHeadsPresent(layer) * c.headDim();
-            long perLayer = 4 * width; // ln_1, ln_2
-            perLayer = Math.addExact(perLayer, Math.multiplyExact(width + 1, 3 * present)); // c_attn
-            perLayer = Math.addExact(perLayer, Math.addExact(Math.multiplyExact(present, width), width)); // c_proj
-            perLayer = Math.addExact(perLayer, Math.multiplyExact(width + 1, (long) c.innerWidth())); // c_fc
-            perLayer = Math.addExact(perLayer, Math.addExact(Math.multiplyExact((long) c.innerWidth(), width), width));
-            total = Math.addExact(total, perLayer);
+    /** A linear layer's (in, out) weight and (out) bias, or a LayerNorm's (C) weight and bias when out is −1. */
+    private static void putShapes(Map<String, long[]> shapes, String name, long in, long out) {
+        shapes.put(name + ".weight", out < 0 ? new long[] {in} : new long[] {in, out});
+        shapes.put(name + ".bias", new long[] {out < 0 ? in : out});
+    }
+
+    /** Matches the file's tensors to the expected names (prefix optional), checking each shape; returns HF → key. */
+    private static Map<String, String> matchNames(Gpt2Config config, SafetensorsFile file) throws IOException {
+        Map<String, long[]> expected = expectedShapes(config);
+        Map<String, String> found = new LinkedHashMap<>();
+        List<String> unexpected = new ArrayList<>();
+        for (String key : file.entries().keySet()) {
+            String name = key.startsWith(PREFIX) || key.startsWith("lm_head.") ? key : PREFIX + key;
+            if (expected.containsKey(name)) {
+                found.put(name, key);
+            } else if (!isIgnoredBuffer(name)) {
+                unexpected.add(key);
+            }
         }
-        return total;
+        List<String> missing = expected.keySet().stream().filter(k -> !found.containsKey(k)).toList();
+        if (!missing.isEmpty() || !unexpected.isEmpty()) {
+            throw new IOException(file.path() + " does not match the GPT-2 config: missing " + summary(missing)
+                    + ", unexpected " + summary(unexpected));
+        }
+        for (Map.Entry<String, String> e : found.entrySet()) {
+            long[] want = expected.get(e.getKey());
+            long[] have = file.entry(e.getValue()).shape();
+            if (!Arrays.equals(want, have)) {
+                throw new IOException(file.path() + ": tensor \"" + e.getValue() + "\" has shape "
+                        + Arrays.toString(have) + " but the config needs " + Arrays.toString(want));
+            }
+        }
+        return found;
     }
 
     private static boolean isIgnoredBuffer(String name) {
