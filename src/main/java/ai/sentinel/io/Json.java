@@ -113,6 +113,20 @@ public final class Json {
         return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
     }
 
+    /**
+     * A string from a file, quoted for a one-line message: control characters escaped (a name with a newline would
+     * break the line), anything past 80 characters cut.
+     */
+    public static String quote(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        for (int i = 0; i < text.length() && i < 80; i++) {
+            char c = text.charAt(i);
+            out.append(Character.isISOControl(c) || Character.isSurrogate(c) ? String.format("\\u%04x", (int) c)
+                    : String.valueOf(c));
+        }
+        return out.append(text.length() > 80 ? "...\"" : "\"").toString();
+    }
+
     /** "an object", "an array", "a string", ... for messages about wrong JSON types. */
     public static String kind(JsonElement e) {
         if (e == null || e.isJsonNull()) {

@@ -87,7 +87,7 @@ public final class JsonFields {
         try {
             return new BigDecimal(n.toString()).longValueExact();
         } catch (ArithmeticException | NumberFormatException ex) {
-            throw new IllegalArgumentException(what + " is " + e + ", not an integer in range");
+            throw new IllegalArgumentException(what + " is " + Json.quote(e.toString()) + ", not an integer in range");
         }
     }
 
@@ -103,17 +103,13 @@ public final class JsonFields {
 
     private static JsonElement require(JsonObject o, String key) {
         if (!has(o, key)) {
-            throw new IllegalArgumentException("\"" + key + "\" is missing");
+            throw new IllegalArgumentException(Json.quote(key) + " is missing");
         }
         return o.get(key);
     }
 
     private static IllegalArgumentException wrongType(String what, String expected, JsonElement found) {
         return new IllegalArgumentException(what + " must be " + expected + ", found " + Json.kind(found)
-                + (found != null && found.isJsonPrimitive() ? " (" + abbreviate(found.toString()) + ")" : ""));
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+                + (found != null && found.isJsonPrimitive() ? " (" + Json.quote(found.toString()) + ")" : ""));
     }
 }

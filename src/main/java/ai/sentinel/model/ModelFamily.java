@@ -24,8 +24,8 @@ public enum ModelFamily {
                 return f;
             }
         }
-        throw new IllegalArgumentException("config.json has model_type \"" + type
-                + "\"; supported: gpt2 (GPT-2, DistilGPT-2 and other GPT-2-shaped models)");
+        throw new IllegalArgumentException("config.json has model_type " + ai.sentinel.io.Json.quote(type)
+                + "; supported: gpt2 (GPT-2, DistilGPT-2 and other GPT-2-shaped models)");
     }
 
     static ModelFamily of(CausalLm model) {

@@ -32,8 +32,7 @@ public final class ModelFiles {
         if (!Files.isDirectory(folder)) {
             throw new IOException("model folder " + folder + " does not exist");
         }
-        JsonObject json = Json.readObject(folder.resolve(CONFIG_FILE));
-        ModelFamily family = parse(folder, () -> ModelFamily.of(json));
+        ModelConfig config = readConfig(folder);
         Path weights = folder.resolve(WEIGHTS_FILE);
         if (!Files.isRegularFile(weights)) {
             throw new IOException("model folder " + folder + " has no " + WEIGHTS_FILE
@@ -41,9 +40,10 @@ public final class ModelFiles {
         }
         CausalLm model;
         try (SafetensorsFile file = SafetensorsFile.open(weights)) {
-            model = switch (family) {
-                case GPT2 -> Gpt2Weights.load(parse(folder, () -> Gpt2Config.fromHfJson(json)), file, parent);
-            };
+            if (!(config instanceof Gpt2Config gpt2)) {
+                throw new IllegalStateException("no loader for " + config.getClass().getSimpleName());
+            }
+            model = Gpt2Weights.load(gpt2, file, parent);
         }
         try {
             loadHeads(folder.resolve(HEADS_FILE), model.gates());
@@ -52,6 +52,14 @@ public final class ModelFiles {
             throw e;
         }
         return model;
+    }
+
+    /** Parses the folder's {@code config.json} into its family's config; errors name the file and the key. */
+    public static ModelConfig readConfig(Path folder) throws IOException {
+        JsonObject json = Json.readObject(folder.resolve(CONFIG_FILE));
+        return switch (parse(folder, () -> ModelFamily.of(json))) {
+            case GPT2 -> parse(folder, () -> Gpt2Config.fromHfJson(json));
+        };
     }
 
     /** Runs a config parser, naming config.json in its errors. */

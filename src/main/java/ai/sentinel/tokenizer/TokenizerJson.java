@@ -32,7 +32,7 @@ final class TokenizerJson {
         try {
             int size = vocab.size();
             for (Map.Entry<String, JsonElement> e : vocab.entrySet()) {
-                requireId(JsonFields.asInt(e.getValue(), "the id of \"" + e.getKey() + "\""), size, e.getKey());
+                requireId(JsonFields.asInt(e.getValue(), "the id of " + Json.quote(e.getKey())), size, e.getKey());
             }
             eos = vocab.has("<|endoftext|>") ? vocab.get("<|endoftext|>").getAsInt() : -1;
         } catch (IllegalArgumentException e) {
@@ -110,7 +110,7 @@ final class TokenizerJson {
     private static int mapSize(JsonElement vocab, int tokens) {
         int size = 0;
         for (Map.Entry<String, JsonElement> e : vocab.getAsJsonObject().entrySet()) {
-            int id = JsonFields.asInt(e.getValue(), "the id of \"" + e.getKey() + "\"");
+            int id = JsonFields.asInt(e.getValue(), "the id of " + Json.quote(e.getKey()));
             requireId(id, tokens, e.getKey());
             size = Math.max(size, id + 1);
         }
@@ -131,14 +131,11 @@ final class TokenizerJson {
 
     private static void requireId(int id, int tokens, String token) {
         if (id < 0 || id >= tokens) {
-            throw new IllegalArgumentException("token \"" + abbreviate(token) + "\" has id " + id + ", outside 0.."
+            throw new IllegalArgumentException("token " + Json.quote(token) + " has id " + id + ", outside 0.."
                     + (tokens - 1) + " (the ids of " + tokens + " tokens)");
         }
     }
 
-    private static String abbreviate(String s) {
-        return s.length() <= 30 ? s : s.substring(0, 27) + "...";
-    }
 
     /** The byte-level vocabulary: token {@code b} is byte {@code b}, no merges, no special token. */
     static String forBytes() {

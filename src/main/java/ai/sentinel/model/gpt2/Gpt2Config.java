@@ -1,5 +1,6 @@
 package ai.sentinel.model.gpt2;
 
+import ai.sentinel.io.Json;
 import ai.sentinel.io.JsonFields;
 import ai.sentinel.model.ModelConfig;
 import ai.sentinel.nn.Activation;
@@ -81,7 +82,7 @@ public record Gpt2Config(int vocabSize, int maxPositions, int numLayers, int num
     /** Parses a HF config.json; wrong types and out-of-range values are errors naming the key. */
     public static Gpt2Config fromHfJson(JsonObject json) {
         String type = JsonFields.optString(json, "model_type", "gpt2");
-        require(type.equals("gpt2"), "model_type \"" + type + "\" is not a GPT-2 model");
+        require(type.equals("gpt2"), "model_type " + Json.quote(type) + " is not a GPT-2 model");
         for (Map.Entry<String, Object> e : UNSUPPORTED_UNLESS_DEFAULT.entrySet()) {
             if (JsonFields.has(json, e.getKey())
                     && JsonFields.asBoolean(json.get(e.getKey()), e.getKey()) != (Boolean) e.getValue()) {
@@ -141,8 +142,8 @@ public record Gpt2Config(int vocabSize, int maxPositions, int numLayers, int num
             case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> Activation.GELU_TANH;
             case "gelu" -> Activation.GELU;
             case "relu" -> Activation.RELU;
-            default -> throw new IllegalArgumentException("activation_function \"" + name
-                    + "\" is not supported (accepted: gelu_new, gelu_pytorch_tanh, gelu_fast, gelu, relu)");
+            default -> throw new IllegalArgumentException("activation_function " + Json.quote(name)
+                    + " is not supported (accepted: gelu_new, gelu_pytorch_tanh, gelu_fast, gelu, relu)");
         };
     }
 
@@ -161,14 +162,14 @@ public record Gpt2Config(int vocabSize, int maxPositions, int numLayers, int num
         }
         for (Map.Entry<String, JsonElement> e : JsonFields.asObject(element, "pruned_heads").entrySet()) {
             Set<Integer> heads = new TreeSet<>();
-            for (JsonElement h : JsonFields.asArray(e.getValue(), "pruned_heads[" + e.getKey() + "]")) {
-                heads.add(JsonFields.asInt(h, "a head in pruned_heads[" + e.getKey() + "]"));
+            for (JsonElement h : JsonFields.asArray(e.getValue(), "pruned_heads[" + Json.quote(e.getKey()) + "]")) {
+                heads.add(JsonFields.asInt(h, "a head in pruned_heads[" + Json.quote(e.getKey()) + "]"));
             }
             int layer;
             try {
                 layer = Integer.parseInt(e.getKey());
             } catch (NumberFormatException notANumber) {
-                throw new IllegalArgumentException("pruned_heads has key \"" + e.getKey() + "\", not a layer number");
+                throw new IllegalArgumentException("pruned_heads has key " + Json.quote(e.getKey()) + ", not a layer number");
             }
             result.put(layer, heads);
         }

@@ -4,6 +4,7 @@ import ai.sentinel.nn.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.sentinel.io.Json;
 import ai.sentinel.io.SafetensorsFile;
 import ai.sentinel.io.TensorData;
 import ai.sentinel.nn.Init;
@@ -82,7 +83,7 @@ public final class Gpt2Weights {
         long[] want = p.value().getShape().getShape();
         long[] have = file.entry(key).shape();
         if (!Arrays.equals(want, have)) {
-            throw new IOException(file.path() + ": tensor \"" + key + "\" has shape " + Arrays.toString(have)
+            throw new IOException(file.path() + ": tensor " + Json.quote(key) + " has shape " + Arrays.toString(have)
                     + " but the config needs " + Arrays.toString(want));
         }
         NDArray value = EngineArrays.of(model.manager(), file.readFiniteFloats(key), new Shape(want));
@@ -142,7 +143,7 @@ public final class Gpt2Weights {
             long[] want = expected.get(e.getKey());
             long[] have = file.entry(e.getValue()).shape();
             if (!Arrays.equals(want, have)) {
-                throw new IOException(file.path() + ": tensor \"" + e.getValue() + "\" has shape "
+                throw new IOException(file.path() + ": tensor " + Json.quote(e.getValue()) + " has shape "
                         + Arrays.toString(have) + " but the config needs " + Arrays.toString(want));
             }
         }
@@ -157,7 +158,7 @@ public final class Gpt2Weights {
         if (names.isEmpty()) {
             return "none";
         }
-        List<String> sorted = new ArrayList<>(new TreeSet<>(names));
+        List<String> sorted = new TreeSet<>(names).stream().map(Json::quote).toList();
         return sorted.size() <= 6 ? sorted.toString()
                 : sorted.subList(0, 6) + " and " + (sorted.size() - 6) + " more";
     }
