@@ -63,12 +63,69 @@ public final class Json {
      * ({@code NaN}, {@code Infinity}); the whole text must be that one value.
      */
     public static JsonElement parse(String text, String source) throws JsonFormatException {
+        return parse(text, source, Strictness.LENIENT);
+    }
+
+    /**
+     * Parses strict RFC 8259 JSON, as serde_json reads it: no NaN or Infinity, no comments, no unquoted strings, no
+     * raw control characters in strings, no lone UTF-16 surrogates, every number finite as a double. For files handed
+     * to native code that aborts the process on what it cannot parse (HF tokenizers' Rust loader does).
+     */
+    public static JsonElement parseStrict(String text, String source) throws JsonFormatException {
+        JsonElement element = parse(text, source, Strictness.STRICT);
+        requireRepresentable(element, source, "$");
+        return element;
+    }
+
+    private static void requireRepresentable(JsonElement e, String source, String path) throws JsonFormatException {
+        if (e.isJsonObject()) {
+            for (var field : e.getAsJsonObject().entrySet()) {
+                requireRepresentableString(field.getKey(), source, path);
+                requireRepresentable(field.getValue(), source, path + "." + field.getKey());
+            }
+        } else if (e.isJsonArray()) {
+            var array = e.getAsJsonArray();
+            for (int i = 0; i < array.size(); i++) {
+                requireRepresentable(array.get(i), source, path + "[" + i + "]");
+            }
+        } else if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+            String number = e.getAsJsonPrimitive().getAsNumber().toString();
+            double value;
+            try {
+                value = Double.parseDouble(number);
+            } catch (NumberFormatException notANumber) {
+                value = Double.NaN;
+            }
+            if (!Double.isFinite(value)) {
+                throw new JsonFormatException(source + ": number " + quote(number) + " at " + quote(path)
+                        + " is out of range");
+            }
+        } else if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
+            requireRepresentableString(e.getAsString(), source, path);
+        }
+    }
+
+    private static void requireRepresentableString(String s, String source, String path) throws JsonFormatException {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1));
+            if (paired) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new JsonFormatException(source + ": a string at " + quote(path)
+                        + " holds a lone UTF-16 surrogate");
+            }
+        }
+    }
+
+    private static JsonElement parse(String text, String source, Strictness strictness) throws JsonFormatException {
         try {
             if (text.isBlank()) {
                 throw new JsonFormatException(source + ": empty, expected JSON");
             }
             JsonReader reader = new JsonReader(new StringReader(text));
-            reader.setStrictness(Strictness.LENIENT);
+            reader.setStrictness(strictness);
             JsonElement element = JsonParser.parseReader(reader);
             if (reader.peek() != JsonToken.END_DOCUMENT) {
                 throw new JsonFormatException(source + ": " + location(reader.toString()) + "more than one JSON value");

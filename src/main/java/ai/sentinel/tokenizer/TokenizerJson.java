@@ -56,14 +56,20 @@ final class TokenizerJson {
     }
 
     /**
-     * Checks in Java the structure that the native (Rust) loader needs, so a wrong or truncated file gets an error
+     * Checks in Java the syntax and structure that the native (Rust) loader needs, so a wrong or truncated file gets an error
      * naming it instead of the native library's bare "expected `,` or `}`": an object with a {@code model} object
      * whose {@code vocab} maps tokens to ids (or, for Unigram, lists [token, score] pairs), {@code added_tokens}
      * with integer ids and string contents, and components that are null or objects with a {@code type}. Ids must lie
      * below the number of tokens, so a hostile id cannot size a model bigger than the file.
      */
     static Summary validate(String text, String source) throws JsonFormatException {
-        JsonObject json = Json.parseObject(text, source);
+        // strict: the Rust loader aborts the whole JVM on some syntax it cannot read (a panic inside the decoder's
+        // deserializer on "-Infinity", found by TokenizerFuzzTest), so it only ever sees plain RFC 8259 JSON
+        JsonElement parsed = Json.parseStrict(text, source);
+        if (!parsed.isJsonObject()) {
+            throw new JsonFormatException(source + ": expected a JSON object, found " + Json.kind(parsed));
+        }
+        JsonObject json = parsed.getAsJsonObject();
         try {
             JsonObject model = JsonFields.asObject(json.get("model"), "\"model\"");
             JsonArray added = json.has("added_tokens") ? JsonFields.asArray(json.get("added_tokens"), "\"added_tokens\"")
