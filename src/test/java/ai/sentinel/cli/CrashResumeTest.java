@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the fuzz profile ({@code -Pfuzz}) sets {@code sentinel.crash.kills} to 20.
  */
 class CrashResumeTest {
-    private static final int KILLS = Integer.getInteger("sentinel.crash.kills", 3);
+    private static final int KILLS = Integer.getInteger("sentinel.crash.kills", 2);
     private static final String[] MODEL = {"-m", "nano", "--n-layer", "2", "--n-head", "2", "--n-embd", "32",
         "--seq-len", "32", "--batch-size", "4", "--eval-batches", "1", "--checkpoint-every", "2"};
 
