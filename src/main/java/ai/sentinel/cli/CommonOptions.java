@@ -88,8 +88,12 @@ final class CommonOptions {
         }
 
         CycleConfig.Training cycleTraining() {
+            return cycleTraining(0);
+        }
+
+        CycleConfig.Training cycleTraining(int checkpointEvery) {
             return new CycleConfig.Training(batchSize.batchSize, learningRate.lr, warmup.warmupSteps,
-                    evalBatches.evalBatches);
+                    evalBatches.evalBatches, checkpointEvery);
         }
     }
 
@@ -112,6 +116,21 @@ final class CommonOptions {
         @Option(names = "--seq-len", paramLabel = "N",
                 description = "Tokens per block (at most the model's positions). Default: ${DEFAULT-VALUE}.")
         int seqLen = 128;
+    }
+
+    /** {@code --checkpoint-every}. */
+    static final class CheckpointEvery {
+        @Option(names = "--checkpoint-every", paramLabel = "N",
+                description = "A resumable checkpoint every N optimizer steps; 0 = only at the end of each training"
+                        + " phase. Default: ${DEFAULT-VALUE} (200 for 'sentinel train'; 0 in cycles, which also save"
+                        + " their state between stages).")
+        int checkpointEvery = 200;
+
+        static CheckpointEvery atPhaseEnds() {
+            CheckpointEvery c = new CheckpointEvery();
+            c.checkpointEvery = 0;
+            return c;
+        }
     }
 
     /** {@code --eval-batches}. */

@@ -5,6 +5,7 @@ import ai.sentinel.data.TextDataset;
 import ai.sentinel.io.Json;
 import ai.sentinel.io.OutputFolder;
 import ai.sentinel.model.CausalLm;
+import ai.sentinel.plasticity.CycleCheckpoint;
 import ai.sentinel.plasticity.CycleConfig;
 import ai.sentinel.plasticity.CycleResult;
 import ai.sentinel.plasticity.PlasticityCycle;
@@ -14,8 +15,10 @@ import ai.sentinel.report.RunReport;
 import ai.sentinel.tokenizer.Tokenizer;
 import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,6 +80,12 @@ final class CycleCommand implements Callable<Integer> {
 
     @Mixin CommonOptions.Seed seedOption;
 
+    @Mixin CommonOptions.CheckpointEvery checkpointEvery = CommonOptions.CheckpointEvery.atPhaseEnds();
+
+    @Option(names = "--resume", description = "Continue the killed run in --runs-dir/--experiment-name from its last"
+            + " completed stage or checkpoint (run with the same options); it ends as an uninterrupted run would.")
+    boolean resume;
+
     @Override
     public Integer call() throws IOException {
         CycleConfig config = CycleConfig.builder().cycles(cycles).initialTrainingSteps(initialTrainingSteps)
@@ -85,25 +94,30 @@ final class CycleCommand implements Callable<Integer> {
                 .entropyWeight(pruning.entropyWeight).gradientWeight(pruning.gradientWeight)
                 .normalizeImportance(pruning.normalizeImportance).growth(growth.strategy).init(growth.init)
                 .initialScale(growth.initialScale).schedule(warmup.schedule())
-                .training(training.cycleTraining()).metricBatches(metricBatches.metricBatches)
-                .sampleTokens(sampleTokens).seed(seedOption.seed).build();
+                .training(training.cycleTraining(checkpointEvery.checkpointEvery))
+                .metricBatches(metricBatches.metricBatches).sampleTokens(sampleTokens).seed(seedOption.seed).build();
         if (!config.learningSchedule().equals(config.schedule())) {
             System.err.printf("note: the gate warm-up (%d steps) and new-head rate decay (%d) are fitted to the"
                     + " %d-step learning phase, so grown heads are fully open when it ends%n",
                     config.schedule().gateWarmupSteps(), config.schedule().lrDecaySteps(), learningSteps);
         }
         Path run = OutputFolder.require(runsDir.resolve(runName(experimentName)), "--runs-dir/--experiment-name");
+        Optional<CycleCheckpoint.State> saved = resume ? savedState(run, runConfig(config)) : Optional.empty();
         Tokenizer tokenizer = model.loadTokenizer();
-        try (NDManager manager = NDManager.newBaseManager(); CausalLm lm = model.load(manager, tokenizer, seedOption.seed)) {
+        try (NDManager manager = NDManager.newBaseManager();
+                CausalLm lm = saved.isPresent() ? CycleCheckpoint.loadModel(run, saved.get(), manager)
+                        : model.load(manager, tokenizer, seedOption.seed)) {
             TextDataset dataset = data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());
             List<CycleResult> results;
-            try (RunLog log = new RunLog(run)) {
+            try (RunLog log = new RunLog(run, saved.isPresent())) {
                 log.writeJson(RunLog.CONFIG, runConfig(config));
                 PlasticityCycle.StageSaver saver = saveModel ? (m, stage) -> {
                     ModelOutput.save(m, tokenizer, run.resolve("models").resolve(stage));
                 } : (m, stage) -> {};
-                results = new PlasticityCycle(lm, dataset, config, log, ValidationSamples.continuingValidation(tokenizer, dataset, sampleTokens, seedOption.seed), saver,
-                        new ProgressBar("cycle")).run();
+                PlasticityCycle cycle = new PlasticityCycle(lm, dataset, config, log,
+                        ValidationSamples.continuingValidation(tokenizer, dataset, sampleTokens, seedOption.seed),
+                        saver, new ProgressBar("cycle"));
+                results = saved.isPresent() ? cycle.resume(saved.get()) : cycle.run();
             }
             printSummary(results, run);
             if (saveVisualizations) {
@@ -122,6 +136,34 @@ final class CycleCommand implements Callable<Integer> {
                     + " --runs-dir");
         }
         return name;
+    }
+
+    /**
+     * The state to resume {@code run} from: empty when the run was killed before its first save (it then starts
+     * over, which ends the same). The options must be those the run was started with.
+     */
+    private static Optional<CycleCheckpoint.State> savedState(Path run, JsonObject current) throws IOException {
+        JsonObject options = Json.parseObject(Json.pretty(current), "options"); // numbers as they read back from disk
+        Path started = run.resolve(RunLog.CONFIG);
+        if (!Files.isRegularFile(started)) {
+            throw new IOException("--resume: no run in " + run + " (no " + RunLog.CONFIG + ")");
+        }
+        JsonObject before = Json.readObject(started);
+        for (String key : options.keySet()) {
+            if (!options.get(key).equals(before.get(key))) {
+                throw new IllegalArgumentException("--resume: " + run + " was started with " + key + " = "
+                        + before.get(key) + ", this command has " + options.get(key) + "; resume with the same options");
+            }
+        }
+        Optional<CycleCheckpoint.State> state = CycleCheckpoint.read(run);
+        if (state.isEmpty()) {
+            System.err.println("Nothing of " + run + " was saved before it stopped: starting it from the beginning");
+        } else {
+            System.err.printf("Resuming %s at cycle %d (%s), step %d%n", run, state.get().cycle(),
+                    state.get().point().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
+                    state.get().step());
+        }
+        return state;
     }
 
     private static void printSummary(List<CycleResult> results, Path run) {

@@ -57,8 +57,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-every", defaultValue = "100", description = "Default: ${DEFAULT-VALUE} steps.")
     int evalEvery;
 
-    @Option(names = "--checkpoint-every", defaultValue = "200", description = "Default: ${DEFAULT-VALUE} steps.")
-    int checkpointEvery;
+    @Mixin CommonOptions.CheckpointEvery checkpointEvery;
 
     @Option(names = "--train-gates", description = "Optimise the head gates too (off: gates stay as loaded).")
     boolean trainGates;
@@ -96,7 +95,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig config = new TrainConfig(steps, batchSize,
                 new LrSchedule(training.learningRate.lr, warmupSteps, steps, schedule, minLrFraction),
                 AdamWConfig.defaults().withWeightDecay(weightDecay), gradClip, evalEvery,
-                training.evalBatches.evalBatches, checkpointEvery, seed, trainGates);
+                training.evalBatches.evalBatches, checkpointEvery.checkpointEvery, seed, trainGates);
         Path out = output.folder();
         Optional<TrainingRun.Progressive> growthPlan = progressive
                 ? Optional.of(new TrainingRun.Progressive(growth.settings(seed), growth.metricBatches.metricBatches))
@@ -105,7 +104,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--resume does not continue a --progressive run yet (the growth"
                     + " schedule's state is not checkpointed); start it again without --resume");
         }
-        if (resume && !TrainingRun.hasCheckpoint(out)) {
+        if (resume && !TrainingRun.recoverCheckpoint(out)) {
             throw new IOException("--resume: no checkpoint in " + out.resolve(TrainingRun.CHECKPOINT));
         }
         Tokenizer tokenizer = resume ? HfTokenizer.load(TrainingRun.checkpointModel(out)) : model.loadTokenizer();
@@ -187,7 +186,7 @@ final class TrainCommand implements Callable<Integer> {
         json.addProperty("grad_clip", gradClip);
         json.addProperty("eval_every", evalEvery);
         json.addProperty("eval_batches", training.evalBatches.evalBatches);
-        json.addProperty("checkpoint_every", checkpointEvery);
+        json.addProperty("checkpoint_every", checkpointEvery.checkpointEvery);
         json.addProperty("train_gates", trainGates);
         json.addProperty("seed", seedOption.seed);
         json.addProperty("resume", resume);

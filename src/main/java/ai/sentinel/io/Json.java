@@ -6,14 +6,28 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Reading and writing JSON files; errors name the file. */
+/**
+ * Reading and writing JSON files. Every read error is one line naming the file, and for syntax errors the line and
+ * column, never Gson's internals.
+ */
 public final class Json {
     private static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
             .serializeSpecialFloatingPointValues().create();
+    /** Gson's messages end "... at line 3 column 7 path $.a" plus a troubleshooting URL; we keep the first part. */
+    private static final Pattern LOCATION = Pattern.compile("^(.*?)\\s+at line (\\d+) column (\\d+)", Pattern.DOTALL);
 
     private Json() {}
 
@@ -21,15 +35,168 @@ public final class Json {
         if (!Files.isRegularFile(file)) {
             throw new IOException("missing file " + file);
         }
+        return parseObject(readText(file), file.toString());
+    }
+
+    /** The file's text, refusing bytes that are not UTF-8 (JSON files are UTF-8 by RFC 8259). */
+    public static String readText(Path file) throws IOException {
         try {
-            JsonElement e = JsonParser.parseString(Files.readString(file));
-            if (!e.isJsonObject()) {
-                throw new IOException(file + ": expected a JSON object");
-            }
-            return e.getAsJsonObject();
-        } catch (JsonParseException e) {
-            throw new IOException(file + ": invalid JSON (" + e.getMessage() + ")");
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (CharacterCodingException e) {
+            throw new JsonFormatException(file + ": not UTF-8 text, so not a JSON file");
         }
+    }
+
+    /** Parses {@code text} (the content of {@code source}, a file or "file:line") as one JSON object. */
+    public static JsonObject parseObject(String text, String source) throws JsonFormatException {
+        JsonElement e = parse(text, source);
+        if (!e.isJsonObject()) {
+            throw new JsonFormatException(source + ": expected a JSON object, found " + kind(e));
+        }
+        return e.getAsJsonObject();
+    }
+
+    /**
+     * Parses one JSON value. Leniency is kept for what Python's {@code json} and our own writer produce
+     * ({@code NaN}, {@code Infinity}); the whole text must be that one value.
+     */
+    public static JsonElement parse(String text, String source) throws JsonFormatException {
+        return parse(text, source, Strictness.LENIENT);
+    }
+
+    /**
+     * Parses strict RFC 8259 JSON, as serde_json reads it: no NaN or Infinity, no comments, no unquoted strings, no
+     * raw control characters in strings, no lone UTF-16 surrogates, every number finite as a double. For files handed
+     * to native code that aborts the process on what it cannot parse (HF tokenizers' Rust loader does).
+     */
+    public static JsonElement parseStrict(String text, String source) throws JsonFormatException {
+        JsonElement element = parse(text, source, Strictness.STRICT);
+        requireRepresentable(element, source, "$");
+        return element;
+    }
+
+    private static void requireRepresentable(JsonElement e, String source, String path) throws JsonFormatException {
+        if (e.isJsonObject()) {
+            for (var field : e.getAsJsonObject().entrySet()) {
+                requireRepresentableString(field.getKey(), source, path);
+                requireRepresentable(field.getValue(), source, path + "." + field.getKey());
+            }
+        } else if (e.isJsonArray()) {
+            var array = e.getAsJsonArray();
+            for (int i = 0; i < array.size(); i++) {
+                requireRepresentable(array.get(i), source, path + "[" + i + "]");
+            }
+        } else if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+            String number = e.getAsJsonPrimitive().getAsNumber().toString();
+            double value;
+            try {
+                value = Double.parseDouble(number);
+            } catch (NumberFormatException notANumber) {
+                value = Double.NaN;
+            }
+            if (!Double.isFinite(value)) {
+                throw new JsonFormatException(source + ": number " + quote(number) + " at " + quote(path)
+                        + " is out of range");
+            }
+        } else if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
+            requireRepresentableString(e.getAsString(), source, path);
+        }
+    }
+
+    private static void requireRepresentableString(String s, String source, String path) throws JsonFormatException {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1));
+            if (paired) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new JsonFormatException(source + ": a string at " + quote(path)
+                        + " holds a lone UTF-16 surrogate");
+            }
+        }
+    }
+
+    private static JsonElement parse(String text, String source, Strictness strictness) throws JsonFormatException {
+        try {
+            if (text.isBlank()) {
+                throw new JsonFormatException(source + ": empty, expected JSON");
+            }
+            JsonReader reader = new JsonReader(new StringReader(text));
+            reader.setStrictness(strictness);
+            JsonElement element = JsonParser.parseReader(reader);
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
+                throw new JsonFormatException(source + ": " + location(reader.toString()) + "more than one JSON value");
+            }
+            return element;
+        } catch (JsonParseException | IOException | StackOverflowError e) {
+            if (e instanceof JsonFormatException f) {
+                throw f;
+            }
+            throw new JsonFormatException(source + ": " + describe(e));
+        }
+    }
+
+    private static String describe(Throwable e) {
+        Throwable cause = e instanceof JsonParseException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof StackOverflowError) {
+            return "invalid JSON: nested too deeply";
+        }
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        Matcher m = LOCATION.matcher(message);
+        if (!m.find()) {
+            return "invalid JSON (" + firstLine(message) + ")";
+        }
+        String problem = m.group(1);
+        if (cause instanceof java.io.EOFException || problem.startsWith("End of input")) {
+            problem = "unexpected end of file (truncated?)";
+        }
+        return "line " + m.group(2) + ", column " + m.group(3) + ": invalid JSON: " + decapitalize(problem);
+    }
+
+    private static String location(String readerDescription) {
+        Matcher m = Pattern.compile("at line (\\d+) column (\\d+)").matcher(readerDescription);
+        return m.find() ? "line " + m.group(1) + ", column " + m.group(2) + ": " : "";
+    }
+
+    private static String firstLine(String s) {
+        int newline = s.indexOf('\n');
+        return newline < 0 ? s : s.substring(0, newline);
+    }
+
+    private static String decapitalize(String s) {
+        return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
+    }
+
+    /**
+     * A string from a file, quoted for a one-line message: control characters escaped (a name with a newline would
+     * break the line), anything past 80 characters cut.
+     */
+    public static String quote(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        for (int i = 0; i < text.length() && i < 80; i++) {
+            char c = text.charAt(i);
+            out.append(Character.isISOControl(c) || Character.isSurrogate(c) ? String.format("\\u%04x", (int) c)
+                    : String.valueOf(c));
+        }
+        return out.append(text.length() > 80 ? "...\"" : "\"").toString();
+    }
+
+    /** "an object", "an array", "a string", ... for messages about wrong JSON types. */
+    public static String kind(JsonElement e) {
+        if (e == null || e.isJsonNull()) {
+            return "null";
+        }
+        if (e.isJsonObject()) {
+            return "an object";
+        }
+        if (e.isJsonArray()) {
+            return "an array";
+        }
+        var p = e.getAsJsonPrimitive();
+        return p.isBoolean() ? "a boolean" : p.isNumber() ? "a number" : "a string";
     }
 
     /** A record or other plain object as a JSON object (enums by name, non-finite numbers allowed). */

@@ -3,8 +3,6 @@ package ai.sentinel.io;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -66,7 +64,7 @@ public final class SafetensorsFile implements AutoCloseable {
                         + " bytes, shorter than the 8-byte header length");
             }
             ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(channel, lengthBytes, 0);
+            readFully(path, channel, lengthBytes, 0);
             long headerLength = lengthBytes.getLong(0);
             if (headerLength < 2 || headerLength > MAX_HEADER_BYTES) {
                 throw new SafetensorsFormatException(path, "header length " + headerLength
@@ -77,7 +75,7 @@ public final class SafetensorsFile implements AutoCloseable {
                         + " exceeds the " + (size - 8) + " bytes after the length field");
             }
             ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
-            readFully(channel, headerBytes, 8);
+            readFully(path, channel, headerBytes, 8);
             JsonObject header = parseHeader(path, headerBytes);
             Map<String, String> metadata = new LinkedHashMap<>();
             Map<String, Entry> entries = parseEntries(path, header, metadata, size - 8 - headerLength);
@@ -88,10 +86,11 @@ public final class SafetensorsFile implements AutoCloseable {
         }
     }
 
-    private static void readFully(FileChannel channel, ByteBuffer target, long position) throws IOException {
+    private static void readFully(Path path, FileChannel channel, ByteBuffer target, long position)
+            throws IOException {
         while (target.hasRemaining()) {
             if (channel.read(target, position + target.position()) < 0) {
-                throw new IOException("unexpected end of file");
+                throw new SafetensorsFormatException(path, "unexpected end of file");
             }
         }
         target.flip();
@@ -108,13 +107,13 @@ public final class SafetensorsFile implements AutoCloseable {
             throw new SafetensorsFormatException(path, "header is not valid UTF-8");
         }
         try {
-            JsonElement json = JsonParser.parseString(text);
+            JsonElement json = Json.parse(text, "header");
             if (!json.isJsonObject()) {
                 throw new SafetensorsFormatException(path, "header is not a JSON object");
             }
             return json.getAsJsonObject();
-        } catch (JsonParseException e) {
-            throw new SafetensorsFormatException(path, "header is not valid JSON (" + e.getMessage() + ")");
+        } catch (JsonFormatException e) {
+            throw new SafetensorsFormatException(path, e.getMessage());
         }
     }
 
@@ -133,7 +132,7 @@ public final class SafetensorsFile implements AutoCloseable {
         long expectedBegin = 0;
         for (Entry e : byOffset) {
             if (e.begin() != expectedBegin) {
-                throw new SafetensorsFormatException(path, "tensor \"" + e.name() + "\" starts at byte "
+                throw new SafetensorsFormatException(path, "tensor " + quote(e.name()) + " starts at byte "
                         + e.begin() + " but the previous tensor ends at " + expectedBegin
                         + (e.begin() < expectedBegin ? " (overlap)" : " (gap)"));
             }
@@ -156,8 +155,8 @@ public final class SafetensorsFile implements AutoCloseable {
         }
         for (Map.Entry<String, JsonElement> m : value.getAsJsonObject().entrySet()) {
             if (!m.getValue().isJsonPrimitive() || !m.getValue().getAsJsonPrimitive().isString()) {
-                throw new SafetensorsFormatException(path, "__metadata__ value for \"" + m.getKey()
-                        + "\" is not a string");
+                throw new SafetensorsFormatException(path, "__metadata__ value for " + quote(m.getKey())
+                        + " is not a string");
             }
             metadata.put(m.getKey(), m.getValue().getAsString());
         }
@@ -165,7 +164,7 @@ public final class SafetensorsFile implements AutoCloseable {
 
     private static Entry parseEntry(Path path, String name, JsonElement value)
             throws SafetensorsFormatException {
-        String where = "tensor \"" + name + "\": ";
+        String where = "tensor " + quote(name) + ": ";
         if (!value.isJsonObject()) {
             throw new SafetensorsFormatException(path, where + "entry is not an object");
         }
@@ -222,6 +221,10 @@ public final class SafetensorsFile implements AutoCloseable {
         return result;
     }
 
+    private static String quote(String name) {
+        return Json.quote(name);
+    }
+
     public Path path() {
         return path;
     }
@@ -237,9 +240,24 @@ public final class SafetensorsFile implements AutoCloseable {
     public Entry entry(String name) throws IOException {
         Entry e = entries.get(name);
         if (e == null) {
-            throw new IOException(path + ": no tensor named \"" + name + "\"");
+            throw new IOException(path + ": no tensor named " + quote(name));
         }
         return e;
+    }
+
+    /**
+     * Reads a floating-point tensor as {@link #readFloats} does and refuses one holding NaN or an infinity, naming
+     * the tensor and the first bad element: weights and optimizer state are only ever finite.
+     */
+    public float[] readFiniteFloats(String name) throws IOException {
+        float[] values = readFloats(name);
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new SafetensorsFormatException(path, "tensor " + quote(name) + " holds " + values[i]
+                        + " at element " + i + " (of " + values.length + "); weights must be finite numbers");
+            }
+        }
+        return values;
     }
 
     /** Reads a floating-point tensor, widening F16 and BF16 to F32 (BF16 is never handed to the engine). */
@@ -265,7 +283,7 @@ public final class SafetensorsFile implements AutoCloseable {
                     out[i] = HalfFloats.toFloat(bytes.getShort(i * 2));
                 }
             }
-            default -> throw new IOException(path + ": tensor \"" + name + "\" has dtype " + e.dtype()
+            default -> throw new IOException(path + ": tensor " + quote(name) + " has dtype " + e.dtype()
                     + ", expected F32, F16, BF16 or F64");
         }
         return out;
@@ -284,7 +302,7 @@ public final class SafetensorsFile implements AutoCloseable {
                     out[i] = bytes.getInt(i * 4);
                 }
             }
-            default -> throw new IOException(path + ": tensor \"" + name + "\" has dtype " + e.dtype()
+            default -> throw new IOException(path + ": tensor " + quote(name) + " has dtype " + e.dtype()
                     + ", expected I64 or I32");
         }
         return out;

@@ -18,14 +18,14 @@ public enum ModelFamily {
     }
 
     static ModelFamily of(JsonObject config) {
-        String type = config.has("model_type") ? config.get("model_type").getAsString() : "";
+        String type = ai.sentinel.io.JsonFields.optString(config, "model_type", "");
         for (ModelFamily f : values()) {
             if (f.modelType.equals(type)) {
                 return f;
             }
         }
-        throw new IllegalArgumentException("config.json has model_type \"" + type
-                + "\"; supported: gpt2 (GPT-2, DistilGPT-2 and other GPT-2-shaped models)");
+        throw new IllegalArgumentException("config.json has model_type " + ai.sentinel.io.Json.quote(type)
+                + "; supported: gpt2 (GPT-2, DistilGPT-2 and other GPT-2-shaped models)");
     }
 
     static ModelFamily of(CausalLm model) {

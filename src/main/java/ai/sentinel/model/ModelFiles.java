@@ -2,6 +2,7 @@ package ai.sentinel.model;
 
 import ai.djl.ndarray.NDManager;
 import ai.sentinel.io.Json;
+import ai.sentinel.io.JsonFormatException;
 import ai.sentinel.io.SafetensorsFile;
 import ai.sentinel.io.SafetensorsWriter;
 import ai.sentinel.io.TensorData;
@@ -31,8 +32,7 @@ public final class ModelFiles {
         if (!Files.isDirectory(folder)) {
             throw new IOException("model folder " + folder + " does not exist");
         }
-        JsonObject json = Json.readObject(folder.resolve(CONFIG_FILE));
-        ModelFamily family = ModelFamily.of(json);
+        ModelConfig config = readConfig(folder);
         Path weights = folder.resolve(WEIGHTS_FILE);
         if (!Files.isRegularFile(weights)) {
             throw new IOException("model folder " + folder + " has no " + WEIGHTS_FILE
@@ -40,9 +40,10 @@ public final class ModelFiles {
         }
         CausalLm model;
         try (SafetensorsFile file = SafetensorsFile.open(weights)) {
-            model = switch (family) {
-                case GPT2 -> Gpt2Weights.load(parseGpt2(folder, json), file, parent);
-            };
+            if (!(config instanceof Gpt2Config gpt2)) {
+                throw new IllegalStateException("no loader for " + config.getClass().getSimpleName());
+            }
+            model = Gpt2Weights.load(gpt2, file, parent);
         }
         try {
             loadHeads(folder.resolve(HEADS_FILE), model.gates());
@@ -53,11 +54,20 @@ public final class ModelFiles {
         return model;
     }
 
-    private static Gpt2Config parseGpt2(Path folder, JsonObject json) throws IOException {
+    /** Parses the folder's {@code config.json} into its family's config; errors name the file and the key. */
+    public static ModelConfig readConfig(Path folder) throws IOException {
+        JsonObject json = Json.readObject(folder.resolve(CONFIG_FILE));
+        return switch (parse(folder, () -> ModelFamily.of(json))) {
+            case GPT2 -> parse(folder, () -> Gpt2Config.fromHfJson(json));
+        };
+    }
+
+    /** Runs a config parser, naming config.json in its errors. */
+    private static <T> T parse(Path folder, java.util.function.Supplier<T> parser) throws IOException {
         try {
-            return Gpt2Config.fromHfJson(json);
-        } catch (RuntimeException e) {
-            throw new IOException(folder.resolve(CONFIG_FILE) + ": " + e.getMessage());
+            return parser.get();
+        } catch (IllegalArgumentException e) {
+            throw new JsonFormatException(folder.resolve(CONFIG_FILE) + ": " + e.getMessage());
         }
     }
 
@@ -72,7 +82,7 @@ public final class ModelFiles {
                         + HEADS_FORMAT_VERSION + "; save the model again with a matching Sentinel");
             }
             try {
-                gates.load(heads.readFloats("gates"), heads.readFloats("mask"));
+                gates.load(heads.readFiniteFloats("gates"), heads.readFiniteFloats("mask"));
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + ": " + e.getMessage());
             }

@@ -17,8 +17,22 @@ public record CycleConfig(int cycles, int initialTrainingSteps, int learningStep
         GrowthSchedule schedule, float initialScale, double maxPrunedFraction, double entropyWeight,
         double gradientWeight, boolean normalizeImportance, Training training, int metricBatches, int sampleTokens, long seed) {
 
-    /** The ordinary-training settings shared by the initial training and the learning phases. */
-    public record Training(int batchSize, float learningRate, int warmupSteps, int evalBatches) {}
+    /**
+     * The ordinary-training settings shared by the initial training and the learning phases.
+     *
+     * @param checkpointEvery a resumable checkpoint every this many steps of a phase (0 = only at its end)
+     */
+    public record Training(int batchSize, float learningRate, int warmupSteps, int evalBatches, int checkpointEvery) {
+        public Training(int batchSize, float learningRate, int warmupSteps, int evalBatches) {
+            this(batchSize, learningRate, warmupSteps, evalBatches, 0);
+        }
+
+        public Training {
+            if (checkpointEvery < 0) {
+                throw new IllegalArgumentException("checkpoint interval must be >= 0, got " + checkpointEvery);
+            }
+        }
+    }
 
     public CycleConfig {
         require(cycles >= 1, "cycles must be >= 1, got " + cycles);

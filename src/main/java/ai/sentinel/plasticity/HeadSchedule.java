@@ -10,10 +10,8 @@ import ai.sentinel.train.AdamW;
 import ai.sentinel.train.StepHook;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Applied before every optimizer step of a learning phase: regrown heads' gates follow the warm-up {@code s(t)} and
@@ -24,7 +22,6 @@ public final class HeadSchedule implements StepHook {
     private final CausalLm model;
     private final GrowthSchedule schedule;
     private final Map<HeadId, Long> grownAt = new LinkedHashMap<>();
-    private final Set<Parameter> scaled = new HashSet<>();
 
     public HeadSchedule(CausalLm model, GrowthSchedule schedule) {
         this.model = model;
@@ -78,15 +75,15 @@ public final class HeadSchedule implements StepHook {
                     scale.set(s.index(), e.getValue());
                 }
             }
-            for (Parameter p : scaled) {
+            // every other parameter trains at the base rate, including one whose scale a resumed run restored
+            // from its checkpoint (this schedule never set it, yet it must be cleared as in the run that did)
+            for (Parameter p : optimizer.rateScaledParameters()) {
                 if (!scales.containsKey(p)) {
                     optimizer.clearRateScale(p);
                 }
             }
             scales.forEach(optimizer::setRateScale);
         }
-        scaled.clear();
-        scaled.addAll(scales.keySet());
     }
 
     /** The heads regrown and when, for reports. */

@@ -9,14 +9,20 @@ import ai.sentinel.metrics.HeadScores;
 import ai.sentinel.metrics.MaskedHeads;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
+import ai.sentinel.io.JsonFields;
+import ai.sentinel.io.JsonlFiles;
+import ai.sentinel.train.Checkpoint;
 import ai.sentinel.train.CompositeListener;
 import ai.sentinel.train.StepListener;
 import ai.sentinel.train.StepStats;
 import ai.sentinel.train.TrainConfig;
 import ai.sentinel.train.Trainer;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The neural plasticity cycle: optional initial training, then per cycle baseline → prune → measure → grow → learn
@@ -61,20 +67,87 @@ public final class PlasticityCycle {
                 config.training().evalBatches());
     }
 
+    /** Runs from the start, discarding any saved state of an earlier run in the same folder. */
     public List<CycleResult> run() throws IOException {
+        CycleCheckpoint.clear(log.folder());
+        step = 0;
         if (config.initialTrainingSteps() > 0) {
             stage("initial", 0);
-            train("initial_training", 0, config.initialTrainingSteps(), new HeadSchedule(model, config.schedule()));
+            save(CycleCheckpoint.Point.BEFORE_TRAINING, 0, List.of(), Optional.empty());
+            train(0, config.initialTrainingSteps(), new HeadSchedule(model, config.schedule()), false);
+            save(CycleCheckpoint.Point.CYCLE_DONE, 0, List.of(), Optional.empty());
         }
-        List<CycleResult> results = new ArrayList<>();
-        for (int c = 1; c <= config.cycles(); c++) {
-            results.add(cycle(c));
-            log.writeJson(RunLog.SUMMARY, HeadMaps.summary(results));
+        return cyclesFrom(1, new ArrayList<>());
+    }
+
+    /**
+     * Continues a killed run from its saved state (the model must be the one {@link CycleCheckpoint#loadModel}
+     * loaded for it): the logs are cut back to that state, so they end as an uninterrupted run's.
+     */
+    public List<CycleResult> resume(CycleCheckpoint.State state) throws IOException {
+        step = state.step();
+        List<CycleResult> results = new ArrayList<>(state.results());
+        long[] bytes = state.logBytes();
+        JsonlFiles.truncate(log.folder().resolve(RunLog.EVENTS), bytes[1]);
+        JsonlFiles.truncate(log.folder().resolve(RunLog.HEADS), bytes[2]);
+        int c = state.cycle();
+        if (state.point() == CycleCheckpoint.Point.CYCLE_DONE) {
+            JsonlFiles.truncate(log.folder().resolve(RunLog.METRICS), bytes[0]);
+            return cyclesFrom(c + 1, results);
+        }
+        cutMetricsBackToTrainerCheckpoint(c, bytes[0]);
+        if (c == 0) {
+            train(0, config.initialTrainingSteps(), new HeadSchedule(model, config.schedule()), true);
+            save(CycleCheckpoint.Point.CYCLE_DONE, 0, results, Optional.empty());
+        } else {
+            results.add(secondHalf(c, state.firstHalf().orElseThrow(), true));
+            finishCycle(c, results);
+        }
+        return cyclesFrom(c + 1, results);
+    }
+
+    /**
+     * Keeps the metric lines up to the saved state, then those of the training phase up to its last checkpoint
+     * (steps logged after it will be repeated, and so would be logged twice).
+     */
+    private void cutMetricsBackToTrainerCheckpoint(int c, long bytesAtState) throws IOException {
+        Path trainer = CycleCheckpoint.trainerCheckpoint(log.folder(), c);
+        long trained = Checkpoint.exists(trainer) ? Checkpoint.readState(trainer).step() : 0;
+        long lastStep = step + trained;
+        String phase = CycleCheckpoint.phase(c);
+        JsonlFiles.cutBack(log.folder().resolve(RunLog.METRICS), bytesAtState, line -> phase.equals(
+                JsonFields.optString(line, "phase", "")) && JsonFields.optInt(line, "cycle", -1) == c
+                && JsonlFiles.atMost("step", lastStep).test(line));
+    }
+
+    private List<CycleResult> cyclesFrom(int first, List<CycleResult> results) throws IOException {
+        for (int c = first; c <= config.cycles(); c++) {
+            CycleCheckpoint.FirstHalf half = firstHalf(c);
+            save(CycleCheckpoint.Point.BEFORE_TRAINING, c, results, Optional.of(half));
+            results.add(secondHalf(c, half, false));
+            finishCycle(c, results);
         }
         return results;
     }
 
-    private CycleResult cycle(int c) throws IOException {
+    private void finishCycle(int c, List<CycleResult> results) throws IOException {
+        log.writeJson(RunLog.SUMMARY, HeadMaps.summary(results));
+        save(CycleCheckpoint.Point.CYCLE_DONE, c, results, Optional.empty());
+    }
+
+    private void save(CycleCheckpoint.Point point, int c, List<CycleResult> results,
+            Optional<CycleCheckpoint.FirstHalf> half) throws IOException {
+        long[] bytes = new long[3];
+        List<String> logs = List.of(RunLog.METRICS, RunLog.EVENTS, RunLog.HEADS);
+        for (int i = 0; i < bytes.length; i++) {
+            Path file = log.folder().resolve(logs.get(i));
+            bytes[i] = Files.exists(file) ? Files.size(file) : 0;
+        }
+        CycleCheckpoint.save(log.folder(), model, new CycleCheckpoint.State(point, c, step, List.copyOf(results),
+                half, bytes));
+    }
+
+    private CycleCheckpoint.FirstHalf firstHalf(int c) throws IOException {
         StageResult baseline = stage("baseline", c);
         HeadMeasurements measured = meter.measure(model, MaskedHeads.AS_IS);
         log.heads(HeadMaps.measurements(c, step, measured));
@@ -82,12 +155,17 @@ public final class PlasticityCycle {
         StageResult afterPruning = stage("pruned", c);
         List<HeadId> grown = grow(c, pruned.size(), measured.importance());
         StageResult afterGrowth = stage("grown", c);
+        return new CycleCheckpoint.FirstHalf(baseline, afterPruning, afterGrowth, pruned, grown);
+    }
+
+    private CycleResult secondHalf(int c, CycleCheckpoint.FirstHalf half, boolean resuming) throws IOException {
         HeadSchedule schedule = new HeadSchedule(model, config.learningSchedule());
-        schedule.grown(grown, 0);
-        train("learning", c, config.learningSteps(), schedule);
+        schedule.grown(half.grownHeads(), 0);
+        train(c, config.learningSteps(), schedule, resuming);
         schedule.setGates(config.learningSteps());
         StageResult last = stage("final", c);
-        return new CycleResult(c, baseline, afterPruning, afterGrowth, last, pruned, grown);
+        return new CycleResult(c, half.baseline(), half.pruned(), half.grown(), last, half.prunedHeads(),
+                half.grownHeads());
     }
 
     private List<HeadId> prune(int c, HeadMeasurements measured) {
@@ -108,13 +186,19 @@ public final class PlasticityCycle {
         return grown.heads();
     }
 
-    private void train(String phase, int c, int steps, HeadSchedule schedule) throws IOException {
+    /**
+     * Trains cycle {@code c}'s phase (0: the initial training). {@code resuming}: continue from the phase's own
+     * checkpoint when it wrote one (the model then already holds its weights).
+     */
+    private void train(int c, int steps, HeadSchedule schedule, boolean resuming) throws IOException {
         if (steps == 0) {
             return;
         }
+        String phase = CycleCheckpoint.phase(c);
         CycleConfig.Training t = config.training();
         TrainConfig trainConfig = TrainConfig.cosine(steps, t.batchSize(), t.learningRate(),
-                Math.min(t.warmupSteps(), steps), t.evalBatches(), config.seed() + c);
+                Math.min(t.warmupSteps(), steps), t.evalBatches(), config.seed() + c)
+                .withCheckpointEvery(t.checkpointEvery());
         long start = step;
         StepListener metrics = new StepListener() {
             @Override
@@ -124,9 +208,13 @@ public final class PlasticityCycle {
                 }
             }
         };
+        Path checkpoint = CycleCheckpoint.trainerCheckpoint(log.folder(), c);
         try (Trainer trainer = new Trainer(model, data, trainConfig, CompositeListener.of(progress, metrics))) {
             trainer.addHook(schedule);
-            trainer.run(log.folder().resolve("checkpoints").resolve(phase + "-" + c), folder -> {});
+            if (resuming && Checkpoint.exists(checkpoint)) {
+                trainer.resumeFrom(checkpoint);
+            }
+            trainer.run(checkpoint, folder -> {});
         }
         step += steps;
     }

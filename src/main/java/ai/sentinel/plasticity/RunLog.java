@@ -24,10 +24,15 @@ public final class RunLog implements AutoCloseable {
     private final JsonlWriter heads;
 
     public RunLog(Path folder) throws IOException {
+        this(folder, false);
+    }
+
+    /** @param append keep the lines already there (a resumed run, which cuts them back to its saved state) */
+    public RunLog(Path folder, boolean append) throws IOException {
         this.folder = folder;
-        this.metrics = new JsonlWriter(folder.resolve(METRICS), false);
-        this.events = new JsonlWriter(folder.resolve(EVENTS), false);
-        this.heads = new JsonlWriter(folder.resolve(HEADS), false);
+        this.metrics = new JsonlWriter(folder.resolve(METRICS), append);
+        this.events = new JsonlWriter(folder.resolve(EVENTS), append);
+        this.heads = new JsonlWriter(folder.resolve(HEADS), append);
     }
 
     public Path folder() {

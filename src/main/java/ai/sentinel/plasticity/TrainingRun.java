@@ -55,9 +55,12 @@ public final class TrainingRun implements AutoCloseable {
         }
     }
 
-    /** Whether the run folder holds a checkpoint to resume from. */
-    public static boolean hasCheckpoint(Path folder) {
-        return Checkpoint.exists(folder.resolve(CHECKPOINT));
+    /**
+     * Whether the run folder holds a complete checkpoint to resume from, after finishing a checkpoint swap that a kill
+     * interrupted (the previous checkpoint may lie in {@code checkpoint.old} or the new one in {@code checkpoint.tmp}).
+     */
+    public static boolean recoverCheckpoint(Path folder) throws IOException {
+        return Checkpoint.recover(folder.resolve(CHECKPOINT));
     }
 
     /** The checkpoint's model, to continue training from (its tokenizer files lie in the same folder). */

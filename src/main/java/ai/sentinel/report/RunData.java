@@ -4,7 +4,6 @@ import ai.sentinel.io.Json;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,10 +21,14 @@ record RunData(Path folder, JsonObject config, JsonObject summary, List<JsonObje
     }
 
     private static List<JsonObject> lines(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("missing file " + file);
+        }
         List<JsonObject> out = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            if (!line.isBlank()) {
-                out.add(JsonParser.parseString(line).getAsJsonObject());
+        List<String> lines = Json.readText(file).lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            if (!lines.get(i).isBlank()) {
+                out.add(Json.parseObject(lines.get(i), file + ":" + (i + 1))); // errors name file and line
             }
         }
         return out;

@@ -3,8 +3,8 @@ package ai.sentinel.tokenizer;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.sentinel.io.AtomicFiles;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import ai.sentinel.io.Json;
+import ai.sentinel.io.JsonFormatException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,23 +19,27 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     private final int vocabSize;
     private final OptionalInt endOfText;
 
-    private HfTokenizer(String json) throws IOException {
+    private HfTokenizer(String json, String source) throws IOException {
+        TokenizerJson.Summary summary = TokenizerJson.validate(json, source);
         this.json = json;
-        this.tokenizer = HuggingFaceTokenizer.newInstance(
-                new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), TokenizerJson.djlOptions());
-        JsonObject parsed = JsonParser.parseString(json).getAsJsonObject();
-        JsonObject vocab = parsed.getAsJsonObject("model").getAsJsonObject("vocab");
-        int size = vocab.size();
-        int eos = -1;
-        for (var token : parsed.getAsJsonArray("added_tokens")) {
-            JsonObject t = token.getAsJsonObject();
-            size = Math.max(size, t.get("id").getAsInt() + 1);
-            if (t.get("content").getAsString().equals("<|endoftext|>")) {
-                eos = t.get("id").getAsInt();
-            }
+        try {
+            this.tokenizer = HuggingFaceTokenizer.newInstance(
+                    new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), TokenizerJson.djlOptions());
+        } catch (RuntimeException e) {
+            // the Rust loader's message ("data did not match any variant...") names neither file nor field
+            throw new JsonFormatException(source + ": not a tokenizer.json the tokenizers library accepts ("
+                    + firstLine(e.getMessage()) + ")");
         }
-        this.vocabSize = size;
-        this.endOfText = eos >= 0 ? OptionalInt.of(eos) : OptionalInt.empty();
+        this.vocabSize = summary.vocabSize();
+        this.endOfText = summary.endOfText() >= 0 ? OptionalInt.of(summary.endOfText()) : OptionalInt.empty();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no message";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 
     /**
@@ -44,23 +48,28 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
      */
     public static HfTokenizer load(Path path) throws IOException {
         if (Files.isRegularFile(path)) {
-            return new HfTokenizer(Files.readString(path));
+            return fromFile(path);
         }
         Path file = path.resolve(TokenizerJson.FILE);
         if (Files.isRegularFile(file)) {
-            return new HfTokenizer(Files.readString(file));
+            return fromFile(file);
         }
         Path vocab = path.resolve("vocab.json");
         Path merges = path.resolve("merges.txt");
         if (Files.isRegularFile(vocab) && Files.isRegularFile(merges)) {
-            return new HfTokenizer(TokenizerJson.fromVocabAndMerges(vocab, merges));
+            return new HfTokenizer(TokenizerJson.fromVocabAndMerges(vocab, merges), vocab + " with " + merges);
         }
         throw new IOException("no tokenizer at " + path + ": expected tokenizer.json, or vocab.json with merges.txt");
     }
 
     /** GPT-2's byte-level BPE assembled from its {@code vocab.json} and {@code merges.txt}. */
     public static HfTokenizer fromVocabAndMerges(Path vocabJson, Path mergesTxt) throws IOException {
-        return new HfTokenizer(TokenizerJson.fromVocabAndMerges(vocabJson, mergesTxt));
+        return new HfTokenizer(TokenizerJson.fromVocabAndMerges(vocabJson, mergesTxt),
+                vocabJson + " with " + mergesTxt);
+    }
+
+    private static HfTokenizer fromFile(Path file) throws IOException {
+        return new HfTokenizer(Json.readText(file), file.toString());
     }
 
     @Override

@@ -97,6 +97,13 @@ public final class AdamW implements AutoCloseable {
         return firstMoments.get(p);
     }
 
+    /** The parameters that have a rate scale (set by a hook, or restored from a checkpoint). */
+    public java.util.Set<Parameter> rateScaledParameters() {
+        java.util.Set<Parameter> set = Collections.newSetFromMap(new IdentityHashMap<>());
+        set.addAll(rateScales.keySet());
+        return set;
+    }
+
     /** Removes {@code p}'s rate scale: it trains at the base rate again. */
     public void clearRateScale(Parameter p) {
         requireKnown(p);
@@ -209,7 +216,11 @@ public final class AdamW implements AutoCloseable {
             throw new java.io.IOException("optimizer state " + name + " has " + values.length
                     + " values, the parameter has " + target.getShape().size());
         }
-        target.set(java.nio.FloatBuffer.wrap(values));
+        // an indexed copy: NDArray.set(Buffer) makes libtorch print an AutoNonVariableTypeMode deprecation warning
+        try (NDArray source = EngineArrays.of(manager, values, target.getShape());
+                NDArray typed = source.toType(target.getDataType(), true)) {
+            target.set(ALL, typed);
+        }
     }
 
     /** Reads a named float tensor of saved state; empty when absent. */

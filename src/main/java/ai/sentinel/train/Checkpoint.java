@@ -2,20 +2,21 @@ package ai.sentinel.train;
 
 import ai.sentinel.io.AtomicFiles;
 import ai.sentinel.io.Json;
+import ai.sentinel.io.JsonFormatException;
 import ai.sentinel.io.SafetensorsFile;
 import ai.sentinel.io.SafetensorsWriter;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.ModelFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * A resumable checkpoint folder: {@code model/} (a complete HF model folder), {@code optimizer.safetensors}
- * (AdamW moments and rate scales) and {@code train_state.json}. The folder is replaced atomically, so a crash
- * while writing leaves the previous checkpoint intact.
+ * (AdamW moments and rate scales), {@code train_state.json}, and a manifest written last that makes the folder
+ * complete. The folder is replaced atomically, so a kill while writing leaves the previous checkpoint intact (as
+ * {@code <name>}, or {@code <name>.old} mid-swap: {@link #recover} puts it back).
  */
 public final class Checkpoint {
     public static final String MODEL_FOLDER = "model";
@@ -36,15 +37,29 @@ public final class Checkpoint {
         });
     }
 
+    /** Whether {@code folder} holds a complete checkpoint (sealed, every file intact). */
     public static boolean exists(Path folder) {
-        return Files.isRegularFile(folder.resolve(STATE_FILE));
+        return AtomicFiles.isComplete(folder);
+    }
+
+    /**
+     * Finishes a checkpoint swap that a kill interrupted, so the last complete checkpoint is at {@code folder}
+     * wherever the swap stopped. Returns whether a complete checkpoint is there.
+     */
+    public static boolean recover(Path folder) throws IOException {
+        return AtomicFiles.recoverFolder(folder);
     }
 
     public static TrainState readState(Path folder) throws IOException {
+        if (!exists(folder)) {
+            throw new IOException(folder + " is not a complete checkpoint (no manifest, or a file differs from it:"
+                    + " a kill while writing, or a checkpoint of an older Sentinel); restart the run");
+        }
+        Path file = folder.resolve(STATE_FILE);
         try {
-            return TrainState.fromJson(Json.readObject(folder.resolve(STATE_FILE)));
+            return TrainState.fromJson(Json.readObject(file));
         } catch (IllegalArgumentException e) {
-            throw new IOException(folder.resolve(STATE_FILE) + ": " + e.getMessage());
+            throw new JsonFormatException(file + ": " + e.getMessage());
         }
     }
 
@@ -52,7 +67,7 @@ public final class Checkpoint {
     static void restoreOptimizer(Path folder, AdamW optimizer, TrainState state) throws IOException {
         try (SafetensorsFile file = SafetensorsFile.open(folder.resolve(OPTIMIZER_FILE))) {
             optimizer.importState(state.step(), name -> file.entries().containsKey(name)
-                    ? Optional.of(file.readFloats(name)) : Optional.empty());
+                    ? Optional.of(file.readFiniteFloats(name)) : Optional.empty());
         }
     }
 }

@@ -11,6 +11,13 @@ public record CompositeListener(List<StepListener> listeners) implements StepLis
     }
 
     @Override
+    public void onStart(long stepsDone) throws java.io.IOException {
+        for (StepListener l : listeners) {
+            l.onStart(stepsDone);
+        }
+    }
+
+    @Override
     public void onStep(StepStats stats) {
         listeners.forEach(l -> l.onStep(stats));
     }

@@ -1,6 +1,7 @@
 package ai.sentinel.train;
 
 import ai.sentinel.eval.EvalResult;
+import ai.sentinel.io.JsonlFiles;
 import ai.sentinel.io.JsonlWriter;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -11,12 +12,23 @@ import java.nio.file.Path;
  * flushed at every line so a killed run keeps what it measured.
  */
 public final class MetricsLog implements StepListener, AutoCloseable {
+    private final Path file;
     private final JsonlWriter out;
     private final int everySteps;
 
     public MetricsLog(Path file, int everySteps) throws IOException {
+        this.file = file;
         this.out = new JsonlWriter(file, true);
         this.everySteps = Math.max(1, everySteps);
+    }
+
+    /**
+     * Cuts the log back to the steps already done, so a run resumed from a checkpoint at step 100 after a kill at
+     * step 117 does not log steps 101..117 twice (and a fresh run in the same folder starts the log afresh).
+     */
+    @Override
+    public void onStart(long stepsDone) throws IOException {
+        JsonlFiles.cutBack(file, JsonlFiles.atMost("step", stepsDone));
     }
 
     @Override

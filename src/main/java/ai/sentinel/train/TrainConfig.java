@@ -20,6 +20,12 @@ public record TrainConfig(int steps, int batchSize, LrSchedule schedule, AdamWCo
                 AdamWConfig.defaults(), 1.0f, 0, evalBatches, 0, seed, false);
     }
 
+    /** This config with checkpoints every {@code every} steps (0 = only at the end). */
+    public TrainConfig withCheckpointEvery(int every) {
+        return new TrainConfig(steps, batchSize, schedule, optimizer, gradClip, evalEvery, evalBatches, every, seed,
+                trainGates);
+    }
+
     public TrainConfig {
         if (steps < 1 || batchSize < 1 || evalBatches < 1) {
             throw new IllegalArgumentException("steps, batch size and eval batches must be >= 1, got " + steps

@@ -1,6 +1,7 @@
 package ai.sentinel.train;
 
 import ai.sentinel.data.BatchSampler;
+import ai.sentinel.io.JsonFields;
 import com.google.gson.JsonObject;
 
 /**
@@ -24,13 +25,20 @@ public record TrainState(long step, BatchSampler.Position samplerPosition, long 
         return json;
     }
 
+    /** Parses {@link #toJson}'s output; wrong types or negative positions are errors naming the key. */
     static TrainState fromJson(JsonObject json) {
-        int version = json.has("format_version") ? json.get("format_version").getAsInt() : -1;
+        int version = JsonFields.optInt(json, "format_version", -1);
         if (version != FORMAT_VERSION) {
             throw new IllegalArgumentException("train state has format version " + version + ", this build reads "
                     + FORMAT_VERSION + "; restart the run or resume it with the Sentinel that wrote it");
         }
-        return new TrainState(json.get("step").getAsLong(), new BatchSampler.Position(json.get("epoch").getAsInt(),
-                json.get("epoch_offset").getAsInt()), json.get("seed").getAsLong());
+        long step = JsonFields.requireLong(json, "step");
+        int epoch = JsonFields.requireInt(json, "epoch");
+        int offset = JsonFields.requireInt(json, "epoch_offset");
+        if (step < 0 || epoch < 0 || offset < 0) {
+            throw new IllegalArgumentException("step, epoch and epoch_offset must be >= 0, got " + step + ", " + epoch
+                    + " and " + offset);
+        }
+        return new TrainState(step, new BatchSampler.Position(epoch, offset), JsonFields.requireLong(json, "seed"));
     }
 }

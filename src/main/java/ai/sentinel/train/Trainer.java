@@ -89,6 +89,7 @@ public final class Trainer implements AutoCloseable {
     public TrainResult run(Path checkpoint, AtomicFiles.FolderWriter modelExtras) throws IOException {
         BatchSampler sampler = new BatchSampler(data.train(), config.batchSize(), config.seed(),
                 state.samplerPosition());
+        listener.onStart(state.step());
         long start = System.nanoTime();
         long tokensDone = 0;
         float lastLoss = Float.NaN;

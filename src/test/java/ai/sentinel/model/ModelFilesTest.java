@@ -125,7 +125,7 @@ class ModelFilesTest {
         config.addProperty("n_layer", 3);
         Json.write(dir.resolve("config.json"), config);
         IOException missing = assertThrows(IOException.class, () -> ModelFiles.load(dir, manager));
-        assertTrue(missing.getMessage().contains("missing [transformer.h.2."), missing.getMessage());
+        assertTrue(missing.getMessage().contains("missing [\"transformer.h.2."), missing.getMessage());
         config.addProperty("n_layer", 2);
         config.addProperty("n_embd", 64);
         Json.write(dir.resolve("config.json"), config);

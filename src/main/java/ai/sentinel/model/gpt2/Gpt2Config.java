@@ -1,5 +1,7 @@
 package ai.sentinel.model.gpt2;
 
+import ai.sentinel.io.Json;
+import ai.sentinel.io.JsonFields;
 import ai.sentinel.model.ModelConfig;
 import ai.sentinel.nn.Activation;
 import com.google.gson.JsonArray;
@@ -77,27 +79,25 @@ public record Gpt2Config(int vocabSize, int maxPositions, int numLayers, int num
         return java.util.stream.IntStream.range(0, numHeads).filter(h -> !removed.contains(h)).toArray();
     }
 
+    /** Parses a HF config.json; wrong types and out-of-range values are errors naming the key. */
     public static Gpt2Config fromHfJson(JsonObject json) {
-        String type = json.has("model_type") ? json.get("model_type").getAsString() : "gpt2";
-        require(type.equals("gpt2"), "model_type \"" + type + "\" is not a GPT-2 model");
+        String type = JsonFields.optString(json, "model_type", "gpt2");
+        require(type.equals("gpt2"), "model_type " + Json.quote(type) + " is not a GPT-2 model");
         for (Map.Entry<String, Object> e : UNSUPPORTED_UNLESS_DEFAULT.entrySet()) {
-            if (json.has(e.getKey()) && !json.get(e.getKey()).isJsonNull()
-                    && json.get(e.getKey()).getAsBoolean() != (Boolean) e.getValue()) {
+            if (JsonFields.has(json, e.getKey())
+                    && JsonFields.asBoolean(json.get(e.getKey()), e.getKey()) != (Boolean) e.getValue()) {
                 throw new IllegalArgumentException("config.json sets " + e.getKey() + " = "
                         + json.get(e.getKey()) + "; only " + e.getValue() + " is supported");
             }
         }
-        int width = requiredInt(json, "n_embd");
-        JsonElement inner = json.get("n_inner");
-        int innerWidth = inner == null || inner.isJsonNull() ? 4 * width : inner.getAsInt();
-        JsonElement eos = json.get("eos_token_id");
-        return new Gpt2Config(requiredInt(json, "vocab_size"), requiredInt(json, "n_positions"),
-                requiredInt(json, "n_layer"), requiredInt(json, "n_head"), width, innerWidth,
-                json.has("layer_norm_epsilon") ? json.get("layer_norm_epsilon").getAsFloat() : 1e-5f,
-                parseActivation(json.has("activation_function")
-                        ? json.get("activation_function").getAsString() : "gelu_new"),
-                parsePrunedHeads(json.get("pruned_heads")),
-                eos == null || eos.isJsonNull() ? -1 : eos.getAsInt());
+        int width = JsonFields.requireInt(json, "n_embd");
+        double eps = JsonFields.optDouble(json, "layer_norm_epsilon", 1e-5);
+        require(eps > 0 && eps < 1, "layer_norm_epsilon must be in (0, 1), got " + eps);
+        return new Gpt2Config(JsonFields.requireInt(json, "vocab_size"), JsonFields.requireInt(json, "n_positions"),
+                JsonFields.requireInt(json, "n_layer"), JsonFields.requireInt(json, "n_head"), width,
+                JsonFields.has(json, "n_inner") ? JsonFields.requireInt(json, "n_inner") : 4 * width,
+                (float) eps, parseActivation(JsonFields.optString(json, "activation_function", "gelu_new")),
+                parsePrunedHeads(json.get("pruned_heads")), JsonFields.optInt(json, "eos_token_id", -1));
     }
 
     /** A complete HF config.json for this model (loads with {@code GPT2LMHeadModel.from_pretrained}). */
@@ -142,8 +142,8 @@ public record Gpt2Config(int vocabSize, int maxPositions, int numLayers, int num
             case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> Activation.GELU_TANH;
             case "gelu" -> Activation.GELU;
             case "relu" -> Activation.RELU;
-            default -> throw new IllegalArgumentException("activation_function \"" + name
-                    + "\" is not supported (accepted: gelu_new, gelu_pytorch_tanh, gelu_fast, gelu, relu)");
+            default -> throw new IllegalArgumentException("activation_function " + Json.quote(name)
+                    + " is not supported (accepted: gelu_new, gelu_pytorch_tanh, gelu_fast, gelu, relu)");
         };
     }
 
@@ -160,19 +160,20 @@ public record Gpt2Config(int vocabSize, int maxPositions, int numLayers, int num
         if (element == null || element.isJsonNull()) {
             return result;
         }
-        for (Map.Entry<String, JsonElement> e : element.getAsJsonObject().entrySet()) {
+        for (Map.Entry<String, JsonElement> e : JsonFields.asObject(element, "pruned_heads").entrySet()) {
             Set<Integer> heads = new TreeSet<>();
-            for (JsonElement h : e.getValue().getAsJsonArray()) {
-                heads.add(h.getAsInt());
+            for (JsonElement h : JsonFields.asArray(e.getValue(), "pruned_heads[" + Json.quote(e.getKey()) + "]")) {
+                heads.add(JsonFields.asInt(h, "a head in pruned_heads[" + Json.quote(e.getKey()) + "]"));
             }
-            result.put(Integer.parseInt(e.getKey()), heads);
+            int layer;
+            try {
+                layer = Integer.parseInt(e.getKey());
+            } catch (NumberFormatException notANumber) {
+                throw new IllegalArgumentException("pruned_heads has key " + Json.quote(e.getKey()) + ", not a layer number");
+            }
+            result.put(layer, heads);
         }
         return result;
-    }
-
-    private static int requiredInt(JsonObject json, String key) {
-        require(json.has(key) && !json.get(key).isJsonNull(), "config.json has no \"" + key + "\"");
-        return json.get(key).getAsInt();
     }
 
     private static void require(boolean condition, String message) {

@@ -4,6 +4,7 @@ import ai.sentinel.nn.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.sentinel.io.Json;
 import ai.sentinel.io.SafetensorsFile;
 import ai.sentinel.io.TensorData;
 import ai.sentinel.nn.Init;
@@ -64,25 +65,10 @@ public final class Gpt2Weights {
      */
     public static Gpt2Model load(Gpt2Config config, SafetensorsFile file, ai.djl.ndarray.NDManager parent)
             throws IOException {
+        Map<String, String> found = matchNames(config, file);
         Gpt2Model model = Gpt2Model.allocate(config, parent, DataType.FLOAT32);
         try {
-            Map<String, Parameter> expected = byHfName(model);
-            Map<String, String> found = new LinkedHashMap<>();
-            List<String> unexpected = new ArrayList<>();
-            for (String key : file.entries().keySet()) {
-                String name = key.startsWith(PREFIX) || key.startsWith("lm_head.") ? key : PREFIX + key;
-                if (expected.containsKey(name)) {
-                    found.put(name, key);
-                } else if (!isIgnoredBuffer(name)) {
-                    unexpected.add(key);
-                }
-            }
-            List<String> missing = expected.keySet().stream().filter(k -> !found.containsKey(k)).toList();
-            if (!missing.isEmpty() || !unexpected.isEmpty()) {
-                throw new IOException(file.path() + " does not match the GPT-2 config: missing " + summary(missing)
-                        + ", unexpected " + summary(unexpected));
-            }
-            for (Map.Entry<String, Parameter> e : expected.entrySet()) {
+            for (Map.Entry<String, Parameter> e : byHfName(model).entrySet()) {
                 copyInto(file, found.get(e.getKey()), e.getValue(), model);
             }
             return model;
@@ -97,11 +83,71 @@ public final class Gpt2Weights {
         long[] want = p.value().getShape().getShape();
         long[] have = file.entry(key).shape();
         if (!Arrays.equals(want, have)) {
-            throw new IOException(file.path() + ": tensor \"" + key + "\" has shape " + Arrays.toString(have)
+            throw new IOException(file.path() + ": tensor " + Json.quote(key) + " has shape " + Arrays.toString(have)
                     + " but the config needs " + Arrays.toString(want));
         }
-        NDArray value = EngineArrays.of(model.manager(), file.readFloats(key), new Shape(want));
+        NDArray value = EngineArrays.of(model.manager(), file.readFiniteFloats(key), new Shape(want));
         p.replace(Init.ofType(value, p.value().getDataType()));
+    }
+
+    /**
+     * The shape of every weight under its HF name, from the config alone: the file's header is checked against it
+     * before anything is allocated, so a corrupt or hostile {@code config.json} (n_embd 10⁹) cannot make us
+     * allocate more memory than the weights file holds. Matches {@link #byHfName} (tested).
+     */
+    static Map<String, long[]> expectedShapes(Gpt2Config c) {
+        long width = c.width();
+        long inner = c.innerWidth();
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        shapes.put(PREFIX + "wte.weight", new long[] {c.vocabSize(), width});
+        shapes.put(PREFIX + "wpe.weight", new long[] {c.maxPositions(), width});
+        for (int layer = 0; layer < c.numLayers(); layer++) {
+            String h = PREFIX + "h." + layer + ".";
+            long present = (long) c.numHeadsPresent(layer) * c.headDim();
+            putShapes(shapes, h + "ln_1", width, -1);
+            putShapes(shapes, h + "attn.c_attn", width, 3 * present);
+            putShapes(shapes, h + "attn.c_proj", present, width);
+            putShapes(shapes, h + "ln_2", width, -1);
+            putShapes(shapes, h + "mlp.c_fc", width, inner);
+            putShapes(shapes, h + "mlp.c_proj", inner, width);
+        }
+        putShapes(shapes, PREFIX + "ln_f", width, -1);
+        return shapes;
+    }
+
+    /** A linear layer's (in, out) weight and (out) bias, or a LayerNorm's (C) weight and bias when out is −1. */
+    private static void putShapes(Map<String, long[]> shapes, String name, long in, long out) {
+        shapes.put(name + ".weight", out < 0 ? new long[] {in} : new long[] {in, out});
+        shapes.put(name + ".bias", new long[] {out < 0 ? in : out});
+    }
+
+    /** Matches the file's tensors to the expected names (prefix optional), checking each shape; returns HF → key. */
+    private static Map<String, String> matchNames(Gpt2Config config, SafetensorsFile file) throws IOException {
+        Map<String, long[]> expected = expectedShapes(config);
+        Map<String, String> found = new LinkedHashMap<>();
+        List<String> unexpected = new ArrayList<>();
+        for (String key : file.entries().keySet()) {
+            String name = key.startsWith(PREFIX) || key.startsWith("lm_head.") ? key : PREFIX + key;
+            if (expected.containsKey(name)) {
+                found.put(name, key);
+            } else if (!isIgnoredBuffer(name)) {
+                unexpected.add(key);
+            }
+        }
+        List<String> missing = expected.keySet().stream().filter(k -> !found.containsKey(k)).toList();
+        if (!missing.isEmpty() || !unexpected.isEmpty()) {
+            throw new IOException(file.path() + " does not match the GPT-2 config: missing " + summary(missing)
+                    + ", unexpected " + summary(unexpected));
+        }
+        for (Map.Entry<String, String> e : found.entrySet()) {
+            long[] want = expected.get(e.getKey());
+            long[] have = file.entry(e.getValue()).shape();
+            if (!Arrays.equals(want, have)) {
+                throw new IOException(file.path() + ": tensor " + Json.quote(e.getValue()) + " has shape "
+                        + Arrays.toString(have) + " but the config needs " + Arrays.toString(want));
+            }
+        }
+        return found;
     }
 
     private static boolean isIgnoredBuffer(String name) {
@@ -112,7 +158,7 @@ public final class Gpt2Weights {
         if (names.isEmpty()) {
             return "none";
         }
-        List<String> sorted = new ArrayList<>(new TreeSet<>(names));
+        List<String> sorted = new TreeSet<>(names).stream().map(Json::quote).toList();
         return sorted.size() <= 6 ? sorted.toString()
                 : sorted.subList(0, 6) + " and " + (sorted.size() - 6) + " more";
     }

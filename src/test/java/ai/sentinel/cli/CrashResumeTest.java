@@ -1,0 +1,187 @@
+package ai.sentinel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.sentinel.io.SafetensorsFile;
+import ai.sentinel.testing.CliRun;
+import ai.sentinel.testing.Fixtures;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A child JVM running {@code train} or {@code cycle} is killed with SIGKILL at seeded random moments, then resumed
+ * with {@code --resume}, until a run completes. Its final weights must equal an uninterrupted run's bit for bit, and
+ * its logs must hold each step once, with the same losses: nothing partial was read as complete, nothing repeated.
+ *
+ * <p>The kill moment is drawn as "after the child's n-th output line, plus 0–60 ms", so it waits on the child's own
+ * progress, never on a guess of how fast a loaded machine runs. The default suite kills a few times per command;
+ * the fuzz profile ({@code -Pfuzz}) sets {@code sentinel.crash.kills} to 20.
+ */
+class CrashResumeTest {
+    private static final int KILLS = Integer.getInteger("sentinel.crash.kills", 2);
+    private static final String[] MODEL = {"-m", "nano", "--n-layer", "2", "--n-head", "2", "--n-embd", "32",
+        "--seq-len", "32", "--batch-size", "4", "--eval-batches", "1", "--checkpoint-every", "2"};
+
+    @TempDir static Path dir;
+    private static Path text;
+
+    @BeforeAll
+    static void writeText() throws IOException {
+        text = dir.resolve("text.txt");
+        Files.writeString(text, Fixtures.shakespeare(60_000));
+    }
+
+    @Test
+    void killedTrainingResumesToTheWeightsOfAnUninterruptedRun() throws Exception {
+        List<String> args = args("train", "--steps", "20", "--eval-every", "2", "--warmup-steps", "4");
+        Path reference = dir.resolve("train-reference");
+        assertEquals(0, CliRun.of(with(args, "--out", reference.toString())).code());
+        Path crashed = dir.resolve("train-crashed");
+        int kills = killUntilDone(with(args, "--out", crashed.toString()), 11, 6);
+        assertTrue(kills >= KILLS, kills + " kills");
+        assertSameTensors(reference.resolve("model"), crashed.resolve("model"));
+        assertEquals(metricLines(reference), metricLines(crashed));
+    }
+
+    @Test
+    void killedCycleResumesToTheWeightsAndLogsOfAnUninterruptedRun() throws Exception {
+        List<String> args = args("cycle", "--initial-training-steps", "6", "--learning-steps", "6", "--cycles", "2",
+                "--warmup-steps", "3", "--metric-batches", "1", "--sample-tokens", "4", "--runs-dir", dir.toString());
+        assertEquals(0, CliRun.of(with(args, "--experiment-name", "cycle-reference")).code());
+        int kills = killUntilDone(with(args, "--experiment-name", "cycle-crashed"), 23, 8);
+        assertTrue(kills >= KILLS, kills + " kills");
+        Path reference = dir.resolve("cycle-reference");
+        Path crashed = dir.resolve("cycle-crashed");
+        assertSameTensors(reference.resolve("resume/model"), crashed.resolve("resume/model"));
+        for (String log : List.of("metrics.jsonl", "events.jsonl", "heads.jsonl")) {
+            assertEquals(jsonLines(reference.resolve(log)), jsonLines(crashed.resolve(log)), log);
+        }
+    }
+
+    private static List<String> args(String command, String... more) {
+        List<String> a = new ArrayList<>(List.of(command));
+        a.addAll(List.of(MODEL));
+        a.addAll(List.of("--dataset", text.toString()));
+        a.addAll(List.of(more));
+        return a;
+    }
+
+    private static String[] with(List<String> args, String... more) {
+        List<String> a = new ArrayList<>(args);
+        a.addAll(List.of(more));
+        return a.toArray(String[]::new);
+    }
+
+    /**
+     * Runs the command in a child JVM, killing it after a seeded number of its output lines (up to
+     * {@code maxLines}) until {@link #KILLS} kills have happened, then lets it finish; returns the kills made.
+     */
+    private static int killUntilDone(String[] args, long seed, int maxLines) throws Exception {
+        SplittableRandom random = new SplittableRandom(seed);
+        int kills = 0;
+        boolean started = false;
+        for (int life = 0; life < KILLS * 6; life++) {
+            boolean kill = kills < KILLS;
+            int lines = random.nextInt(maxLines + 1);
+            long extraMillis = random.nextInt(61);
+            Process child = start(args, started);
+            started = true;
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                    StandardCharsets.UTF_8));
+            StringBuilder seen = new StringBuilder();
+            if (kill && outlives(child, out, lines, seen)) {
+                Thread.sleep(extraMillis);
+                child.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
+                child.waitFor(60, TimeUnit.SECONDS);
+                kills++;
+                continue;
+            }
+            for (String line; (line = out.readLine()) != null; ) {
+                seen.append(line).append('\n');
+            }
+            String rest = seen.toString();
+            assertTrue(child.waitFor(300, TimeUnit.SECONDS), "the child did not finish");
+            if (child.exitValue() == 0) {
+                return kills;
+            }
+            if (child.exitValue() == 2 && (rest.contains("no checkpoint in") || rest.contains("no run in"))) {
+                started = false; // killed before anything was saved: start over, as a user would
+                continue;
+            }
+            throw new AssertionError("life " + life + " exited " + child.exitValue() + ":\n" + rest);
+        }
+        throw new AssertionError("the run never completed after " + kills + " kills");
+    }
+
+    /** Reads the child's output until its {@code lines}-th line; false when it ended first (it completed). */
+    private static boolean outlives(Process child, BufferedReader out, int lines, StringBuilder seen)
+            throws IOException {
+        for (int i = 0; i < lines; i++) {
+            String line = out.readLine();
+            if (line == null) {
+                return false;
+            }
+            seen.append(line).append('\n');
+        }
+        return child.isAlive();
+    }
+
+    private static Process start(String[] args, boolean resume) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
+                SentinelCli.class.getName()));
+        command.addAll(List.of(args));
+        if (resume) {
+            command.add("--resume");
+        }
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    private static void assertSameTensors(Path expectedFolder, Path actualFolder) throws IOException {
+        for (String file : List.of("model.safetensors", "sentinel_heads.safetensors")) {
+            try (SafetensorsFile expected = SafetensorsFile.open(expectedFolder.resolve(file));
+                    SafetensorsFile actual = SafetensorsFile.open(actualFolder.resolve(file))) {
+                assertEquals(expected.entries().keySet(), actual.entries().keySet());
+                for (String name : expected.entries().keySet()) {
+                    assertArrayEquals(expected.readFloats(name), actual.readFloats(name), 0f, file + " " + name);
+                }
+            }
+        }
+        assertEquals(Files.readString(expectedFolder.resolve("config.json")),
+                Files.readString(actualFolder.resolve("config.json")));
+    }
+
+    /** metrics.jsonl of a train run without its timing fields: event, step and the measured values. */
+    private static List<String> metricLines(Path run) throws IOException {
+        return jsonLines(run.resolve("metrics.jsonl"));
+    }
+
+    /** Every line of a JSONL log with keys sorted and wall-clock fields dropped, for exact comparison. */
+    private static List<String> jsonLines(Path file) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+            TreeMap<String, String> sorted = new TreeMap<>();
+            o.entrySet().forEach(e -> sorted.put(e.getKey(), e.getValue().toString()));
+            sorted.keySet().removeAll(List.of("tokens_per_second", "elapsed_seconds", "seconds"));
+            out.add(sorted.toString());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,59 @@
+package ai.sentinel.report;
+
+import ai.sentinel.io.AtomicFiles;
+import ai.sentinel.testing.CleanFailure;
+import ai.sentinel.testing.Corruptions;
+import ai.sentinel.testing.FuzzFolder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+
+/** The files of a run folder that {@code report} reads: a corrupt one is read, or named in a one-line error. */
+class RunFolderFuzzTest {
+    private static final Path DIR = FuzzFolder.create("run-folder");
+    private static final String CONFIG = "{\"command\": \"cycle\", \"cycles\": 1, \"seed\": 42}";
+    private static final String SUMMARY = "{\"cycles\": [{\"cycle\": 1, \"baseline\": {\"loss\": 2.5, \"perplexity\":"
+            + " 12.2, \"active_heads\": 16}, \"pruned_heads\": [\"L0H1\"], \"perplexity_recovery\": NaN}]}";
+    private static final String LOG = "{\"event\":\"phase\",\"phase\":\"baseline\",\"cycle\":1,\"step\":20,"
+            + "\"loss\":2.5,\"samples\":[\"a\"]}\n{\"event\":\"step\",\"phase\":\"learning\",\"cycle\":1,\"step\":30,"
+            + "\"loss\":2.4}\n";
+    private static final List<String> FILES = List.of("config.json", "summary.json", "metrics.jsonl", "events.jsonl",
+            "heads.jsonl");
+
+    @AfterContainer
+    static void cleanUp() throws IOException {
+        AtomicFiles.deleteRecursively(DIR);
+    }
+
+    @Property
+    void aCorruptRunFileIsReadOrNamed(@ForAll("file") int which, @ForAll("corrupt") byte[] bytes) throws IOException {
+        Path run = DIR.resolve("run");
+        Files.createDirectories(run);
+        Files.writeString(run.resolve("config.json"), CONFIG);
+        Files.writeString(run.resolve("summary.json"), SUMMARY);
+        for (String log : FILES.subList(2, 5)) {
+            Files.writeString(run.resolve(log), LOG);
+        }
+        Path file = run.resolve(FILES.get(which));
+        Files.write(file, bytes);
+        CleanFailure.check(file, bytes.length * 3L + 2 * LOG.length(), () -> RunData.read(run));
+    }
+
+    @Provide
+    Arbitrary<Integer> file() {
+        return Arbitraries.integers().between(0, FILES.size() - 1);
+    }
+
+    @Provide
+    Arbitrary<byte[]> corrupt() {
+        return Arbitraries.oneOf(Corruptions.ofJson(CONFIG), Corruptions.ofJson(SUMMARY),
+                Corruptions.of(LOG.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+}
