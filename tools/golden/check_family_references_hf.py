@@ -15,7 +15,8 @@ import sys
 import torch
 from transformers import AutoModelForCausalLM
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../src/test/resources/golden")
+REPOSITORY = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tools/golden/ -> root
+ROOT = os.path.join(REPOSITORY, "src", "test", "resources", "golden")
 FOLDERS = ["opt-tiny-pre", "opt-tiny-post-proj", "llama-tiny-gqa-llama3", "qwen2-tiny-tied",
            "llama-tiny-mha-bias-linear"]
 

@@ -45,7 +45,9 @@ class InterruptTest {
             }
         }
         assertTrue(log.toString().contains(firstProgress), "training never reached step " + STEPS / 10 + ":\n" + log);
-        process.destroy(); // SIGTERM: the same shutdown hook as Ctrl-C's SIGINT
+        // SIGTERM, which runs the same shutdown hook as Ctrl-C's SIGINT. Through the handle, because
+        // Process.destroy() also closes our end of the child's output, which the test still reads.
+        process.toHandle().destroy();
         for (String line; (line = output.readLine()) != null; ) {
             log.append(line).append('\n');
         }
