@@ -71,7 +71,7 @@ public final class Grower {
         for (int i = 0; i < slices.size(); i++) {
             HeadSlice s = slices.get(i);
             NDArray current = s.parameter().value().get(s.index());
-            boolean outputRows = s.axis() == 0 && s.weight(); // the head's rows of the output projection
+            boolean outputRows = s.role() == HeadSlice.Role.OUTPUT && s.weight(); // zero: function preserved
             NDArray value = switch (init) {
                 case REVIVE -> current.duplicate();
                 case FUNCTION_PRESERVING -> outputRows ? current.zerosLike()

@@ -28,12 +28,13 @@ final class Gpt2HeadLayout implements HeadLayout {
         long present = (long) model.config().numHeadsPresent(head.layer()) * D; // width of each q|k|v third
         Gpt2Attention attention = model.blocks().get(head.layer()).attention();
         List<HeadSlice> slices = new ArrayList<>();
+        HeadSlice.Role[] thirds = {HeadSlice.Role.QUERY, HeadSlice.Role.KEY, HeadSlice.Role.VALUE};
         for (int third = 0; third < 3; third++) {
             long start = third * present + (long) i * D;
-            slices.add(new HeadSlice(attention.qkvProj().weight(), 1, start, D, true));
-            slices.add(new HeadSlice(attention.qkvProj().bias(), 0, start, D, false));
+            slices.add(new HeadSlice(attention.qkvProj().weight(), 1, start, D, true, thirds[third]));
+            slices.add(new HeadSlice(attention.qkvProj().bias(), 0, start, D, false, thirds[third]));
         }
-        slices.add(new HeadSlice(attention.outputProj().weight(), 0, (long) i * D, D, true));
+        slices.add(new HeadSlice(attention.outputProj().weight(), 0, (long) i * D, D, true, HeadSlice.Role.OUTPUT));
         return slices;
     }
 
