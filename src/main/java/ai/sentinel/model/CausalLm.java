@@ -12,8 +12,13 @@ public interface CausalLm extends AutoCloseable {
     /** (L, H) gates and mask; 1 = open. */
     HeadGates gates();
 
-    /** Which parameter slices belong to each head. */
-    HeadLayout headLayout();
+    /** How layer {@code layer}'s parameters hold its present heads. */
+    AttentionLayout attentionLayout(int layer);
+
+    /** Which parameter slices belong to each head, from the layers' {@link AttentionLayout}s. */
+    default HeadLayout headLayout() {
+        return head -> attentionLayout(head.layer()).slices(head.head(), config().headsPresent(head.layer()));
+    }
 
     /**
      * Physically removes heads (compressed pruning): their slices leave the weight matrices and the config's

@@ -3,7 +3,9 @@ package ai.sentinel.model.gpt2;
 import ai.sentinel.nn.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.sentinel.model.AttentionLayout;
 import ai.sentinel.model.AttentionProbe;
+import ai.sentinel.model.HeadSlice;
 import ai.sentinel.model.KvCache;
 import ai.sentinel.nn.Linear;
 import ai.sentinel.nn.Parameter;
@@ -62,6 +64,14 @@ final class Gpt2Attention {
 
     private NDArray presentGates(NDArray gateRow) {
         return heads.length == gateRow.getShape().get(0) ? gateRow : gateRow.get(presentHeadIndex);
+    }
+
+    /** Where each head lies: q, k and v sections of {@code c_attn}'s columns (and bias), rows of {@code c_proj}. */
+    AttentionLayout layout() {
+        List<HeadSlice.Role> qkv = List.of(HeadSlice.Role.QUERY, HeadSlice.Role.KEY, HeadSlice.Role.VALUE);
+        return new AttentionLayout(headDim, 1, List.of(new AttentionLayout.Projection(qkvProj.weight(), 1, qkv, true),
+                new AttentionLayout.Projection(qkvProj.bias(), 0, qkv, false),
+                new AttentionLayout.Projection(outputProj.weight(), 0, List.of(HeadSlice.Role.OUTPUT), true)));
     }
 
     Linear qkvProj() {

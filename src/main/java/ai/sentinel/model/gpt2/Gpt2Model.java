@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.sentinel.model.AttentionLayout;
 import ai.sentinel.model.AttentionProbe;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadGates;
@@ -170,32 +171,16 @@ public final class Gpt2Model implements CausalLm {
         if (newPresent.length == 0) {
             throw new IllegalArgumentException("removing every head of layer " + layer + " is not allowed");
         }
-        int D = config.headDim();
-        int[] oldPresent = config.headsPresent(layer);
-        List<HeadRemap.Segment> qkv = new ArrayList<>();
-        List<HeadRemap.Segment> rows = new ArrayList<>();
-        for (int third = 0; third < 3; third++) {
-            for (int h : newPresent) {
-                int i = indexOf(oldPresent, h);
-                long oldStart = (long) third * oldPresent.length * D + (long) i * D;
-                qkv.add(i >= 0 ? HeadRemap.Segment.kept(oldStart, D) : HeadRemap.Segment.inserted(D));
-            }
-        }
-        for (int h : newPresent) {
-            int i = indexOf(oldPresent, h);
-            rows.add(i >= 0 ? HeadRemap.Segment.kept((long) i * D, D) : HeadRemap.Segment.inserted(D));
-        }
         Gpt2Block block = blocks.get(layer);
         Gpt2Attention old = block.attention();
-        List<HeadRemap> remaps = List.of(new HeadRemap(old.qkvProj().weight(), 1, qkv),
-                new HeadRemap(old.qkvProj().bias(), 0, qkv), new HeadRemap(old.outputProj().weight(), 0, rows));
+        List<HeadRemap> remaps = old.layout().remaps(config.headsPresent(layer), newPresent);
         for (HeadRemap r : remaps) {
             r.parameter().replace(r.apply(r.parameter().value()));
         }
         Map<Integer, Set<Integer>> pruned = new TreeMap<>(config.prunedHeads());
         Set<Integer> removed = new TreeSet<>();
         for (int h = 0; h < config.numHeads(); h++) {
-            if (indexOf(newPresent, h) < 0) {
+            if (AttentionLayout.indexOf(newPresent, h) < 0) {
                 removed.add(h);
             }
         }
@@ -203,18 +188,10 @@ public final class Gpt2Model implements CausalLm {
         config = new Gpt2Config(config.vocabSize(), config.maxPositions(), config.numLayers(), config.numHeads(),
                 config.width(), config.innerWidth(), config.layerNormEps(), config.activation(), pruned,
                 config.eosTokenId());
-        block.replaceAttention(new Gpt2Attention(layer, newPresent, D, old.qkvProj(), old.outputProj(), manager));
+        block.replaceAttention(new Gpt2Attention(layer, newPresent, config.headDim(), old.qkvProj(),
+                old.outputProj(), manager));
         old.close();
         return remaps;
-    }
-
-    static int indexOf(int[] values, int value) {
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] == value) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     @Override
@@ -223,8 +200,8 @@ public final class Gpt2Model implements CausalLm {
     }
 
     @Override
-    public ai.sentinel.model.HeadLayout headLayout() {
-        return new Gpt2HeadLayout(this);
+    public AttentionLayout attentionLayout(int layer) {
+        return blocks.get(layer).attention().layout();
     }
 
     @Override
