@@ -6,9 +6,6 @@ import ai.sentinel.io.JsonFormatException;
 import ai.sentinel.io.SafetensorsFile;
 import ai.sentinel.io.SafetensorsWriter;
 import ai.sentinel.io.TensorData;
-import ai.sentinel.model.gpt2.Gpt2Config;
-import ai.sentinel.model.gpt2.Gpt2Model;
-import ai.sentinel.model.gpt2.Gpt2Weights;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,7 +29,9 @@ public final class ModelFiles {
         if (!Files.isDirectory(folder)) {
             throw new IOException("model folder " + folder + " does not exist");
         }
-        ModelConfig config = readConfig(folder);
+        JsonObject json = Json.readObject(folder.resolve(CONFIG_FILE));
+        Family family = parse(folder, () -> Families.of(json));
+        ModelConfig config = parse(folder, () -> family.parseConfig(json));
         Path weights = folder.resolve(WEIGHTS_FILE);
         if (!Files.isRegularFile(weights)) {
             throw new IOException("model folder " + folder + " has no " + WEIGHTS_FILE
@@ -40,10 +39,7 @@ public final class ModelFiles {
         }
         CausalLm model;
         try (SafetensorsFile file = SafetensorsFile.open(weights)) {
-            if (!(config instanceof Gpt2Config gpt2)) {
-                throw new IllegalStateException("no loader for " + config.getClass().getSimpleName());
-            }
-            model = Gpt2Weights.load(gpt2, file, parent);
+            model = family.load(config, file, parent);
         }
         try {
             loadHeads(folder.resolve(HEADS_FILE), model.gates());
@@ -57,9 +53,8 @@ public final class ModelFiles {
     /** Parses the folder's {@code config.json} into its family's config; errors name the file and the key. */
     public static ModelConfig readConfig(Path folder) throws IOException {
         JsonObject json = Json.readObject(folder.resolve(CONFIG_FILE));
-        return switch (parse(folder, () -> ModelFamily.of(json))) {
-            case GPT2 -> parse(folder, () -> Gpt2Config.fromHfJson(json));
-        };
+        Family family = parse(folder, () -> Families.of(json));
+        return parse(folder, () -> family.parseConfig(json));
     }
 
     /** Runs a config parser, naming config.json in its errors. */
@@ -92,14 +87,9 @@ public final class ModelFiles {
     /** Writes config, weights and head state into {@code folder} (created if needed), each file atomically. */
     public static void save(CausalLm model, Path folder) throws IOException {
         Files.createDirectories(folder);
-        switch (ModelFamily.of(model)) {
-            case GPT2 -> {
-                Gpt2Model gpt2 = (Gpt2Model) model;
-                Json.write(folder.resolve(CONFIG_FILE), gpt2.config().toHfJson());
-                SafetensorsWriter.write(folder.resolve(WEIGHTS_FILE), Gpt2Weights.export(gpt2),
-                        Map.of("format", "pt"));
-            }
-        }
+        Family family = Families.of(model);
+        Json.write(folder.resolve(CONFIG_FILE), family.configJson(model));
+        SafetensorsWriter.write(folder.resolve(WEIGHTS_FILE), family.exportWeights(model), Map.of("format", "pt"));
         HeadGates gates = model.gates();
         long[] shape = {gates.numLayers(), gates.numHeads()};
         SafetensorsWriter.write(folder.resolve(HEADS_FILE),

@@ -1,16 +1,10 @@
 package ai.sentinel.model;
 
 import ai.djl.ndarray.NDManager;
-import ai.sentinel.model.gpt2.Gpt2Config;
-import ai.sentinel.model.gpt2.Gpt2Model;
-import ai.sentinel.model.gpt2.Gpt2Preset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * What a user names as the model: a preset to build from scratch (optionally reshaped), or a saved Hugging Face model
@@ -18,18 +12,10 @@ import java.util.stream.Collectors;
  */
 public sealed interface ModelSource {
     /** A preset shape with random weights; {@code null} overrides keep the preset's value. */
-    record Preset(Gpt2Preset preset, Integer numLayers, Integer numHeads, Integer width) implements ModelSource {
-        /** The preset's shape for a vocabulary, with the overrides applied. */
-        public Gpt2Config config(int vocabSize) {
-            Gpt2Config base = preset.config(vocabSize);
-            return Gpt2Config.of(base.vocabSize(), base.maxPositions(),
-                    numLayers != null ? numLayers : base.numLayers(), numHeads != null ? numHeads : base.numHeads(),
-                    width != null ? width : base.width());
-        }
-
+    record Preset(Family.Preset preset, Integer numLayers, Integer numHeads, Integer width) implements ModelSource {
         @Override
         public CausalLm load(NDManager manager, int vocabSize, long seed) {
-            return Gpt2Model.initialize(config(vocabSize), manager, seed);
+            return preset.initialize(vocabSize, numLayers, numHeads, width, manager, seed);
         }
     }
 
@@ -53,25 +39,17 @@ public sealed interface ModelSource {
      */
     CausalLm load(NDManager manager, int vocabSize, long seed) throws IOException;
 
-    /** Resolves a preset name ({@code nano}, {@code distilgpt2}, {@code gpt2}; '-' ignored) or an existing folder. */
+    /** Resolves a preset name of any family ('-' and case ignored) or an existing folder. */
     static ModelSource of(String name) throws IOException {
-        Optional<Gpt2Preset> preset = Arrays.stream(Gpt2Preset.values())
-                .filter(p -> p.name().equalsIgnoreCase(name.replace("-", "")))
-                .findFirst();
+        Optional<Family.Preset> preset = Families.preset(name);
         if (preset.isPresent()) {
             return new Preset(preset.get(), null, null, null);
         }
         Path folder = Path.of(name);
         if (!Files.isDirectory(folder)) {
-            throw new IOException("--model " + name + " is neither a preset (" + presetNames()
+            throw new IOException("--model " + name + " is neither a preset (" + Families.presetNames()
                     + ") nor an existing model folder");
         }
         return new Folder(folder);
-    }
-
-    /** The preset names, as users type them. */
-    static String presetNames() {
-        return Arrays.stream(Gpt2Preset.values()).map(p -> p.name().toLowerCase(Locale.ROOT))
-                .collect(Collectors.joining(", "));
     }
 }
