@@ -2,6 +2,7 @@ package ai.sentinel.cli;
 
 import ai.djl.ndarray.NDManager;
 import ai.sentinel.model.CausalLm;
+import ai.sentinel.model.HubCache;
 import ai.sentinel.model.ModelSource;
 import ai.sentinel.tokenizer.ByteTokenizer;
 import ai.sentinel.tokenizer.HfTokenizer;
@@ -13,10 +14,16 @@ import picocli.CommandLine.Option;
 
 /** {@code --model} (a preset or a Hugging Face model folder) and {@code --tokenizer}. */
 final class ModelOptions {
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "PRESET|DIR",
-            description = "A preset to train from scratch (nano, distilgpt2, gpt2) or a Hugging Face GPT-2 model"
-                    + " folder (config.json + model.safetensors).")
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "PRESET|DIR|ID",
+            description = "A preset to train from scratch (nano, distilgpt2, gpt2, ...), a Hugging Face model folder"
+                    + " (config.json + model.safetensors, or its shards), or a model id (distilgpt2,"
+                    + " facebook/opt-125m) found in the local Hugging Face cache ($HF_HUB_CACHE, else $HF_HOME/hub,"
+                    + " else ~/.cache/huggingface/hub). Nothing is downloaded.")
     String model;
+
+    @Option(names = "--revision", defaultValue = "main", paramLabel = "REV",
+            description = "For a model id: the branch, tag or commit in the hub cache. Default: ${DEFAULT-VALUE}.")
+    String revision;
 
     @Option(names = "--tokenizer", paramLabel = "byte|DIR",
             description = "For presets: 'byte' (256 byte symbols, the default) or a folder with tokenizer.json"
@@ -35,7 +42,7 @@ final class ModelOptions {
 
     /** What {@code --model} names, with the shape overrides applied to a preset (refused for a folder). */
     ModelSource source() throws IOException {
-        ModelSource source = ModelSource.of(model);
+        ModelSource source = ModelSource.of(model, revision, HubCache.fromEnvironment());
         if (source instanceof ModelSource.Preset p) {
             return new ModelSource.Preset(p.preset(), numLayers, numHeads, width);
         }

@@ -28,7 +28,7 @@ import java.util.Map;
  * its dtype and shape, the ranges must tile the data area with no gap or overlap, and the data area must end
  * where the file ends. Tensor bytes are mapped read-only and copied out on read, so callers may train them.
  */
-public final class SafetensorsFile implements AutoCloseable {
+public final class SafetensorsFile implements TensorSource {
     /** Headers above this size are refused before being read, as the reference implementation does. */
     public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
 
@@ -225,10 +225,12 @@ public final class SafetensorsFile implements AutoCloseable {
         return Json.quote(name);
     }
 
+    @Override
     public Path path() {
         return path;
     }
 
+    @Override
     public Map<String, Entry> entries() {
         return entries;
     }
@@ -237,6 +239,7 @@ public final class SafetensorsFile implements AutoCloseable {
         return Collections.unmodifiableMap(metadata);
     }
 
+    @Override
     public Entry entry(String name) throws IOException {
         Entry e = entries.get(name);
         if (e == null) {
@@ -249,6 +252,7 @@ public final class SafetensorsFile implements AutoCloseable {
      * Reads a floating-point tensor as {@link #readFloats} does and refuses one holding NaN or an infinity, naming
      * the tensor and the first bad element: weights and optimizer state are only ever finite.
      */
+    @Override
     public float[] readFiniteFloats(String name) throws IOException {
         float[] values = readFloats(name);
         for (int i = 0; i < values.length; i++) {

@@ -1,7 +1,7 @@
 package ai.sentinel.model;
 
 import ai.djl.ndarray.NDManager;
-import ai.sentinel.io.SafetensorsFile;
+import ai.sentinel.io.TensorSource;
 import ai.sentinel.io.TensorData;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -23,8 +23,8 @@ public interface Family {
     /** Parses a Hugging Face {@code config.json}; bad or unsupported values are {@link IllegalArgumentException}s. */
     ModelConfig parseConfig(JsonObject config);
 
-    /** Builds the model of {@code config} from a safetensors file with the family's tensor names. */
-    CausalLm load(ModelConfig config, SafetensorsFile weights, NDManager parent) throws IOException;
+    /** Builds the model of {@code config} from tensors with the family's names (one file or the shards of one). */
+    CausalLm load(ModelConfig config, TensorSource weights, NDManager parent) throws IOException;
 
     /** Whether {@code model} is one of this family's. */
     boolean owns(CausalLm model);

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDManager;
 import ai.sentinel.io.Json;
 import ai.sentinel.io.JsonFormatException;
 import ai.sentinel.io.SafetensorsFile;
+import ai.sentinel.io.ShardedSafetensors;
+import ai.sentinel.io.TensorSource;
 import ai.sentinel.io.SafetensorsWriter;
 import ai.sentinel.io.TensorData;
 import com.google.gson.JsonObject;
@@ -32,14 +34,9 @@ public final class ModelFiles {
         JsonObject json = Json.readObject(folder.resolve(CONFIG_FILE));
         Family family = parse(folder, () -> Families.of(json));
         ModelConfig config = parse(folder, () -> family.parseConfig(json));
-        Path weights = folder.resolve(WEIGHTS_FILE);
-        if (!Files.isRegularFile(weights)) {
-            throw new IOException("model folder " + folder + " has no " + WEIGHTS_FILE
-                    + " (only safetensors weights are read; convert pytorch_model.bin with HF's save_pretrained)");
-        }
         CausalLm model;
-        try (SafetensorsFile file = SafetensorsFile.open(weights)) {
-            model = family.load(config, file, parent);
+        try (TensorSource weights = openWeights(folder)) {
+            model = family.load(config, weights, parent);
         }
         try {
             loadHeads(folder.resolve(HEADS_FILE), model.gates());
@@ -48,6 +45,31 @@ public final class ModelFiles {
             throw e;
         }
         return model;
+    }
+
+    /**
+     * The folder's weights: {@value #WEIGHTS_FILE}, or the shards its {@value ShardedSafetensors#INDEX_FILE} lists.
+     * Pickled PyTorch weights are never unpickled (arbitrary code); the message says how to convert them.
+     */
+    public static TensorSource openWeights(Path folder) throws IOException {
+        Path single = folder.resolve(WEIGHTS_FILE);
+        if (Files.isRegularFile(single)) {
+            return SafetensorsFile.open(single);
+        }
+        Path index = folder.resolve(ShardedSafetensors.INDEX_FILE);
+        if (Files.isRegularFile(index)) {
+            return ShardedSafetensors.open(index);
+        }
+        try (var files = Files.list(folder)) {
+            if (files.anyMatch(f -> f.getFileName().toString().matches("pytorch_model.*\\.bin(\\.index\\.json)?"))) {
+                throw new IOException("model folder " + folder + " has only PyTorch pickle weights (pytorch_model*.bin),"
+                        + " which Sentinel does not unpickle (it can run arbitrary code). Convert them once in"
+                        + " Python: AutoModelForCausalLM.from_pretrained(folder).save_pretrained(folder,"
+                        + " safe_serialization=True)");
+            }
+        }
+        throw new IOException("model folder " + folder + " has no " + WEIGHTS_FILE + " and no "
+                + ShardedSafetensors.INDEX_FILE);
     }
 
     /** Parses the folder's {@code config.json} into its family's config; errors name the file and the key. */

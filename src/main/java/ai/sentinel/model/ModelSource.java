@@ -39,17 +39,33 @@ public sealed interface ModelSource {
      */
     CausalLm load(NDManager manager, int vocabSize, long seed) throws IOException;
 
-    /** Resolves a preset name of any family ('-' and case ignored) or an existing folder. */
+    /** As {@link #of(String, String, HubCache)} at revision main in the environment's hub cache. */
     static ModelSource of(String name) throws IOException {
+        return of(name, "main", HubCache.fromEnvironment());
+    }
+
+    /**
+     * Resolves what a user typed: a preset of any family ('-' and case ignored), an existing folder, or a Hugging
+     * Face model id ({@code distilgpt2}, {@code facebook/opt-125m}) found in the local hub cache at {@code revision}.
+     */
+    static ModelSource of(String name, String revision, HubCache hub) throws IOException {
         Optional<Family.Preset> preset = Families.preset(name);
         if (preset.isPresent()) {
             return new Preset(preset.get(), null, null, null);
         }
         Path folder = Path.of(name);
-        if (!Files.isDirectory(folder)) {
-            throw new IOException("--model " + name + " is neither a preset (" + Families.presetNames()
-                    + ") nor an existing model folder");
+        if (Files.isDirectory(folder)) {
+            return new Folder(folder);
         }
-        return new Folder(folder);
+        if (!HubCache.isModelId(name)) {
+            throw new IOException("--model " + name + " is neither a preset (" + Families.presetNames()
+                    + "), an existing model folder, nor a Hugging Face model id");
+        }
+        try {
+            return new Folder(hub.resolve(name, revision));
+        } catch (IOException e) {
+            throw new IOException("--model " + name + " is neither a preset (" + Families.presetNames()
+                    + ") nor an existing model folder, and " + e.getMessage());
+        }
     }
 }

@@ -1,7 +1,7 @@
 package ai.sentinel.model.gpt2;
 
 import ai.djl.ndarray.NDManager;
-import ai.sentinel.io.SafetensorsFile;
+import ai.sentinel.io.TensorSource;
 import ai.sentinel.io.TensorData;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.Family;
@@ -35,7 +35,7 @@ public final class Gpt2Family implements Family {
     }
 
     @Override
-    public CausalLm load(ModelConfig config, SafetensorsFile weights, NDManager parent) throws IOException {
+    public CausalLm load(ModelConfig config, TensorSource weights, NDManager parent) throws IOException {
         return Gpt2Weights.load((Gpt2Config) config, weights, parent);
     }
 

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.sentinel.io.Json;
-import ai.sentinel.io.SafetensorsFile;
+import ai.sentinel.io.TensorSource;
 import ai.sentinel.io.TensorData;
 import ai.sentinel.nn.Init;
 import ai.sentinel.nn.LayerNorm;
@@ -63,7 +63,7 @@ public final class Gpt2Weights {
      * release has none) and skips HF's non-weight buffers ({@code attn.bias}, {@code attn.masked_bias}) and the tied
      * {@code lm_head.weight}. Missing or unexpected tensors and shape mismatches are errors that list them.
      */
-    public static Gpt2Model load(Gpt2Config config, SafetensorsFile file, ai.djl.ndarray.NDManager parent)
+    public static Gpt2Model load(Gpt2Config config, TensorSource file, ai.djl.ndarray.NDManager parent)
             throws IOException {
         Map<String, String> found = matchNames(config, file);
         Gpt2Model model = Gpt2Model.allocate(config, parent, DataType.FLOAT32);
@@ -78,7 +78,7 @@ public final class Gpt2Weights {
         }
     }
 
-    private static void copyInto(SafetensorsFile file, String key, Parameter p, Gpt2Model model)
+    private static void copyInto(TensorSource file, String key, Parameter p, Gpt2Model model)
             throws IOException {
         long[] want = p.value().getShape().getShape();
         long[] have = file.entry(key).shape();
@@ -122,7 +122,7 @@ public final class Gpt2Weights {
     }
 
     /** Matches the file's tensors to the expected names (prefix optional), checking each shape; returns HF → key. */
-    private static Map<String, String> matchNames(Gpt2Config config, SafetensorsFile file) throws IOException {
+    private static Map<String, String> matchNames(Gpt2Config config, TensorSource file) throws IOException {
         Map<String, long[]> expected = expectedShapes(config);
         Map<String, String> found = new LinkedHashMap<>();
         List<String> unexpected = new ArrayList<>();
