@@ -113,7 +113,8 @@ public final class SafetensorsFile implements TensorSource {
             }
             return json.getAsJsonObject();
         } catch (JsonFormatException e) {
-            throw new SafetensorsFormatException(path, e.getMessage());
+            throw new SafetensorsFormatException(path, "header is not valid JSON ("
+                    + e.getMessage().substring("header: ".length()) + ")");
         }
     }
 
