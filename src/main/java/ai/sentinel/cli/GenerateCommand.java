@@ -42,7 +42,7 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         SamplingConfig sampling = new SamplingConfig(temperature, topK, topP, maxNewTokens, seedOption.seed, !ignoreEndOfText);
         Tokenizer tokenizer = model.loadTokenizer();
-        int[] promptIds = tokenizer.encode(prompt);
+        int[] promptIds = tokenizer.encodePrompt(prompt);
         try (NDManager manager = NDManager.newBaseManager(); CausalLm lm = model.load(manager, tokenizer, seedOption.seed)) {
             long t0 = System.nanoTime();
             Generator.Result result = Generator.generate(lm, promptIds, sampling, tokenizer.endOfText());

@@ -74,7 +74,15 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
 
     @Override
     public int[] encode(String text) {
-        Encoding encoding = tokenizer.encode(text, false, false);
+        return ids(tokenizer.encode(text, false, false));
+    }
+
+    @Override
+    public int[] encodePrompt(String text) {
+        return ids(tokenizer.encode(text, true, false));
+    }
+
+    private static int[] ids(Encoding encoding) {
         long[] ids = encoding.getIds();
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {

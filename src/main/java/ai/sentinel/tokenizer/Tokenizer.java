@@ -6,7 +6,16 @@ import java.util.OptionalInt;
 
 /** Text to token ids and back. */
 public interface Tokenizer {
+    /** The ids of {@code text} alone, for training and evaluation text (a stream of documents, no markers). */
     int[] encode(String text);
+
+    /**
+     * The ids of a prompt as the model saw inputs in training: with the special tokens the tokenizer's post-processor
+     * adds ({@code <s>} before Llama prompts, {@code </s>} before OPT's; none for GPT-2).
+     */
+    default int[] encodePrompt(String text) {
+        return encode(text);
+    }
 
     String decode(int[] ids);
 
