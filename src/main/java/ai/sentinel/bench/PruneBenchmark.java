@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.sentinel.model.AttentionProbe;
 import ai.sentinel.model.CausalLm;
+import ai.djl.Device;
 import ai.sentinel.model.HeadId;
 import ai.sentinel.model.KvCache;
 import ai.sentinel.model.gpt2.Gpt2Config;
@@ -47,7 +48,7 @@ public final class PruneBenchmark {
             throw new IllegalArgumentException("a " + PROMPT_TOKENS + "-token prompt and " + newTokens + " new tokens"
                     + " do not fit the model's " + shape.maxPositions() + " positions");
         }
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu());
                 CausalLm full = Gpt2Model.initialize(shape, manager, seed);
                 CausalLm pruned = Gpt2Model.initialize(shape, manager, seed)) {
             pruned.removeHeads(headsToRemove(shape, fraction, seed));

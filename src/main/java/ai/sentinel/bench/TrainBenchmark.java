@@ -10,6 +10,7 @@ import ai.sentinel.model.gpt2.Gpt2Model;
 import ai.sentinel.train.AdamW;
 import ai.sentinel.train.AdamWConfig;
 import ai.sentinel.train.TrainingStep;
+import ai.djl.Device;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -46,7 +47,7 @@ public final class TrainBenchmark {
             throw new IllegalArgumentException("sequence length " + seqLen + " exceeds the shape's "
                     + shape.maxPositions() + " positions");
         }
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu());
                 Gpt2Model model = Gpt2Model.initialize(shape, manager, seed);
                 AdamW optimizer = new AdamW(model.parameters(), AdamWConfig.defaults(), manager)) {
             TrainingStep step = new TrainingStep(model, optimizer, 1.0f);

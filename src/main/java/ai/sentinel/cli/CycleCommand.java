@@ -104,7 +104,7 @@ final class CycleCommand implements Callable<Integer> {
         Path run = OutputFolder.require(runsDir.resolve(runName(experimentName)), "--runs-dir/--experiment-name");
         Optional<CycleCheckpoint.State> saved = resume ? savedState(run, runConfig(config)) : Optional.empty();
         Tokenizer tokenizer = model.loadTokenizer();
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = model.newManager();
                 CausalLm lm = saved.isPresent() ? CycleCheckpoint.loadModel(run, saved.get(), manager)
                         : model.load(manager, tokenizer, seedOption.seed)) {
             TextDataset dataset = data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());

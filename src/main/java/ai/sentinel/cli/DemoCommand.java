@@ -6,6 +6,7 @@ import ai.sentinel.data.TextDataset;
 import ai.sentinel.experiments.Demo;
 import ai.sentinel.io.Json;
 import ai.sentinel.model.CausalLm;
+import ai.djl.Device;
 import ai.sentinel.plasticity.CycleConfig;
 import ai.sentinel.plasticity.CycleResult;
 import ai.sentinel.plasticity.PlasticityCycle;
@@ -52,7 +53,7 @@ final class DemoCommand implements Callable<Integer> {
         } else {
             System.err.printf("Pretraining nano for %d steps%n", p.pretrainSteps());
         }
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu());
                 CausalLm model = Demo.pretrained(out, p, seed, tokenizer, data, manager, new ProgressBar("pretrain"))) {
             Path run = out.resolve("cycle-" + p.name());
             List<CycleResult> results;

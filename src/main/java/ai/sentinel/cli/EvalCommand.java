@@ -25,7 +25,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Tokenizer tokenizer = model.loadTokenizer();
-        try (NDManager manager = NDManager.newBaseManager(); CausalLm lm = model.load(manager, tokenizer, seed.seed)) {
+        try (NDManager manager = model.newManager(); CausalLm lm = model.load(manager, tokenizer, seed.seed)) {
             TextDataset dataset = data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());
             EvalResult result = new Evaluator(dataset.validation(), batchSize.batchSize, evalBatches.batches())
                     .evaluate(lm);

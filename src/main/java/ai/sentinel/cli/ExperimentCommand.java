@@ -29,7 +29,7 @@ final class ExperimentCommand {
     /** The baseline's dataset, tokenised by its own tokenizer. */
     static TextDataset dataset(ModelOptions model, DataOptions data) throws IOException {
         Tokenizer tokenizer = model.loadTokenizer();
-        try (NDManager manager = NDManager.newBaseManager(); CausalLm lm = model.load(manager, tokenizer, 0)) {
+        try (NDManager manager = model.newManager(); CausalLm lm = model.load(manager, tokenizer, 0)) {
             return data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());
         }
     }

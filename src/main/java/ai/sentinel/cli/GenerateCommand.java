@@ -43,7 +43,7 @@ final class GenerateCommand implements Callable<Integer> {
         SamplingConfig sampling = new SamplingConfig(temperature, topK, topP, maxNewTokens, seedOption.seed, !ignoreEndOfText);
         Tokenizer tokenizer = model.loadTokenizer();
         int[] promptIds = tokenizer.encodePrompt(prompt);
-        try (NDManager manager = NDManager.newBaseManager(); CausalLm lm = model.load(manager, tokenizer, seedOption.seed)) {
+        try (NDManager manager = model.newManager(); CausalLm lm = model.load(manager, tokenizer, seedOption.seed)) {
             long t0 = System.nanoTime();
             Generator.Result result = Generator.generate(lm, promptIds, sampling, tokenizer.endOfText());
             double seconds = (System.nanoTime() - t0) / 1e9;

@@ -22,7 +22,7 @@ final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Tokenizer tokenizer = model.loadTokenizer();
-        try (NDManager manager = NDManager.newBaseManager(); CausalLm lm = model.load(manager, tokenizer, seedOption.seed)) {
+        try (NDManager manager = model.newManager(); CausalLm lm = model.load(manager, tokenizer, seedOption.seed)) {
             ModelConfig c = lm.config();
             int present = 0;
             for (int layer = 0; layer < c.numLayers(); layer++) {

@@ -2,6 +2,7 @@ package ai.sentinel.cli;
 
 import ai.djl.ndarray.NDManager;
 import ai.sentinel.model.CausalLm;
+import ai.sentinel.nn.Devices;
 import ai.sentinel.model.HubCache;
 import ai.sentinel.model.ModelSource;
 import ai.sentinel.tokenizer.ByteTokenizer;
@@ -25,6 +26,11 @@ final class ModelOptions {
             description = "For a model id: the branch, tag or commit in the hub cache. Default: ${DEFAULT-VALUE}.")
     String revision;
 
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu",
+            description = "Where the model's arrays live. gpu needs a CUDA build of libtorch (DJL's"
+                    + " PYTORCH_LIBRARY_PATH) and a visible GPU. Default: ${DEFAULT-VALUE}.")
+    String device;
+
     @Option(names = "--tokenizer", paramLabel = "byte|DIR",
             description = "For presets: 'byte' (256 byte symbols, the default) or a folder with tokenizer.json"
                     + " (or vocab.json + merges.txt). A model folder uses its own tokenizer.")
@@ -39,6 +45,11 @@ final class ModelOptions {
     @Option(names = "--n-embd", paramLabel = "N",
             description = "For presets: width instead of the preset's (a multiple of the heads per layer).")
     Integer width;
+
+    /** A manager on the {@code --device} device, for the model and everything computed with it. */
+    NDManager newManager() {
+        return NDManager.newBaseManager(Devices.parse(device));
+    }
 
     /** What {@code --model} names, with the shape overrides applied to a preset (refused for a folder). */
     ModelSource source() throws IOException {

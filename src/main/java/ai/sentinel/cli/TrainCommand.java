@@ -108,7 +108,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IOException("--resume: no checkpoint in " + out.resolve(TrainingRun.CHECKPOINT));
         }
         Tokenizer tokenizer = resume ? HfTokenizer.load(TrainingRun.checkpointModel(out)) : model.loadTokenizer();
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = model.newManager();
                 CausalLm lm = resume ? TrainingRun.loadCheckpointModel(out, manager)
                         : model.load(manager, tokenizer, seed)) {
             TextDataset dataset = data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());

@@ -17,7 +17,7 @@ final class Workbench implements AutoCloseable {
 
     Workbench(ModelOptions modelOptions, DataOptions dataOptions, long seed) throws IOException {
         this.tokenizer = modelOptions.loadTokenizer();
-        this.manager = NDManager.newBaseManager();
+        this.manager = modelOptions.newManager();
         try {
             this.model = modelOptions.load(manager, tokenizer, seed);
             this.dataset = dataOptions.load(tokenizer, model.config().vocabSize(), model.config().maxPositions());

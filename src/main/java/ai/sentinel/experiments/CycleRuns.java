@@ -16,6 +16,7 @@ import ai.sentinel.plasticity.PruningMethod;
 import ai.sentinel.plasticity.RunLog;
 import ai.sentinel.plasticity.StageResult;
 import ai.sentinel.train.StepListener;
+import ai.djl.Device;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -42,7 +43,7 @@ final class CycleRuns {
     /** Runs {@code config} on a fresh copy of the baseline; the run's logs go to {@code folder}. */
     static List<CycleResult> run(Path baseline, TextDataset data, CycleConfig config, Path folder,
             StepListener progress) throws IOException {
-        try (NDManager m = NDManager.newBaseManager(); CausalLm model = ModelFiles.load(baseline, m);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu()); CausalLm model = ModelFiles.load(baseline, m);
                 RunLog log = new RunLog(folder)) {
             log.writeJson(RunLog.CONFIG, Json.toJsonTree(config));
             return new PlasticityCycle(model, data, config, log, lm -> List.of(), (lm, stage) -> {}, progress).run();

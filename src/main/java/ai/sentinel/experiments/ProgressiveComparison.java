@@ -23,6 +23,7 @@ import ai.sentinel.train.StepListener;
 import ai.sentinel.train.TrainConfig;
 import ai.sentinel.train.TrainResult;
 import ai.sentinel.train.Trainer;
+import ai.djl.Device;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -78,7 +79,7 @@ public final class ProgressiveComparison {
             StepListener progress, String arm, List<HeadId> finalHeads) throws IOException {
         JsonArray curve = new JsonArray();
         JsonArray events = new JsonArray();
-        try (NDManager m = NDManager.newBaseManager(); CausalLm model = factory.create(m)) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu()); CausalLm model = factory.create(m)) {
             TrainConfig config = new TrainConfig(s.steps(), s.batchSize(), new LrSchedule(s.learningRate(),
                     s.warmupSteps(), s.steps(), LrSchedule.Decay.COSINE, 0.1f), AdamWConfig.defaults(), 1.0f,
                     s.evalEvery(), s.evalBatches(), 0, s.seed(), false);

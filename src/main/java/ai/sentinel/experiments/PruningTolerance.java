@@ -20,6 +20,7 @@ import ai.sentinel.report.LinePlot;
 import ai.sentinel.train.StepListener;
 import ai.sentinel.train.TrainConfig;
 import ai.sentinel.train.Trainer;
+import ai.djl.Device;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -46,7 +47,7 @@ public final class PruningTolerance {
             throws IOException {
         JsonArray rows = new JsonArray();
         HeadMeasurements measured;
-        try (NDManager m = NDManager.newBaseManager(); CausalLm model = ModelFiles.load(baseline, m)) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu()); CausalLm model = ModelFiles.load(baseline, m)) {
             measured = new HeadMeter(data.validation(), s.batchSize(), s.metricBatches()).measure(model,
                     MaskedHeads.AS_IS);
         }
@@ -101,7 +102,7 @@ public final class PruningTolerance {
 
     private static JsonObject point(Path baseline, TextDataset data, Settings s, PruningMethod method,
             double fraction, HeadMeasurements measured, StepListener progress, Path scratch) throws IOException {
-        try (NDManager m = NDManager.newBaseManager(); CausalLm model = ModelFiles.load(baseline, m)) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu()); CausalLm model = ModelFiles.load(baseline, m)) {
             int total = model.config().numLayers() * model.config().numHeads();
             Plasticity.Pruned p = Plasticity.prune(model, measured, new PruneRequest(method, fraction,
                     PruneMode.ADAPTIVE, 0.95, 0.5, 0.5, false, s.seed()), 0, 0);

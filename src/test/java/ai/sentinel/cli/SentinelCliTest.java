@@ -92,6 +92,8 @@ class SentinelCliTest {
         assertBadInput(CliRun.of("demo", "--quick", "--out", "/proc/forbidden"), "--out /proc/forbidden cannot be"
                 + " used: the folder cannot be created");
         assertTrue((System.nanoTime() - t0) / 1e9 < 5, "refused before any work");
+        assertBadInput(CliRun.of("eval", "-m", "nano", "--device", "gpu"), "--device gpu: libtorch sees no GPU here");
+        assertBadInput(CliRun.of("eval", "-m", "nano", "--device", "tpu"), "accepted: cpu, gpu, gpu:N");
         CliRun bare = CliRun.of();
         assertEquals(2, bare.code());
         assertTrue(bare.err().contains("Usage: sentinel") && bare.err().contains("train"), bare.err());
