@@ -25,7 +25,7 @@ class ArchitectureTest {
             Map.entry("bench", Set.of("model", "nn", "data", "train")),
             Map.entry("metrics", Set.of("model", "nn", "data")),
             Map.entry("plasticity", Set.of("metrics", "model", "nn", "data", "train", "eval", "io")),
-            Map.entry("report", Set.of("io", "metrics", "model")),
+            Map.entry("report", Set.of("io", "metrics", "model", "plasticity")),
             Map.entry("experiments", Set.of("io", "metrics", "model", "plasticity", "train", "eval", "data", "report")),
             Map.entry("cli", Set.of("io", "nn", "tokenizer", "data", "model", "eval", "train", "bench", "metrics",
                     "plasticity", "report", "experiments")));

@@ -63,37 +63,38 @@ public final class PlasticityCycle {
 
     public List<CycleResult> run() throws IOException {
         if (config.initialTrainingSteps() > 0) {
-            stage("initial", 0);
-            train("initial_training", 0, config.initialTrainingSteps(), new HeadSchedule(model, config.schedule()));
+            stage(Stage.INITIAL, 0);
+            train(TrainingPhase.INITIAL_TRAINING, 0, config.initialTrainingSteps(), new HeadSchedule(model, config.schedule()));
         }
         List<CycleResult> results = new ArrayList<>();
         for (int c = 1; c <= config.cycles(); c++) {
             results.add(cycle(c));
-            log.writeJson(RunLog.SUMMARY, HeadMaps.summary(results));
+            log.writeJson(RunLog.SUMMARY, RunEventJson.summary(results));
         }
         return results;
     }
 
     private CycleResult cycle(int c) throws IOException {
-        StageResult baseline = stage("baseline", c);
+        StageResult baseline = stage(Stage.BASELINE, c);
         HeadMeasurements measured = meter.measure(model, MaskedHeads.AS_IS);
-        log.heads(HeadMaps.measurements(c, step, measured));
+        log.write(new RunEvent.Measurements(c, step, grid(measured.entropy()), grid(measured.normalizedEntropy()),
+                grid(measured.gradientNorm()), grid(measured.magnitude()), grid(measured.importance())));
         List<HeadId> pruned = prune(c, measured);
-        StageResult afterPruning = stage("pruned", c);
+        StageResult afterPruning = stage(Stage.PRUNED, c);
         List<HeadId> grown = grow(c, pruned.size(), measured.importance());
-        StageResult afterGrowth = stage("grown", c);
+        StageResult afterGrowth = stage(Stage.GROWN, c);
         HeadSchedule schedule = new HeadSchedule(model, config.schedule());
         schedule.grown(grown, 0);
-        train("learning", c, config.learningSteps(), schedule);
-        StageResult last = stage("final", c);
+        train(TrainingPhase.LEARNING, c, config.learningSteps(), schedule);
+        StageResult last = stage(Stage.FINAL, c);
         return new CycleResult(c, baseline, afterPruning, afterGrowth, last, pruned, grown);
     }
 
     private List<HeadId> prune(int c, HeadMeasurements measured) {
         Plasticity.Pruned pruned = Plasticity.prune(model, measured, new PruneRequest(config.pruning(),
                 config.initialPruning(), config.mode(), config.maxPrunedFraction(), config.entropyWeight(),
-                config.gradientWeight(), config.normalizeImportance(), config.seed() + c), c, step);
-        pruned.events().forEach(log::event);
+                config.gradientWeight(), config.normalizeImportance(), config.seed() + c));
+        pruned.events(c, step).forEach(log::write);
         return pruned.heads();
     }
 
@@ -102,12 +103,12 @@ public final class PlasticityCycle {
                 == Plasticity.allHeads(model).size() ? 0 : Math.max(1, (int) Math.round(config.growthRatio()
                         * prunedThisCycle));
         Plasticity.Grown grown = Plasticity.grow(model, meter, new GrowRequest(config.growth(), count, config.init(),
-                config.schedule().gate(0), config.initialScale(), config.seed() + c), importance, c, step);
-        grown.events().forEach(log::event);
+                config.schedule().gate(0), config.initialScale(), config.seed() + c), importance);
+        grown.events(c, step).forEach(log::write);
         return grown.heads();
     }
 
-    private void train(String phase, int c, int steps, HeadSchedule schedule) throws IOException {
+    private void train(TrainingPhase phase, int c, int steps, HeadSchedule schedule) throws IOException {
         if (steps == 0) {
             return;
         }
@@ -115,30 +116,53 @@ public final class PlasticityCycle {
         TrainConfig trainConfig = TrainConfig.cosine(steps, t.batchSize(), t.learningRate(),
                 Math.min(t.warmupSteps(), steps), t.evalBatches(), config.seed() + c);
         long start = step;
+        long every = Math.max(1, Math.min(10, steps / 30)); // every 10th step, but 30 points in a short phase
         StepListener metrics = new StepListener() {
             @Override
             public void onStep(StepStats s) {
-                if (s.step() % 10 == 0 || s.step() == s.totalSteps()) {
-                    log.metric(HeadMaps.stepLine(phase, c, start + s.step(), s, model));
+                if (s.step() % every == 0 || s.step() == s.totalSteps()) {
+                    log.write(new RunEvent.StepMetrics(phase, c, start + s.step(), s.loss(), s.learningRate(),
+                            model.gates().numActive(), model.numParameters(), s.tokensPerSecond()));
                 }
             }
         };
         try (Trainer trainer = new Trainer(model, data, trainConfig, CompositeListener.of(progress, metrics))) {
             trainer.addHook(schedule);
-            trainer.run(log.folder().resolve("checkpoints").resolve(phase + "-" + c), folder -> {});
+            trainer.run(log.folder().resolve("checkpoints").resolve(phase.key() + "-" + c), folder -> {});
         }
         step += steps;
     }
 
-    private StageResult stage(String name, int c) throws IOException {
-        long t0 = System.nanoTime();
+    private StageResult stage(Stage stage, int c) throws IOException {
         EvalResult eval = evaluator.evaluate(model);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        StageResult result = new StageResult(name, c, step, eval.loss(), eval.perplexity(),
-                model.gates().numActive(), model.numParameters(), eval.tokens() / seconds, sampler.samples(model));
-        log.metric(HeadMaps.stageLine(result));
-        log.heads(HeadMaps.headState(name, c, step, model));
-        saver.save(model, c == 0 ? name : "cycle" + c + "-" + name);
+        StageResult result = new StageResult(stage, c, step, eval.loss(),
+                java.util.Arrays.stream(eval.sequenceLosses()).boxed().toList(), model.gates().numActive(),
+                model.numParameters(), sampler.samples(model));
+        log.write(result);
+        log.write(headMap(stage, c));
+        saver.save(model, c == 0 ? stage.key() : "cycle" + c + "-" + stage.key());
         return result;
+    }
+
+    private RunEvent.HeadMap headMap(Stage stage, int c) {
+        int layers = model.config().numLayers();
+        int heads = model.config().numHeads();
+        float[] mask = model.gates().maskValues();
+        float[] gates = model.gates().gateValues();
+        double[][] m = new double[layers][heads];
+        double[][] g = new double[layers][heads];
+        double[][] p = new double[layers][heads];
+        for (int l = 0; l < layers; l++) {
+            for (int h = 0; h < heads; h++) {
+                m[l][h] = mask[l * heads + h] != 0 ? 1 : 0;
+                g[l][h] = gates[l * heads + h];
+                p[l][h] = model.config().isPresent(new HeadId(l, h)) ? 1 : 0;
+            }
+        }
+        return new RunEvent.HeadMap(stage, c, step, new HeadGrid(m), new HeadGrid(g), new HeadGrid(p));
+    }
+
+    private static HeadGrid grid(HeadScores scores) {
+        return new HeadGrid(scores.copy());
     }
 }

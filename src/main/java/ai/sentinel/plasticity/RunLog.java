@@ -3,13 +3,18 @@ package ai.sentinel.plasticity;
 import ai.sentinel.io.Json;
 import ai.sentinel.io.JsonlWriter;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The files of a plasticity run folder, written as the run goes (flushed per line, so a killed run keeps what it
- * measured): {@code metrics.jsonl} (phases and logged steps), {@code events.jsonl} (every head pruned or grown,
- * with its scores), {@code heads.jsonl} (the head map at each stage). The report is built from these alone.
+ * measured) and read back as the same {@link RunEvent}s: {@code metrics.jsonl} (stages and logged steps),
+ * {@code events.jsonl} (every head pruned or grown, with its scores), {@code heads.jsonl} (the head map at each stage
+ * and the measurements before pruning). The report is built from these alone.
  */
 public final class RunLog implements AutoCloseable {
     public static final String METRICS = "metrics.jsonl";
@@ -34,20 +39,49 @@ public final class RunLog implements AutoCloseable {
         return folder;
     }
 
-    public void metric(JsonObject line) {
-        metrics.write(line);
-    }
-
-    public void event(JsonObject line) {
-        events.write(line);
-    }
-
-    public void heads(JsonObject line) {
-        heads.write(line);
+    /** Appends the event to its file. */
+    public void write(RunEvent event) {
+        JsonlWriter file = switch (fileOf(event)) {
+            case METRICS -> metrics;
+            case EVENTS -> events;
+            default -> heads;
+        };
+        file.write(RunEventJson.toJson(event));
     }
 
     public void writeJson(String name, JsonObject json) throws IOException {
         Json.write(folder.resolve(name), json);
+    }
+
+    /** The file an event is written to. */
+    static String fileOf(RunEvent event) {
+        if (event instanceof RunEvent.StepMetrics || event instanceof StageResult) {
+            return METRICS;
+        }
+        if (event instanceof RunEvent.HeadMap || event instanceof RunEvent.Measurements) {
+            return HEADS;
+        }
+        return EVENTS;
+    }
+
+    /** Every event of a run folder: metrics, then events, then heads, each in the order written. */
+    public static List<RunEvent> read(Path folder) throws IOException {
+        List<RunEvent> out = new ArrayList<>();
+        for (String name : List.of(METRICS, EVENTS, HEADS)) {
+            Path file = folder.resolve(name);
+            List<String> lines = Files.readAllLines(file);
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).isBlank()) {
+                    continue;
+                }
+                try {
+                    out.add(RunEventJson.fromJson(JsonParser.parseString(lines.get(i)).getAsJsonObject()));
+                } catch (RuntimeException e) {
+                    throw new IOException(file + " line " + (i + 1) + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return out;
     }
 
     @Override
