@@ -32,13 +32,16 @@ public sealed interface Recovery permits Recovery.Ratio, Recovery.NotMeaningful 
      */
     record PruningDamage(double lossChange, double standardError, double perplexityChange) {
         String text() {
-            return String.format("pruning changed the loss by %+.4f ± %.4f nats (perplexity %+.3f)", lossChange,
+            return String.format("pruning changed the loss by %+.4f ± %.4f nats, perplexity by %+.3f", lossChange,
                     standardError, perplexityChange);
         }
     }
 
-    /** Pruning did measurable damage; {@code value} is the share of it won back (1 = back to the baseline). */
-    record Ratio(double value, PruningDamage damage) implements Recovery {
+    /**
+     * Pruning did measurable damage; {@code value} is the share of it won back (1 = back to the baseline), and
+     * {@code standardError} its standard error over validation sequences (ratio estimator on the paired losses).
+     */
+    record Ratio(double value, double standardError, PruningDamage damage) implements Recovery {
         @Override
         public OptionalDouble ratio() {
             return OptionalDouble.of(value);
@@ -46,7 +49,7 @@ public sealed interface Recovery permits Recovery.Ratio, Recovery.NotMeaningful 
 
         @Override
         public String describe() {
-            return String.format("perplexity recovery %.2f (%s)", value, damage.text());
+            return String.format("perplexity recovery %.2f ± %.2f (%s)", value, standardError, damage.text());
         }
     }
 
@@ -59,7 +62,7 @@ public sealed interface Recovery permits Recovery.Ratio, Recovery.NotMeaningful 
 
         @Override
         public String describe() {
-            return "perplexity recovery: none, " + reason;
+            return "perplexity recovery not computed: " + reason;
         }
     }
 
@@ -73,14 +76,31 @@ public sealed interface Recovery permits Recovery.Ratio, Recovery.NotMeaningful 
         }
         double bar = NOISE_STANDARD_ERRORS * damage.standardError();
         if (damage.lossChange() < -bar) {
-            return new NotMeaningful("pruning improved perplexity (" + damage.text() + "): nothing to recover",
+            return new NotMeaningful(damage.text() + "; pruning improved the model, so there is nothing to recover",
                     damage);
         }
         if (damage.lossChange() <= bar) {
-            return new NotMeaningful("pruning damage within the evaluation's noise (" + damage.text() + ", under "
-                    + (int) NOISE_STANDARD_ERRORS + " standard errors)", damage);
+            return new NotMeaningful(damage.text() + ", within " + (int) NOISE_STANDARD_ERRORS + " standard errors:"
+                    + " the damage is the evaluation's noise", damage);
         }
         return new Ratio((pruned.perplexity() - last.perplexity()) / (pruned.perplexity() - baseline.perplexity()),
-                damage);
+                ratioStandardError(Statistics.differences(pruned.sequenceLossArray(), last.sequenceLossArray()),
+                        differences), damage);
+    }
+
+    /**
+     * Standard error of {@code mean(won) / mean(lost)} over paired sequences, by the ratio estimator's linearisation
+     * {@code sqrt(Σ (won_i − R·lost_i)² / (n(n − 1))) / |mean(lost)|}. It is computed on losses; the reported ratio
+     * is on perplexities, which agree to first order for changes this small.
+     */
+    private static double ratioStandardError(double[] won, double[] lost) {
+        double meanLost = Statistics.mean(lost);
+        double r = Statistics.mean(won) / meanLost;
+        double squares = 0;
+        for (int i = 0; i < won.length; i++) {
+            squares += (won[i] - r * lost[i]) * (won[i] - r * lost[i]);
+        }
+        int n = won.length;
+        return Math.sqrt(squares / ((double) n * (n - 1))) / Math.abs(meanLost);
     }
 }

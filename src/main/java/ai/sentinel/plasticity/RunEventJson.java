@@ -130,6 +130,8 @@ public final class RunEventJson {
             Recovery recovery = r.recovery();
             c.add("perplexity_recovery", recovery.ratio().isPresent() ? num(recovery.ratio().getAsDouble())
                     : JsonNull.INSTANCE);
+            c.add("perplexity_recovery_standard_error", recovery instanceof Recovery.Ratio ratio
+                    ? num(ratio.standardError()) : JsonNull.INSTANCE);
             c.addProperty("perplexity_recovery_note", recovery.describe());
             c.add("pruning_loss_change", num(recovery.damage().lossChange()));
             c.add("pruning_loss_change_standard_error", num(recovery.damage().standardError()));

@@ -71,10 +71,16 @@ final class Charts {
 
     /**
      * What a line chart shows. {@code categories}: names of x = 0, 1, 2, … (empty for a numeric x-axis);
-     * {@code groups}: a second row of labels under runs of categories (e.g. the cycle), empty if none.
+     * {@code groups}: a second row of labels under runs of categories (e.g. the cycle), empty if none;
+     * {@code yAxis}: the left axis, or null to fit it to the left-side series (what falls outside is clipped).
      */
     record Spec(String title, String xLabel, boolean xIntegers, String yLabel, boolean yIntegers, String rightLabel,
-            List<Series> series, List<Marker> markers, List<String> categories, List<Group> groups) {}
+            List<Series> series, List<Marker> markers, List<String> categories, List<Group> groups, Ticks yAxis) {
+        Spec(String title, String xLabel, boolean xIntegers, String yLabel, boolean yIntegers, String rightLabel,
+                List<Series> series, List<Marker> markers, List<String> categories, List<Group> groups) {
+            this(title, xLabel, xIntegers, yLabel, yIntegers, rightLabel, series, markers, categories, groups, null);
+        }
+    }
 
     /** A label under categories {@code from}..{@code to} (inclusive). */
     record Group(int from, int to, String label) {}
@@ -110,9 +116,11 @@ final class Charts {
         Frame f = layout.frame();
         grid(g, f);
         markers(g, f, layout.markerRows());
+        g.setClip(f.x0() - 6, f.top() - 6, f.x1() - f.x0() + 12, f.bottom() - f.top() + 12); // points keep their size
         for (int i = 0; i < spec.series().size(); i++) {
             draw(g, f, spec.series().get(i), i);
         }
+        g.setClip(null);
         axes(g, spec, layout);
         legend(g, spec.series(), layout.legendTop());
         g.dispose();
@@ -132,8 +140,9 @@ final class Charts {
             List<List<Marker>> rows = Charts.markerRows(probe, spec.markers(), xTicks, x0, x1);
             int top = TITLE_BAND + rows.size() * ROW + (rows.isEmpty() ? 10 : 6);
             int bottom = top + PLOT_HEIGHT;
-            Frame frame = new Frame(x0, x1, top, bottom, xTicks, fit(spec.series(), false, Side.LEFT,
-                    spec.yIntegers(), 0.06), right ? fit(spec.series(), false, Side.RIGHT, false, 0.06) : null);
+            Ticks left = spec.yAxis() != null ? spec.yAxis() : fit(spec.series(), false, Side.LEFT,
+                    spec.yIntegers(), 0.06);
+            Frame frame = new Frame(x0, x1, top, bottom, xTicks, left, right ? fit(spec.series(), false, Side.RIGHT, false, 0.06) : null);
             int below = bottom + 20 + (spec.groups().isEmpty() ? 0 : ROW) + (spec.xLabel().isEmpty() ? 0 : 20);
             int legendRows = legendRows(probe, spec.series());
             probe.dispose();

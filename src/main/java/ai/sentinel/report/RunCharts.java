@@ -57,12 +57,38 @@ final class RunCharts {
                 steps.stream().mapToDouble(RunEvent.StepMetrics::learningRate).toArray(),
                 Charts.Style.LINE, LEARNING_RATE, Charts.Side.RIGHT, true,
                 false));
-        List<Charts.Marker> markers = cycles.stream().map(c -> new Charts
-                .Marker(c.pruned().step(), (cycles.size() > 1 ? "cycle " + c.cycle() + ": " : "")
-                        + "prune, grow")).toList();
-        return Optional.of(Charts.lineChart(new Charts.Spec("Loss",
-                "optimizer step", true, "loss (nats)", false, "learning rate", series, markers, List.of(),
-                List.of())));
+        List<Charts.Marker> markers = new ArrayList<>(cycles.stream().map(c -> new Charts.Marker(
+                c.pruned().step(), (cycles.size() > 1 ? "cycle " + c.cycle() + ": " : "") + "prune, grow"))
+                .toList());
+        // Initial training starts far above where the cycles move (5.6 vs 2.5 nats on nano): fit the axis to the
+        // cycles and say that the start is above it, or the cycles' changes flatten into one line.
+        long firstCycle = cycles.isEmpty() ? 0 : cycles.get(0).baseline().step();
+        double[] range = lossRange(series, firstCycle);
+        Ticks axis = Ticks.fit(range[0], range[1], 0.06, false, true);
+        double highest = lossRange(series, Long.MIN_VALUE)[1];
+        if (highest > axis.hi()) {
+            series.removeIf(s -> s.x().length > 0 && s.x()[0] < firstCycle && s.style() == Charts.Style.POINTS
+                    && s.y()[0] > axis.hi()); // the untrained model's validation loss: a legend entry for nothing
+            markers.add(new Charts.Marker(0, String.format("initial training (loss from %.2f, above the axis)",
+                    highest)));
+        }
+        return Optional.of(Charts.lineChart(new Charts.Spec("Loss", "optimizer step", true, "loss (nats)", false,
+                "learning rate", series, markers, List.of(), List.of(), axis)));
+    }
+
+    /** Lowest and highest loss (left-axis series) at or after {@code fromStep}. */
+    private static double[] lossRange(List<Charts.Series> series, long fromStep) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (Charts.Series s : series) {
+            for (int i = 0; i < s.x().length && s.side() == Charts.Side.LEFT; i++) {
+                if (s.x()[i] >= fromStep && Double.isFinite(s.y()[i])) {
+                    lo = Math.min(lo, s.y()[i]);
+                    hi = Math.max(hi, s.y()[i]);
+                }
+            }
+        }
+        return new double[] {lo, hi};
     }
 
     static Optional<BufferedImage> perplexity(List<CycleResult> cycles) {
@@ -125,7 +151,9 @@ final class RunCharts {
                 groups.add(new Charts.Group(from, i - 1, c == 0 ? "before" : "cycle " + c));
             }
         }
-        String xLabel = wide ? "" : "stage (B baseline, P pruned, G grown, F final, I initial)";
+        String xLabel = wide ? "" : "stage (" + stages.stream().map(StageResult::stage).distinct().sorted()
+                .map(st -> st.key().substring(0, 1).toUpperCase(Locale.ROOT) + " " + st.key())
+                .reduce((p, q) -> p + ", " + q).orElse("") + ")";
         return Charts.lineChart(new Charts.Spec(title, xLabel, false,
                 yLabel, integers, "", List.of(new Charts.Series(yLabel, x, y,
                         Charts.Style.LINE_AND_POINTS, color,

@@ -57,14 +57,14 @@ record Ticks(double lo, double hi, double step, List<Double> values) {
         return new Ticks(lo, hi, step, List.copyOf(values));
     }
 
-    /** The smallest of 1, 2, 5 × 10^k that is at least {@code raw}. */
+    /** The nearest of 1, 2, 5 × 10^k to {@code raw} (Heckbert's rounding thresholds 1.5, 3 and 7). */
     static double niceStep(double raw) {
         if (!(raw > 0) || !Double.isFinite(raw)) {
             return 1;
         }
         double power = Math.pow(10, Math.floor(Math.log10(raw)));
         double fraction = raw / power;
-        double nice = fraction <= 1 + 1e-9 ? 1 : fraction <= 2 + 1e-9 ? 2 : fraction <= 5 + 1e-9 ? 5 : 10;
+        double nice = fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10;
         return nice * power;
     }
 

@@ -16,7 +16,7 @@ class RecoveryTest {
         SplittableRandom jitter = new SplittableRandom(seed);
         List<Double> losses = new ArrayList<>();
         for (int i = 0; i < 64; i++) {
-            losses.add(2.5 + sequences.nextDouble(-0.5, 0.5) + shift + jitter.nextDouble(-noise, noise));
+            losses.add(2.5 + sequences.nextDouble(-0.5, 0.5) + shift + (noise == 0 ? 0 : jitter.nextDouble(-noise, noise)));
         }
         double mean = losses.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         return new StageResult(stage, 1, 0, mean, losses, 12, 1000, List.of());
@@ -36,6 +36,29 @@ class RecoveryTest {
         StageResult last = stage(Stage.FINAL, 0.05, 0.01, 3);
         assertEquals((pruned.perplexity() - last.perplexity()) / (pruned.perplexity() - base.perplexity()),
                 r.ratio().getAsDouble(), 1e-12);
+    }
+
+    @Test
+    void theRatioCarriesItsStandardErrorOverSequences() {
+        Recovery.Ratio noisy = (Recovery.Ratio) recovery(0.2, 0.05);
+        assertTrue(noisy.standardError() > 0 && noisy.standardError() < 0.2, noisy.describe());
+        // every sequence wins back exactly half of what it lost: no spread, no error
+        StageResult base = stage(Stage.BASELINE, 0, 0, 1);
+        List<Double> pruned = new ArrayList<>();
+        List<Double> last = new ArrayList<>();
+        for (int i = 0; i < base.sequenceLosses().size(); i++) {
+            double lost = 0.1 + 0.002 * i;
+            pruned.add(base.sequenceLosses().get(i) + lost);
+            last.add(base.sequenceLosses().get(i) + lost / 2);
+        }
+        Recovery.Ratio exact = (Recovery.Ratio) Recovery.of(base, withLosses(Stage.PRUNED, pruned),
+                withLosses(Stage.FINAL, last));
+        assertEquals(0, exact.standardError(), 1e-9);
+    }
+
+    private static StageResult withLosses(Stage stage, List<Double> losses) {
+        return new StageResult(stage, 1, 0, losses.stream().mapToDouble(Double::doubleValue).average().orElseThrow(),
+                losses, 12, 1000, List.of());
     }
 
     @Test
