@@ -12,7 +12,8 @@ import java.util.Locale;
 
 /**
  * The JSON form of every {@link RunEvent}, both ways: the only code that knows the field names of a run folder's
- * lines. Each line names its kind in {@code "event"}; non-finite numbers are written as null and read back as NaN.
+ * lines. Each line names its kind in {@code "event"}; a non-finite number is left out of its line (Gson drops nulls)
+ * and reads back as NaN.
  */
 public final class RunEventJson {
     private static final String TIES_NOTE = "equal priorities split by the cut; broken by the seeded order";
@@ -148,7 +149,7 @@ public final class RunEventJson {
         o.addProperty("parameters_after", last.last().parameters());
         o.addProperty("recovery_definition", "(ppl_pruned - ppl_final) / (ppl_pruned - ppl_baseline), only when the"
                 + " pruning loss change exceeds " + (int) Recovery.NOISE_STANDARD_ERRORS + " standard errors of the"
-                + " paired per-sequence differences; otherwise null, with the reason in perplexity_recovery_note");
+                + " paired per-sequence differences; otherwise left out, with the reason in perplexity_recovery_note");
         return o;
     }
 
