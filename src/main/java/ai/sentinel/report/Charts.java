@@ -128,7 +128,7 @@ final class Charts {
     }
 
     /** Where everything goes: the plot frame, the marker-label rows above it, the legend below. */
-    private record Layout(Frame frame, List<List<Marker>> markerRows, int legendTop, int height) {
+    record Layout(Frame frame, List<List<Marker>> markerRows, int legendTop, int height) {
         static Layout of(Spec spec) {
             Graphics2D probe = graphics(canvas(1, 1));
             probe.setFont(SMALL);
