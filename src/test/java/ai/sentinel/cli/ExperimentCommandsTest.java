@@ -91,6 +91,11 @@ class ExperimentCommandsTest {
         }
         assertEquals(List.of("random", "gradient_sensitivity", "no_growth", "no_pruning"),
                 List.copyOf(g.getAsJsonObject("summary").keySet()));
+        JsonObject randomArm = g.getAsJsonObject("summary").getAsJsonObject("random");
+        assertTrue(randomArm.has("final_perplexity_minus_no_pruning"), "each arm next to the continued-training"
+                + " control");
+        assertTrue(!g.getAsJsonObject("summary").getAsJsonObject("no_pruning").has(
+                "final_perplexity_minus_no_pruning"));
         assertTrue(Files.size(growth.resolve("growth_recovery.png")) > 1000);
 
         Path cycles = dir.resolve("claim3");
