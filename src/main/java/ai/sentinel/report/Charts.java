@@ -16,13 +16,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 
 /**
  * Minimal, dependency-free charts written as PNG: line charts (numeric or categorical x, an optional second y-axis
- * on the right, labelled vertical markers) and per-group spreads. Axes fit the data with a small margin and carry
+ * on the right, labelled vertical markers); {@link SpreadChart} draws per-group spreads. Axes fit the data with a small margin and carry
  * round ticks ({@link Ticks}); the legend and the marker labels have bands of their own, outside the plot area, so
  * they never cover data or each other.
  */
@@ -30,14 +29,14 @@ final class Charts {
     static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
         new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f)};
     static final int W = 900;
-    private static final int PLOT_HEIGHT = 300;
-    private static final int LEFT = 80;
-    private static final int RIGHT = 30;
+    static final int PLOT_HEIGHT = 300;
+    static final int LEFT = 80;
+    static final int RIGHT = 30;
     private static final int RIGHT_WITH_AXIS = 90;
-    private static final int TITLE_BAND = 40;
-    private static final int ROW = 16;
-    private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 16);
-    private static final Font TEXT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+    static final int TITLE_BAND = 40;
+    static final int ROW = 16;
+    static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 16);
+    static final Font TEXT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
     private static final Font SMALL = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
     private static final Color GRID = new Color(232, 232, 232);
     private static final Color MARKER = new Color(150, 150, 150);
@@ -122,7 +121,7 @@ final class Charts {
         }
         g.setClip(null);
         axes(g, spec, layout);
-        legend(g, spec.series(), layout.legendTop());
+        Legend.draw(g, spec.series(), layout.legendTop());
         g.dispose();
         return image;
     }
@@ -144,7 +143,7 @@ final class Charts {
                     spec.yIntegers(), 0.06);
             Frame frame = new Frame(x0, x1, top, bottom, xTicks, left, right ? fit(spec.series(), false, Side.RIGHT, false, 0.06) : null);
             int below = bottom + 20 + (spec.groups().isEmpty() ? 0 : ROW) + (spec.xLabel().isEmpty() ? 0 : 20);
-            int legendRows = legendRows(probe, spec.series());
+            int legendRows = Legend.rows(probe, spec.series());
             probe.dispose();
             return new Layout(frame, rows, below + 4, below + 10 + legendRows * (ROW + 2) + 8);
         }
@@ -185,7 +184,7 @@ final class Charts {
         return Ticks.fit(min, max, margin, integers, !x);
     }
 
-    private static List<Double> indices(int n) {
+    static List<Double> indices(int n) {
         List<Double> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             out.add((double) i);
@@ -193,7 +192,7 @@ final class Charts {
         return out;
     }
 
-    private static void grid(Graphics2D g, Frame f) {
+    static void grid(Graphics2D g, Frame f) {
         g.setStroke(new BasicStroke(1f));
         g.setColor(GRID);
         for (double v : f.left().values()) {
@@ -201,7 +200,7 @@ final class Charts {
         }
     }
 
-    private static void axes(Graphics2D g, Spec spec, Layout layout) {
+    static void axes(Graphics2D g, Spec spec, Layout layout) {
         Frame f = layout.frame();
         g.setColor(Color.BLACK);
         g.setStroke(new BasicStroke(1f));
@@ -326,12 +325,12 @@ final class Charts {
     }
 
     /** One decimal finer than the axis ticks, so neighbouring points that share a tick still read differently. */
-    private static String valueLabel(double v, Ticks axis) {
+    static String valueLabel(double v, Ticks axis) {
         return String.format("%." + (axis.decimals() + (axis.step() >= 1 && v == Math.rint(v) ? 0 : 1)) + "f", v);
     }
 
     /** Circle, square, triangle, diamond, …: series that overlap stay distinguishable. */
-    private static Shape shape(int index, double x, double y, double r) {
+    static Shape shape(int index, double x, double y, double r) {
         return switch (index % 4) {
             case 0 -> new Ellipse2D.Double(x - r, y - r, 2 * r, 2 * r);
             case 1 -> new Rectangle2D.Double(x - r, y - r, 2 * r, 2 * r);
@@ -351,125 +350,10 @@ final class Charts {
         return p;
     }
 
-    private static Color color(Series s, int index) {
+    static Color color(Series s, int index) {
         return s.color() != null ? s.color() : PALETTE[index % PALETTE.length];
     }
 
-    private static int legendRows(Graphics2D g, List<Series> series) {
-        return series.size() < 2 ? 0 : legendPlaces(g, series).get(series.size() - 1)[1] + 1;
-    }
-
-    /** Per series: x pixel and row of its legend item, wrapping at the chart's width. */
-    private static List<int[]> legendPlaces(Graphics2D g, List<Series> series) {
-        FontMetrics fm = g.getFontMetrics(TEXT);
-        List<int[]> places = new ArrayList<>();
-        int x = LEFT;
-        int row = 0;
-        for (Series s : series) {
-            int width = 34 + fm.stringWidth(legendName(s)) + 18;
-            if (x + width > W - RIGHT && x > LEFT) {
-                x = LEFT;
-                row++;
-            }
-            places.add(new int[] {x, row});
-            x += width;
-        }
-        return places;
-    }
-
-    private static String legendName(Series s) {
-        return s.side() == Side.RIGHT ? s.name() + " (right axis)" : s.name();
-    }
-
-    private static void legend(Graphics2D g, List<Series> series, int top) {
-        if (series.size() < 2) {
-            return;
-        }
-        List<int[]> places = legendPlaces(g, series);
-        g.setFont(TEXT);
-        for (int i = 0; i < series.size(); i++) {
-            Series s = series.get(i);
-            int x = places.get(i)[0];
-            int y = top + places.get(i)[1] * (ROW + 2) + 8;
-            g.setColor(color(s, i));
-            if (s.style() != Style.POINTS) {
-                g.setStroke(s.dashed() ? new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                        new float[] {6, 4}, 0) : new BasicStroke(2f));
-                g.draw(new Line2D.Double(x, y, x + 26, y));
-            }
-            if (s.style() != Style.LINE) {
-                g.fill(shape(i, x + 13, y, 4));
-            }
-            g.setColor(Color.BLACK);
-            g.drawString(legendName(s), x + 32, y + 4);
-        }
-    }
-
-    /**
-     * One group per label: the mean (a bar from zero, or a mark where the axis does not start at zero), a dot per
-     * observation (one per seed) and a whisker from the smallest to the largest, so that the spread reads as clearly
-     * as the mean. {@code fromZero}: the axis includes zero; otherwise it fits the observations, for differences
-     * that are small next to the values.
-     */
-    static BufferedImage spreadChart(String title, String yLabel, List<String> labels, List<double[]> groups,
-            boolean fromZero) {
-        double lo = fromZero ? 0 : Double.POSITIVE_INFINITY;
-        double hi = fromZero ? 0 : Double.NEGATIVE_INFINITY;
-        for (double[] values : groups) {
-            for (double v : values) {
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
-            }
-        }
-        Ticks y = Ticks.fit(lo, hi, 0.08, false, true);
-        int top = TITLE_BAND + 10;
-        Frame f = new Frame(LEFT, W - RIGHT, top, top + PLOT_HEIGHT, new Ticks(-0.5, labels.size() - 0.5, 1,
-                indices(labels.size())), y, null);
-        BufferedImage image = canvas(W, f.bottom() + 50);
-        Graphics2D g = graphics(image);
-        g.setFont(TITLE);
-        g.drawString(title, LEFT, 28);
-        grid(g, f);
-        axes(g, new Spec(title, "", false, yLabel, false, "", List.of(), List.of(), labels, List.of()),
-                new Layout(f, List.of(), 0, 0));
-        double slot = (double) (f.x1() - f.x0()) / labels.size();
-        double zero = f.py(Math.max(0, y.lo()), Side.LEFT);
-        g.setFont(TEXT);
-        for (int i = 0; i < labels.size(); i++) {
-            double[] values = groups.get(i);
-            double mean = Arrays.stream(values).average().orElse(0);
-            double min = Arrays.stream(values).min().orElse(0);
-            double max = Arrays.stream(values).max().orElse(0);
-            double centre = f.px(i);
-            double x = centre - slot * 0.3;
-            Color c = PALETTE[i % PALETTE.length];
-            g.setColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 110));
-            if (fromZero) {
-                g.fill(new Rectangle2D.Double(x, Math.min(zero, f.py(mean, Side.LEFT)), slot * 0.6,
-                        Math.abs(zero - f.py(mean, Side.LEFT))));
-            } else {
-                g.fill(new Rectangle2D.Double(x, f.py(mean, Side.LEFT) - 2, slot * 0.6, 4));
-            }
-            g.setColor(Color.BLACK);
-            g.setStroke(new BasicStroke(1.5f));
-            g.draw(new Line2D.Double(centre, f.py(min, Side.LEFT), centre, f.py(max, Side.LEFT)));
-            g.draw(new Line2D.Double(centre - 6, f.py(min, Side.LEFT), centre + 6, f.py(min, Side.LEFT)));
-            g.draw(new Line2D.Double(centre - 6, f.py(max, Side.LEFT), centre + 6, f.py(max, Side.LEFT)));
-            for (int k = 0; k < values.length; k++) {
-                double dx = values.length == 1 ? 0 : (k - (values.length - 1) / 2.0) * 8;
-                g.setColor(c.darker());
-                g.fill(new Ellipse2D.Double(centre + dx - 4, f.py(values[k], Side.LEFT) - 4, 8, 8));
-            }
-            g.setColor(Color.BLACK);
-            g.drawString(valueLabel(mean, y), (float) (centre + slot * 0.3 + 2), (float) f.py(mean, Side.LEFT) + 4);
-        }
-        if (fromZero && y.lo() < 0) {
-            g.setColor(Color.GRAY);
-            g.draw(new Line2D.Double(f.x0(), zero, f.x1(), zero));
-        }
-        g.dispose();
-        return image;
-    }
 
     private static void drawRotated(Graphics2D g, String text, double x, double centreY, boolean clockwise) {
         Graphics2D r = (Graphics2D) g.create();

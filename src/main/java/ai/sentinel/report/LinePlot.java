@@ -39,7 +39,7 @@ public final class LinePlot {
      */
     public static void spread(Path png, String title, String yLabel, Map<String, double[]> groups, boolean fromZero)
             throws IOException {
-        Charts.write(Charts.spreadChart(title, yLabel, List.copyOf(groups.keySet()), List.copyOf(groups.values()),
+        Charts.write(SpreadChart.draw(title, yLabel, List.copyOf(groups.keySet()), List.copyOf(groups.values()),
                 fromZero), png);
     }
 }

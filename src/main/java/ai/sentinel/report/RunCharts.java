@@ -36,27 +36,7 @@ final class RunCharts {
         if (steps.size() < 2) {
             return Optional.empty();
         }
-        double[] x = steps.stream().mapToDouble(RunEvent.StepMetrics::step).toArray();
-        List<Charts.Series> series = new ArrayList<>();
-        series.add(new Charts.Series("training loss", x,
-                steps.stream().mapToDouble(RunEvent.StepMetrics::loss).toArray(),
-                Charts.Style.LINE, TRAINING, Charts.Side.LEFT, false,
-                false));
-        List<StageResult> stages = run.all(StageResult.class);
-        for (Stage stage : Stage.values()) {
-            List<StageResult> at = stages.stream().filter(s -> s.stage() == stage).toList();
-            if (!at.isEmpty()) {
-                series.add(new Charts.Series("validation, " + stage.key(),
-                        at.stream().mapToDouble(StageResult::step).toArray(),
-                        at.stream().mapToDouble(StageResult::loss).toArray(),
-                        Charts.Style.POINTS, stageColor(stage),
-                        Charts.Side.LEFT, false, false));
-            }
-        }
-        series.add(new Charts.Series("learning rate", x,
-                steps.stream().mapToDouble(RunEvent.StepMetrics::learningRate).toArray(),
-                Charts.Style.LINE, LEARNING_RATE, Charts.Side.RIGHT, true,
-                false));
+        List<Charts.Series> series = lossSeries(steps, run.all(StageResult.class));
         List<Charts.Marker> markers = new ArrayList<>(cycles.stream().map(c -> new Charts.Marker(
                 c.pruned().step(), (cycles.size() > 1 ? "cycle " + c.cycle() + ": " : "") + "prune, grow"))
                 .toList());
@@ -74,6 +54,26 @@ final class RunCharts {
         }
         return Optional.of(Charts.lineChart(new Charts.Spec("Loss", "optimizer step", true, "loss (nats)", false,
                 "learning rate", series, markers, List.of(), List.of(), axis)));
+    }
+
+    /** Training loss, validation loss per stage kind, and the learning rate on the right axis. */
+    private static List<Charts.Series> lossSeries(List<RunEvent.StepMetrics> steps, List<StageResult> stages) {
+        double[] x = steps.stream().mapToDouble(RunEvent.StepMetrics::step).toArray();
+        List<Charts.Series> series = new ArrayList<>();
+        series.add(new Charts.Series("training loss", x, steps.stream().mapToDouble(RunEvent.StepMetrics::loss)
+                .toArray(), Charts.Style.LINE, TRAINING, Charts.Side.LEFT, false, false));
+        for (Stage stage : Stage.values()) {
+            List<StageResult> at = stages.stream().filter(s -> s.stage() == stage).toList();
+            if (!at.isEmpty()) {
+                series.add(new Charts.Series("validation, " + stage.key(), at.stream()
+                        .mapToDouble(StageResult::step).toArray(), at.stream().mapToDouble(StageResult::loss)
+                        .toArray(), Charts.Style.POINTS, stageColor(stage), Charts.Side.LEFT, false, false));
+            }
+        }
+        series.add(new Charts.Series("learning rate", x, steps.stream()
+                .mapToDouble(RunEvent.StepMetrics::learningRate).toArray(), Charts.Style.LINE, LEARNING_RATE,
+                Charts.Side.RIGHT, true, false));
+        return series;
     }
 
     /** Lowest and highest loss (left-axis series) at or after {@code fromStep}. */
