@@ -71,8 +71,8 @@ public sealed interface Recovery permits Recovery.Ratio, Recovery.NotMeaningful 
         PruningDamage damage = new PruningDamage(Statistics.mean(differences), Statistics.standardError(differences),
                 pruned.perplexity() - baseline.perplexity());
         if (Double.isNaN(damage.standardError())) {
-            return new NotMeaningful("the evaluation has fewer than 2 validation sequences, so its noise is unknown",
-                    damage);
+            return new NotMeaningful("the run recorded fewer than 2 per-sequence validation losses, so the"
+                    + " evaluation's noise is unknown", damage);
         }
         double bar = NOISE_STANDARD_ERRORS * damage.standardError();
         if (damage.lossChange() < -bar) {

@@ -91,6 +91,6 @@ class RecoveryTest {
         StageResult worse = new StageResult(Stage.PRUNED, 1, 0, 3, List.of(3.0), 1, 1, List.of());
         Recovery r = Recovery.of(one, worse, one);
         assertTrue(r.ratio().isEmpty());
-        assertTrue(r.describe().contains("fewer than 2"), r.describe());
+        assertTrue(r.describe().contains("fewer than 2 per-sequence"), r.describe());
     }
 }
