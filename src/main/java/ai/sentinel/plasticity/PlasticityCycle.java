@@ -16,6 +16,7 @@ import ai.sentinel.train.TrainConfig;
 import ai.sentinel.train.Trainer;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -64,7 +65,8 @@ public final class PlasticityCycle {
     public List<CycleResult> run() throws IOException {
         if (config.initialTrainingSteps() > 0) {
             stage(Stage.INITIAL, 0);
-            train(TrainingPhase.INITIAL_TRAINING, 0, config.initialTrainingSteps(), new HeadSchedule(model, config.schedule()));
+            train(TrainingPhase.INITIAL_TRAINING, 0, config.initialTrainingSteps(),
+                    new HeadSchedule(model, config.schedule()));
         }
         List<CycleResult> results = new ArrayList<>();
         for (int c = 1; c <= config.cycles(); c++) {
@@ -116,7 +118,8 @@ public final class PlasticityCycle {
         TrainConfig trainConfig = TrainConfig.cosine(steps, t.batchSize(), t.learningRate(),
                 Math.min(t.warmupSteps(), steps), t.evalBatches(), config.seed() + c);
         long start = step;
-        long every = Math.max(1, Math.min(10, steps / 30)); // every 10th step, but 30 points in a short phase
+        // every 10th step, but about 30 points in a short phase (a 40-step phase logged 4 and drew no curve)
+        long every = Math.max(1, Math.min(10, steps / 30));
         StepListener metrics = new StepListener() {
             @Override
             public void onStep(StepStats s) {
@@ -136,7 +139,7 @@ public final class PlasticityCycle {
     private StageResult stage(Stage stage, int c) throws IOException {
         EvalResult eval = evaluator.evaluate(model);
         StageResult result = new StageResult(stage, c, step, eval.loss(),
-                java.util.Arrays.stream(eval.sequenceLosses()).boxed().toList(), model.gates().numActive(),
+                Arrays.stream(eval.sequenceLosses()).boxed().toList(), model.gates().numActive(),
                 model.numParameters(), sampler.samples(model));
         log.write(result);
         log.write(headMap(stage, c));
