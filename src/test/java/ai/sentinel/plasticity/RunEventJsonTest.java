@@ -74,6 +74,17 @@ class RunEventJsonTest {
     }
 
     @Test
+    void aStageLineFromBeforePerSequenceLossesStillReads() {
+        String old = "{\"event\":\"phase\",\"phase\":\"pruned\",\"cycle\":1,\"step\":0,\"loss\":2.47,"
+                + "\"perplexity\":11.85,\"active_heads\":11,\"parameters\":842496,\"tokens_per_second\":609.0,"
+                + "\"samples\":[\" many\"]}";
+        StageResult s = (StageResult) RunEventJson.fromJson(JsonParser.parseString(old).getAsJsonObject());
+        assertEquals(Stage.PRUNED, s.stage());
+        assertEquals(List.of(), s.sequenceLosses());
+        assertTrue(Double.isNaN(s.lossStandardError()));
+    }
+
+    @Test
     void anUnknownLineIsAnErrorNamingItsKind() {
         JsonObject o = JsonParser.parseString("{\"event\":\"shrunk\",\"cycle\":1,\"step\":0}").getAsJsonObject();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunEventJson.fromJson(o));
