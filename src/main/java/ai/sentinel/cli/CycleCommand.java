@@ -169,12 +169,12 @@ final class CycleCommand implements Callable<Integer> {
     private static void printSummary(List<CycleResult> results, Path run) {
         System.out.println("cycle  stage      perplexity  active heads  parameters");
         for (CycleResult r : results) {
-            for (var s : List.of(r.baseline(), r.pruned(), r.grown(), r.last())) {
-                System.out.printf("%5d  %-9s %11.3f  %12d  %,10d%n", r.cycle(), s.stage(), s.perplexity(),
+            for (var s : r.stages()) {
+                System.out.printf("%5d  %-9s %11.3f  %12d  %,10d%n", r.cycle(), s.stage().key(), s.perplexity(),
                         s.activeHeads(), s.parameters());
             }
-            System.out.printf("cycle %d: pruned %s, grew %s, perplexity recovery %.2f%n", r.cycle(), r.prunedHeads(),
-                    r.grownHeads(), r.recovery());
+            System.out.printf("cycle %d: pruned %s, grew %s; %s%n", r.cycle(), r.prunedHeads(), r.grownHeads(),
+                    r.recovery().describe());
         }
         System.out.println("run folder: " + run.toAbsolutePath());
     }

@@ -79,16 +79,13 @@ final class DemoCommand implements Callable<Integer> {
     private static void printTable(CycleResult r) {
         System.out.println();
         System.out.println("                 before (baseline)   pruned   grown   after (final)");
-        List<StageResult> stages = List.of(r.baseline(), r.pruned(), r.grown(), r.last());
+        List<StageResult> stages = r.stages();
         System.out.printf("perplexity       %17.3f %8.3f %7.3f %15.3f%n", stages.get(0).perplexity(),
                 stages.get(1).perplexity(), stages.get(2).perplexity(), stages.get(3).perplexity());
         System.out.printf("active heads     %17d %8d %7d %15d%n", stages.get(0).activeHeads(),
                 stages.get(1).activeHeads(), stages.get(2).activeHeads(), stages.get(3).activeHeads());
         System.out.printf("parameters       %,17d %,8d %,7d %,15d%n", stages.get(0).parameters(),
                 stages.get(1).parameters(), stages.get(2).parameters(), stages.get(3).parameters());
-        System.out.printf("eval tokens/s    %17.0f %8.0f %7.0f %15.0f%n", stages.get(0).tokensPerSecond(),
-                stages.get(1).tokensPerSecond(), stages.get(2).tokensPerSecond(), stages.get(3).tokensPerSecond());
-        System.out.printf("pruned %s, grew %s; perplexity recovery %.2f%n", r.prunedHeads(), r.grownHeads(),
-                r.recovery());
+        System.out.printf("pruned %s, grew %s; %s%n", r.prunedHeads(), r.grownHeads(), r.recovery().describe());
     }
 }

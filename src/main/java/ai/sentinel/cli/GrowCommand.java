@@ -1,11 +1,9 @@
 package ai.sentinel.cli;
 
-import ai.sentinel.io.Json;
 import ai.sentinel.metrics.HeadMeasurements;
 import ai.sentinel.metrics.MaskedHeads;
 import ai.sentinel.plasticity.GrowRequest;
 import ai.sentinel.plasticity.Plasticity;
-import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -44,12 +42,9 @@ final class GrowCommand implements Callable<Integer> {
             }
             var meter = bench.meter(batchSize.batchSize, metricBatches.metricBatches);
             HeadMeasurements active = meter.measure(bench.model, MaskedHeads.AS_IS, new ProgressBar("measure"));
-            Plasticity.Grown grown = Plasticity.grow(bench.model, meter, request, active.importance(), 0, 0);
+            Plasticity.Grown grown = Plasticity.grow(bench.model, meter, request, active.importance());
             bench.save(out);
-            Events.write(out, grown.events());
-            for (JsonObject e : grown.events()) {
-                System.out.println(Json.pretty(e).replaceAll("\\s+", " ").trim());
-            }
+            Events.write(out, grown.events(0, 0));
             System.out.printf("grew %d heads (%s): %d active, %,d parameters; saved to %s%n", grown.heads().size(),
                     growth.init.name().toLowerCase(), bench.model.gates().numActive(), bench.model.numParameters(), out);
         }

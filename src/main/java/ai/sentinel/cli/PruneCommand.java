@@ -1,11 +1,9 @@
 package ai.sentinel.cli;
 
-import ai.sentinel.io.Json;
 import ai.sentinel.metrics.HeadMeasurements;
 import ai.sentinel.metrics.MaskedHeads;
 import ai.sentinel.plasticity.Plasticity;
 import ai.sentinel.plasticity.PruneRequest;
-import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -40,12 +38,9 @@ final class PruneCommand implements Callable<Integer> {
             long before = bench.model.numParameters();
             HeadMeasurements m = bench.meter(batchSize.batchSize, metricBatches.metricBatches)
                     .measure(bench.model, MaskedHeads.AS_IS, new ProgressBar("measure"));
-            Plasticity.Pruned pruned = Plasticity.prune(bench.model, m, request, 0, 0);
+            Plasticity.Pruned pruned = Plasticity.prune(bench.model, m, request);
             bench.save(out);
-            Events.write(out, pruned.events());
-            for (JsonObject e : pruned.events()) {
-                System.out.println(Json.pretty(e).replaceAll("\\s+", " ").trim());
-            }
+            Events.write(out, pruned.events(0, 0));
             System.out.printf("pruned %d heads (%s): %d active, %,d → %,d parameters; saved to %s%n",
                     pruned.heads().size(), pruning.mode.name().toLowerCase(), bench.model.gates().numActive(), before,
                     bench.model.numParameters(), out);

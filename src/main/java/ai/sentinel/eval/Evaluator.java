@@ -30,6 +30,7 @@ public final class Evaluator {
     public EvalResult evaluate(CausalLm model) {
         double totalNll = 0;
         long tokens = 0;
+        double[] sequenceLosses = new double[numBlocks];
         for (int start = 0; start < numBlocks; start += batchSize) {
             int rows = Math.min(batchSize, numBlocks - start);
             int[] indices = new int[rows];
@@ -39,10 +40,15 @@ public final class Evaluator {
             Batch batch = Batch.of(blocks, indices);
             try (NDScope scope = new NDScope()) {
                 NDArray logits = model.forward(BatchArrays.inputs(model.manager(), batch), AttentionProbe.NONE);
-                totalNll += Losses.crossEntropySum(logits, BatchArrays.targets(model.manager(), batch)).getFloat();
+                float[] rowNll = Losses.crossEntropyPerRow(logits, BatchArrays.targets(model.manager(), batch))
+                        .toFloatArray(); // (B)
+                for (int i = 0; i < rows; i++) {
+                    totalNll += rowNll[i];
+                    sequenceLosses[start + i] = rowNll[i] / batch.length();
+                }
             }
             tokens += (long) rows * batch.length();
         }
-        return new EvalResult(totalNll / tokens, tokens);
+        return new EvalResult(totalNll / tokens, tokens, sequenceLosses);
     }
 }

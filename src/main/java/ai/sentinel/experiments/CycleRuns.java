@@ -13,6 +13,7 @@ import ai.sentinel.plasticity.GrowthSchedule;
 import ai.sentinel.plasticity.PlasticityCycle;
 import ai.sentinel.plasticity.PruneMode;
 import ai.sentinel.plasticity.PruningMethod;
+import ai.sentinel.plasticity.Recovery;
 import ai.sentinel.plasticity.RunLog;
 import ai.sentinel.plasticity.StageResult;
 import ai.sentinel.train.StepListener;
@@ -80,10 +81,12 @@ final class CycleRuns {
         JsonObject row = new JsonObject();
         row.addProperty("cycle", r.cycle());
         for (StageResult s : List.of(r.baseline(), r.pruned(), r.grown(), r.last())) {
-            row.addProperty(s.stage() + "_perplexity", s.perplexity());
-            row.addProperty(s.stage() + "_active_heads", s.activeHeads());
+            row.addProperty(s.stage().key() + "_perplexity", s.perplexity());
+            row.addProperty(s.stage().key() + "_active_heads", s.activeHeads());
         }
-        putFinite(row, "recovery", r.recovery());
+        Recovery recovery = r.recovery();
+        putFinite(row, "recovery", recovery.ratio().orElse(Double.NaN)); // left out when it would divide by noise
+        row.addProperty("recovery_note", recovery.describe());
         row.addProperty("pruned_heads", r.prunedHeads().toString());
         row.addProperty("grown_heads", r.grownHeads().toString());
         return row;

@@ -83,6 +83,11 @@ public final class GrowthComparison {
                 a.add("recovery", CycleRuns.stats(rec));
                 CycleRuns.putFinite(a, "recovery_relative_to_random", mean(rec) / randomRecovery - 1);
             }
+            double[] vsControl = againstControl(rows, arm);
+            if (!arm.equals(NO_PRUNING) && vsControl.length > 0) {
+                // recovery also credits continued training; the control that only trained says how much
+                a.add("final_perplexity_minus_no_pruning", CycleRuns.stats(vsControl));
+            }
             summary.add(arm, a);
         });
         return summary;
@@ -97,6 +102,26 @@ public final class GrowthComparison {
         LinePlot.spread(out.resolve("growth_final_perplexity.png"), "Validation perplexity after " + steps
                 + " learning steps (mark = mean, dots = seeds)", "validation perplexity", column(rows,
                 "final_perplexity"), false);
+    }
+
+    /** Per seed that has both: the arm's final perplexity minus that of {@code no_pruning} from the same seed. */
+    private static double[] againstControl(JsonArray rows, String arm) {
+        Map<Long, Double> control = new LinkedHashMap<>();
+        for (JsonElement e : rows) {
+            JsonObject row = e.getAsJsonObject();
+            if (row.get("arm").getAsString().equals(NO_PRUNING)) {
+                control.put(row.get("seed").getAsLong(), row.get("final_perplexity").getAsDouble());
+            }
+        }
+        List<Double> differences = new ArrayList<>();
+        for (JsonElement e : rows) {
+            JsonObject row = e.getAsJsonObject();
+            Double same = control.get(row.get("seed").getAsLong());
+            if (row.get("arm").getAsString().equals(arm) && same != null) {
+                differences.add(row.get("final_perplexity").getAsDouble() - same);
+            }
+        }
+        return differences.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** Arm → the values of {@code key} over seeds, arms in first-seen order (rows lacking the key skipped). */

@@ -153,7 +153,7 @@ public final class ProgressiveComparison {
         LinePlot.write(out.resolve("progressive_growth_loss.png"), "Validation loss while training (from the first"
                 + " evaluation after step 0)", "optimizer step",
                 "validation loss (nats)", loss);
-        LinePlot.write(out.resolve("progressive_growth_heads.png"), "Active heads while training", "optimizer step",
-                "active heads", heads);
+        LinePlot.writeCounts(out.resolve("progressive_growth_heads.png"), "Active heads while training",
+                "optimizer step", "active heads", heads);
     }
 }

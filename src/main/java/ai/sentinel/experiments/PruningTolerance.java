@@ -105,7 +105,7 @@ public final class PruningTolerance {
         try (NDManager m = NDManager.newBaseManager(Device.cpu()); CausalLm model = ModelFiles.load(baseline, m)) {
             int total = model.config().numLayers() * model.config().numHeads();
             Plasticity.Pruned p = Plasticity.prune(model, measured, new PruneRequest(method, fraction,
-                    PruneMode.ADAPTIVE, 0.95, 0.5, 0.5, false, s.seed()), 0, 0);
+                    PruneMode.ADAPTIVE, 0.95, 0.5, 0.5, false, s.seed()));
             Evaluator evaluator = new Evaluator(data.validation(), s.batchSize(), s.evalBatches());
             JsonObject row = new JsonObject();
             row.addProperty("strategy", name(method));

@@ -86,7 +86,7 @@ public final class RepeatedCycles {
                 + " = baseline)", "cycle", "validation perplexity", perplexity);
         Map<String, double[][]> heads = new LinkedHashMap<>();
         heads.put("active heads (plasticity)", meanCurve(rows, PLASTICITY, cycles, "final_active_heads"));
-        LinePlot.write(out.resolve("repeated_cycles_heads.png"), "Active heads after each cycle", "cycle",
+        LinePlot.writeCounts(out.resolve("repeated_cycles_heads.png"), "Active heads after each cycle", "cycle",
                 "active heads", heads);
     }
 

@@ -21,4 +21,17 @@ public final class Losses {
         NDArray picked = logProbs.gather(targets.reshape(-1, 1), 1); // (N, 1)
         return picked.sum().neg();
     }
+
+    /**
+     * Summed negative log-likelihood per row: {@code Σ_t −log softmax(z_bt)[y_bt]} for each b.
+     *
+     * @param logits (B, T, V)
+     * @param targets (B, T) int64
+     * @return (B)
+     */
+    public static NDArray crossEntropyPerRow(NDArray logits, NDArray targets) {
+        NDArray logProbs = logits.logSoftmax(-1); // (B, T, V)
+        NDArray picked = logProbs.gather(targets.expandDims(-1), 2); // (B, T, 1)
+        return picked.sum(new int[] {1, 2}).neg(); // (B)
+    }
 }

@@ -58,11 +58,11 @@ public final class CycleCheckpoint {
 
     /** The training phase's own checkpoint folder for cycle {@code c} (0 = the initial training). */
     static Path trainerCheckpoint(Path run, int c) {
-        return run.resolve("checkpoints").resolve(phase(c) + "-" + c);
+        return run.resolve("checkpoints").resolve(phase(c).key() + "-" + c);
     }
 
-    static String phase(int c) {
-        return c == 0 ? "initial_training" : "learning";
+    static TrainingPhase phase(int c) {
+        return c == 0 ? TrainingPhase.INITIAL_TRAINING : TrainingPhase.LEARNING;
     }
 
     static void save(Path run, CausalLm model, State state) throws IOException {

@@ -5,7 +5,6 @@ import ai.sentinel.metrics.HeadMeter;
 import ai.sentinel.metrics.HeadScores;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
-import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -15,17 +14,39 @@ import java.util.Set;
 
 /** Single pruning and growth steps: decide from measurements, act on the model, and describe what was done. */
 public final class Plasticity {
-    /** The heads pruned and the JSON events that record why. */
-    public record Pruned(List<HeadId> heads, List<JsonObject> events) {}
+    /** What a pruning step did: each head it pruned and why, and the ties its cut split. */
+    public record Pruned(List<PruneDecision> decisions, List<List<HeadId>> tiesAtCut) {
+        public List<HeadId> heads() {
+            return decisions.stream().map(PruneDecision::head).toList();
+        }
 
-    /** The heads grown and the JSON events that record why. */
-    public record Grown(List<HeadId> heads, List<JsonObject> events) {}
+        /** The step's run events, stamped with where in the run it happened. */
+        public List<RunEvent> events(int cycle, long step) {
+            List<RunEvent> events = new ArrayList<>();
+            decisions.forEach(d -> events.add(new RunEvent.HeadPruned(cycle, step, d)));
+            if (!tiesAtCut.isEmpty()) {
+                events.add(new RunEvent.PruningTies(cycle, step, tiesAtCut));
+            }
+            return events;
+        }
+    }
+
+    /** What a growth step did: each head it grew, in rank order, and why. */
+    public record Grown(List<GrowDecision> decisions) {
+        public List<HeadId> heads() {
+            return decisions.stream().map(GrowDecision::head).toList();
+        }
+
+        /** The step's run events, stamped with where in the run it happened. */
+        public List<RunEvent> events(int cycle, long step) {
+            return decisions.stream().map(d -> (RunEvent) new RunEvent.HeadGrown(cycle, step, d)).toList();
+        }
+    }
 
     private Plasticity() {}
 
     /** Prunes {@code request.fraction()} of the active heads by {@code request.method()}, measured as {@code m}. */
-    public static Pruned prune(CausalLm model, HeadMeasurements measured, PruneRequest request, int cycle,
-            long step) {
+    public static Pruned prune(CausalLm model, HeadMeasurements measured, PruneRequest request) {
         HeadMeasurements m = request.normalizeImportance() ? measured.withImportanceNormalizedPerLayer() : measured;
         List<HeadId> active = activeHeads(model);
         int total = model.config().numLayers() * model.config().numHeads();
@@ -36,27 +57,25 @@ public final class Plasticity {
                 (int) Math.round(request.fraction() * active.size()), total, total - active.size(), request.seed(),
                 strategy.samePerLayer());
         Pruner.prune(model, selection.chosen(), request.mode());
-        List<JsonObject> events = new ArrayList<>();
+        List<PruneDecision> decisions = new ArrayList<>();
         for (HeadId h : selection.chosen()) {
-            events.add(HeadMaps.pruneEvent(cycle, step, h, request, priorities, m));
+            decisions.add(new PruneDecision(h, request.method(), request.mode(), priorities.get(h),
+                    m.entropy().get(h), m.normalizedEntropy().get(h), m.gradientNorm().get(h), m.magnitude().get(h),
+                    m.importance().get(h)));
         }
-        if (!selection.tiesAtCut().isEmpty()) {
-            events.add(HeadMaps.tiesEvent(cycle, step, selection.tiesAtCut()));
-        }
-        return new Pruned(selection.chosen(), events);
+        return new Pruned(decisions, selection.tiesAtCut());
     }
 
     /**
      * Grows back up to {@code request.count()} pruned heads chosen by {@code request.method()} from measurements
      * taken with their masks lifted. {@code importance} (active heads) picks the donor of copy growth.
      */
-    public static Grown grow(CausalLm model, HeadMeter meter, GrowRequest request, HeadScores importance, int cycle,
-            long step) {
+    public static Grown grow(CausalLm model, HeadMeter meter, GrowRequest request, HeadScores importance) {
         Set<HeadId> candidates = new LinkedHashSet<>(allHeads(model));
         candidates.removeAll(activeHeads(model));
         int count = Math.min(candidates.size(), request.count());
         if (count == 0) {
-            return new Grown(List.of(), List.of());
+            return new Grown(List.of());
         }
         CandidateProbe.Measured probe = CandidateProbe.measure(model, candidates, meter, request.seed());
         Map<Integer, Integer> activePerLayer = new HashMap<>();
@@ -68,11 +87,14 @@ public final class Plasticity {
                 probe.atZeroGate(), probe.atFullGate(), activePerLayer, request.seed())).subList(0, count));
         Grower.grow(model, chosen, request.init(), request.startGate(), request.initialScale(), importance,
                 request.seed());
-        List<JsonObject> events = new ArrayList<>();
+        List<GrowDecision> decisions = new ArrayList<>();
         for (int rank = 0; rank < chosen.size(); rank++) {
-            events.add(HeadMaps.growEvent(cycle, step, chosen.get(rank), rank, request, probe));
+            HeadId h = chosen.get(rank);
+            decisions.add(new GrowDecision(h, request.method(), request.init(), rank,
+                    probe.atZeroGate().importance().get(h), probe.atFullGate().importance().get(h),
+                    probe.atZeroGate().normalizedEntropy().get(h)));
         }
-        return new Grown(chosen, events);
+        return new Grown(decisions);
     }
 
     /** Every head slot of the model, layer by layer, present or removed. */

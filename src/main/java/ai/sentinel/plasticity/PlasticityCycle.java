@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -72,7 +73,7 @@ public final class PlasticityCycle {
         CycleCheckpoint.clear(log.folder());
         step = 0;
         if (config.initialTrainingSteps() > 0) {
-            stage("initial", 0);
+            stage(Stage.INITIAL, 0);
             save(CycleCheckpoint.Point.BEFORE_TRAINING, 0, List.of(), Optional.empty());
             train(0, config.initialTrainingSteps(), new HeadSchedule(model, config.schedule()), false);
             save(CycleCheckpoint.Point.CYCLE_DONE, 0, List.of(), Optional.empty());
@@ -114,7 +115,7 @@ public final class PlasticityCycle {
         Path trainer = CycleCheckpoint.trainerCheckpoint(log.folder(), c);
         long trained = Checkpoint.exists(trainer) ? Checkpoint.readState(trainer).step() : 0;
         long lastStep = step + trained;
-        String phase = CycleCheckpoint.phase(c);
+        String phase = CycleCheckpoint.phase(c).key();
         JsonlFiles.cutBack(log.folder().resolve(RunLog.METRICS), bytesAtState, line -> phase.equals(
                 JsonFields.optString(line, "phase", "")) && JsonFields.optInt(line, "cycle", -1) == c
                 && JsonlFiles.atMost("step", lastStep).test(line));
@@ -131,7 +132,7 @@ public final class PlasticityCycle {
     }
 
     private void finishCycle(int c, List<CycleResult> results) throws IOException {
-        log.writeJson(RunLog.SUMMARY, HeadMaps.summary(results));
+        log.writeJson(RunLog.SUMMARY, RunEventJson.summary(results));
         save(CycleCheckpoint.Point.CYCLE_DONE, c, results, Optional.empty());
     }
 
@@ -148,13 +149,14 @@ public final class PlasticityCycle {
     }
 
     private CycleCheckpoint.FirstHalf firstHalf(int c) throws IOException {
-        StageResult baseline = stage("baseline", c);
+        StageResult baseline = stage(Stage.BASELINE, c);
         HeadMeasurements measured = meter.measure(model, MaskedHeads.AS_IS);
-        log.heads(HeadMaps.measurements(c, step, measured));
+        log.write(new RunEvent.Measurements(c, step, grid(measured.entropy()), grid(measured.normalizedEntropy()),
+                grid(measured.gradientNorm()), grid(measured.magnitude()), grid(measured.importance())));
         List<HeadId> pruned = prune(c, measured);
-        StageResult afterPruning = stage("pruned", c);
+        StageResult afterPruning = stage(Stage.PRUNED, c);
         List<HeadId> grown = grow(c, pruned.size(), measured.importance());
-        StageResult afterGrowth = stage("grown", c);
+        StageResult afterGrowth = stage(Stage.GROWN, c);
         return new CycleCheckpoint.FirstHalf(baseline, afterPruning, afterGrowth, pruned, grown);
     }
 
@@ -163,7 +165,7 @@ public final class PlasticityCycle {
         schedule.grown(half.grownHeads(), 0);
         train(c, config.learningSteps(), schedule, resuming);
         schedule.setGates(config.learningSteps());
-        StageResult last = stage("final", c);
+        StageResult last = stage(Stage.FINAL, c);
         return new CycleResult(c, half.baseline(), half.pruned(), half.grown(), last, half.prunedHeads(),
                 half.grownHeads());
     }
@@ -171,8 +173,8 @@ public final class PlasticityCycle {
     private List<HeadId> prune(int c, HeadMeasurements measured) {
         Plasticity.Pruned pruned = Plasticity.prune(model, measured, new PruneRequest(config.pruning(),
                 config.initialPruning(), config.mode(), config.maxPrunedFraction(), config.entropyWeight(),
-                config.gradientWeight(), config.normalizeImportance(), config.seed() + c), c, step);
-        pruned.events().forEach(log::event);
+                config.gradientWeight(), config.normalizeImportance(), config.seed() + c));
+        pruned.events(c, step).forEach(log::write);
         return pruned.heads();
     }
 
@@ -181,8 +183,8 @@ public final class PlasticityCycle {
                 == Plasticity.allHeads(model).size() ? 0 : Math.max(1, (int) Math.round(config.growthRatio()
                         * prunedThisCycle));
         Plasticity.Grown grown = Plasticity.grow(model, meter, new GrowRequest(config.growth(), count, config.init(),
-                config.schedule().gate(0), config.initialScale(), config.seed() + c), importance, c, step);
-        grown.events().forEach(log::event);
+                config.schedule().gate(0), config.initialScale(), config.seed() + c), importance);
+        grown.events(c, step).forEach(log::write);
         return grown.heads();
     }
 
@@ -194,17 +196,20 @@ public final class PlasticityCycle {
         if (steps == 0) {
             return;
         }
-        String phase = CycleCheckpoint.phase(c);
+        TrainingPhase phase = CycleCheckpoint.phase(c);
         CycleConfig.Training t = config.training();
         TrainConfig trainConfig = TrainConfig.cosine(steps, t.batchSize(), t.learningRate(),
                 Math.min(t.warmupSteps(), steps), t.evalBatches(), config.seed() + c)
                 .withCheckpointEvery(t.checkpointEvery());
         long start = step;
+        // every 10th step, but about 30 points in a short phase (a 40-step phase logged 4 and drew no curve)
+        long every = Math.max(1, Math.min(10, steps / 30));
         StepListener metrics = new StepListener() {
             @Override
             public void onStep(StepStats s) {
-                if (s.step() % 10 == 0 || s.step() == s.totalSteps()) {
-                    log.metric(HeadMaps.stepLine(phase, c, start + s.step(), s, model));
+                if (s.step() % every == 0 || s.step() == s.totalSteps()) {
+                    log.write(new RunEvent.StepMetrics(phase, c, start + s.step(), s.loss(), s.learningRate(),
+                            model.gates().numActive(), model.numParameters(), s.tokensPerSecond()));
                 }
             }
         };
@@ -219,15 +224,36 @@ public final class PlasticityCycle {
         step += steps;
     }
 
-    private StageResult stage(String name, int c) throws IOException {
-        long t0 = System.nanoTime();
+    private StageResult stage(Stage stage, int c) throws IOException {
         EvalResult eval = evaluator.evaluate(model);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        StageResult result = new StageResult(name, c, step, eval.loss(), eval.perplexity(),
-                model.gates().numActive(), model.numParameters(), eval.tokens() / seconds, sampler.samples(model));
-        log.metric(HeadMaps.stageLine(result));
-        log.heads(HeadMaps.headState(name, c, step, model));
-        saver.save(model, c == 0 ? name : "cycle" + c + "-" + name);
+        StageResult result = new StageResult(stage, c, step, eval.loss(),
+                Arrays.stream(eval.sequenceLosses()).boxed().toList(), model.gates().numActive(),
+                model.numParameters(), sampler.samples(model));
+        log.write(result);
+        log.write(headMap(stage, c));
+        saver.save(model, c == 0 ? stage.key() : "cycle" + c + "-" + stage.key());
         return result;
+    }
+
+    private RunEvent.HeadMap headMap(Stage stage, int c) {
+        int layers = model.config().numLayers();
+        int heads = model.config().numHeads();
+        float[] mask = model.gates().maskValues();
+        float[] gates = model.gates().gateValues();
+        double[][] m = new double[layers][heads];
+        double[][] g = new double[layers][heads];
+        double[][] p = new double[layers][heads];
+        for (int l = 0; l < layers; l++) {
+            for (int h = 0; h < heads; h++) {
+                m[l][h] = mask[l * heads + h] != 0 ? 1 : 0;
+                g[l][h] = gates[l * heads + h];
+                p[l][h] = model.config().isPresent(new HeadId(l, h)) ? 1 : 0;
+            }
+        }
+        return new RunEvent.HeadMap(stage, c, step, new HeadGrid(m), new HeadGrid(g), new HeadGrid(p));
+    }
+
+    private static HeadGrid grid(HeadScores scores) {
+        return new HeadGrid(scores.copy());
     }
 }

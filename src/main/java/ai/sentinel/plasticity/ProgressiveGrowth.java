@@ -77,8 +77,8 @@ public final class ProgressiveGrowth implements StepHook {
         if (keep < total) {
             HeadMeasurements measured = meter.measure(model, MaskedHeads.AS_IS);
             Plasticity.Pruned pruned = Plasticity.prune(model, measured, new PruneRequest(PruningMethod.UNIFORM,
-                    fraction, PruneMode.ADAPTIVE, fraction, 0.5, 0.5, false, settings.seed()), 0, 0);
-            pruned.events().forEach(events);
+                    fraction, PruneMode.ADAPTIVE, fraction, 0.5, 0.5, false, settings.seed()));
+            pruned.events(0, 0).forEach(e -> events.accept(RunEventJson.toJson(e)));
         }
         return new ProgressiveGrowth(model, meter, settings, totalSteps, events);
     }
@@ -100,9 +100,9 @@ public final class ProgressiveGrowth implements StepHook {
                     ? meter.measure(model, MaskedHeads.AS_IS).importance() : null; // only copy growth reads it
             Plasticity.Grown grown = Plasticity.grow(model, meter, new GrowRequest(settings.method(), missing,
                     settings.init(), settings.schedule().gate(0), settings.initialScale(), settings.seed() + step),
-                    importance, 0, step);
+                    importance);
             heads.grown(grown.heads(), step);
-            grown.events().forEach(events);
+            grown.events(0, step).forEach(e -> events.accept(RunEventJson.toJson(e)));
         }
         heads.beforeStep(step, optimizer);
     }

@@ -1,11 +1,31 @@
 package ai.sentinel.plasticity;
 
+import ai.sentinel.eval.Statistics;
 import java.util.List;
 
 /**
- * The model measured at one stage of a cycle.
+ * The model evaluated at one stage of a cycle.
  *
- * @param tokensPerSecond forward (evaluation) throughput measured during this stage's evaluation
+ * @param sequenceLosses mean loss of each validation sequence, in the evaluator's fixed order, so that two stages
+ *     can be compared sequence by sequence
  */
-public record StageResult(String stage, int cycle, long step, double loss, double perplexity, int activeHeads,
-        long parameters, double tokensPerSecond, List<String> samples) {}
+public record StageResult(Stage stage, int cycle, long step, double loss, List<Double> sequenceLosses,
+        int activeHeads, long parameters, List<String> samples) implements RunEvent {
+    public StageResult {
+        sequenceLosses = List.copyOf(sequenceLosses);
+        samples = List.copyOf(samples);
+    }
+
+    public double perplexity() {
+        return Math.exp(loss);
+    }
+
+    /** Standard error of {@link #loss()} over the validation sequences; NaN below two sequences. */
+    public double lossStandardError() {
+        return Statistics.standardError(sequenceLossArray());
+    }
+
+    double[] sequenceLossArray() {
+        return sequenceLosses.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+}

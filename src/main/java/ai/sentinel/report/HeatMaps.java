@@ -69,7 +69,9 @@ final class HeatMaps {
         }
         double lo = min;
         double span = max > min ? max - min : 1;
-        int titleWidth = title.length() * 10 + 2 * MARGIN; // bold 16 px: under 10 px a character
+        Graphics2D probe = graphics(Charts.canvas(1, 1));
+        int titleWidth = probe.getFontMetrics(new Font(Font.SANS_SERIF, Font.BOLD, 16)).stringWidth(title) + 2 * MARGIN;
+        probe.dispose();
         BufferedImage image = Charts.canvas(Math.max(heads * CELL + 2 * MARGIN, titleWidth),
                 layers * CELL + 2 * MARGIN + 40);
         Graphics2D g = graphics(image);

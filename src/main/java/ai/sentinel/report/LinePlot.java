@@ -15,10 +15,22 @@ public final class LinePlot {
      */
     public static void write(Path png, String title, String xLabel, String yLabel, Map<String, double[][]> series)
             throws IOException {
+        write(png, title, xLabel, yLabel, series, false);
+    }
+
+    /** As {@link #write}, for counts (e.g. active heads): whole-number ticks on the y-axis. */
+    public static void writeCounts(Path png, String title, String xLabel, String yLabel,
+            Map<String, double[][]> series) throws IOException {
+        write(png, title, xLabel, yLabel, series, true);
+    }
+
+    private static void write(Path png, String title, String xLabel, String yLabel, Map<String, double[][]> series,
+            boolean counts) throws IOException {
         List<Charts.Series> lines = new ArrayList<>();
         series.forEach((name, xy) -> lines.add(new Charts.Series(name, xy[0], xy[1],
                 xy[0].length <= 50 ? Charts.Style.LINE_AND_POINTS : Charts.Style.LINE)));
-        Charts.write(Charts.lineChart(title, xLabel, yLabel, lines, List.of()), png);
+        Charts.write(Charts.lineChart(new Charts.Spec(title, xLabel, false, yLabel, counts, "", lines, List.of(),
+                List.of(), List.of())), png);
     }
 
     /**
@@ -27,7 +39,7 @@ public final class LinePlot {
      */
     public static void spread(Path png, String title, String yLabel, Map<String, double[]> groups, boolean fromZero)
             throws IOException {
-        Charts.write(Charts.spreadChart(title, yLabel, List.copyOf(groups.keySet()), List.copyOf(groups.values()),
+        Charts.write(SpreadChart.draw(title, yLabel, List.copyOf(groups.keySet()), List.copyOf(groups.values()),
                 fromZero), png);
     }
 }

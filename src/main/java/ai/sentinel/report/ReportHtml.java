@@ -1,7 +1,11 @@
 package ai.sentinel.report;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
+import ai.sentinel.plasticity.CycleResult;
+import ai.sentinel.plasticity.GrowDecision;
+import ai.sentinel.plasticity.PruneDecision;
+import ai.sentinel.plasticity.Recovery;
+import ai.sentinel.plasticity.RunEvent;
+import ai.sentinel.plasticity.StageResult;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,7 +23,8 @@ final class ReportHtml {
 
     private ReportHtml() {}
 
-    static String render(RunData run, Map<String, String> charts, Path chartDir) throws IOException {
+    static String render(RunData run, List<CycleResult> cycles, RunReport.ChartSet charts, Path chartDir)
+            throws IOException {
         StringBuilder html = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Sentinel"
                 + " plasticity report</title><style>" + STYLE + "</style></head><body>");
         JsonObject c = run.config();
@@ -29,50 +34,55 @@ final class ReportHtml {
                 .append("</b> (").append(esc(str(c, "mode"))).append("), growth <b>").append(esc(str(c, "growth")))
                 .append("</b> (").append(esc(str(c, "init"))).append("), seed ").append(esc(str(c, "seed")))
                 .append(". Every number below was measured in this run.</p>");
-        beforeAfter(html, run.summary());
-        cycles(html, run.summary());
-        for (Map.Entry<String, String> e : charts.entrySet()) {
+        beforeAfter(html, cycles);
+        cycleTable(html, cycles);
+        for (Map.Entry<String, String> e : charts.written().entrySet()) {
             html.append("<figure><img alt=\"").append(esc(e.getValue())).append("\" src=\"")
                     .append(RunReport.embed(chartDir.resolve(e.getKey()))).append("\"><figcaption>")
                     .append(esc(e.getValue())).append("</figcaption></figure>");
         }
+        for (Map.Entry<String, String> e : charts.skipped().entrySet()) {
+            html.append("<p><i>").append(esc(e.getKey())).append(": not drawn, ").append(esc(e.getValue()))
+                    .append(".</i></p>");
+        }
         decisions(html, run);
-        samples(html, run.metrics("phase"));
+        samples(html, run.all(StageResult.class));
         html.append("<h2>Configuration</h2><pre>").append(esc(ai.sentinel.io.Json.pretty(c))).append("</pre></body></html>\n");
         return html.toString();
     }
 
-    private static void beforeAfter(StringBuilder html, JsonObject summary) {
-        JsonArray cycles = summary.getAsJsonArray("cycles");
-        JsonObject before = cycles.get(0).getAsJsonObject().getAsJsonObject("baseline");
-        JsonObject after = cycles.get(cycles.size() - 1).getAsJsonObject().getAsJsonObject("final");
+    private static void beforeAfter(StringBuilder html, List<CycleResult> cycles) {
+        StageResult before = cycles.get(0).baseline();
+        StageResult after = cycles.get(cycles.size() - 1).last();
         html.append("<h2>Before and after</h2><table><tr><th></th><th>before (baseline)</th><th>after (final)</th>"
                 + "</tr>");
-        for (String[] row : new String[][] {{"perplexity", "perplexity"}, {"active heads", "active_heads"},
-            {"parameters", "parameters"}, {"evaluation tokens/s", "tokens_per_second"}}) {
-            html.append("<tr><td>").append(row[0]).append("</td><td>").append(fmt(before.get(row[1])))
-                    .append("</td><td>").append(fmt(after.get(row[1]))).append("</td></tr>");
-        }
-        html.append("</table>");
+        row(html, "perplexity", fmt(before.perplexity()), fmt(after.perplexity()));
+        row(html, "loss ± standard error (nats)", loss(before), loss(after));
+        row(html, "active heads", String.valueOf(before.activeHeads()), String.valueOf(after.activeHeads()));
+        row(html, "parameters", String.format("%,d", before.parameters()), String.format("%,d", after.parameters()));
+        html.append("</table><p>The standard error is over validation sequences. Two stages are evaluated on the same"
+                + " sequences, so their difference is judged by the paired differences, which vary much less than"
+                + " either loss (see the recovery line of each cycle).</p>");
     }
 
-    private static void cycles(StringBuilder html, JsonObject summary) {
-        html.append("<h2>Cycles</h2><table><tr><th>cycle</th><th>stage</th><th>perplexity</th><th>loss</th>"
+    private static void cycleTable(StringBuilder html, List<CycleResult> cycles) {
+        html.append("<h2>Cycles</h2><table><tr><th>cycle</th><th>stage</th><th>perplexity</th><th>loss ± s.e.</th>"
                 + "<th>active heads</th><th>parameters</th></tr>");
-        for (JsonElement e : summary.getAsJsonArray("cycles")) {
-            JsonObject cycle = e.getAsJsonObject();
-            for (String stage : List.of("baseline", "pruned", "grown", "final")) {
-                JsonObject s = cycle.getAsJsonObject(stage);
-                html.append("<tr><td>").append(cycle.get("cycle").getAsInt()).append("</td><td>").append(stage)
-                        .append("</td><td>").append(fmt(s.get("perplexity"))).append("</td><td>")
-                        .append(fmt(s.get("loss"))).append("</td><td>").append(fmt(s.get("active_heads")))
-                        .append("</td><td>").append(fmt(s.get("parameters"))).append("</td></tr>");
+        for (CycleResult cycle : cycles) {
+            for (StageResult s : cycle.stages()) {
+                html.append("<tr><td>").append(cycle.cycle()).append("</td><td>").append(s.stage().key())
+                        .append("</td><td>").append(fmt(s.perplexity())).append("</td><td>").append(loss(s))
+                        .append("</td><td>").append(s.activeHeads()).append("</td><td>")
+                        .append(String.format("%,d", s.parameters())).append("</td></tr>");
             }
-            html.append("<tr><td>").append(cycle.get("cycle").getAsInt()).append("</td><td colspan=\"5\">pruned ")
-                    .append(esc(cycle.get("pruned_heads").toString())).append(", grew ")
-                    .append(esc(cycle.get("grown_heads").toString())).append(", perplexity recovery ")
-                    .append(fmt(cycle.get("perplexity_recovery"))).append(" = (ppl_pruned − ppl_final) /"
-                            + " (ppl_pruned − ppl_baseline)</td></tr>");
+            Recovery recovery = cycle.recovery();
+            html.append("<tr><td>").append(cycle.cycle()).append("</td><td colspan=\"5\">pruned ")
+                    .append(esc(cycle.prunedHeads().toString())).append(", grew ")
+                    .append(esc(cycle.grownHeads().toString())).append("; ").append(esc(recovery.describe()));
+            if (recovery.ratio().isPresent()) {
+                html.append(" = (ppl_pruned − ppl_final) / (ppl_pruned − ppl_baseline)");
+            }
+            html.append("</td></tr>");
         }
         html.append("</table>");
     }
@@ -80,47 +90,62 @@ final class ReportHtml {
     private static void decisions(StringBuilder html, RunData run) {
         html.append("<h2>Decisions</h2><table><tr><th>cycle</th><th>event</th><th>head</th><th>strategy</th>"
                 + "<th>scores</th></tr>");
-        for (JsonObject e : run.events()) {
-            String kind = e.get("event").getAsString();
-            StringBuilder scores = new StringBuilder();
-            for (String key : List.of("priority", "normalized_entropy", "gradient_norm", "magnitude", "importance",
-                    "rank", "gradient_sensitivity", "importance_at_full_gate")) {
-                if (e.has(key)) {
-                    scores.append(key).append(' ').append(fmt(e.get(key))).append("; ");
-                }
+        for (RunEvent e : run.events()) {
+            if (e instanceof RunEvent.HeadPruned p) {
+                PruneDecision d = p.decision();
+                decision(html, e, "pruned", d.head().toString(), name(d.strategy()), String.format(Locale.ROOT,
+                        "priority %.4f; normalized_entropy %.4f; gradient_norm %.4f; magnitude %.4f; importance"
+                        + " %.4f", d.priority(), d.normalizedEntropy(), d.gradientNorm(), d.magnitude(),
+                        d.importance()));
+            } else if (e instanceof RunEvent.HeadGrown g) {
+                GrowDecision d = g.decision();
+                decision(html, e, "grown", d.head().toString(), name(d.strategy()), String.format(Locale.ROOT,
+                        "rank %d; gradient_sensitivity %.4g; importance_at_full_gate %.4g; normalized_entropy %.4f",
+                        d.rank(), d.gradientSensitivity(), d.importanceAtFullGate(), d.normalizedEntropy()));
+            } else if (e instanceof RunEvent.PruningTies t) {
+                decision(html, e, "ties", "", "", t.groups().toString());
             }
-            if (kind.equals("ties")) {
-                scores.append(e.get("groups").toString());
-            }
-            html.append("<tr><td>").append(e.get("cycle").getAsInt()).append("</td><td>").append(esc(kind))
-                    .append("</td><td>").append(e.has("head") ? esc(e.get("head").getAsString()) : "")
-                    .append("</td><td>").append(e.has("strategy") ? esc(e.get("strategy").getAsString()) : "")
-                    .append("</td><td>").append(esc(scores.toString())).append("</td></tr>");
         }
         html.append("</table>");
     }
 
-    private static void samples(StringBuilder html, List<JsonObject> phases) {
+    private static void decision(StringBuilder html, RunEvent e, String kind, String head, String strategy,
+            String scores) {
+        html.append("<tr><td>").append(e.cycle()).append("</td><td>").append(kind).append("</td><td>")
+                .append(esc(head)).append("</td><td>").append(esc(strategy)).append("</td><td>").append(esc(scores))
+                .append("</td></tr>");
+    }
+
+    private static void samples(StringBuilder html, List<StageResult> stages) {
         html.append("<h2>Sample generations</h2><p>The same prompt (the start of the validation text) and seed at"
                 + " every stage.</p>");
-        for (JsonObject p : phases) {
-            for (JsonElement s : p.getAsJsonArray("samples")) {
-                html.append("<h3>").append(esc(RunReport.stageLabel(p))).append("</h3><pre>")
-                        .append(esc(s.getAsString())).append("</pre>");
+        for (StageResult s : stages) {
+            for (String sample : s.samples()) {
+                html.append("<h3>").append(esc(RunReport.stageLabel(s))).append("</h3><pre>").append(esc(sample))
+                        .append("</pre>");
             }
         }
+    }
+
+    private static void row(StringBuilder html, String name, String before, String after) {
+        html.append("<tr><td>").append(name).append("</td><td>").append(before).append("</td><td>").append(after)
+                .append("</td></tr>");
+    }
+
+    private static String loss(StageResult s) {
+        return String.format("%.4f ± %.4f", s.loss(), s.lossStandardError());
     }
 
     private static String str(JsonObject o, String key) {
         return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsString().toLowerCase(Locale.ROOT) : "?";
     }
 
-    private static String fmt(JsonElement e) {
-        if (e == null || e.isJsonNull()) {
-            return "n/a";
-        }
-        double v = e.getAsDouble();
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.format("%,d", (long) v) : String.format("%.4f", v);
+    private static String fmt(double v) {
+        return Double.isFinite(v) ? String.format("%.4f", v) : "n/a";
+    }
+
+    private static String name(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
     }
 
     private static String esc(String s) {

@@ -3,6 +3,8 @@ package ai.sentinel.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.sentinel.plasticity.CycleResult;
+import ai.sentinel.plasticity.RunLog;
 import ai.sentinel.testing.Fixtures;
 import ai.sentinel.testing.CliRun;
 import com.google.gson.JsonObject;
@@ -53,19 +55,26 @@ class CycleCommandTest {
         assertEquals(cycle.getAsJsonObject("pruned").get("perplexity").getAsDouble(),
                 cycle.getAsJsonObject("grown").get("perplexity").getAsDouble(), 1e-6,
                 "function-preserving growth leaves perplexity unchanged");
-        assertTrue(cycle.has("perplexity_recovery"));
+        assertTrue(cycle.has("perplexity_recovery_note") && cycle.has("pruning_loss_change_standard_error"));
+        List<CycleResult> reread = CycleResult.fromEvents(RunLog.read(run));
+        assertEquals(cycle.get("perplexity_recovery_note").getAsString(), reread.get(0).recovery().describe(),
+                "the run folder alone gives the recovery the run printed");
+        assertEquals(!cycle.has("perplexity_recovery"), reread.get(0).recovery().ratio().isEmpty(),
+                "a ratio only when it means something");
         assertEquals(13, cycle.getAsJsonObject("final").get("active_heads").getAsInt());
         for (String stage : List.of("initial", "cycle1-baseline", "cycle1-pruned", "cycle1-grown", "cycle1-final")) {
             assertTrue(Files.exists(run.resolve("models").resolve(stage).resolve("model.safetensors")), stage);
         }
-        for (String png : List.of("loss.png", "perplexity.png", "active_heads.png", "perplexity_bars.png",
-                "cycles.png", "heads_cycle1.png", "entropy_cycle1.png", "gradient_cycle1.png")) {
+        for (String png : List.of("loss.png", "perplexity.png", "active_heads.png", "heads_cycle1.png",
+                "entropy_cycle1.png", "gradient_cycle1.png")) {
             byte[] bytes = Files.readAllBytes(run.resolve("charts").resolve(png));
             assertTrue(bytes.length > 3000, png + " is only " + bytes.length + " bytes");
             assertEquals((byte) 0x89, bytes[0]);
             assertEquals('P', bytes[1]);
         }
+        assertTrue(!Files.exists(run.resolve("charts").resolve("cycles.png")), "one cycle: one point per line");
         String html = Files.readString(run.resolve("report.html"));
+        assertTrue(html.contains("Perplexity per cycle: not drawn"), "the report says why a chart is missing");
         assertTrue(html.contains("data:image/png;base64,") && html.contains("Before and after"));
         assertTrue(!html.contains("http://") && !html.contains("https://"), "the report loads nothing from outside");
         assertTrue(Files.exists(run.resolve("config.json")) && Files.exists(run.resolve("heads.jsonl")));

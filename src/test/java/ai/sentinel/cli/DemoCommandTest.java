@@ -26,8 +26,8 @@ class DemoCommandTest {
         assertTrue(first.out().contains("report: " + report.toAbsolutePath()));
         String html = Files.readString(report);
         assertTrue(html.contains("data:image/png;base64,") && html.contains("Before and after"));
-        for (String png : List.of("loss.png", "perplexity.png", "active_heads.png", "perplexity_bars.png",
-                "cycles.png", "heads_cycle1.png", "entropy_cycle1.png", "gradient_cycle1.png")) {
+        for (String png : List.of("loss.png", "perplexity.png", "active_heads.png", "heads_cycle1.png",
+                "entropy_cycle1.png", "gradient_cycle1.png")) {
             byte[] bytes = Files.readAllBytes(runFolder.resolve("charts").resolve(png));
             assertTrue(bytes.length > 3000, png + ": " + bytes.length + " bytes");
             assertEquals(0x89, bytes[0] & 0xff);
