@@ -86,9 +86,11 @@ public final class RunLog implements AutoCloseable {
                 JsonObject line = Json.parseObject(lines.get(i), where); // errors name file, line and column
                 try {
                     out.add(RunEventJson.fromJson(line));
-                } catch (RuntimeException e) {
-                    throw new JsonFormatException(where + ": not a run record of this Sentinel ("
-                            + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()) + ")");
+                } catch (IllegalArgumentException e) { // our own message: which field, which value
+                    throw new JsonFormatException(where + ": " + e.getMessage());
+                } catch (RuntimeException e) { // Gson's getters on a missing or mistyped field
+                    throw new JsonFormatException(where + ": not a run record of this Sentinel (a field is missing"
+                            + " or has the wrong type)");
                 }
             }
         }

@@ -45,7 +45,7 @@ class CycleStateFuzzTest {
 
     private static String validState() {
         Path run = DIR.resolve("template");
-        StageResult stage = new StageResult("baseline", 1, 10, 2.5, 12.2, 7, 1000, 55.5, List.of("text"));
+        StageResult stage = new StageResult(Stage.BASELINE, 1, 10, 2.5, List.of(2.4, 2.6), 7, 1000, List.of("text"));
         CycleResult done = new CycleResult(1, stage, stage, stage, stage, List.of(new HeadId(0, 1)),
                 List.of(new HeadId(1, 0)));
         CycleCheckpoint.State state = new CycleCheckpoint.State(CycleCheckpoint.Point.BEFORE_TRAINING, 2, 40,

@@ -1,6 +1,12 @@
 package ai.sentinel.report;
 
 import ai.sentinel.io.AtomicFiles;
+import ai.sentinel.plasticity.HeadGrid;
+import ai.sentinel.plasticity.RunEvent;
+import ai.sentinel.plasticity.RunEventJson;
+import ai.sentinel.plasticity.Stage;
+import ai.sentinel.plasticity.StageResult;
+import ai.sentinel.plasticity.TrainingPhase;
 import ai.sentinel.testing.CleanFailure;
 import ai.sentinel.testing.Corruptions;
 import ai.sentinel.testing.FuzzFolder;
@@ -21,9 +27,15 @@ class RunFolderFuzzTest {
     private static final String CONFIG = "{\"command\": \"cycle\", \"cycles\": 1, \"seed\": 42}";
     private static final String SUMMARY = "{\"cycles\": [{\"cycle\": 1, \"baseline\": {\"loss\": 2.5, \"perplexity\":"
             + " 12.2, \"active_heads\": 16}, \"pruned_heads\": [\"L0H1\"], \"perplexity_recovery\": NaN}]}";
-    private static final String LOG = "{\"event\":\"phase\",\"phase\":\"baseline\",\"cycle\":1,\"step\":20,"
-            + "\"loss\":2.5,\"samples\":[\"a\"]}\n{\"event\":\"step\",\"phase\":\"learning\",\"cycle\":1,\"step\":30,"
-            + "\"loss\":2.4}\n";
+    /** Lines the run writer itself produces: a stage, a training step and a head map. */
+    private static final String LOG = String.join("\n",
+            RunEventJson.toJson(new StageResult(Stage.BASELINE, 1, 20, 2.5, List.of(2.4, 2.6), 16, 1000,
+                    List.of("a"))).toString(),
+            RunEventJson.toJson(new RunEvent.StepMetrics(TrainingPhase.LEARNING, 1, 30, 2.4, 1e-3, 16, 1000, 5e4))
+                    .toString(),
+            RunEventJson.toJson(new RunEvent.HeadMap(Stage.BASELINE, 1, 20, new HeadGrid(new double[][] {{1, 0}}),
+                    new HeadGrid(new double[][] {{1, 0.5}}), new HeadGrid(new double[][] {{1, 1}}))).toString())
+            + "\n";
     private static final List<String> FILES = List.of("config.json", "summary.json", "metrics.jsonl", "events.jsonl",
             "heads.jsonl");
 
