@@ -144,7 +144,8 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 if (resume) {
                     trainer.resumeFrom(checkpoint);
-                    if (trainer.state().step() >= steps) {
+                    // equal: killed after the last checkpoint but before model/ was saved; the run finishes
+                    if (trainer.state().step() > steps) {
                         throw new IllegalArgumentException("the checkpoint in " + checkpoint + " is already at step "
                                 + trainer.state().step() + "; --steps " + steps + " leaves nothing to do (raise --steps)");
                     }
