@@ -77,12 +77,15 @@ public final class AtomicFiles {
      * Fills a temporary sibling {@code <name>.tmp}, seals it with a manifest ({@link FolderManifest}, written last),
      * then swaps it in for {@code target}, keeping the previous folder as {@code <name>.old} until the new one is in
      * place. A complete folder exists at every moment of the swap, and {@link #recoverFolder} finds it after a kill
-     * anywhere in it; this method calls it first, so no run deletes the last complete folder before replacing it.
+     * anywhere in it; this method calls it first when the target is missing, so no run deletes the last complete
+     * folder before the new one is complete.
      */
     public static void replaceFolder(Path target, FolderWriter writer) throws IOException {
         Path absolute = target.toAbsolutePath();
         Files.createDirectories(absolute.getParent());
-        recoverFolder(absolute);
+        if (!Files.exists(absolute)) {
+            recoverFolder(absolute); // a kill mid-swap: the last complete folder is in .tmp or .old, keep it
+        }
         Path tmp = sibling(absolute, ".tmp");
         Path old = sibling(absolute, ".old");
         deleteRecursively(tmp);

@@ -68,25 +68,33 @@ public final class Json {
 
     /**
      * Parses strict RFC 8259 JSON, as serde_json reads it: no NaN or Infinity, no comments, no unquoted strings, no
-     * raw control characters in strings, no lone UTF-16 surrogates, every number finite as a double. For files handed
-     * to native code that aborts the process on what it cannot parse (HF tokenizers' Rust loader does).
+     * raw control characters in strings, no lone UTF-16 surrogates, every number finite as a double, nesting no
+     * deeper than {@value #STRICT_MAX_DEPTH} (serde_json stops at 128). For files handed to native code that aborts
+     * the process on what it cannot parse (HF tokenizers' Rust loader does).
      */
     public static JsonElement parseStrict(String text, String source) throws JsonFormatException {
         JsonElement element = parse(text, source, Strictness.STRICT);
-        requireRepresentable(element, source, "$");
+        requireRepresentable(element, source, "$", 0);
         return element;
     }
 
-    private static void requireRepresentable(JsonElement e, String source, String path) throws JsonFormatException {
+    private static final int STRICT_MAX_DEPTH = 64;
+
+    private static void requireRepresentable(JsonElement e, String source, String path, int depth)
+            throws JsonFormatException {
+        if ((e.isJsonObject() || e.isJsonArray()) && depth >= STRICT_MAX_DEPTH) {
+            throw new JsonFormatException(source + ": nested deeper than " + STRICT_MAX_DEPTH + " levels at "
+                    + quote(path));
+        }
         if (e.isJsonObject()) {
             for (var field : e.getAsJsonObject().entrySet()) {
                 requireRepresentableString(field.getKey(), source, path);
-                requireRepresentable(field.getValue(), source, path + "." + field.getKey());
+                requireRepresentable(field.getValue(), source, path + "." + field.getKey(), depth + 1);
             }
         } else if (e.isJsonArray()) {
             var array = e.getAsJsonArray();
             for (int i = 0; i < array.size(); i++) {
-                requireRepresentable(array.get(i), source, path + "[" + i + "]");
+                requireRepresentable(array.get(i), source, path + "[" + i + "]", depth + 1);
             }
         } else if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
             String number = e.getAsJsonPrimitive().getAsNumber().toString();

@@ -76,13 +76,14 @@ public final class TrainingRun implements AutoCloseable {
     /**
      * Continues from the run folder's checkpoint, whose weights the model was loaded from; returns the step reached.
      *
-     * @throws IllegalArgumentException when the checkpoint already reached the configured steps
+     * @throws IllegalArgumentException when the checkpoint is past the configured steps
      */
     public long resume() throws IOException {
         Path checkpoint = folder.resolve(CHECKPOINT);
         trainer.resumeFrom(checkpoint);
         long step = trainer.state().step();
-        if (step >= trainer.config().steps()) {
+        // equal: killed after the last checkpoint but before model/ was saved; run() then only finishes the run
+        if (step > trainer.config().steps()) {
             throw new IllegalArgumentException("the checkpoint in " + checkpoint + " is already at step " + step
                     + "; --steps " + trainer.config().steps() + " leaves nothing to do (raise --steps)");
         }

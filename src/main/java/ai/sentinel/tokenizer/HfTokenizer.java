@@ -14,6 +14,7 @@ import java.util.OptionalInt;
 
 /** A Hugging Face {@code tokenizer.json}, run by DJL's binding of the Rust tokenizers library. */
 public final class HfTokenizer implements Tokenizer, AutoCloseable {
+    private static final String PROBE = "Probe: ASCII, digits 0123, üñí, 日本, \uD83D\uDE00 \t\n";
     private final String json;
     private final HuggingFaceTokenizer tokenizer;
     private final int vocabSize;
@@ -25,6 +26,8 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         try {
             this.tokenizer = HuggingFaceTokenizer.newInstance(
                     new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), TokenizerJson.djlOptions());
+            // some broken files load and only fail on first use (an unk_token missing from the vocabulary)
+            tokenizer.decode(tokenizer.encode(PROBE, false, false).getIds(), false);
         } catch (RuntimeException e) {
             // the Rust loader's message ("data did not match any variant...") names neither file nor field
             throw new JsonFormatException(source + ": not a tokenizer.json the tokenizers library accepts ("

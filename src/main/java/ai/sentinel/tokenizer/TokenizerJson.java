@@ -78,6 +78,12 @@ final class TokenizerJson {
             int tokens = Math.addExact(vocab != null && vocab.isJsonArray() ? vocab.getAsJsonArray().size()
                     : JsonFields.asObject(vocab, "\"model.vocab\"").size(), added.size());
             int size = vocab.isJsonArray() ? unigramSize(vocab.getAsJsonArray(), tokens) : mapSize(vocab, tokens);
+            if (vocab.isJsonObject() && JsonFields.has(model, "unk_token")) {
+                String unk = JsonFields.requireString(model, "unk_token");
+                if (!vocab.getAsJsonObject().has(unk)) {
+                    throw new IllegalArgumentException("model.unk_token " + Json.quote(unk) + " is not in the vocabulary");
+                }
+            }
             int eos = -1;
             for (int i = 0; i < added.size(); i++) {
                 JsonObject token = JsonFields.asObject(added.get(i), "added_tokens[" + i + "]");

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A child JVM running {@code train} or {@code cycle} is killed with SIGKILL at seeded random moments, then resumed
- * with {@code --resume}, until a run completes. Its final weights must equal an uninterrupted run's bit for bit, and
+ * with {@code --resume}, until a run completes (and further runs are started until enough kills were made). Its final weights must equal an uninterrupted run's bit for bit, and
  * its logs must hold each step once, with the same losses: nothing partial was read as complete, nothing repeated.
  *
  * <p>The kill moment is drawn as "after the child's n-th output line, plus 0–500 ms" (the delay reaches into work
@@ -53,11 +53,13 @@ class CrashResumeTest {
         List<String> args = args("train", "--steps", "20", "--eval-every", "2", "--warmup-steps", "4");
         Path reference = dir.resolve("train-reference");
         assertEquals(0, CliRun.of(with(args, "--out", reference.toString())).code());
-        Path crashed = dir.resolve("train-crashed");
-        int kills = killUntilDone(with(args, "--out", crashed.toString()), 11, 6);
-        assertTrue(kills >= KILLS, kills + " kills");
-        assertSameTensors(reference.resolve("model"), crashed.resolve("model"));
-        assertEquals(metricLines(reference), metricLines(crashed));
+        int kills = 0;
+        for (int round = 0; kills < KILLS; round++) {
+            Path crashed = dir.resolve("train-crashed-" + round);
+            kills += killUntilDone(with(args, "--out", crashed.toString()), 11 + round, 6, KILLS - kills);
+            assertSameTensors(reference.resolve("model"), crashed.resolve("model"));
+            assertEquals(metricLines(reference), metricLines(crashed));
+        }
     }
 
     @Test
@@ -65,13 +67,16 @@ class CrashResumeTest {
         List<String> args = args("cycle", "--initial-training-steps", "6", "--learning-steps", "6", "--cycles", "2",
                 "--warmup-steps", "3", "--metric-batches", "1", "--sample-tokens", "4", "--runs-dir", dir.toString());
         assertEquals(0, CliRun.of(with(args, "--experiment-name", "cycle-reference")).code());
-        int kills = killUntilDone(with(args, "--experiment-name", "cycle-crashed"), 23, 8);
-        assertTrue(kills >= KILLS, kills + " kills");
         Path reference = dir.resolve("cycle-reference");
-        Path crashed = dir.resolve("cycle-crashed");
-        assertSameTensors(reference.resolve("resume/model"), crashed.resolve("resume/model"));
-        for (String log : List.of("metrics.jsonl", "events.jsonl", "heads.jsonl")) {
-            assertEquals(jsonLines(reference.resolve(log)), jsonLines(crashed.resolve(log)), log);
+        int kills = 0;
+        for (int round = 0; kills < KILLS; round++) {
+            String name = "cycle-crashed-" + round;
+            kills += killUntilDone(with(args, "--experiment-name", name), 23 + round, 8, KILLS - kills);
+            Path crashed = dir.resolve(name);
+            assertSameTensors(reference.resolve("resume/model"), crashed.resolve("resume/model"));
+            for (String log : List.of("metrics.jsonl", "events.jsonl", "heads.jsonl")) {
+                assertEquals(jsonLines(reference.resolve(log)), jsonLines(crashed.resolve(log)), log);
+            }
         }
     }
 
@@ -91,14 +96,14 @@ class CrashResumeTest {
 
     /**
      * Runs the command in a child JVM, killing it after a seeded number of its output lines (up to
-     * {@code maxLines}) until {@link #KILLS} kills have happened, then lets it finish; returns the kills made.
+     * {@code maxLines}) plus a seeded delay, at most {@code wanted} times, and resuming it, until one life
+     * completes; returns the kills made.
      */
-    private static int killUntilDone(String[] args, long seed, int maxLines) throws Exception {
+    private static int killUntilDone(String[] args, long seed, int maxLines, int wanted) throws Exception {
         SplittableRandom random = new SplittableRandom(seed);
         int kills = 0;
         boolean started = false;
-        for (int life = 0; life < KILLS * 6; life++) {
-            boolean kill = kills < KILLS;
+        for (int life = 0; life < 200; life++) {
             int lines = random.nextInt(maxLines + 1);
             long extraMillis = random.nextInt(501);
             Process child = start(args, started);
@@ -106,7 +111,7 @@ class CrashResumeTest {
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                     StandardCharsets.UTF_8));
             StringBuilder seen = new StringBuilder();
-            if (kill && outlives(child, out, lines, seen)) {
+            if (kills < wanted && outlives(child, out, lines, seen)) {
                 Thread.sleep(extraMillis);
                 child.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
                 child.waitFor(60, TimeUnit.SECONDS);

@@ -68,6 +68,21 @@ class ResumeAfterKillTest {
         assertTrue(r.err().contains("no checkpoint in"), r.err());
     }
 
+    @Test
+    void cycleResumeNeedsTheRunAndItsOptions(@TempDir Path dir) throws Exception {
+        CliRun none = CliRun.of("cycle", "-m", "nano", "--runs-dir", dir.toString(), "--experiment-name", "x",
+                "--resume");
+        assertEquals(2, none.code(), none.err());
+        assertTrue(none.err().contains("no run in"), none.err());
+        Path run = dir.resolve("x");
+        Files.createDirectories(run);
+        Files.writeString(run.resolve("config.json"), "{\"command\": \"cycle\", \"seed\": 7}");
+        CliRun other = CliRun.of("cycle", "-m", "nano", "--runs-dir", dir.toString(), "--experiment-name", "x",
+                "--resume");
+        assertEquals(2, other.code(), other.err());
+        assertTrue(other.err().contains("resume with the same options"), other.err());
+    }
+
     private static CliRun run(List<String> args, String... more) {
         List<String> all = new ArrayList<>(args);
         all.addAll(List.of(more));

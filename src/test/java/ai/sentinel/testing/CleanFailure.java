@@ -24,6 +24,11 @@ public final class CleanFailure {
 
     /** Runs {@code parse} on {@code file} ({@code size} bytes) and fails the property on any unclear outcome. */
     public static void check(Path file, long size, Parse parse) {
+        check(file, size, BYTES_PER_FILE_BYTE, parse);
+    }
+
+    /** As {@link #check(Path, long, Parse)}, allowing {@code bytesPerFileByte} of heap per byte of the file. */
+    public static void check(Path file, long size, long bytesPerFileByte, Parse parse) {
         long before = Corruptions.allocatedBytes();
         try {
             parse.run();
@@ -39,7 +44,7 @@ public final class CleanFailure {
             throw new AssertionError("unclear failure " + e.getClass().getName() + " on " + file, e);
         }
         long allocated = Corruptions.allocatedBytes() - before;
-        if (allocated > BYTES_PER_FILE_BYTE * size + SLACK_BYTES) {
+        if (allocated > bytesPerFileByte * size + SLACK_BYTES) {
             throw new AssertionError("allocated " + allocated + " bytes for a file of " + size);
         }
     }
