@@ -28,7 +28,7 @@ final class EvalCommand implements Callable<Integer> {
         try (NDManager manager = model.newManager(); CausalLm lm = model.load(manager, tokenizer, seed.seed)) {
             TextDataset dataset = data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());
             EvalResult result = new Evaluator(dataset.validation(), batchSize.batchSize, evalBatches.batches())
-                    .evaluate(lm);
+                    .evaluate(lm, new ProgressBar("eval"));
             System.out.printf("validation loss %.4f  perplexity %.3f  over %,d tokens%n", result.loss(),
                     result.perplexity(), result.tokens());
         }

@@ -3,6 +3,7 @@ package ai.sentinel.eval;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.sentinel.data.Batch;
+import ai.sentinel.data.BatchProgress;
 import ai.sentinel.data.TokenBlocks;
 import ai.sentinel.model.AttentionProbe;
 import ai.sentinel.model.CausalLm;
@@ -28,6 +29,12 @@ public final class Evaluator {
     }
 
     public EvalResult evaluate(CausalLm model) {
+        return evaluate(model, BatchProgress.NONE);
+    }
+
+    /** Evaluates every block, telling {@code progress} after each batch. */
+    public EvalResult evaluate(CausalLm model, BatchProgress progress) {
+        int batches = (numBlocks + batchSize - 1) / batchSize;
         double totalNll = 0;
         long tokens = 0;
         double[] sequenceLosses = new double[numBlocks];
@@ -48,6 +55,7 @@ public final class Evaluator {
                 }
             }
             tokens += (long) rows * batch.length();
+            progress.batchDone(start / batchSize + 1, batches);
         }
         return new EvalResult(totalNll / tokens, tokens, sequenceLosses);
     }
