@@ -94,7 +94,8 @@ final class CycleCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--checkpoint-every", defaultValue = "0",
-            description = "Resumable checkpoint every N steps of a training phase; 0 = at its end. Default: ${DEFAULT-VALUE}.")
+            description = "Resumable checkpoint every N steps of a training phase; 0 = at its end."
+                    + " Default: ${DEFAULT-VALUE}.")
     int checkpointEvery;
 
     @Option(names = "--resume", description = "Continue the killed run in --runs-dir/--experiment-name from its last"
@@ -151,7 +152,8 @@ final class CycleCommand implements Callable<Integer> {
         for (String key : options.keySet()) {
             if (!options.get(key).equals(before.get(key))) {
                 throw new IllegalArgumentException("--resume: " + run + " was started with " + key + " = "
-                        + before.get(key) + ", this command has " + options.get(key) + "; resume with the same options");
+                        + before.get(key) + ", this command has " + options.get(key)
+                        + "; resume with the same options");
             }
         }
         Optional<CycleCheckpoint.State> state = CycleCheckpoint.read(run);
