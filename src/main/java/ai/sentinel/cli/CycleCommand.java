@@ -152,7 +152,8 @@ final class CycleCommand implements Callable<Integer> {
         for (String key : options.keySet()) {
             if (!options.get(key).equals(before.get(key))) {
                 throw new IllegalArgumentException("--resume: " + run + " was started with " + key + " = "
-                        + before.get(key) + ", this command has " + options.get(key) + "; resume with the same options");
+                        + before.get(key) + ", this command has " + options.get(key)
+                        + "; resume with the same options");
             }
         }
         Optional<CycleCheckpoint.State> state = CycleCheckpoint.read(run);

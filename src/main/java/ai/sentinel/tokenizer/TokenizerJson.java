@@ -56,11 +56,12 @@ final class TokenizerJson {
     }
 
     /**
-     * Checks in Java the syntax and structure that the native (Rust) loader needs, so a wrong or truncated file gets an error
-     * naming it instead of the native library's bare "expected `,` or `}`": an object with a {@code model} object
-     * whose {@code vocab} maps tokens to ids (or, for Unigram, lists [token, score] pairs), {@code added_tokens}
-     * with integer ids and string contents, and components that are null or objects with a {@code type}. Ids must lie
-     * below the number of tokens, so a hostile id cannot size a model bigger than the file.
+     * Checks in Java the syntax and structure that the native (Rust) loader needs, so a wrong or truncated file gets
+     * an error naming it instead of the native library's bare "expected `,` or `}`" (or an abort of the JVM): strict
+     * JSON, an object with a {@code model} object whose {@code vocab} maps tokens to ids (or, for Unigram, lists
+     * [token, score] pairs) and holds its {@code unk_token}, {@code added_tokens} with integer ids and string
+     * contents, and components that are null or objects with a {@code type}. Ids must lie below the number of
+     * tokens, so a hostile id cannot size a model bigger than the file.
      */
     static Summary validate(String text, String source) throws JsonFormatException {
         // strict: the Rust loader aborts the whole JVM on some syntax it cannot read (a panic inside the decoder's

@@ -169,7 +169,8 @@ public record Gpt2Config(int vocabSize, int maxPositions, int numLayers, int num
             try {
                 layer = Integer.parseInt(e.getKey());
             } catch (NumberFormatException notANumber) {
-                throw new IllegalArgumentException("pruned_heads has key " + Json.quote(e.getKey()) + ", not a layer number");
+                throw new IllegalArgumentException("pruned_heads has key " + Json.quote(e.getKey())
+                        + ", not a layer number");
             }
             result.put(layer, heads);
         }
