@@ -6,6 +6,7 @@ import ai.sentinel.model.ModelConfig;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -33,6 +34,8 @@ public record OptConfig(int vocabSize, int maxPositions, int numLayers, int numH
     public static final int POSITION_OFFSET = 2;
     /** HF's OPT does not read its LayerNorm epsilon from the config. */
     public static final float LAYER_NORM_EPS = 1e-5f;
+    /** The vocabulary size of the released OPT checkpoints (config.json vocab_size). */
+    public static final int OPT_VOCAB_SIZE = 50272;
     static final String PRUNED_HEADS_KEY = "sentinel_pruned_heads";
     private static final String ARCHITECTURE = "OPTForCausalLM";
 
@@ -51,10 +54,14 @@ public record OptConfig(int vocabSize, int maxPositions, int numLayers, int numH
         prunedHeads = checkedPrunedHeads(prunedHeads, numLayers, numHeads);
     }
 
-    /** A pre-LN config with OPT's defaults for everything but the shape (ffn 4 × width, ids bos = eos = 2, pad 1). */
+    /**
+     * A pre-LN config with OPT's defaults for everything but the shape (ffn 4 × width); the special ids of OPT's
+     * tokenizer (bos = eos = 2, pad = 1) only with its vocabulary of {@value #OPT_VOCAB_SIZE}, none otherwise.
+     */
     public static OptConfig of(int vocabSize, int maxPositions, int numLayers, int numHeads, int width) {
+        boolean optVocab = vocabSize == OPT_VOCAB_SIZE;
         return new OptConfig(vocabSize, maxPositions, numLayers, numHeads, width, 4 * width, width, true, false,
-                vocabSize > 2 ? 2 : -1, vocabSize > 2 ? 2 : -1, vocabSize > 1 ? 1 : -1, Map.of());
+                optVocab ? 2 : -1, optVocab ? 2 : -1, optVocab ? 1 : -1, Map.of());
     }
 
     @Override
@@ -119,7 +126,7 @@ public record OptConfig(int vocabSize, int maxPositions, int numLayers, int numH
     public JsonObject toHfJson() {
         JsonObject json = new JsonObject();
         JsonArray architectures = new JsonArray();
-        architectures.add(ARCHITECTURE);
+        architectures.add(new JsonPrimitive(ARCHITECTURE));
         json.add("architectures", architectures);
         json.addProperty("model_type", "opt");
         json.addProperty("vocab_size", vocabSize);
