@@ -74,7 +74,8 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
 
     @Override
     public int[] encode(String text) {
-        Encoding encoding = tokenizer.encode(text, false, false);
+        // special tokens as the file's post-processor says: OPT's template prepends </s>, GPT-2's ByteLevel adds none
+        Encoding encoding = tokenizer.encode(text, true, false);
         long[] ids = encoding.getIds();
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
