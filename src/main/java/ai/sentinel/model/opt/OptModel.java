@@ -128,7 +128,8 @@ public final class OptModel implements CausalLm {
         NDManager m = tokens.getManager();
         int first = past + OptConfig.POSITION_OFFSET;
         NDArray rows = m.arange(first, first + T, 1, DataType.INT64); // (T)
-        NDArray x = project(projectIn, tokenEmbedding.forward(tokens)).add(positionEmbedding.forward(rows)); // (B, T, C)
+        NDArray x = project(projectIn, tokenEmbedding.forward(tokens)); // (B, T, E) -> (B, T, C)
+        x = x.add(positionEmbedding.forward(rows)); // positions after project_in, as in HF
         NDArray effectiveGates = gates.effective(); // (L, H)
         NDArray causalBias = Masks.causalBias(m, T, past, dtype); // (T, S)
         for (int layer = 0; layer < blocks.size(); layer++) {

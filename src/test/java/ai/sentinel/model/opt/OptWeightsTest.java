@@ -138,8 +138,8 @@ class OptWeightsTest {
         Path nan = copyGolden(dir.resolve("nan"), n -> n, "model.decoder.layers.1.fc2.weight");
         try (NDManager manager = NDManager.newBaseManager()) {
             IOException shape = assertThrows(IOException.class, () -> ModelFiles.load(wide, manager));
-            assertTrue(shape.getMessage().contains("layers.0.fc1.") && shape.getMessage().contains("but the config needs [96"),
-                    shape.getMessage());
+            assertTrue(shape.getMessage().contains("layers.0.fc1.")
+                    && shape.getMessage().contains("but the config needs [96"), shape.getMessage());
             IOException absent = assertThrows(IOException.class, () -> ModelFiles.load(missing, manager));
             assertTrue(absent.getMessage().contains("missing [\"model.decoder.project_out.weight\"]"),
                     absent.getMessage());
