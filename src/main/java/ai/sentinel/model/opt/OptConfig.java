@@ -112,6 +112,7 @@ public record OptConfig(int vocabSize, int maxPositions, int numLayers, int numH
                 + " is not supported for OPT (accepted: relu)");
         requireTrue(json, "enable_bias");
         requireTrue(json, "layer_norm_elementwise_affine");
+        requireTrue(json, "tie_word_embeddings"); // the unembedding is embed_tokens; lm_head.weight is never read
         int width = JsonFields.requireInt(json, "hidden_size");
         return new OptConfig(JsonFields.requireInt(json, "vocab_size"),
                 JsonFields.requireInt(json, "max_position_embeddings"),
@@ -182,7 +183,7 @@ public record OptConfig(int vocabSize, int maxPositions, int numLayers, int numH
     }
 
     private static void requireTrue(JsonObject json, String key) {
-        require(optBoolean(json, key, true), key + " = false is not supported for OPT (every released OPT sets true)");
+        require(optBoolean(json, key, true), key + " = false is not supported for OPT (every released OPT has true)");
     }
 
     private static boolean optBoolean(JsonObject json, String key, boolean fallback) {

@@ -68,6 +68,7 @@ class OptWeightsTest {
         edits.put("activation_function", j -> with(j, "activation_function", "gelu"));
         edits.put("enable_bias", j -> with(j, "enable_bias", false));
         edits.put("layer_norm_elementwise_affine", j -> with(j, "layer_norm_elementwise_affine", false));
+        edits.put("tie_word_embeddings", j -> with(j, "tie_word_embeddings", false));
         edits.put("architectures", j -> {
             j.add("architectures", com.google.gson.JsonParser.parseString("[\"OPTForSequenceClassification\"]"));
             return j;
