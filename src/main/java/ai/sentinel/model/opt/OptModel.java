@@ -34,6 +34,10 @@ import java.util.TreeSet;
  * embedding: {@code logits = project_out(ln_f(x))·embed_tokensᵀ}.
  *
  * <p>Dropout is not applied: training is deterministic for a given seed.
+ *
+ * <p>The projections and the final LayerNorm are {@code Optional}: they are absent in real checkpoints (OPT-125m has
+ * no projections, OPT-350m no final LayerNorm), so the weights table must not name them; an identity object would
+ * hide that difference from the reader of {@link #forward} and from {@link OptWeights}.
  */
 @SuppressWarnings("LocalVariableName") // B, T, C, E as in the paper; see docs/ARCHITECTURE.md
 public final class OptModel implements CausalLm {
