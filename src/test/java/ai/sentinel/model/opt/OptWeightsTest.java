@@ -116,6 +116,30 @@ class OptWeightsTest {
     }
 
     @Test
+    void savingAHuggingFaceFolderWritesItsTensorsAndArchitectureKeysBack(@TempDir Path dir) throws Exception {
+        for (String folder : new String[] {"opt-tiny-pre", "opt-tiny-post-proj"}) {
+            Path golden = GOLDEN.resolveSibling(folder);
+            try (NDManager manager = NDManager.newBaseManager(); CausalLm model = ModelFiles.load(golden, manager)) {
+                ModelFiles.save(model, dir.resolve(folder));
+            }
+            try (SafetensorsFile original = SafetensorsFile.open(golden.resolve("model.safetensors"));
+                    SafetensorsFile saved = SafetensorsFile.open(dir.resolve(folder).resolve("model.safetensors"))) {
+                assertEquals(original.entries().keySet(), saved.entries().keySet(), folder);
+                for (String name : original.entries().keySet()) {
+                    assertBitIdentical(original.readFloats(name), saved.readFloats(name), folder + " " + name);
+                }
+            }
+            JsonObject original = Json.readObject(golden.resolve("config.json"));
+            JsonObject saved = Json.readObject(dir.resolve(folder).resolve("config.json"));
+            for (String key : original.keySet()) {
+                if (!key.equals("torch_dtype") && !key.equals("use_cache")) {
+                    assertEquals(original.get(key), saved.get(key), folder + " config.json " + key);
+                }
+            }
+        }
+    }
+
+    @Test
     void olderCheckpointsWithoutTheModelPrefixLoadToTheSameLogits(@TempDir Path dir) throws Exception {
         Path legacy = copyGolden(dir.resolve("legacy"), n -> n.replaceFirst("^model\\.", ""), null);
         try (NDManager manager = NDManager.newBaseManager();
