@@ -1,7 +1,7 @@
 package ai.sentinel.model.opt;
 
 import ai.djl.ndarray.NDManager;
-import ai.sentinel.io.SafetensorsFile;
+import ai.sentinel.io.TensorSource;
 import ai.sentinel.io.TensorData;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.Family;
@@ -34,7 +34,7 @@ public final class OptFamily implements Family {
     }
 
     @Override
-    public CausalLm load(ModelConfig config, SafetensorsFile weights, NDManager parent) throws IOException {
+    public CausalLm load(ModelConfig config, TensorSource weights, NDManager parent) throws IOException {
         return OptWeights.load((OptConfig) config, weights, parent);
     }
 

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.sentinel.io.Json;
-import ai.sentinel.io.SafetensorsFile;
+import ai.sentinel.io.TensorSource;
 import ai.sentinel.io.TensorData;
 import ai.sentinel.nn.EngineArrays;
 import ai.sentinel.nn.Init;
@@ -112,7 +112,7 @@ public final class OptWeights {
      * {@code lm_head.weight}. Missing or unexpected tensors and shape mismatches are errors that list them; every
      * shape is checked before anything is allocated, and non-finite values are refused.
      */
-    public static OptModel load(OptConfig config, SafetensorsFile file, NDManager parent) throws IOException {
+    public static OptModel load(OptConfig config, TensorSource file, NDManager parent) throws IOException {
         Map<String, String> found = matchNames(config, file);
         OptModel model = OptModel.allocate(config, parent, DataType.FLOAT32);
         try {
@@ -126,14 +126,14 @@ public final class OptWeights {
         }
     }
 
-    private static void copyInto(SafetensorsFile file, String key, Parameter p, OptModel model) throws IOException {
+    private static void copyInto(TensorSource file, String key, Parameter p, OptModel model) throws IOException {
         long[] want = p.value().getShape().getShape();
         NDArray value = EngineArrays.of(model.manager(), file.readFiniteFloats(key), new Shape(want));
         p.replace(Init.ofType(value, p.value().getDataType()));
     }
 
     /** Matches the file's tensors to the expected names (either prefix), checking each shape; returns HF → key. */
-    private static Map<String, String> matchNames(OptConfig config, SafetensorsFile file) throws IOException {
+    private static Map<String, String> matchNames(OptConfig config, TensorSource file) throws IOException {
         Map<String, long[]> expected = expectedShapes(config);
         Map<String, String> found = new LinkedHashMap<>();
         List<String> unexpected = new ArrayList<>();
