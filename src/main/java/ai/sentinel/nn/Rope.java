@@ -61,7 +61,8 @@ public final class Rope {
 
     /** {@code [x₁, x₂] → [−x₂, x₁]} over the two halves of the last axis. */
     static NDArray rotateHalf(NDArray x) {
-        NDList halves = x.split(2, -1);
-        return NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), -1);
+        int last = x.getShape().dimension() - 1; // the engine's split takes no negative axis
+        NDList halves = x.split(2, last);
+        return NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), last);
     }
 }
