@@ -49,11 +49,18 @@ public final class Grower {
         return remaps;
     }
 
-    /** Gives inserted (all-zero) heads fresh weights: N(0, 0.02) for every weight slice, zero biases. */
+    /**
+     * Gives inserted (all-zero) heads fresh weights: N(0, 0.02) for every weight slice, zero biases; a key/value group
+     * another active head reads keeps its keys and values.
+     */
     static void initialiseFresh(CausalLm model, List<HeadId> heads, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         for (HeadId h : heads) {
+            boolean groupInUse = groupInUse(model, h);
             for (HeadSlice s : model.headLayout().slices(h)) {
+                if (groupInUse && (s.role() == HeadSlice.Role.KEY || s.role() == HeadSlice.Role.VALUE)) {
+                    continue; // the group's keys and values serve an active head
+                }
                 NDArray current = s.parameter().value().get(s.index());
                 NDArray value = fresh(current, s, random);
                 s.parameter().value().set(s.index(), value);
