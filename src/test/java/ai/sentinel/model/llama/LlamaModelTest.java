@@ -25,10 +25,14 @@ import ai.sentinel.nn.Losses;
 import ai.sentinel.nn.Parameter;
 import ai.sentinel.nn.Scalars;
 import ai.sentinel.plasticity.Grower;
+import ai.sentinel.plasticity.GrowthSchedule;
+import ai.sentinel.plasticity.HeadSchedule;
 import ai.sentinel.plasticity.GrowthInit;
 import ai.sentinel.plasticity.PruneMode;
 import ai.sentinel.plasticity.Pruner;
 import ai.sentinel.testing.TinyModels;
+import ai.sentinel.train.AdamW;
+import ai.sentinel.train.AdamWConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -260,5 +264,29 @@ class LlamaModelTest {
                 assertEquals(model.config(), reloaded.config());
             }
         }
+    }
+
+    @Test
+    void aMaskedHeadFreezesItsQueryButNotTheKeysAndValuesItsActiveGroupMateReads() {
+        try (LlamaModel model = tinyWithStrongWeights(manager, 2, DataType.FLOAT32);
+                AdamW optimizer = new AdamW(model.parameters(), AdamWConfig.defaults(), manager)) {
+            Pruner.prune(model, DOOMED, PruneMode.ADAPTIVE); // (0, 1) shares group 0 with (0, 0); (1, 2-3) is group 1
+            new HeadSchedule(model, GrowthSchedule.defaults()).beforeStep(0, optimizer);
+            float base = 1e-3f;
+            try (NDScope scope = new NDScope()) {
+                assertEquals(0f, rate(optimizer, model, "layers.0.self_attn.q_proj.weight", 1, base));
+                assertEquals(base, rate(optimizer, model, "layers.0.self_attn.q_proj.weight", 0, base));
+                assertEquals(base, rate(optimizer, model, "layers.0.self_attn.k_proj.weight", 0, base));
+                assertEquals(base, rate(optimizer, model, "layers.0.self_attn.v_proj.bias", 0, base));
+                assertEquals(0f, rate(optimizer, model, "layers.1.self_attn.k_proj.weight", 1, base),
+                        "a group whose heads are all masked is frozen");
+            }
+        }
+    }
+
+    /** The largest effective rate on rows {@code block·D .. (block+1)·D − 1} of a parameter. */
+    private static float rate(AdamW optimizer, CausalLm model, String name, int block, float base) {
+        NDArray rates = optimizer.effectiveRate(parameter(model, name), base);
+        return rates.get(new NDIndex(block * D + ":" + (block + 1) * D)).max().getFloat();
     }
 }
