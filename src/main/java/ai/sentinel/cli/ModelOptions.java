@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 /** {@code --model} (a preset or a Hugging Face model folder) and {@code --tokenizer}. */
 final class ModelOptions {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "PRESET|DIR",
-            description = "A preset to train from scratch (nano, distilgpt2, gpt2) or a Hugging Face GPT-2 model"
-                    + " folder (config.json + model.safetensors).")
+            description = "A preset to train from scratch (nano, distilgpt2, gpt2, llama-nano) or a Hugging Face"
+                    + " GPT-2 or Llama-family (llama, qwen2, mistral) model folder (config.json + model.safetensors).")
     String model;
 
     @Option(names = "--tokenizer", paramLabel = "byte|DIR",
