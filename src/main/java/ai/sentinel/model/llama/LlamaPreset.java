@@ -3,8 +3,8 @@ package ai.sentinel.model.llama;
 /** Built-in Llama shapes for training from scratch; the vocabulary size comes from the tokenizer. */
 public enum LlamaPreset {
     /**
-     * 4 layers × 4 query heads in 2 key/value groups, width 128, 128 positions: about 0.6 M weights (MLP width
-     * 4 × 128), for quick CPU work and tests.
+     * 4 layers × 4 query heads in 2 key/value groups, width 128, 128 positions: about 1.0 M weights with
+     * byte-level tokens (MLP width 4 × 128), for quick CPU work and tests.
      */
     LLAMA_NANO("llama-nano", 4, 4, 2, 128, 128);
 
