@@ -4,46 +4,37 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
  * Rotary position embedding (Su et al. 2021) in Hugging Face's rotate-half convention: dimensions {@code i} and
  * {@code i + D/2} of a head form a pair rotated by the angle {@code p·inv_freq_i}, so
- * {@code rope(x) = x·cos + rotate_half(x)·sin} with {@code cos = [cos(angles), cos(angles)]}. The cos and sin tables
- * of every position are computed once, from inverse frequencies the caller derives (scaling included).
+ * {@code rope(x) = x·cos + rotate_half(x)·sin} with {@code cos = [cos(angles), cos(angles)]}.
+ *
+ * <p>The inverse frequencies (scaling included) are computed once by the caller; the angles of each forward pass's
+ * positions are computed from them in float32, as HF does ("force float32 since bfloat16 loses precision on long
+ * contexts"), so no table grows with the context length a config declares.
  */
 public final class Rope {
-    private final double[] inverseFrequencies; // (D/2)
-    private final NDArray cos; // (P, D)
-    private final NDArray sin; // (P, D)
+    private final double[] inverseFrequencies;
+    private final NDArray inverse; // (1, D/2) float32
 
-    public Rope(NDManager manager, double[] inverseFrequencies, int maxPositions, DataType dtype) {
+    public Rope(NDManager manager, double[] inverseFrequencies) {
         this.inverseFrequencies = inverseFrequencies.clone();
-        int half = inverseFrequencies.length;
-        float[] cosValues = new float[maxPositions * 2 * half];
-        float[] sinValues = new float[cosValues.length];
-        for (int p = 0; p < maxPositions; p++) {
-            for (int i = 0; i < half; i++) {
-                // angles in float32 as HF computes them (position · inv_freq, both float32)
-                float angle = (float) p * (float) inverseFrequencies[i];
-                int at = p * 2 * half + i;
-                cosValues[at] = (float) Math.cos(angle);
-                cosValues[at + half] = cosValues[at];
-                sinValues[at] = (float) Math.sin(angle);
-                sinValues[at + half] = sinValues[at];
-            }
+        float[] values = new float[inverseFrequencies.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) inverseFrequencies[i];
         }
-        Shape shape = new Shape(maxPositions, 2L * half);
-        this.cos = Init.ofType(EngineArrays.of(manager, cosValues, shape), dtype);
-        this.sin = Init.ofType(EngineArrays.of(manager, sinValues, shape), dtype);
+        this.inverse = EngineArrays.of(manager, values, new Shape(1, values.length));
     }
 
-    /** The rotation of positions {@code start .. start + length − 1}; its arrays are views in the caller's scope. */
-    public Window at(int start, int length) {
-        NDIndex rows = new NDIndex(start + ":" + (start + length));
-        return new Window(cos.get(rows), sin.get(rows));
+    /** The rotation of positions {@code start .. start + length − 1}, in {@code manager} (the caller's scope). */
+    public Window at(NDManager manager, int start, int length, DataType dtype) {
+        NDArray positions = manager.arange(start, start + length, 1, DataType.FLOAT32).reshape(length, 1); // (T, 1)
+        NDArray angles = positions.matMul(inverse); // (T, D/2)
+        NDArray both = NDArrays.concat(new NDList(angles, angles), 1); // (T, D)
+        return new Window(both.cos().toType(dtype, false), both.sin().toType(dtype, false));
     }
 
     /** A copy of the inverse frequencies {@code inv_freq_i}, i = 0 .. D/2 − 1. */

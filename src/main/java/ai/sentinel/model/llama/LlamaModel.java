@@ -56,8 +56,7 @@ public final class LlamaModel implements CausalLm {
         this.finalNorm = rmsNorm("norm.weight");
         this.unembedding = config.tieWordEmbeddings() ? tokenEmbedding.weight()
                 : zeros("lm_head.weight", true, config.vocabSize(), config.width());
-        this.rope = new Rope(manager, config.ropeScaling().inverseFrequencies(config.ropeTheta(), config.headDim()),
-                config.maxPositions(), dtype);
+        this.rope = new Rope(manager, config.ropeScaling().inverseFrequencies(config.ropeTheta(), config.headDim()));
         this.gates = new HeadGates(manager, config.numLayers(), config.numHeads(), dtype);
     }
 
@@ -124,8 +123,9 @@ public final class LlamaModel implements CausalLm {
             throw new IllegalArgumentException("sequence of " + (past + T) + " positions exceeds the model's "
                     + config.maxPositions());
         }
-        LlamaPositions positions = new LlamaPositions(rope.at(past, T),
-                Masks.causalBias(tokens.getManager(), T, past, dtype)); // (T, D) rotation, (T, S) bias
+        NDManager m = tokens.getManager();
+        LlamaPositions positions = new LlamaPositions(rope.at(m, past, T, dtype),
+                Masks.causalBias(m, T, past, dtype)); // (T, D) rotation, (T, S) bias
         NDArray x = tokenEmbedding.forward(tokens); // (B, T, C)
         NDArray effectiveGates = gates.effective(); // (L, H)
         for (int layer = 0; layer < blocks.size(); layer++) {
