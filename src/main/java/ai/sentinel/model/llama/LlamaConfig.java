@@ -122,6 +122,9 @@ public record LlamaConfig(LlamaVariant variant, int vocabSize, int maxPositions,
             json.addProperty("attention_bias", biases.qkv());
             json.addProperty("mlp_bias", biases.mlp());
         }
+        if (variant != LlamaVariant.LLAMA) {
+            json.add("sliding_window", com.google.gson.JsonNull.INSTANCE); // absent, Mistral's would default to 4096
+        }
         json.addProperty("attention_dropout", 0.0);
         json.addProperty("initializer_range", 0.02);
         if (bosTokenId >= 0) {

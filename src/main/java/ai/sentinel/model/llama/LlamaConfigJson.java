@@ -13,6 +13,7 @@ import com.google.gson.JsonObject;
  * A key that would change the computation in a way we do not implement is refused with its name.
  */
 final class LlamaConfigJson {
+    private static final int MISTRAL_DEFAULT_WINDOW = 4096;
     private LlamaConfigJson() {}
 
     static LlamaConfig parse(JsonObject json) {
@@ -55,13 +56,18 @@ final class LlamaConfigJson {
         }
     }
 
-    /** Mistral and Qwen2 may attend within a sliding window; a window shorter than the context changes the model. */
+    /**
+     * Mistral and Qwen2 may attend within a sliding window; a window shorter than the context changes the model.
+     * An explicit null means none; HF's {@code MistralConfig} defaults an absent key to 4096.
+     */
     private static void refuseSlidingWindow(JsonObject json, LlamaVariant variant, int maxPositions) {
-        if (variant == LlamaVariant.LLAMA || !JsonFields.has(json, "sliding_window")) {
+        boolean absent = !json.has("sliding_window");
+        if (variant == LlamaVariant.LLAMA || !absent && json.get("sliding_window").isJsonNull()
+                || absent && variant != LlamaVariant.MISTRAL) {
             return;
         }
         boolean enabled = variant == LlamaVariant.MISTRAL || optBoolean(json, "use_sliding_window", false);
-        int window = JsonFields.asInt(json.get("sliding_window"), "sliding_window");
+        int window = absent ? MISTRAL_DEFAULT_WINDOW : JsonFields.asInt(json.get("sliding_window"), "sliding_window");
         require(!enabled || window >= maxPositions, "sliding_window " + window + " is in use (shorter than "
                 + "max_position_embeddings " + maxPositions + "); sliding-window attention is not supported");
     }

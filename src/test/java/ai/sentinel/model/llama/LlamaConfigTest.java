@@ -62,6 +62,11 @@ class LlamaConfigTest {
                 "[\"MistralForCausalLM\"]");
         assertRefused(with(mistral, "sliding_window", "16"), "sliding_window");
         assertEquals(LlamaVariant.MISTRAL, LlamaConfig.fromHfJson(with(mistral, "sliding_window", "null")).variant());
+        JsonObject longMistral = with(mistral, "max_position_embeddings", "32768");
+        longMistral.remove("sliding_window");
+        assertRefused(longMistral, "sliding_window"); // HF's MistralConfig defaults it to 4096
+        LlamaConfig written = LlamaConfig.fromHfJson(with(longMistral, "sliding_window", "null"));
+        assertEquals(written, LlamaConfig.fromHfJson(written.toHfJson()), "written with an explicit null window");
         assertEquals(LlamaVariant.MISTRAL, LlamaConfig.fromHfJson(with(mistral, "sliding_window", "4096")).variant(),
                 "a window as long as the context is never in use");
         JsonObject qwen = with(with(base, "model_type", "\"qwen2\""), "architectures", "[\"Qwen2ForCausalLM\"]");
