@@ -52,6 +52,19 @@ class LlamaConfigTest {
     }
 
     @Test
+    void llama3EndOfTextListsAndTransformersV5RopeParametersAreRead() throws Exception {
+        JsonObject base = LlamaConfig.of(99, 64, 2, 4, 2, 32).toHfJson();
+        assertEquals(2, LlamaConfig.fromHfJson(with(base, "eos_token_id", "[2, 7]")).eosTokenId());
+        JsonObject v5 = with(base, "rope_parameters", "{\"rope_type\": \"linear\", \"rope_theta\": 500.0, "
+                + "\"factor\": 2.0}");
+        v5.remove("rope_theta");
+        v5.remove("rope_scaling");
+        LlamaConfig parsed = LlamaConfig.fromHfJson(v5);
+        assertEquals(500.0, parsed.ropeTheta());
+        assertEquals(LlamaRopeScaling.Type.LINEAR, parsed.ropeScaling().type());
+    }
+
+    @Test
     void unsupportedFeaturesAreRefusedNamingTheKey() throws Exception {
         JsonObject base = LlamaConfig.of(99, 64, 2, 4, 2, 32).toHfJson();
         assertRefused(with(base, "hidden_act", "\"gelu\""), "hidden_act");
