@@ -21,6 +21,8 @@ import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
 import ai.sentinel.model.KvCache;
 import ai.sentinel.model.ModelFiles;
+import ai.sentinel.nn.EngineArrays;
+import ai.sentinel.nn.Init;
 import ai.sentinel.nn.Losses;
 import ai.sentinel.nn.Parameter;
 import ai.sentinel.nn.Scalars;
@@ -78,7 +80,7 @@ class LlamaModelTest {
             for (int i = 0; i < values.length; i++) {
                 values[i] = (float) (random.nextGaussian() * 0.2 + (norm ? 1 : 0));
             }
-            p.replace(model.manager().create(values, p.value().getShape()).toType(dtype, false));
+            p.replace(Init.ofType(EngineArrays.of(model.manager(), values, p.value().getShape()), dtype));
         }
         return model;
     }

@@ -16,6 +16,7 @@ import ai.sentinel.model.AttentionProbe;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
 import ai.sentinel.model.ModelFiles;
+import ai.sentinel.nn.EngineArrays;
 import ai.sentinel.nn.Losses;
 import ai.sentinel.nn.Parameter;
 import ai.sentinel.nn.Scalars;
@@ -58,7 +59,8 @@ class LlamaParityTest {
     }
 
     private static NDArray ids(SafetensorsFile expected) throws Exception {
-        return manager.create(expected.readLongs("input_ids"), new Shape(expected.entry("input_ids").shape()));
+        return EngineArrays.of(manager, expected.readLongs("input_ids"),
+                new Shape(expected.entry("input_ids").shape()));
     }
 
     private static SafetensorsFile expected(String folder) throws Exception {
