@@ -20,7 +20,8 @@ import java.util.stream.IntStream;
  * {@value #PRUNED_HEADS_KEY}: HF Llama configs have no per-layer head counts, so a folder with removed heads loads
  * in Sentinel only (Hugging Face loaders report the smaller tensor shapes).
  *
- * @param numKvHeads key/value groups ({@code num_key_value_heads}); {@code numHeads / numKvHeads} query heads share each
+ * @param numKvHeads key/value groups ({@code num_key_value_heads}); {@code numHeads / numKvHeads} query heads share
+ *     each
  * @param innerWidth the SwiGLU MLP's hidden width ({@code intermediate_size})
  * @param biases which projections carry a bias
  * @param prunedHeads query heads physically removed per layer, by original index

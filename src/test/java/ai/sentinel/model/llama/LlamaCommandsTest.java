@@ -39,7 +39,8 @@ class LlamaCommandsTest {
         CliRun run = CliRun.of("cycle", "-m", "llama-nano", "--dataset", text.toString(), "--seq-len", "32",
                 "--batch-size", "4", "--initial-training-steps", "20", "--learning-steps", "10", "--pruning-mode",
                 "compressed", "--eval-batches", "2", "--metric-batches", "1", "--sample-tokens", "8",
-                "--warmup-steps", "5", "--n-layer", "2", "--n-embd", "64", "--save-model", "--runs-dir", dir.toString(), "--experiment-name", "llama");
+                "--warmup-steps", "5", "--n-layer", "2", "--n-embd", "64", "--save-model", "--runs-dir",
+                dir.toString(), "--experiment-name", "llama");
         assertEquals(0, run.code(), run.err());
         JsonObject cycle = JsonParser.parseString(Files.readString(dir.resolve("llama/summary.json")))
                 .getAsJsonObject().getAsJsonArray("cycles").get(0).getAsJsonObject();
