@@ -16,10 +16,11 @@ import picocli.CommandLine.Option;
 /** {@code --model} (a preset or a Hugging Face model folder) and {@code --tokenizer}. */
 final class ModelOptions {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "PRESET|DIR|ID",
-            description = "A preset to train from scratch (nano, distilgpt2, gpt2, opt-nano, opt-125m, ...), a Hugging Face model folder"
-                    + " (config.json + model.safetensors, or its shards), or a model id (distilgpt2,"
-                    + " facebook/opt-125m) found in the local Hugging Face cache ($HF_HUB_CACHE, else $HF_HOME/hub,"
-                    + " else ~/.cache/huggingface/hub). Nothing is downloaded.")
+            description = "A preset to train from scratch (nano, distilgpt2, gpt2, opt-nano, opt-125m, llama-nano), a"
+                    + " Hugging Face GPT-2, OPT or Llama-family (llama, qwen2, mistral) model folder (config.json +"
+                    + " model.safetensors, or its shards), or a model id (distilgpt2, facebook/opt-125m) found in the"
+                    + " local Hugging Face cache ($HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub)."
+                    + " Nothing is downloaded.")
     String model;
 
     @Option(names = "--revision", defaultValue = "main", paramLabel = "REV",

@@ -3,6 +3,7 @@ package ai.sentinel.model;
 import ai.sentinel.io.Json;
 import ai.sentinel.io.JsonFields;
 import ai.sentinel.model.gpt2.Gpt2Family;
+import ai.sentinel.model.llama.LlamaFamily;
 import ai.sentinel.model.opt.OptFamily;
 import com.google.gson.JsonObject;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.stream.Collectors;
 
 /** The model families Sentinel implements: the one place that names them. */
 public final class Families {
-    private static final List<Family> ALL = List.of(Gpt2Family.INSTANCE, OptFamily.INSTANCE);
+    private static final List<Family> ALL = List.of(Gpt2Family.INSTANCE, OptFamily.INSTANCE, LlamaFamily.INSTANCE);
 
     private Families() {}
 

@@ -28,8 +28,9 @@ public final class KvCache implements AutoCloseable {
     /**
      * Appends new keys and values of {@code layer} and returns everything cached for it.
      *
-     * @param newKeys (B, Hp, T, D)
-     * @return {keys, values}, each (B, Hp, length + T, D)
+     * @param newKeys (B, N, T, D): N = the layer's present heads, or its key/value groups under grouped-query
+     *     attention (cached once per group, not repeated per query head)
+     * @return {keys, values}, each (B, N, length + T, D)
      */
     public NDArray[] append(int layer, NDArray newKeys, NDArray newValues) {
         NDArray k = keys[layer] == null ? newKeys.duplicate() : NDArrays.concat(

@@ -17,4 +17,9 @@ public final class Activations {
         NDArray inner = Scalars.times(Scalars.times(x.mul(x).mul(x), 0.044715).add(x), SQRT_2_OVER_PI);
         return Scalars.times(Scalars.plus(inner.tanh(), 1).mul(x), 0.5);
     }
+
+    /** SiLU (swish): {@code x·σ(x)}, the activation of Llama's SwiGLU MLP. */
+    public static NDArray silu(NDArray x) {
+        return x.mul(x.getNDArrayInternal().sigmoid());
+    }
 }

@@ -49,11 +49,18 @@ public final class Grower {
         return remaps;
     }
 
-    /** Gives inserted (all-zero) heads fresh weights: N(0, 0.02) for every weight slice, zero biases. */
+    /**
+     * Gives inserted (all-zero) heads fresh weights: N(0, 0.02) for every weight slice, zero biases; a key/value group
+     * another active head reads keeps its keys and values.
+     */
     static void initialiseFresh(CausalLm model, List<HeadId> heads, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         for (HeadId h : heads) {
+            boolean groupInUse = groupInUse(model, h);
             for (HeadSlice s : model.headLayout().slices(h)) {
+                if (groupInUse && (s.role() == HeadSlice.Role.KEY || s.role() == HeadSlice.Role.VALUE)) {
+                    continue; // the group's keys and values serve an active head
+                }
                 NDArray current = s.parameter().value().get(s.index());
                 NDArray value = fresh(current, s, random);
                 s.parameter().value().set(s.index(), value);
@@ -68,8 +75,13 @@ public final class Grower {
         List<HeadSlice> slices = model.headLayout().slices(head);
         List<HeadSlice> donor = init == GrowthInit.COPY ? model.headLayout().slices(donor(model, head, importance))
                 : List.of();
+        boolean groupInUse = groupInUse(model, head);
         for (int i = 0; i < slices.size(); i++) {
             HeadSlice s = slices.get(i);
+            boolean shared = groupInUse && (s.role() == HeadSlice.Role.KEY || s.role() == HeadSlice.Role.VALUE);
+            if (shared) {
+                continue; // the group's keys and values serve an active head: they stay as they are
+            }
             NDArray current = s.parameter().value().get(s.index());
             boolean outputRows = s.role() == HeadSlice.Role.OUTPUT && s.weight(); // zero: function preserved
             NDArray value = switch (init) {
@@ -83,6 +95,22 @@ public final class Grower {
             value.close();
             current.close();
         }
+    }
+
+    /**
+     * Whether another active query head reads {@code head}'s key/value group (grouped-query attention): then the
+     * group's keys and values are left alone, so growth changes no active head. A group regrown whole is initialised
+     * by its first head.
+     */
+    private static boolean groupInUse(CausalLm model, HeadId head) {
+        ai.sentinel.model.AttentionLayout layout = model.attentionLayout(head.layer());
+        for (int h : model.config().headsPresent(head.layer())) {
+            HeadId other = new HeadId(head.layer(), h);
+            if (h != head.head() && layout.group(h) == layout.group(head.head()) && !model.gates().isMasked(other)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static NDArray fresh(NDArray like, HeadSlice s, SplittableRandom random) {

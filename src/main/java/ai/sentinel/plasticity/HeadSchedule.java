@@ -2,6 +2,7 @@ package ai.sentinel.plasticity;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import ai.sentinel.model.AttentionLayout;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
 import ai.sentinel.model.HeadSlice;
@@ -71,8 +72,10 @@ public final class HeadSchedule implements StepHook {
                     continue;
                 }
                 for (HeadSlice s : model.headLayout().slices(e.getKey())) {
+                    boolean groupSlice = s.role() == HeadSlice.Role.KEY || s.role() == HeadSlice.Role.VALUE;
+                    float rate = groupSlice ? groupRate(e.getKey(), rates) : e.getValue();
                     NDArray scale = scales.computeIfAbsent(s.parameter(), p -> p.value().onesLike());
-                    scale.set(s.index(), e.getValue());
+                    scale.set(s.index(), rate);
                 }
             }
             // every other parameter trains at the base rate, including one whose scale a resumed run restored
@@ -84,6 +87,25 @@ public final class HeadSchedule implements StepHook {
             }
             scales.forEach(optimizer::setRateScale);
         }
+    }
+
+    /**
+     * The rate of the key/value group {@code head} reads (grouped-query attention): the base rate while any present
+     * head of the group trains at it, else the highest rate among them (0 only when every one is frozen).
+     */
+    private float groupRate(HeadId head, Map<HeadId, Float> rates) {
+        AttentionLayout layout = model.attentionLayout(head.layer());
+        float highest = 0f;
+        for (int h : model.config().headsPresent(head.layer())) {
+            if (layout.group(h) == layout.group(head.head())) {
+                Float rate = rates.get(new HeadId(head.layer(), h));
+                if (rate == null || rate == 1f) {
+                    return 1f;
+                }
+                highest = Math.max(highest, rate);
+            }
+        }
+        return highest;
     }
 
     /** The heads regrown and when, for reports. */

@@ -104,7 +104,7 @@ public final class OptModel implements CausalLm {
     }
 
     private TorchLinear linear(String name, int in, int out) {
-        return new TorchLinear(zeros(name + ".weight", true, out, in), zeros(name + ".bias", false, out));
+        return TorchLinear.withBias(zeros(name + ".weight", true, out, in), zeros(name + ".bias", false, out));
     }
 
     private LayerNorm layerNorm(String name) {
