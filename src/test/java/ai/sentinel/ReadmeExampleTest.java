@@ -31,8 +31,12 @@ class ReadmeExampleTest {
                 CausalLm model = ModelFiles.load(folder, manager);
                 HfTokenizer tokenizer = HfTokenizer.load(folder)) {
             model.gates().setMasked(new HeadId(2, 1), true); // mask head 1 of layer 2 (revivable)
-            Generator.Result out = Generator.generate(model, tokenizer.encode("ROMEO:"),
-                    new SamplingConfig(0.8f, 40, 0.95f, 100, 42, true), tokenizer.endOfText());
+            Generator.Result out =
+                    Generator.generate(
+                            model,
+                            tokenizer.encode("ROMEO:"),
+                            new SamplingConfig(0.8f, 40, 0.95f, 100, 42, true),
+                            tokenizer.endOfText());
             text = tokenizer.decode(out.tokens());
             assertEquals(100, out.tokens().length);
             assertEquals(15, model.gates().numActive());

@@ -14,20 +14,26 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * A user's clone has nothing beside it: no test, script or document may read a file outside the repository (the
- * README's test command once failed on a fresh clone because tests read {@code ../shared}).
+ * A user's clone has nothing beside it: no test, script or document may read a file outside the
+ * repository (the README's test command once failed on a fresh clone because tests read {@code
+ * ../shared}).
  */
 class RepositoryBoundaryTest {
     /** Folders and files whose text is code or commands a user runs. */
-    private static final List<String> CHECKED = List.of("src", "bench", "tools", "docs", ".ci", "README.md",
-            "sentinel", "pom.xml");
+    private static final List<String> CHECKED =
+            List.of("src", "bench", "tools", "docs", ".ci", "README.md", "sentinel", "pom.xml");
 
     /** References to the reference folder beside the project, to home-relative or machine paths. */
-    private static final Pattern OUTSIDE = Pattern.compile(
-            "\\.\\./shared|SENTINEL_SHARED|/work/|Path\\.of\\(\"\\.\\.\"|Paths\\.get\\(\"\\.\\.\"|[\"' =]\\.\\./");
+    private static final Pattern OUTSIDE =
+            Pattern.compile(
+                    "\\.\\./shared|SENTINEL_SHARED|/work/|Path\\.of\\(\"\\.\\.\"|Paths\\.get\\(\"\\.\\.\"|[\"' =]\\.\\./");
 
-    /** A script's own folder climbed by {@code ../} steps: allowed only as far as the repository root. */
-    private static final Pattern SCRIPT_RELATIVE = Pattern.compile("\\$\\(dirname \"\\$0\"\\)((?:/\\.\\.)+)");
+    /**
+     * A script's own folder climbed by {@code ../} steps: allowed only as far as the repository
+     * root.
+     */
+    private static final Pattern SCRIPT_RELATIVE =
+            Pattern.compile("\\$\\(dirname \"\\$0\"\\)((?:/\\.\\.)+)");
 
     @Test
     void noTestScriptOrDocumentReadsOutsideTheRepository() throws IOException {
@@ -61,9 +67,15 @@ class RepositoryBoundaryTest {
 
     private static boolean isText(Path file) {
         String name = file.getFileName().toString();
-        return Files.isRegularFile(file) && !file.startsWith(Path.of("bench", "results"))
-                && (name.endsWith(".java") || name.endsWith(".sh") || name.endsWith(".py") || name.endsWith(".md")
-                        || name.endsWith(".xml") || name.equals("run") || name.equals("sentinel"));
+        return Files.isRegularFile(file)
+                && !file.startsWith(Path.of("bench", "results"))
+                && (name.endsWith(".java")
+                        || name.endsWith(".sh")
+                        || name.endsWith(".py")
+                        || name.endsWith(".md")
+                        || name.endsWith(".xml")
+                        || name.equals("run")
+                        || name.equals("sentinel"));
     }
 
     private static void check(Path file, List<String> violations) throws IOException {
@@ -82,9 +94,17 @@ class RepositoryBoundaryTest {
         Matcher climb = SCRIPT_RELATIVE.matcher(line);
         while (climb.find()) {
             int steps = climb.group(1).length() / 3;
-            int depth = file.getNameCount() - 1; // folders between the repository root and the script
+            int depth =
+                    file.getNameCount() - 1; // folders between the repository root and the script
             if (steps > depth) {
-                violations.add(file + " climbs " + steps + " folders from a script " + depth + " deep: " + line.trim());
+                violations.add(
+                        file
+                                + " climbs "
+                                + steps
+                                + " folders from a script "
+                                + depth
+                                + " deep: "
+                                + line.trim());
             }
         }
     }

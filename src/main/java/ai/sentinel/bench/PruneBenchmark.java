@@ -1,5 +1,6 @@
 package ai.sentinel.bench;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -8,7 +9,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.sentinel.model.AttentionProbe;
 import ai.sentinel.model.CausalLm;
-import ai.djl.Device;
 import ai.sentinel.model.HeadId;
 import ai.sentinel.model.KvCache;
 import ai.sentinel.model.gpt2.Gpt2Config;
@@ -19,17 +19,26 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Throughput of a model before and after compressed pruning (heads physically removed, the same number in every
- * layer, chosen at random from the seed), measured in one process on random tokens: full forward passes, and greedy
- * generation with the KV cache (a 16-token prompt, then one token per step for every sequence of the batch).
+ * Throughput of a model before and after compressed pruning (heads physically removed, the same
+ * number in every layer, chosen at random from the seed), measured in one process on random tokens:
+ * full forward passes, and greedy generation with the KV cache (a 16-token prompt, then one token
+ * per step for every sequence of the batch).
  */
 public final class PruneBenchmark {
     static final int PROMPT_TOKENS = 16;
 
     /** Forward and generation tokens/s (median over repeats) before and after. */
-    public record Result(int batchSize, int seqLen, double fraction, long parametersBefore, long parametersAfter,
-            double tokensPerSecondBefore, double tokensPerSecondAfter, int newTokens,
-            double generatedPerSecondBefore, double generatedPerSecondAfter) {
+    public record Result(
+            int batchSize,
+            int seqLen,
+            double fraction,
+            long parametersBefore,
+            long parametersAfter,
+            double tokensPerSecondBefore,
+            double tokensPerSecondAfter,
+            int newTokens,
+            double generatedPerSecondBefore,
+            double generatedPerSecondAfter) {
         public double speedUp() {
             return tokensPerSecondAfter / tokensPerSecondBefore;
         }
@@ -41,12 +50,28 @@ public final class PruneBenchmark {
 
     private PruneBenchmark() {}
 
-    /** @param newTokens tokens generated per sequence in each timed generation (0 = no generation timing) */
-    public static Result run(Gpt2Config shape, double fraction, int batchSize, int seqLen, int steps, int newTokens,
+    /**
+     * @param newTokens tokens generated per sequence in each timed generation (0 = no generation
+     *     timing)
+     */
+    public static Result run(
+            Gpt2Config shape,
+            double fraction,
+            int batchSize,
+            int seqLen,
+            int steps,
+            int newTokens,
             long seed) {
         if (PROMPT_TOKENS + newTokens > shape.maxPositions()) {
-            throw new IllegalArgumentException("a " + PROMPT_TOKENS + "-token prompt and " + newTokens + " new tokens"
-                    + " do not fit the model's " + shape.maxPositions() + " positions");
+            throw new IllegalArgumentException(
+                    "a "
+                            + PROMPT_TOKENS
+                            + "-token prompt and "
+                            + newTokens
+                            + " new tokens"
+                            + " do not fit the model's "
+                            + shape.maxPositions()
+                            + " positions");
         }
         try (NDManager manager = NDManager.newBaseManager(Device.cpu());
                 CausalLm full = Gpt2Model.initialize(shape, manager, seed);
@@ -76,15 +101,23 @@ public final class PruneBenchmark {
             }
             double tokens = batchSize * (double) seqLen;
             double generated = batchSize * (double) newTokens;
-            return new Result(batchSize, seqLen, fraction, full.numParameters(), pruned.numParameters(),
-                    tokens / median(fullSeconds), tokens / median(prunedSeconds), newTokens,
+            return new Result(
+                    batchSize,
+                    seqLen,
+                    fraction,
+                    full.numParameters(),
+                    pruned.numParameters(),
+                    tokens / median(fullSeconds),
+                    tokens / median(prunedSeconds),
+                    newTokens,
                     repeats == 0 ? Double.NaN : generated / median(fullGeneration),
                     repeats == 0 ? Double.NaN : generated / median(prunedGeneration));
         }
     }
 
     private static List<HeadId> headsToRemove(Gpt2Config shape, double fraction, long seed) {
-        int perLayer = Math.min(shape.numHeads() - 1, (int) Math.round(fraction * shape.numHeads()));
+        int perLayer =
+                Math.min(shape.numHeads() - 1, (int) Math.round(fraction * shape.numHeads()));
         SplittableRandom random = new SplittableRandom(seed);
         List<HeadId> heads = new ArrayList<>();
         for (int l = 0; l < shape.numLayers(); l++) {
@@ -103,19 +136,33 @@ public final class PruneBenchmark {
 
     private static double forwardSeconds(CausalLm model, int batchSize, int seqLen) {
         try (NDScope scope = new NDScope()) {
-            NDArray tokens = model.manager().randomInteger(0, model.config().vocabSize(), new Shape(batchSize, seqLen),
-                    DataType.INT64);
+            NDArray tokens =
+                    model.manager()
+                            .randomInteger(
+                                    0,
+                                    model.config().vocabSize(),
+                                    new Shape(batchSize, seqLen),
+                                    DataType.INT64);
             long t0 = System.nanoTime();
             model.forward(tokens, AttentionProbe.NONE).getFloat(0, 0, 0);
             return (System.nanoTime() - t0) / 1e9;
         }
     }
 
-    /** Seconds to generate {@code newTokens} greedily for each of {@code batchSize} random prompts, cache on. */
+    /**
+     * Seconds to generate {@code newTokens} greedily for each of {@code batchSize} random prompts,
+     * cache on.
+     */
     private static double generationSeconds(CausalLm model, int batchSize, int newTokens) {
-        try (NDScope scope = new NDScope(); KvCache cache = model.newCache()) {
-            NDArray next = model.manager().randomInteger(0, model.config().vocabSize(),
-                    new Shape(batchSize, PROMPT_TOKENS), DataType.INT64);
+        try (NDScope scope = new NDScope();
+                KvCache cache = model.newCache()) {
+            NDArray next =
+                    model.manager()
+                            .randomInteger(
+                                    0,
+                                    model.config().vocabSize(),
+                                    new Shape(batchSize, PROMPT_TOKENS),
+                                    DataType.INT64);
             long t0 = System.nanoTime();
             for (int i = 0; i < newTokens; i++) {
                 NDArray logits = model.forward(next, cache, AttentionProbe.NONE); // (B, T, V)

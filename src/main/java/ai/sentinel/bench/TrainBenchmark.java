@@ -1,5 +1,6 @@
 package ai.sentinel.bench;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -10,22 +11,28 @@ import ai.sentinel.model.gpt2.Gpt2Model;
 import ai.sentinel.train.AdamW;
 import ai.sentinel.train.AdamWConfig;
 import ai.sentinel.train.TrainingStep;
-import ai.djl.Device;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Times full training steps (forward, backward, clipping, AdamW) of a GPT-2 shape on random tokens, and this
- * machine's FP32 matmul rate, so throughput can be stated as a fraction of the measured peak.
+ * Times full training steps (forward, backward, clipping, AdamW) of a GPT-2 shape on random tokens,
+ * and this machine's FP32 matmul rate, so throughput can be stated as a fraction of the measured
+ * peak.
  *
- * <p>Model FLOPs per token follow the PaLM appendix: {@code 6·N + 12·L·T·C}, with N the weights that take part in
- * matrix products (all but the position table; the tied unembedding counted once) and the second term the
- * attention score and context products. The causal mask is not discounted.
+ * <p>Model FLOPs per token follow the PaLM appendix: {@code 6·N + 12·L·T·C}, with N the weights
+ * that take part in matrix products (all but the position table; the tied unembedding counted once)
+ * and the second term the attention score and context products. The causal mask is not discounted.
  */
 public final class TrainBenchmark {
     /** What was measured; times are medians over the timed steps. */
-    public record Result(Gpt2Config shape, int batchSize, int seqLen, int steps, double secondsPerStep,
-            double modelFlopsPerStep, double peakFlops) {
+    public record Result(
+            Gpt2Config shape,
+            int batchSize,
+            int seqLen,
+            int steps,
+            double secondsPerStep,
+            double modelFlopsPerStep,
+            double peakFlops) {
         public double tokensPerSecond() {
             return batchSize * (double) seqLen / secondsPerStep;
         }
@@ -42,10 +49,15 @@ public final class TrainBenchmark {
 
     private TrainBenchmark() {}
 
-    public static Result run(Gpt2Config shape, int batchSize, int seqLen, int warmupSteps, int steps, long seed) {
+    public static Result run(
+            Gpt2Config shape, int batchSize, int seqLen, int warmupSteps, int steps, long seed) {
         if (seqLen > shape.maxPositions()) {
-            throw new IllegalArgumentException("sequence length " + seqLen + " exceeds the shape's "
-                    + shape.maxPositions() + " positions");
+            throw new IllegalArgumentException(
+                    "sequence length "
+                            + seqLen
+                            + " exceeds the shape's "
+                            + shape.maxPositions()
+                            + " positions");
         }
         try (NDManager manager = NDManager.newBaseManager(Device.cpu());
                 Gpt2Model model = Gpt2Model.initialize(shape, manager, seed);
@@ -63,14 +75,23 @@ public final class TrainBenchmark {
             }
             Arrays.sort(seconds);
             double median = seconds[steps / 2];
-            long matmulWeights = model.numParameters() - (long) shape.maxPositions() * shape.width();
-            double flopsPerToken = 6.0 * matmulWeights + 12.0 * shape.numLayers() * seqLen * shape.width();
-            return new Result(shape, batchSize, seqLen, steps, median, flopsPerToken * batchSize * seqLen,
+            long matmulWeights =
+                    model.numParameters() - (long) shape.maxPositions() * shape.width();
+            double flopsPerToken =
+                    6.0 * matmulWeights + 12.0 * shape.numLayers() * seqLen * shape.width();
+            return new Result(
+                    shape,
+                    batchSize,
+                    seqLen,
+                    steps,
+                    median,
+                    flopsPerToken * batchSize * seqLen,
                     matmulPeak(manager, 2048, 20));
         }
     }
 
-    private static Batch randomBatch(SplittableRandom random, int batchSize, int seqLen, int vocab) {
+    private static Batch randomBatch(
+            SplittableRandom random, int batchSize, int seqLen, int vocab) {
         long[] inputs = new long[batchSize * seqLen];
         long[] targets = new long[inputs.length];
         for (int i = 0; i < inputs.length; i++) {

@@ -11,25 +11,32 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The options many commands share, each declared once. A command mixes in the ones it uses; where a command needs a
- * different default on purpose it builds the mixin with a named factory, and the shared description says why.
+ * The options many commands share, each declared once. A command mixes in the ones it uses; where a
+ * command needs a different default on purpose it builds the mixin with a named factory, and the
+ * shared description says why.
  */
 final class CommonOptions {
     private CommonOptions() {}
 
     /** {@code --seed}: everything random in a command follows it. */
     static final class Seed {
-        @Option(names = "--seed", paramLabel = "N",
-                description = "Seeds preset weights, batch order, sampling and tie-breaking. Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--seed",
+                paramLabel = "N",
+                description =
+                        "Seeds preset weights, batch order, sampling and tie-breaking. Default: ${DEFAULT-VALUE}.")
         long seed = 42;
     }
 
     /** {@code --batch-size}. */
     static final class BatchSize {
-        @Option(names = "--batch-size", paramLabel = "N",
-                description = "Blocks per batch. Default: ${DEFAULT-VALUE} (16 when training; 8 when only measuring or"
-                        + " evaluating, which needs no large batch; benchmarks use the batch of the figures they"
-                        + " reproduce).")
+        @Option(
+                names = "--batch-size",
+                paramLabel = "N",
+                description =
+                        "Blocks per batch. Default: ${DEFAULT-VALUE} (16 when training; 8 when only measuring or"
+                                + " evaluating, which needs no large batch; benchmarks use the batch of the figures they"
+                                + " reproduce).")
         int batchSize = 16;
 
         static BatchSize measuring() {
@@ -45,9 +52,12 @@ final class CommonOptions {
 
     /** {@code --lr}. */
     static final class LearningRate {
-        @Option(names = "--lr", paramLabel = "RATE",
-                description = "Peak learning rate. Default: ${DEFAULT-VALUE} (3e-3 when training from scratch or in"
-                        + " cycles; 1e-3 in the fine-tuning experiments, which start from a trained baseline).")
+        @Option(
+                names = "--lr",
+                paramLabel = "RATE",
+                description =
+                        "Peak learning rate. Default: ${DEFAULT-VALUE} (3e-3 when training from scratch or in"
+                                + " cycles; 1e-3 in the fine-tuning experiments, which start from a trained baseline).")
         float lr = 3e-3f;
 
         static LearningRate fineTuning() {
@@ -57,12 +67,18 @@ final class CommonOptions {
         }
     }
 
-    /** {@code --lr-warmup-steps}: the learning rate's linear warm-up, not the gate warm-up of grown heads. */
+    /**
+     * {@code --lr-warmup-steps}: the learning rate's linear warm-up, not the gate warm-up of grown
+     * heads.
+     */
     static final class LrWarmup {
-        @Option(names = {"--lr-warmup-steps", "--warmup-steps"}, paramLabel = "N",
-                description = "Steps of linear learning-rate warm-up (capped at the phase's length; not the gate"
-                        + " warm-up of grown heads). Default: ${DEFAULT-VALUE} (100; 20 in the fine-tuning"
-                        + " experiments).")
+        @Option(
+                names = {"--lr-warmup-steps", "--warmup-steps"},
+                paramLabel = "N",
+                description =
+                        "Steps of linear learning-rate warm-up (capped at the phase's length; not the gate"
+                                + " warm-up of grown heads). Default: ${DEFAULT-VALUE} (100; 20 in the fine-tuning"
+                                + " experiments).")
         int warmupSteps = 100;
 
         static LrWarmup fineTuning() {
@@ -79,7 +95,10 @@ final class CommonOptions {
         @Mixin LrWarmup warmup = new LrWarmup();
         @Mixin EvalBatches evalBatches = new EvalBatches();
 
-        /** The defaults of the experiments that fine-tune a trained baseline (lower rate, shorter warm-up). */
+        /**
+         * The defaults of the experiments that fine-tune a trained baseline (lower rate, shorter
+         * warm-up).
+         */
         static Training fineTuning() {
             Training t = new Training();
             t.learningRate = LearningRate.fineTuning();
@@ -92,16 +111,23 @@ final class CommonOptions {
         }
 
         CycleConfig.Training cycleTraining(int checkpointEvery) {
-            return new CycleConfig.Training(batchSize.batchSize, learningRate.lr, warmup.warmupSteps,
-                    evalBatches.evalBatches, checkpointEvery);
+            return new CycleConfig.Training(
+                    batchSize.batchSize,
+                    learningRate.lr,
+                    warmup.warmupSteps,
+                    evalBatches.evalBatches,
+                    checkpointEvery);
         }
     }
 
     /** {@code --start-gate}: the gate a grown head starts with. */
     static final class StartGate {
-        @Option(names = "--start-gate", paramLabel = "G",
-                description = "Gate of a newly grown head, in [0, 1]. Default: ${DEFAULT-VALUE} (0.01 where a learning"
-                        + " phase warms it up to 1; 1.0 for 'sentinel grow', which does no learning).")
+        @Option(
+                names = "--start-gate",
+                paramLabel = "G",
+                description =
+                        "Gate of a newly grown head, in [0, 1]. Default: ${DEFAULT-VALUE} (0.01 where a learning"
+                                + " phase warms it up to 1; 1.0 for 'sentinel grow', which does no learning).")
         float startGate = 0.01f;
 
         static StartGate fullyOpen() {
@@ -113,17 +139,23 @@ final class CommonOptions {
 
     /** {@code --seq-len}. */
     static final class SeqLen {
-        @Option(names = "--seq-len", paramLabel = "N",
-                description = "Tokens per block (at most the model's positions). Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--seq-len",
+                paramLabel = "N",
+                description =
+                        "Tokens per block (at most the model's positions). Default: ${DEFAULT-VALUE}.")
         int seqLen = 128;
     }
 
     /** {@code --checkpoint-every}. */
     static final class CheckpointEvery {
-        @Option(names = "--checkpoint-every", paramLabel = "N",
-                description = "A resumable checkpoint every N optimizer steps; 0 = only at the end of each training"
-                        + " phase. Default: ${DEFAULT-VALUE} (200 for 'sentinel train'; 0 in cycles, which also save"
-                        + " their state between stages).")
+        @Option(
+                names = "--checkpoint-every",
+                paramLabel = "N",
+                description =
+                        "A resumable checkpoint every N optimizer steps; 0 = only at the end of each training"
+                                + " phase. Default: ${DEFAULT-VALUE} (200 for 'sentinel train'; 0 in cycles, which also save"
+                                + " their state between stages).")
         int checkpointEvery = 200;
 
         static CheckpointEvery atPhaseEnds() {
@@ -135,9 +167,12 @@ final class CommonOptions {
 
     /** {@code --eval-batches}. */
     static final class EvalBatches {
-        @Option(names = "--eval-batches", paramLabel = "N",
-                description = "Validation batches per evaluation; 0 = the whole validation split. Default:"
-                        + " ${DEFAULT-VALUE} (20 during runs; the whole split for 'sentinel eval').")
+        @Option(
+                names = "--eval-batches",
+                paramLabel = "N",
+                description =
+                        "Validation batches per evaluation; 0 = the whole validation split. Default:"
+                                + " ${DEFAULT-VALUE} (20 during runs; the whole split for 'sentinel eval').")
         int evalBatches = 20;
 
         static EvalBatches wholeSplit() {
@@ -149,7 +184,8 @@ final class CommonOptions {
         /** The batch count to evaluate, {@link Integer#MAX_VALUE} for the whole split. */
         int batches() {
             if (evalBatches < 0) {
-                throw new IllegalArgumentException("--eval-batches must be >= 0 (0 = all), got " + evalBatches);
+                throw new IllegalArgumentException(
+                        "--eval-batches must be >= 0 (0 = all), got " + evalBatches);
             }
             return evalBatches == 0 ? Integer.MAX_VALUE : evalBatches;
         }
@@ -157,22 +193,27 @@ final class CommonOptions {
 
     /** {@code --metric-batches}. */
     static final class MetricBatches {
-        @Option(names = "--metric-batches", paramLabel = "N",
+        @Option(
+                names = "--metric-batches",
+                paramLabel = "N",
                 description = "Validation batches per head measurement. Default: ${DEFAULT-VALUE}.")
         int metricBatches = 8;
     }
 
     /**
-     * {@code -o/--out}: the folder a command writes into, checked (created, probed with a file) before any work is
-     * done. Commands without a default require it.
+     * {@code -o/--out}: the folder a command writes into, checked (created, probed with a file)
+     * before any work is done. Commands without a default require it.
      */
     static final class Output {
         @Spec(Spec.Target.MIXEE)
         CommandSpec spec;
 
-        @Option(names = {"-o", "--out"}, paramLabel = "DIR",
-                description = "Folder to write into (see the command's description); created if missing and checked"
-                        + " before any work.")
+        @Option(
+                names = {"-o", "--out"},
+                paramLabel = "DIR",
+                description =
+                        "Folder to write into (see the command's description); created if missing and checked"
+                                + " before any work.")
         Path out;
 
         static Output defaultingTo(String folder) {
@@ -184,7 +225,8 @@ final class CommonOptions {
         /** The output folder, created and known to accept files. */
         Path folder() throws IOException {
             if (out == null) {
-                throw new ParameterException(spec.commandLine(), "Missing required option: '--out=DIR'");
+                throw new ParameterException(
+                        spec.commandLine(), "Missing required option: '--out=DIR'");
             }
             return OutputFolder.require(out, "--out");
         }

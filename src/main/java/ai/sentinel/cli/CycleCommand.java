@@ -24,34 +24,54 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "cycle", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "The neural plasticity cycle: train, then per cycle baseline → prune → measure → grow → learn →"
-                + " evaluate. Writes runs/<experiment>/ (metrics.jsonl, events.jsonl, heads.jsonl, summary.json).",
-        footer = {"", "Examples:",
+@Command(
+        name = "cycle",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "The neural plasticity cycle: train, then per cycle baseline → prune → measure → grow → learn →"
+                        + " evaluate. Writes runs/<experiment>/ (metrics.jsonl, events.jsonl, heads.jsonl, summary.json).",
+        footer = {
+            "",
+            "Examples:",
             "  sentinel cycle -m nano --save-visualizations",
-            "  sentinel cycle -m runs/nano/model --cycles 3 --pruning-strategy magnitude --pruning-mode compressed"})
+            "  sentinel cycle -m runs/nano/model --cycles 3 --pruning-strategy magnitude --pruning-mode compressed"
+        })
 final class CycleCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
     @Mixin DataOptions data;
     @Mixin PruningOptions pruning;
     @Mixin GrowthOptions growth;
 
-    @Option(names = {"--cycles"}, defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = {"--cycles"},
+            defaultValue = "1",
+            description = "Default: ${DEFAULT-VALUE}.")
     int cycles;
 
-    @Option(names = {"--initial-training-steps", "--initial_training_steps"}, defaultValue = "500",
+    @Option(
+            names = {"--initial-training-steps", "--initial_training_steps"},
+            defaultValue = "500",
             description = "Ordinary training before the first cycle. Default: ${DEFAULT-VALUE}.")
     int initialTrainingSteps;
 
-    @Option(names = {"--initial-pruning", "--initial_pruning"}, defaultValue = "0.3",
-            description = "Fraction of active heads pruned per cycle, in [0, 1). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = {"--initial-pruning", "--initial_pruning"},
+            defaultValue = "0.3",
+            description =
+                    "Fraction of active heads pruned per cycle, in [0, 1). Default: ${DEFAULT-VALUE}.")
     double initialPruning;
 
-    @Option(names = {"--growth-ratio", "--growth_ratio"}, defaultValue = "0.33",
-            description = "Heads grown back per cycle, as a fraction of those pruned. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = {"--growth-ratio", "--growth_ratio"},
+            defaultValue = "0.33",
+            description =
+                    "Heads grown back per cycle, as a fraction of those pruned. Default: ${DEFAULT-VALUE}.")
     double growthRatio;
 
-    @Option(names = {"--learning-steps", "--learning_steps"}, defaultValue = "300",
+    @Option(
+            names = {"--learning-steps", "--learning_steps"},
+            defaultValue = "300",
             description = "Training steps after growth in each cycle. Default: ${DEFAULT-VALUE}.")
     int learningSteps;
 
@@ -60,18 +80,26 @@ final class CycleCommand implements Callable<Integer> {
     @Mixin CommonOptions.Training training;
     @Mixin CommonOptions.MetricBatches metricBatches;
 
-    @Option(names = "--sample-tokens", defaultValue = "120",
-            description = "Tokens per sample generation at each stage; 0 = none. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--sample-tokens",
+            defaultValue = "120",
+            description =
+                    "Tokens per sample generation at each stage; 0 = none. Default: ${DEFAULT-VALUE}.")
     int sampleTokens;
 
-    @Option(names = {"--save-visualizations", "--save_visualizations"},
+    @Option(
+            names = {"--save-visualizations", "--save_visualizations"},
             description = "Write PNG charts and report.html.")
     boolean saveVisualizations;
 
-    @Option(names = {"--save-model", "--save_model"}, description = "Save a model folder at every stage.")
+    @Option(
+            names = {"--save-model", "--save_model"},
+            description = "Save a model folder at every stage.")
     boolean saveModel;
 
-    @Option(names = {"--experiment-name", "--experiment_name"}, defaultValue = "cycle",
+    @Option(
+            names = {"--experiment-name", "--experiment_name"},
+            defaultValue = "cycle",
             description = "Run folder name under --runs-dir. Default: ${DEFAULT-VALUE}.")
     String experimentName;
 
@@ -80,43 +108,81 @@ final class CycleCommand implements Callable<Integer> {
 
     @Mixin CommonOptions.Seed seedOption;
 
-    @Mixin CommonOptions.CheckpointEvery checkpointEvery = CommonOptions.CheckpointEvery.atPhaseEnds();
+    @Mixin
+    CommonOptions.CheckpointEvery checkpointEvery = CommonOptions.CheckpointEvery.atPhaseEnds();
 
-    @Option(names = "--resume", description = "Continue the killed run in --runs-dir/--experiment-name from its last"
-            + " completed stage or checkpoint (run with the same options); it ends as an uninterrupted run would.")
+    @Option(
+            names = "--resume",
+            description =
+                    "Continue the killed run in --runs-dir/--experiment-name from its last"
+                            + " completed stage or checkpoint (run with the same options); it ends as an uninterrupted run would.")
     boolean resume;
 
     @Override
     public Integer call() throws IOException {
-        CycleConfig config = CycleConfig.builder().cycles(cycles).initialTrainingSteps(initialTrainingSteps)
-                .learningSteps(learningSteps).initialPruning(initialPruning).growthRatio(growthRatio)
-                .pruning(pruning.strategy).mode(pruning.mode).maxPrunedFraction(pruning.maxPrunedFraction)
-                .entropyWeight(pruning.entropyWeight).gradientWeight(pruning.gradientWeight)
-                .normalizeImportance(pruning.normalizeImportance).growth(growth.strategy).init(growth.init)
-                .initialScale(growth.initialScale).schedule(warmup.schedule())
-                .training(training.cycleTraining(checkpointEvery.checkpointEvery))
-                .metricBatches(metricBatches.metricBatches).sampleTokens(sampleTokens).seed(seedOption.seed).build();
+        CycleConfig config =
+                CycleConfig.builder()
+                        .cycles(cycles)
+                        .initialTrainingSteps(initialTrainingSteps)
+                        .learningSteps(learningSteps)
+                        .initialPruning(initialPruning)
+                        .growthRatio(growthRatio)
+                        .pruning(pruning.strategy)
+                        .mode(pruning.mode)
+                        .maxPrunedFraction(pruning.maxPrunedFraction)
+                        .entropyWeight(pruning.entropyWeight)
+                        .gradientWeight(pruning.gradientWeight)
+                        .normalizeImportance(pruning.normalizeImportance)
+                        .growth(growth.strategy)
+                        .init(growth.init)
+                        .initialScale(growth.initialScale)
+                        .schedule(warmup.schedule())
+                        .training(training.cycleTraining(checkpointEvery.checkpointEvery))
+                        .metricBatches(metricBatches.metricBatches)
+                        .sampleTokens(sampleTokens)
+                        .seed(seedOption.seed)
+                        .build();
         if (!config.learningSchedule().equals(config.schedule())) {
-            System.err.printf("note: the gate warm-up (%d steps) and new-head rate decay (%d) are fitted to the"
-                    + " %d-step learning phase, so grown heads are fully open when it ends%n",
-                    config.schedule().gateWarmupSteps(), config.schedule().lrDecaySteps(), learningSteps);
+            System.err.printf(
+                    "note: the gate warm-up (%d steps) and new-head rate decay (%d) are fitted to the"
+                            + " %d-step learning phase, so grown heads are fully open when it ends%n",
+                    config.schedule().gateWarmupSteps(),
+                    config.schedule().lrDecaySteps(),
+                    learningSteps);
         }
-        Path run = OutputFolder.require(runsDir.resolve(runName(experimentName)), "--runs-dir/--experiment-name");
-        Optional<CycleCheckpoint.State> saved = resume ? savedState(run, runConfig(config)) : Optional.empty();
+        Path run =
+                OutputFolder.require(
+                        runsDir.resolve(runName(experimentName)), "--runs-dir/--experiment-name");
+        Optional<CycleCheckpoint.State> saved =
+                resume ? savedState(run, runConfig(config)) : Optional.empty();
         Tokenizer tokenizer = model.loadTokenizer();
         try (NDManager manager = model.newManager();
-                CausalLm lm = saved.isPresent() ? CycleCheckpoint.loadModel(run, saved.get(), manager)
-                        : model.load(manager, tokenizer, seedOption.seed)) {
-            TextDataset dataset = data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());
+                CausalLm lm =
+                        saved.isPresent()
+                                ? CycleCheckpoint.loadModel(run, saved.get(), manager)
+                                : model.load(manager, tokenizer, seedOption.seed)) {
+            TextDataset dataset =
+                    data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());
             List<CycleResult> results;
             try (RunLog log = new RunLog(run, saved.isPresent())) {
                 log.writeJson(RunLog.CONFIG, runConfig(config));
-                PlasticityCycle.StageSaver saver = saveModel ? (m, stage) -> {
-                    ModelOutput.save(m, tokenizer, run.resolve("models").resolve(stage));
-                } : (m, stage) -> {};
-                PlasticityCycle cycle = new PlasticityCycle(lm, dataset, config, log,
-                        ValidationSamples.continuingValidation(tokenizer, dataset, sampleTokens, seedOption.seed),
-                        saver, new ProgressBar("cycle"));
+                PlasticityCycle.StageSaver saver =
+                        saveModel
+                                ? (m, stage) -> {
+                                    ModelOutput.save(
+                                            m, tokenizer, run.resolve("models").resolve(stage));
+                                }
+                                : (m, stage) -> {};
+                PlasticityCycle cycle =
+                        new PlasticityCycle(
+                                lm,
+                                dataset,
+                                config,
+                                log,
+                                ValidationSamples.continuingValidation(
+                                        tokenizer, dataset, sampleTokens, seedOption.seed),
+                                saver,
+                                new ProgressBar("cycle"));
                 results = saved.isPresent() ? cycle.resume(saved.get()) : cycle.run();
             }
             printSummary(results, run);
@@ -127,23 +193,36 @@ final class CycleCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** An experiment name is one folder name: it may not climb out of --runs-dir or into a sub-folder. */
+    /**
+     * An experiment name is one folder name: it may not climb out of --runs-dir or into a
+     * sub-folder.
+     */
     static String runName(String name) {
-        if (name.isBlank() || name.equals(".") || name.equals("..") || name.contains("/") || name.contains("\\")
+        if (name.isBlank()
+                || name.equals(".")
+                || name.equals("..")
+                || name.contains("/")
+                || name.contains("\\")
                 || name.contains("\0")) {
-            throw new IllegalArgumentException("--experiment-name \"" + name + "\" must be a single folder name"
-                    + " (letters, digits, '-', '_', '.'; no '/', '..' or empty name): it names a folder inside"
-                    + " --runs-dir");
+            throw new IllegalArgumentException(
+                    "--experiment-name \""
+                            + name
+                            + "\" must be a single folder name"
+                            + " (letters, digits, '-', '_', '.'; no '/', '..' or empty name): it names a folder inside"
+                            + " --runs-dir");
         }
         return name;
     }
 
     /**
-     * The state to resume {@code run} from: empty when the run was killed before its first save (it then starts
-     * over, which ends the same). The options must be those the run was started with.
+     * The state to resume {@code run} from: empty when the run was killed before its first save (it
+     * then starts over, which ends the same). The options must be those the run was started with.
      */
-    private static Optional<CycleCheckpoint.State> savedState(Path run, JsonObject current) throws IOException {
-        JsonObject options = Json.parseObject(Json.pretty(current), "options"); // numbers as they read back from disk
+    private static Optional<CycleCheckpoint.State> savedState(Path run, JsonObject current)
+            throws IOException {
+        JsonObject options =
+                Json.parseObject(
+                        Json.pretty(current), "options"); // numbers as they read back from disk
         Path started = run.resolve(RunLog.CONFIG);
         if (!Files.isRegularFile(started)) {
             throw new IOException("--resume: no run in " + run + " (no " + RunLog.CONFIG + ")");
@@ -151,16 +230,29 @@ final class CycleCommand implements Callable<Integer> {
         JsonObject before = Json.readObject(started);
         for (String key : options.keySet()) {
             if (!options.get(key).equals(before.get(key))) {
-                throw new IllegalArgumentException("--resume: " + run + " was started with " + key + " = "
-                        + before.get(key) + ", this command has " + options.get(key)
-                        + "; resume with the same options");
+                throw new IllegalArgumentException(
+                        "--resume: "
+                                + run
+                                + " was started with "
+                                + key
+                                + " = "
+                                + before.get(key)
+                                + ", this command has "
+                                + options.get(key)
+                                + "; resume with the same options");
             }
         }
         Optional<CycleCheckpoint.State> state = CycleCheckpoint.read(run);
         if (state.isEmpty()) {
-            System.err.println("Nothing of " + run + " was saved before it stopped: starting it from the beginning");
+            System.err.println(
+                    "Nothing of "
+                            + run
+                            + " was saved before it stopped: starting it from the beginning");
         } else {
-            System.err.printf("Resuming %s at cycle %d (%s), step %d%n", run, state.get().cycle(),
+            System.err.printf(
+                    "Resuming %s at cycle %d (%s), step %d%n",
+                    run,
+                    state.get().cycle(),
                     state.get().point().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
                     state.get().step());
         }
@@ -171,11 +263,17 @@ final class CycleCommand implements Callable<Integer> {
         System.out.println("cycle  stage      perplexity  active heads  parameters");
         for (CycleResult r : results) {
             for (var s : r.stages()) {
-                System.out.printf("%5d  %-9s %11.3f  %12d  %,10d%n", r.cycle(), s.stage().key(), s.perplexity(),
-                        s.activeHeads(), s.parameters());
+                System.out.printf(
+                        "%5d  %-9s %11.3f  %12d  %,10d%n",
+                        r.cycle(),
+                        s.stage().key(),
+                        s.perplexity(),
+                        s.activeHeads(),
+                        s.parameters());
             }
-            System.out.printf("cycle %d: pruned %s, grew %s; %s%n", r.cycle(), r.prunedHeads(), r.grownHeads(),
-                    r.recovery().describe());
+            System.out.printf(
+                    "cycle %d: pruned %s, grew %s; %s%n",
+                    r.cycle(), r.prunedHeads(), r.grownHeads(), r.recovery().describe());
         }
         System.out.println("run folder: " + run.toAbsolutePath());
     }

@@ -11,24 +11,37 @@ import picocli.CommandLine.Option;
 
 /** Where the text comes from and how it is cut into blocks. */
 final class DataOptions {
-    @Option(names = "--dataset", defaultValue = "tiny_shakespeare", paramLabel = "NAME|PATH",
-            description = "europarl-en or tiny_shakespeare (both built in; a tinyshakespeare.txt in the data folder"
-                    + " takes precedence), a text file, or a folder of .txt files. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--dataset",
+            defaultValue = "tiny_shakespeare",
+            paramLabel = "NAME|PATH",
+            description =
+                    "europarl-en or tiny_shakespeare (both built in; a tinyshakespeare.txt in the data folder"
+                            + " takes precedence), a text file, or a folder of .txt files. Default: ${DEFAULT-VALUE}.")
     String dataset;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
             description = "Folder holding named datasets. Default: $SENTINEL_DATA, else ./data.")
     Path dataDir;
 
-    @Option(names = "--encoding", defaultValue = "UTF-8", paramLabel = "CHARSET",
-            description = "Encoding of text files (UTF-8, ISO-8859-1, windows-1252, ...); invalid bytes are an error,"
-                    + " never replaced. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--encoding",
+            defaultValue = "UTF-8",
+            paramLabel = "CHARSET",
+            description =
+                    "Encoding of text files (UTF-8, ISO-8859-1, windows-1252, ...); invalid bytes are an error,"
+                            + " never replaced. Default: ${DEFAULT-VALUE}.")
     String encoding;
 
     @Mixin CommonOptions.SeqLen seqLen;
 
-    @Option(names = "--validation-fraction", defaultValue = "0.1",
-            description = "Share of the text (its end) held out for validation. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--validation-fraction",
+            defaultValue = "0.1",
+            description =
+                    "Share of the text (its end) held out for validation. Default: ${DEFAULT-VALUE}.")
     double validationFraction;
 
     Path resolveDataDir() {
@@ -49,8 +62,11 @@ final class DataOptions {
         try {
             charset = Charset.forName(encoding);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--encoding " + encoding + " is not a character set this Java knows"
-                    + " (for example UTF-8, ISO-8859-1, windows-1252)");
+            throw new IllegalArgumentException(
+                    "--encoding "
+                            + encoding
+                            + " is not a character set this Java knows"
+                            + " (for example UTF-8, ISO-8859-1, windows-1252)");
         }
         return new DatasetLocator(resolveDataDir(), charset);
     }
@@ -59,14 +75,21 @@ final class DataOptions {
     TextDataset load(Tokenizer tokenizer, int modelVocab, int maxPositions) throws IOException {
         int blockLength = seqLen.seqLen;
         if (blockLength < 1 || blockLength > maxPositions) {
-            throw new IllegalArgumentException("--seq-len must be in 1.." + maxPositions + " for this model, got "
-                    + blockLength);
+            throw new IllegalArgumentException(
+                    "--seq-len must be in 1.."
+                            + maxPositions
+                            + " for this model, got "
+                            + blockLength);
         }
         int[] tokens = tokenizer.encode(locator().read(dataset));
         for (int id : tokens) {
             if (id >= modelVocab) {
-                throw new IllegalArgumentException("the tokenizer produced id " + id + ", outside the model's"
-                        + " vocabulary of " + modelVocab);
+                throw new IllegalArgumentException(
+                        "the tokenizer produced id "
+                                + id
+                                + ", outside the model's"
+                                + " vocabulary of "
+                                + modelVocab);
             }
         }
         return TextDataset.split(tokens, blockLength, validationFraction);

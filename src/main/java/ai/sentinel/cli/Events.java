@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Writes a single step's decisions as {@code events.jsonl} beside the model it produced, and prints each line. */
+/**
+ * Writes a single step's decisions as {@code events.jsonl} beside the model it produced, and prints
+ * each line.
+ */
 final class Events {
     private Events() {}
 

@@ -3,13 +3,13 @@ package ai.sentinel.cli;
 import ai.djl.ndarray.NDManager;
 import ai.sentinel.data.TextDataset;
 import ai.sentinel.experiments.GrowthComparison;
-import ai.sentinel.io.Json;
 import ai.sentinel.experiments.ProgressiveComparison;
 import ai.sentinel.experiments.PruningTolerance;
 import ai.sentinel.experiments.RepeatedCycles;
+import ai.sentinel.io.Json;
+import ai.sentinel.model.CausalLm;
 import ai.sentinel.plasticity.CycleConfig;
 import ai.sentinel.plasticity.GrowthMethod;
-import ai.sentinel.model.CausalLm;
 import ai.sentinel.report.TrainingCurve;
 import ai.sentinel.tokenizer.Tokenizer;
 import com.google.gson.JsonObject;
@@ -21,33 +21,57 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "experiment", mixinStandardHelpOptions = true,
-        description = "Experiments behind bench/EXPERIMENTS.md (run by the scripts in bench/experiments/).",
-        subcommands = {ExperimentCommand.Tolerance.class, ExperimentCommand.Growth.class,
-            ExperimentCommand.Cycles.class, ExperimentCommand.Progressive.class, ExperimentCommand.Plot.class, ExperimentCommand.Curve.class})
+@Command(
+        name = "experiment",
+        mixinStandardHelpOptions = true,
+        description =
+                "Experiments behind bench/EXPERIMENTS.md (run by the scripts in bench/experiments/).",
+        subcommands = {
+            ExperimentCommand.Tolerance.class,
+            ExperimentCommand.Growth.class,
+            ExperimentCommand.Cycles.class,
+            ExperimentCommand.Progressive.class,
+            ExperimentCommand.Plot.class,
+            ExperimentCommand.Curve.class
+        })
 final class ExperimentCommand {
     /** The baseline's dataset, tokenised by its own tokenizer. */
     static TextDataset dataset(ModelOptions model, DataOptions data) throws IOException {
         Tokenizer tokenizer = model.loadTokenizer();
-        try (NDManager manager = model.newManager(); CausalLm lm = model.load(manager, tokenizer, 0)) {
+        try (NDManager manager = model.newManager();
+                CausalLm lm = model.load(manager, tokenizer, 0)) {
             return data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());
         }
     }
 
-    @Command(name = "pruning-tolerance", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Perplexity against the fraction of heads pruned, for every pruning strategy, before and"
-                    + " after a recovery fine-tune; writes pruning_tolerance.json and charts.",
-            footer = {"", "Example:", "  sentinel experiment pruning-tolerance -m bench/results/baseline/model"
-                    + " -o bench/results/claim1"})
+    @Command(
+            name = "pruning-tolerance",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description =
+                    "Perplexity against the fraction of heads pruned, for every pruning strategy, before and"
+                            + " after a recovery fine-tune; writes pruning_tolerance.json and charts.",
+            footer = {
+                "",
+                "Example:",
+                "  sentinel experiment pruning-tolerance -m bench/results/baseline/model"
+                        + " -o bench/results/claim1"
+            })
     static final class Tolerance implements Callable<Integer> {
         @Mixin ModelOptions model;
         @Mixin DataOptions data;
 
-        @Option(names = "--fractions", split = ",", defaultValue = "0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8",
+        @Option(
+                names = "--fractions",
+                split = ",",
+                defaultValue = "0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8",
                 description = "Fractions of heads to prune. Default: ${DEFAULT-VALUE}.")
         List<Double> fractions;
 
-        @Option(names = "--fine-tune-steps", defaultValue = "100", description = "0 = none. Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--fine-tune-steps",
+                defaultValue = "100",
+                description = "0 = none. Default: ${DEFAULT-VALUE}.")
         int fineTuneSteps;
 
         @Mixin CommonOptions.BatchSize batchSize;
@@ -65,10 +89,20 @@ final class ExperimentCommand {
                 }
             }
             Path out = output.folder();
-            JsonObject result = PruningTolerance.run(model.folder(), dataset(model, data), new PruningTolerance.Settings(
-                    fractions, fineTuneSteps, batchSize.batchSize, evalBatches.evalBatches,
-                    metricBatches.metricBatches, lr.lr, seed.seed), out,
-                    new ProgressBar("fine-tune"));
+            JsonObject result =
+                    PruningTolerance.run(
+                            model.folder(),
+                            dataset(model, data),
+                            new PruningTolerance.Settings(
+                                    fractions,
+                                    fineTuneSteps,
+                                    batchSize.batchSize,
+                                    evalBatches.evalBatches,
+                                    metricBatches.metricBatches,
+                                    lr.lr,
+                                    seed.seed),
+                            out,
+                            new ProgressBar("fine-tune"));
             for (var row : result.getAsJsonArray("rows")) {
                 System.out.println(row);
             }
@@ -77,40 +111,67 @@ final class ExperimentCommand {
         }
     }
 
-    /** What the cycle experiments share: how each learning phase trains and how heads are measured. */
+    /**
+     * What the cycle experiments share: how each learning phase trains and how heads are measured.
+     */
     static final class LearningOptions {
-        @Option(names = "--learning-steps", defaultValue = "200",
-                description = "Training steps after growth in each cycle. Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--learning-steps",
+                defaultValue = "200",
+                description =
+                        "Training steps after growth in each cycle. Default: ${DEFAULT-VALUE}.")
         int learningSteps;
 
-        @Option(names = "--prune-fraction", defaultValue = "0.3",
-                description = "Fraction of active heads pruned (by entropy) per cycle. Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--prune-fraction",
+                defaultValue = "0.3",
+                description =
+                        "Fraction of active heads pruned (by entropy) per cycle. Default: ${DEFAULT-VALUE}.")
         double pruneFraction;
 
-        @Option(names = "--growth-ratio", defaultValue = "0.33",
-                description = "Heads grown back per cycle, as a fraction of those pruned. Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--growth-ratio",
+                defaultValue = "0.33",
+                description =
+                        "Heads grown back per cycle, as a fraction of those pruned. Default: ${DEFAULT-VALUE}.")
         double growthRatio;
 
-        @Option(names = "--seeds", split = ",", defaultValue = "1,2,3", description = "Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--seeds",
+                split = ",",
+                defaultValue = "1,2,3",
+                description = "Default: ${DEFAULT-VALUE}.")
         List<Long> seeds;
 
         @Mixin CommonOptions.Training training = CommonOptions.Training.fineTuning();
         @Mixin CommonOptions.MetricBatches metricBatches;
     }
 
-    @Command(name = "growth-comparison", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Claim 2: prune, grow back a share with each growth strategy, learn a fixed number of steps;"
-                    + " recovery against random over several seeds, with no-growth and no-pruning controls. Writes"
-                    + " growth_comparison.json and charts.",
-            footer = {"", "Example:", "  sentinel experiment growth-comparison -m bench/results/baseline/model"
-                    + " -o bench/results/claim2"})
+    @Command(
+            name = "growth-comparison",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description =
+                    "Claim 2: prune, grow back a share with each growth strategy, learn a fixed number of steps;"
+                            + " recovery against random over several seeds, with no-growth and no-pruning controls. Writes"
+                            + " growth_comparison.json and charts.",
+            footer = {
+                "",
+                "Example:",
+                "  sentinel experiment growth-comparison -m bench/results/baseline/model"
+                        + " -o bench/results/claim2"
+            })
     static final class Growth implements Callable<Integer> {
         @Mixin ModelOptions model;
         @Mixin DataOptions data;
         @Mixin LearningOptions learning;
 
-        @Option(names = "--strategies", split = ",", description = "Growth strategies to compare (random is the"
-                + " reference). Default: all.")
+        @Option(
+                names = "--strategies",
+                split = ",",
+                description =
+                        "Growth strategies to compare (random is the"
+                                + " reference). Default: all.")
         List<GrowthMethod> strategies = List.of(GrowthMethod.values());
 
         @Mixin CommonOptions.Output output;
@@ -118,25 +179,44 @@ final class ExperimentCommand {
         @Override
         public Integer call() throws IOException {
             if (!strategies.contains(GrowthMethod.RANDOM)) {
-                throw new IllegalArgumentException("--strategies must include random, the reference");
+                throw new IllegalArgumentException(
+                        "--strategies must include random, the reference");
             }
             Path out = output.folder();
-            JsonObject result = GrowthComparison.run(model.folder(), dataset(model, data),
-                    new GrowthComparison.Settings(strategies, learning.seeds, learning.pruneFraction,
-                            learning.growthRatio, learning.learningSteps, learning.training.cycleTraining(), learning.metricBatches.metricBatches),
-                    out, new ProgressBar("learning"));
+            JsonObject result =
+                    GrowthComparison.run(
+                            model.folder(),
+                            dataset(model, data),
+                            new GrowthComparison.Settings(
+                                    strategies,
+                                    learning.seeds,
+                                    learning.pruneFraction,
+                                    learning.growthRatio,
+                                    learning.learningSteps,
+                                    learning.training.cycleTraining(),
+                                    learning.metricBatches.metricBatches),
+                            out,
+                            new ProgressBar("learning"));
             System.out.println(Json.pretty(result.get("summary")));
             System.out.println("written: " + out.resolve("growth_comparison.json"));
             return 0;
         }
     }
 
-    @Command(name = "repeated-cycles", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Claim 3: 1 to N plasticity cycles per seed, perplexity and active heads after each, next to"
-                    + " a control that learns the same steps with nothing pruned. Writes repeated_cycles.json and"
-                    + " charts.",
-            footer = {"", "Example:", "  sentinel experiment repeated-cycles -m bench/results/baseline/model"
-                    + " -o bench/results/claim3"})
+    @Command(
+            name = "repeated-cycles",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description =
+                    "Claim 3: 1 to N plasticity cycles per seed, perplexity and active heads after each, next to"
+                            + " a control that learns the same steps with nothing pruned. Writes repeated_cycles.json and"
+                            + " charts.",
+            footer = {
+                "",
+                "Example:",
+                "  sentinel experiment repeated-cycles -m bench/results/baseline/model"
+                        + " -o bench/results/claim3"
+            })
     static final class Cycles implements Callable<Integer> {
         @Mixin ModelOptions model;
         @Mixin DataOptions data;
@@ -145,7 +225,9 @@ final class ExperimentCommand {
         @Option(names = "--cycles", defaultValue = "5", description = "Default: ${DEFAULT-VALUE}.")
         int cycles;
 
-        @Option(names = "--growth-strategy", defaultValue = "GRADIENT_SENSITIVITY",
+        @Option(
+                names = "--growth-strategy",
+                defaultValue = "GRADIENT_SENSITIVITY",
                 description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
         GrowthMethod growth;
 
@@ -154,33 +236,58 @@ final class ExperimentCommand {
         @Override
         public Integer call() throws IOException {
             Path out = output.folder();
-            JsonObject result = RepeatedCycles.run(model.folder(), dataset(model, data),
-                    new RepeatedCycles.Settings(cycles, learning.seeds, learning.pruneFraction, learning.growthRatio,
-                            growth, learning.learningSteps, learning.training.cycleTraining(), learning.metricBatches.metricBatches),
-                    out, new ProgressBar("learning"));
+            JsonObject result =
+                    RepeatedCycles.run(
+                            model.folder(),
+                            dataset(model, data),
+                            new RepeatedCycles.Settings(
+                                    cycles,
+                                    learning.seeds,
+                                    learning.pruneFraction,
+                                    learning.growthRatio,
+                                    growth,
+                                    learning.learningSteps,
+                                    learning.training.cycleTraining(),
+                                    learning.metricBatches.metricBatches),
+                            out,
+                            new ProgressBar("learning"));
             System.out.println(Json.pretty(result.get("summary")));
             System.out.println("written: " + out.resolve("repeated_cycles.json"));
             return 0;
         }
     }
 
-    @Command(name = "progressive-growth", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Claim 4: train a preset from scratch three ways for the same steps: progressive growth from"
-                    + " --start-active of the heads, the shape it ends with masked from the start, and the full model."
-                    + " Writes progressive_growth.json and charts.",
-            footer = {"", "Example:", "  sentinel experiment progressive-growth -m nano --n-head 10 --n-embd 160"
-                    + " -o bench/results/claim4"})
+    @Command(
+            name = "progressive-growth",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description =
+                    "Claim 4: train a preset from scratch three ways for the same steps: progressive growth from"
+                            + " --start-active of the heads, the shape it ends with masked from the start, and the full model."
+                            + " Writes progressive_growth.json and charts.",
+            footer = {
+                "",
+                "Example:",
+                "  sentinel experiment progressive-growth -m nano --n-head 10 --n-embd 160"
+                        + " -o bench/results/claim4"
+            })
     static final class Progressive implements Callable<Integer> {
         @Mixin ModelOptions model;
         @Mixin DataOptions data;
         @Mixin ProgressiveOptions growth;
 
-        @Option(names = "--steps", defaultValue = "1500", description = "Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--steps",
+                defaultValue = "1500",
+                description = "Default: ${DEFAULT-VALUE}.")
         int steps;
 
         @Mixin CommonOptions.Training training;
 
-        @Option(names = "--eval-every", defaultValue = "100", description = "Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--eval-every",
+                defaultValue = "100",
+                description = "Default: ${DEFAULT-VALUE}.")
         int evalEvery;
 
         @Mixin CommonOptions.Seed seed;
@@ -189,31 +296,51 @@ final class ExperimentCommand {
         @Override
         public Integer call() throws IOException {
             if (!model.isPreset()) {
-                throw new IllegalArgumentException("--model must name a preset (nano, distilgpt2, gpt2): this"
-                        + " experiment trains from scratch");
+                throw new IllegalArgumentException(
+                        "--model must name a preset (nano, distilgpt2, gpt2): this"
+                                + " experiment trains from scratch");
             }
             Path out = output.folder();
             Tokenizer tokenizer = model.loadTokenizer();
             long s = seed.seed;
             CycleConfig.Training t = training.cycleTraining();
-            JsonObject result = ProgressiveComparison.run(manager -> model.load(manager, tokenizer, s),
-                    dataset(model, data), new ProgressiveComparison.Settings(growth.settings(s), steps, t.batchSize(),
-                            t.learningRate(), t.warmupSteps(), evalEvery, t.evalBatches(), growth.metricBatches.metricBatches, s),
-                    out, new ProgressBar("train"));
+            JsonObject result =
+                    ProgressiveComparison.run(
+                            manager -> model.load(manager, tokenizer, s),
+                            dataset(model, data),
+                            new ProgressiveComparison.Settings(
+                                    growth.settings(s),
+                                    steps,
+                                    t.batchSize(),
+                                    t.learningRate(),
+                                    t.warmupSteps(),
+                                    evalEvery,
+                                    t.evalBatches(),
+                                    growth.metricBatches.metricBatches,
+                                    s),
+                            out,
+                            new ProgressBar("train"));
             for (var arm : result.getAsJsonObject("arms").entrySet()) {
                 JsonObject a = arm.getValue().getAsJsonObject();
-                System.out.printf("%-12s validation loss %.4f  perplexity %.3f  active heads %d  %.0f s%n",
-                        arm.getKey(), a.get("final_val_loss").getAsDouble(), a.get("final_perplexity").getAsDouble(),
-                        a.get("active_heads").getAsInt(), a.get("seconds").getAsDouble());
+                System.out.printf(
+                        "%-12s validation loss %.4f  perplexity %.3f  active heads %d  %.0f s%n",
+                        arm.getKey(),
+                        a.get("final_val_loss").getAsDouble(),
+                        a.get("final_perplexity").getAsDouble(),
+                        a.get("active_heads").getAsInt(),
+                        a.get("seconds").getAsDouble());
             }
             System.out.println("written: " + out.resolve("progressive_growth.json"));
             return 0;
         }
     }
 
-    @Command(name = "plot", mixinStandardHelpOptions = true,
-            description = "Redraw the charts of a saved experiment result (pruning_tolerance.json,"
-                    + " growth_comparison.json, repeated_cycles.json or progressive_growth.json).")
+    @Command(
+            name = "plot",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Redraw the charts of a saved experiment result (pruning_tolerance.json,"
+                            + " growth_comparison.json, repeated_cycles.json or progressive_growth.json).")
     static final class Plot implements Callable<Integer> {
         @Option(names = "--json", required = true, description = "An experiment's result file.")
         Path json;
@@ -223,10 +350,17 @@ final class ExperimentCommand {
         @Override
         public Integer call() throws IOException {
             String name = json.getFileName().toString();
-            if (!List.of("pruning_tolerance.json", "growth_comparison.json", "repeated_cycles.json",
-                    "progressive_growth.json").contains(name)) {
-                throw new IllegalArgumentException("--json " + json + ": expected pruning_tolerance.json,"
-                        + " growth_comparison.json, repeated_cycles.json or progressive_growth.json");
+            if (!List.of(
+                            "pruning_tolerance.json",
+                            "growth_comparison.json",
+                            "repeated_cycles.json",
+                            "progressive_growth.json")
+                    .contains(name)) {
+                throw new IllegalArgumentException(
+                        "--json "
+                                + json
+                                + ": expected pruning_tolerance.json,"
+                                + " growth_comparison.json, repeated_cycles.json or progressive_growth.json");
             }
             JsonObject result = Json.readObject(json);
             Path out = output.folder();
@@ -241,21 +375,36 @@ final class ExperimentCommand {
         }
     }
 
-    @Command(name = "curve", mixinStandardHelpOptions = true,
-            description = "Plot a training run's metrics.jsonl (training loss and validation loss) as a PNG.")
+    @Command(
+            name = "curve",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Plot a training run's metrics.jsonl (training loss and validation loss) as a PNG.")
     static final class Curve implements Callable<Integer> {
-        @Option(names = "--metrics", required = true, description = "metrics.jsonl of 'sentinel train'.")
+        @Option(
+                names = "--metrics",
+                required = true,
+                description = "metrics.jsonl of 'sentinel train'.")
         Path metrics;
 
-        @Option(names = {"-o", "--out"}, required = true, description = "PNG to write.")
+        @Option(
+                names = {"-o", "--out"},
+                required = true,
+                description = "PNG to write.")
         Path out;
 
         @Override
         public Integer call() throws IOException {
             TrainingCurve curve = TrainingCurve.read(metrics);
             curve.plot(out);
-            System.out.println("written: " + out + " (" + curve.training().size() + " training and "
-                    + curve.validation().size() + " validation points)");
+            System.out.println(
+                    "written: "
+                            + out
+                            + " ("
+                            + curve.training().size()
+                            + " training and "
+                            + curve.validation().size()
+                            + " validation points)");
             return 0;
         }
     }

@@ -11,17 +11,24 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "grow", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Grow pruned heads of a model back where they help most, and save the model and events.jsonl"
-                + " into --out. (Gate warm-up and"
-                + " the new-head learning rate apply in 'sentinel cycle', where learning follows.)",
+@Command(
+        name = "grow",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Grow pruned heads of a model back where they help most, and save the model and events.jsonl"
+                        + " into --out. (Gate warm-up and"
+                        + " the new-head learning rate apply in 'sentinel cycle', where learning follows.)",
         footer = {"", "Example:", "  sentinel grow -m runs/pruned --count 2 -o runs/grown"})
 final class GrowCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
     @Mixin DataOptions data;
     @Mixin GrowthOptions growth;
 
-    @Option(names = "--count", defaultValue = "1", description = "Heads to grow back. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--count",
+            defaultValue = "1",
+            description = "Heads to grow back. Default: ${DEFAULT-VALUE}.")
     int count;
 
     @Mixin CommonOptions.StartGate startGate = CommonOptions.StartGate.fullyOpen();
@@ -33,20 +40,35 @@ final class GrowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        GrowRequest request = new GrowRequest(growth.strategy, count, growth.init, startGate.startGate, growth.initialScale,
-                seed.seed);
+        GrowRequest request =
+                new GrowRequest(
+                        growth.strategy,
+                        count,
+                        growth.init,
+                        startGate.startGate,
+                        growth.initialScale,
+                        seed.seed);
         Path out = output.folder();
         try (Workbench bench = new Workbench(model, data, seed.seed)) {
-            if (bench.model.gates().numActive() == bench.model.config().numLayers() * bench.model.config().numHeads()) {
-                throw new IllegalArgumentException("model " + model.model + " has no pruned head to grow back");
+            if (bench.model.gates().numActive()
+                    == bench.model.config().numLayers() * bench.model.config().numHeads()) {
+                throw new IllegalArgumentException(
+                        "model " + model.model + " has no pruned head to grow back");
             }
             var meter = bench.meter(batchSize.batchSize, metricBatches.metricBatches);
-            HeadMeasurements active = meter.measure(bench.model, MaskedHeads.AS_IS, new ProgressBar("measure"));
-            Plasticity.Grown grown = Plasticity.grow(bench.model, meter, request, active.importance());
+            HeadMeasurements active =
+                    meter.measure(bench.model, MaskedHeads.AS_IS, new ProgressBar("measure"));
+            Plasticity.Grown grown =
+                    Plasticity.grow(bench.model, meter, request, active.importance());
             bench.save(out);
             Events.write(out, grown.events(0, 0));
-            System.out.printf("grew %d heads (%s): %d active, %,d parameters; saved to %s%n", grown.heads().size(),
-                    growth.init.name().toLowerCase(), bench.model.gates().numActive(), bench.model.numParameters(), out);
+            System.out.printf(
+                    "grew %d heads (%s): %d active, %,d parameters; saved to %s%n",
+                    grown.heads().size(),
+                    growth.init.name().toLowerCase(),
+                    bench.model.gates().numActive(),
+                    bench.model.numParameters(),
+                    out);
         }
         return 0;
     }

@@ -10,10 +10,16 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "info", mixinStandardHelpOptions = true,
+@Command(
+        name = "info",
+        mixinStandardHelpOptions = true,
         description = "Layers, heads (present, active), parameters and size of a model or preset.",
-        footer = {"", "Examples:", "  sentinel info -m runs/nano/model", "  sentinel info -m distilgpt2 --tokenizer"
-                + " my-gpt2-tokenizer/"})
+        footer = {
+            "",
+            "Examples:",
+            "  sentinel info -m runs/nano/model",
+            "  sentinel info -m distilgpt2 --tokenizer" + " my-gpt2-tokenizer/"
+        })
 final class InfoCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
 
@@ -22,7 +28,8 @@ final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Tokenizer tokenizer = model.loadTokenizer();
-        try (NDManager manager = model.newManager(); CausalLm lm = model.load(manager, tokenizer, seedOption.seed)) {
+        try (NDManager manager = model.newManager();
+                CausalLm lm = model.load(manager, tokenizer, seedOption.seed)) {
             ModelConfig c = lm.config();
             int present = 0;
             for (int layer = 0; layer < c.numLayers(); layer++) {
@@ -31,13 +38,15 @@ final class InfoCommand implements Callable<Integer> {
             long params = lm.numParameters();
             System.out.printf("model        %s%n", model.model);
             System.out.printf("layers       %d%n", c.numLayers());
-            System.out.printf("heads        %d per layer, %d in all; %d present, %d active%n", c.numHeads(),
-                    c.numLayers() * c.numHeads(), present, lm.gates().numActive());
+            System.out.printf(
+                    "heads        %d per layer, %d in all; %d present, %d active%n",
+                    c.numHeads(), c.numLayers() * c.numHeads(), present, lm.gates().numActive());
             System.out.printf("width        %d (head dim %d)%n", c.width(), c.headDim());
             System.out.printf("vocabulary   %d%n", c.vocabSize());
             System.out.printf("positions    %d%n", c.maxPositions());
             System.out.printf("parameters   %,d (%.1f MB as float32)%n", params, params * 4 / 1e6);
-            System.out.println("head map     # active, . masked, (space) removed; gate value shown when not 1");
+            System.out.println(
+                    "head map     # active, . masked, (space) removed; gate value shown when not 1");
             for (int layer = 0; layer < c.numLayers(); layer++) {
                 System.out.printf("  layer %2d   %s%n", layer, headMap(lm, layer));
             }

@@ -2,9 +2,9 @@ package ai.sentinel.cli;
 
 import ai.djl.ndarray.NDManager;
 import ai.sentinel.model.CausalLm;
-import ai.sentinel.nn.Devices;
 import ai.sentinel.model.HubCache;
 import ai.sentinel.model.ModelSource;
+import ai.sentinel.nn.Devices;
 import ai.sentinel.tokenizer.ByteTokenizer;
 import ai.sentinel.tokenizer.HfTokenizer;
 import ai.sentinel.tokenizer.Tokenizer;
@@ -15,36 +15,60 @@ import picocli.CommandLine.Option;
 
 /** {@code --model} (a preset or a Hugging Face model folder) and {@code --tokenizer}. */
 final class ModelOptions {
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "PRESET|DIR|ID",
-            description = "A preset to train from scratch (nano, distilgpt2, gpt2, opt-nano, opt-125m, llama-nano), a"
-                    + " Hugging Face GPT-2, OPT or Llama-family (llama, qwen2, mistral) model folder (config.json +"
-                    + " model.safetensors, or its shards), or a model id (distilgpt2, facebook/opt-125m) found in the"
-                    + " local Hugging Face cache ($HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub)."
-                    + " Nothing is downloaded.")
+    @Option(
+            names = {"-m", "--model"},
+            required = true,
+            paramLabel = "PRESET|DIR|ID",
+            description =
+                    "A preset to train from scratch (nano, distilgpt2, gpt2, opt-nano, opt-125m, llama-nano), a"
+                            + " Hugging Face GPT-2, OPT or Llama-family (llama, qwen2, mistral) model folder (config.json +"
+                            + " model.safetensors, or its shards), or a model id (distilgpt2, facebook/opt-125m) found in the"
+                            + " local Hugging Face cache ($HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub)."
+                            + " Nothing is downloaded.")
     String model;
 
-    @Option(names = "--revision", defaultValue = "main", paramLabel = "REV",
-            description = "For a model id: the branch, tag or commit in the hub cache. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--revision",
+            defaultValue = "main",
+            paramLabel = "REV",
+            description =
+                    "For a model id: the branch, tag or commit in the hub cache. Default: ${DEFAULT-VALUE}.")
     String revision;
 
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu",
-            description = "Where the model's arrays live. gpu needs a CUDA build of libtorch (DJL's"
-                    + " PYTORCH_LIBRARY_PATH) and a visible GPU. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--device",
+            defaultValue = "cpu",
+            paramLabel = "cpu|gpu",
+            description =
+                    "Where the model's arrays live. gpu needs a CUDA build of libtorch (DJL's"
+                            + " PYTORCH_LIBRARY_PATH) and a visible GPU. Default: ${DEFAULT-VALUE}.")
     String device;
 
-    @Option(names = "--tokenizer", paramLabel = "byte|DIR",
-            description = "For presets: 'byte' (256 byte symbols, the default) or a folder with tokenizer.json"
-                    + " (or vocab.json + merges.txt). A model folder uses its own tokenizer.")
+    @Option(
+            names = "--tokenizer",
+            paramLabel = "byte|DIR",
+            description =
+                    "For presets: 'byte' (256 byte symbols, the default) or a folder with tokenizer.json"
+                            + " (or vocab.json + merges.txt). A model folder uses its own tokenizer.")
     String tokenizer;
 
-    @Option(names = "--n-layer", paramLabel = "N", description = "For presets: layers instead of the preset's.")
+    @Option(
+            names = "--n-layer",
+            paramLabel = "N",
+            description = "For presets: layers instead of the preset's.")
     Integer numLayers;
 
-    @Option(names = "--n-head", paramLabel = "N", description = "For presets: heads per layer instead of the preset's.")
+    @Option(
+            names = "--n-head",
+            paramLabel = "N",
+            description = "For presets: heads per layer instead of the preset's.")
     Integer numHeads;
 
-    @Option(names = "--n-embd", paramLabel = "N",
-            description = "For presets: width instead of the preset's (a multiple of the heads per layer).")
+    @Option(
+            names = "--n-embd",
+            paramLabel = "N",
+            description =
+                    "For presets: width instead of the preset's (a multiple of the heads per layer).")
     Integer width;
 
     /** A manager on the {@code --device} device, for the model and everything computed with it. */
@@ -52,26 +76,33 @@ final class ModelOptions {
         return NDManager.newBaseManager(Devices.parse(device));
     }
 
-    /** What {@code --model} names, with the shape overrides applied to a preset (refused for a folder). */
+    /**
+     * What {@code --model} names, with the shape overrides applied to a preset (refused for a
+     * folder).
+     */
     ModelSource source() throws IOException {
         ModelSource source = ModelSource.of(model, revision, HubCache.fromEnvironment());
         if (source instanceof ModelSource.Preset p) {
             return new ModelSource.Preset(p.preset(), numLayers, numHeads, width);
         }
         if (numLayers != null || numHeads != null || width != null) {
-            throw new IllegalArgumentException("--n-layer, --n-head and --n-embd apply to presets only; model folder "
-                    + model + " has its own shape");
+            throw new IllegalArgumentException(
+                    "--n-layer, --n-head and --n-embd apply to presets only; model folder "
+                            + model
+                            + " has its own shape");
         }
         return source;
     }
 
-    /** The model folder {@code --model} names; a preset is refused where a trained model is needed. */
+    /**
+     * The model folder {@code --model} names; a preset is refused where a trained model is needed.
+     */
     Path folder() throws IOException {
         if (source() instanceof ModelSource.Folder f) {
             return f.folder();
         }
-        throw new IllegalArgumentException("--model " + model + " is a preset; this command needs a saved model"
-                + " folder");
+        throw new IllegalArgumentException(
+                "--model " + model + " is a preset; this command needs a saved model" + " folder");
     }
 
     boolean isPreset() throws IOException {
@@ -81,8 +112,10 @@ final class ModelOptions {
     Tokenizer loadTokenizer() throws IOException {
         if (source() instanceof ModelSource.Folder f) {
             if (tokenizer != null) {
-                throw new IllegalArgumentException("--tokenizer applies to presets only; model folder " + model
-                        + " uses its own tokenizer.json");
+                throw new IllegalArgumentException(
+                        "--tokenizer applies to presets only; model folder "
+                                + model
+                                + " uses its own tokenizer.json");
             }
             return HfTokenizer.load(f.folder());
         }
@@ -92,7 +125,10 @@ final class ModelOptions {
         return HfTokenizer.load(Path.of(tokenizer));
     }
 
-    /** A fresh model for a preset (vocabulary from the tokenizer, weights from the seed), or the saved model. */
+    /**
+     * A fresh model for a preset (vocabulary from the tokenizer, weights from the seed), or the
+     * saved model.
+     */
     CausalLm load(NDManager manager, Tokenizer tok, long seed) throws IOException {
         return source().load(manager, tok.vocabSize(), seed);
     }

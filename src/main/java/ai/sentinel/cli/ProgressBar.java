@@ -7,8 +7,8 @@ import ai.sentinel.train.StepStats;
 import java.io.PrintStream;
 
 /**
- * A one-line progress bar on standard error: step, loss, tokens/s and ETA, redrawn in place on a terminal and
- * printed every 10% when the output is a file or a pipe.
+ * A one-line progress bar on standard error: step, loss, tokens/s and ETA, redrawn in place on a
+ * terminal and printed every 10% when the output is a file or a pipe.
  */
 final class ProgressBar implements StepListener, BatchProgress {
     private static final int WIDTH = 24;
@@ -27,8 +27,10 @@ final class ProgressBar implements StepListener, BatchProgress {
 
     @Override
     public void onStep(StepStats s) {
-        smoothedTokensPerSecond = smoothedTokensPerSecond == 0 ? s.tokensPerSecond()
-                : 0.9 * smoothedTokensPerSecond + 0.1 * s.tokensPerSecond();
+        smoothedTokensPerSecond =
+                smoothedTokensPerSecond == 0
+                        ? s.tokensPerSecond()
+                        : 0.9 * smoothedTokensPerSecond + 0.1 * s.tokensPerSecond();
         long now = System.nanoTime();
         boolean done = s.step() == s.totalSteps();
         boolean tenth = s.step() % Math.max(1, s.totalSteps() / 10) == 0;
@@ -43,9 +45,17 @@ final class ProgressBar implements StepListener, BatchProgress {
         int filled = (int) Math.round(fraction * WIDTH);
         double perStep = s.elapsedSeconds() / Math.max(1, s.step());
         long eta = Math.round(perStep * (s.totalSteps() - s.step()));
-        String line = String.format("%s [%s%s] %d/%d loss %.4f %.0f tok/s ETA %s", label, "=".repeat(filled),
-                " ".repeat(WIDTH - filled), s.step(), s.totalSteps(), s.loss(), smoothedTokensPerSecond,
-                formatDuration(eta));
+        String line =
+                String.format(
+                        "%s [%s%s] %d/%d loss %.4f %.0f tok/s ETA %s",
+                        label,
+                        "=".repeat(filled),
+                        " ".repeat(WIDTH - filled),
+                        s.step(),
+                        s.totalSteps(),
+                        s.loss(),
+                        smoothedTokensPerSecond,
+                        formatDuration(eta));
         if (terminal) {
             out.print("\r" + line + (s.step() == s.totalSteps() ? "\n" : ""));
         } else {
@@ -62,12 +72,21 @@ final class ProgressBar implements StepListener, BatchProgress {
             batchesStarted = now;
         }
         boolean last = done == total;
-        if (terminal ? (now - lastDraw > 200_000_000L || last) : (done % Math.max(1, total / 10) == 0 || last)) {
+        if (terminal
+                ? (now - lastDraw > 200_000_000L || last)
+                : (done % Math.max(1, total / 10) == 0 || last)) {
             lastDraw = now;
             int filled = (int) Math.round((double) done / total * WIDTH);
             double perBatch = done > 1 ? (now - batchesStarted) / 1e9 / (done - 1) : 0;
-            String line = String.format("%s [%s%s] %d/%d batches ETA %s", label, "=".repeat(filled),
-                    " ".repeat(WIDTH - filled), done, total, formatDuration(Math.round(perBatch * (total - done))));
+            String line =
+                    String.format(
+                            "%s [%s%s] %d/%d batches ETA %s",
+                            label,
+                            "=".repeat(filled),
+                            " ".repeat(WIDTH - filled),
+                            done,
+                            total,
+                            formatDuration(Math.round(perBatch * (total - done))));
             out.print(terminal ? "\r" + line + (last ? "\n" : "") : line + "\n");
             out.flush();
         }
@@ -78,12 +97,14 @@ final class ProgressBar implements StepListener, BatchProgress {
         if (terminal) {
             out.print("\r\033[K");
         }
-        out.printf("%s step %d: validation loss %.4f, perplexity %.2f%n", label, step, result.loss(),
-                result.perplexity());
+        out.printf(
+                "%s step %d: validation loss %.4f, perplexity %.2f%n",
+                label, step, result.loss(), result.perplexity());
     }
 
     static String formatDuration(long seconds) {
-        return seconds >= 3600 ? String.format("%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+        return seconds >= 3600
+                ? String.format("%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
                 : String.format("%02d:%02d", seconds / 60, seconds % 60);
     }
 }

@@ -5,31 +5,56 @@ import ai.sentinel.plasticity.PruneRequest;
 import ai.sentinel.plasticity.PruningMethod;
 import picocli.CommandLine.Option;
 
-/** How to prune: shared by {@code cycle} and {@code prune} (original snake_case spellings accepted). */
+/**
+ * How to prune: shared by {@code cycle} and {@code prune} (original snake_case spellings accepted).
+ */
 final class PruningOptions {
-    @Option(names = {"--pruning-strategy", "--pruning_strategy"}, defaultValue = "ENTROPY",
+    @Option(
+            names = {"--pruning-strategy", "--pruning_strategy"},
+            defaultValue = "ENTROPY",
             description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     PruningMethod strategy;
 
-    @Option(names = {"--pruning-mode", "--pruning_mode"}, defaultValue = "ADAPTIVE",
-            description = "ADAPTIVE masks (revivable), COMPRESSED removes slices. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = {"--pruning-mode", "--pruning_mode"},
+            defaultValue = "ADAPTIVE",
+            description =
+                    "ADAPTIVE masks (revivable), COMPRESSED removes slices. Default: ${DEFAULT-VALUE}.")
     PruneMode mode;
 
-    @Option(names = "--max-pruned-fraction", defaultValue = "0.9",
-            description = "Never more than this fraction of all heads pruned. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--max-pruned-fraction",
+            defaultValue = "0.9",
+            description =
+                    "Never more than this fraction of all heads pruned. Default: ${DEFAULT-VALUE}.")
     double maxPrunedFraction;
 
-    @Option(names = "--entropy-weight", defaultValue = "0.5", description = "For combined. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--entropy-weight",
+            defaultValue = "0.5",
+            description = "For combined. Default: ${DEFAULT-VALUE}.")
     double entropyWeight;
 
-    @Option(names = "--gradient-weight", defaultValue = "0.5", description = "For combined. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--gradient-weight",
+            defaultValue = "0.5",
+            description = "For combined. Default: ${DEFAULT-VALUE}.")
     double gradientWeight;
 
-    @Option(names = "--normalize-importance", description = "Rank by importance L2-normalised within each layer.")
+    @Option(
+            names = "--normalize-importance",
+            description = "Rank by importance L2-normalised within each layer.")
     boolean normalizeImportance;
 
     PruneRequest request(double fraction, long seed) {
-        return new PruneRequest(strategy, fraction, mode, maxPrunedFraction, entropyWeight, gradientWeight,
-                normalizeImportance, seed);
+        return new PruneRequest(
+                strategy,
+                fraction,
+                mode,
+                maxPrunedFraction,
+                entropyWeight,
+                gradientWeight,
+                normalizeImportance,
+                seed);
     }
 }

@@ -8,11 +8,16 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "report", mixinStandardHelpOptions = true,
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
         description = "Rebuild charts/*.png and report.html of a plasticity run from its files.",
         footer = {"", "Example:", "  sentinel report runs/cycle"})
 final class ReportCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "RUN", description = "A run folder written by 'sentinel cycle'.")
+    @Parameters(
+            index = "0",
+            paramLabel = "RUN",
+            description = "A run folder written by 'sentinel cycle'.")
     Path run;
 
     @Override

@@ -12,17 +12,36 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** The root command: lists the verbs and turns failures into one clear line and an exit code. */
-@Command(name = "sentinel", mixinStandardHelpOptions = true, version = "Sentinel 0.1.0",
-        description = "Neural plasticity for transformer language models: gated attention heads that are measured,"
-                + " pruned and regrown.",
-        subcommands = {DemoCommand.class, TrainCommand.class, CycleCommand.class, HeadsCommand.class, PruneCommand.class,
-            GrowCommand.class, EvalCommand.class, GenerateCommand.class, InfoCommand.class,
-            BenchCommand.class, ReportCommand.class, ExperimentCommand.class, CommandLine.HelpCommand.class})
+@Command(
+        name = "sentinel",
+        mixinStandardHelpOptions = true,
+        version = "Sentinel 0.1.0",
+        description =
+                "Neural plasticity for transformer language models: gated attention heads that are measured,"
+                        + " pruned and regrown.",
+        subcommands = {
+            DemoCommand.class,
+            TrainCommand.class,
+            CycleCommand.class,
+            HeadsCommand.class,
+            PruneCommand.class,
+            GrowCommand.class,
+            EvalCommand.class,
+            GenerateCommand.class,
+            InfoCommand.class,
+            BenchCommand.class,
+            ReportCommand.class,
+            ExperimentCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class SentinelCli implements Callable<Integer> {
     static final int EXIT_BAD_INPUT = 2;
     static final int EXIT_DIVERGED = 3;
 
-    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces and engine logs.")
+    @Option(
+            names = "--verbose",
+            scope = ScopeType.INHERIT,
+            description = "Print stack traces and engine logs.")
     boolean verbose;
 
     @Spec CommandSpec spec;
@@ -38,19 +57,29 @@ public final class SentinelCli implements Callable<Integer> {
         System.exit(run(args));
     }
 
-    /** Runs the command line as {@code main} does, returning the exit code (for tests and embedding). */
+    /**
+     * Runs the command line as {@code main} does, returning the exit code (for tests and
+     * embedding).
+     */
     public static int run(String... args) {
         SentinelCli root = new SentinelCli();
         CommandLine cli = new CommandLine(root);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
-        cli.setParameterExceptionHandler((e, a) -> {
-            CommandLine command = e.getCommandLine();
-            command.getErr().println("sentinel: " + e.getMessage() + " (see '" + command.getCommandSpec().qualifiedName()
-                    + " --help')");
-            return EXIT_BAD_INPUT;
-        });
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, root.verbose || hasVerbose(args),
-                commandLine.getErr()));
+        cli.setParameterExceptionHandler(
+                (e, a) -> {
+                    CommandLine command = e.getCommandLine();
+                    command.getErr()
+                            .println(
+                                    "sentinel: "
+                                            + e.getMessage()
+                                            + " (see '"
+                                            + command.getCommandSpec().qualifiedName()
+                                            + " --help')");
+                    return EXIT_BAD_INPUT;
+                });
+        cli.setExecutionExceptionHandler(
+                (e, commandLine, parseResult) ->
+                        report(e, root.verbose || hasVerbose(args), commandLine.getErr()));
         return cli.execute(args);
     }
 
@@ -65,16 +94,20 @@ public final class SentinelCli implements Callable<Integer> {
 
     private static int report(Exception e, boolean verbose, PrintWriter err) {
         int code;
-        if (e instanceof IllegalArgumentException || e instanceof IOException
-                || e instanceof java.io.UncheckedIOException || e instanceof CommandLine.ParameterException) {
+        if (e instanceof IllegalArgumentException
+                || e instanceof IOException
+                || e instanceof java.io.UncheckedIOException
+                || e instanceof CommandLine.ParameterException) {
             code = EXIT_BAD_INPUT;
         } else if (e instanceof TrainingDivergedException) {
             code = EXIT_DIVERGED;
         } else {
             code = 1;
         }
-        err.println("sentinel: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())
-                + (verbose || code != 1 ? "" : " (run with --verbose for details)"));
+        err.println(
+                "sentinel: "
+                        + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())
+                        + (verbose || code != 1 ? "" : " (run with --verbose for details)"));
         if (verbose) {
             e.printStackTrace(err);
         }

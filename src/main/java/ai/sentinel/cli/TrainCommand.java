@@ -22,54 +22,84 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train a model from a preset or a model folder on a text dataset. Writes its run folder"
-                + " (--out, default runs/train): model/, checkpoint/, metrics.jsonl, run-config.json.",
-        footer = {"", "Examples:",
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Train a model from a preset or a model folder on a text dataset. Writes its run folder"
+                        + " (--out, default runs/train): model/, checkpoint/, metrics.jsonl, run-config.json.",
+        footer = {
+            "",
+            "Examples:",
             "  sentinel train -m nano --steps 300 --out runs/nano",
             "  sentinel train -m distilgpt2 --tokenizer my-gpt2-tokenizer/ --dataset my.txt",
-            "  sentinel train -m nano --steps 600 --out runs/nano --resume   (continue an interrupted run)"})
+            "  sentinel train -m nano --steps 600 --out runs/nano --resume   (continue an interrupted run)"
+        })
 final class TrainCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
     @Mixin DataOptions data;
 
-    @Option(names = "--steps", defaultValue = "1000", description = "Optimizer steps. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--steps",
+            defaultValue = "1000",
+            description = "Optimizer steps. Default: ${DEFAULT-VALUE}.")
     int steps;
 
     @Mixin CommonOptions.Training training;
 
-    @Option(names = "--schedule", defaultValue = "COSINE",
-            description = "Decay after warm-up: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--schedule",
+            defaultValue = "COSINE",
+            description =
+                    "Decay after warm-up: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     LrSchedule.Decay schedule;
 
-    @Option(names = "--min-lr-fraction", defaultValue = "0.1",
+    @Option(
+            names = "--min-lr-fraction",
+            defaultValue = "0.1",
             description = "Final rate as a fraction of the peak. Default: ${DEFAULT-VALUE}.")
     float minLrFraction;
 
-    @Option(names = "--weight-decay", defaultValue = "0.1",
-            description = "AdamW decoupled decay (not on biases, LayerNorm, gates). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--weight-decay",
+            defaultValue = "0.1",
+            description =
+                    "AdamW decoupled decay (not on biases, LayerNorm, gates). Default: ${DEFAULT-VALUE}.")
     float weightDecay;
 
-    @Option(names = "--grad-clip", defaultValue = "1.0",
+    @Option(
+            names = "--grad-clip",
+            defaultValue = "1.0",
             description = "Maximum global gradient norm; 0 = off. Default: ${DEFAULT-VALUE}.")
     float gradClip;
 
-    @Option(names = "--eval-every", defaultValue = "100", description = "Default: ${DEFAULT-VALUE} steps.")
+    @Option(
+            names = "--eval-every",
+            defaultValue = "100",
+            description = "Default: ${DEFAULT-VALUE} steps.")
     int evalEvery;
 
     @Mixin CommonOptions.CheckpointEvery checkpointEvery;
 
-    @Option(names = "--train-gates", description = "Optimise the head gates too (off: gates stay as loaded).")
+    @Option(
+            names = "--train-gates",
+            description = "Optimise the head gates too (off: gates stay as loaded).")
     boolean trainGates;
 
     @Mixin CommonOptions.Seed seedOption;
     @Mixin CommonOptions.Output output = CommonOptions.Output.defaultingTo("runs/train");
 
-    @Option(names = "--resume", description = "Continue from <out>/checkpoint (run with the same options).")
+    @Option(
+            names = "--resume",
+            description = "Continue from <out>/checkpoint (run with the same options).")
     boolean resume;
 
-    @Option(names = "--progressive", description = "Progressive growth: start with --start-active of the heads and grow"
-            + " toward --target-active during training (growth events in <out>/events.jsonl).")
+    @Option(
+            names = "--progressive",
+            description =
+                    "Progressive growth: start with --start-active of the heads and grow"
+                            + " toward --target-active during training (growth events in <out>/events.jsonl).")
     boolean progressive;
 
     @Mixin ProgressiveOptions growth;
@@ -92,33 +122,63 @@ final class TrainCommand implements Callable<Integer> {
         long seed = seedOption.seed;
         int batchSize = training.batchSize.batchSize;
         int warmupSteps = Math.min(training.warmup.warmupSteps, steps);
-        TrainConfig config = new TrainConfig(steps, batchSize,
-                new LrSchedule(training.learningRate.lr, warmupSteps, steps, schedule, minLrFraction),
-                AdamWConfig.defaults().withWeightDecay(weightDecay), gradClip, evalEvery,
-                training.evalBatches.evalBatches, checkpointEvery.checkpointEvery, seed, trainGates);
+        TrainConfig config =
+                new TrainConfig(
+                        steps,
+                        batchSize,
+                        new LrSchedule(
+                                training.learningRate.lr,
+                                warmupSteps,
+                                steps,
+                                schedule,
+                                minLrFraction),
+                        AdamWConfig.defaults().withWeightDecay(weightDecay),
+                        gradClip,
+                        evalEvery,
+                        training.evalBatches.evalBatches,
+                        checkpointEvery.checkpointEvery,
+                        seed,
+                        trainGates);
         Path out = output.folder();
-        Optional<TrainingRun.Progressive> growthPlan = progressive
-                ? Optional.of(new TrainingRun.Progressive(growth.settings(seed), growth.metricBatches.metricBatches))
-                : Optional.empty(); // settings are checked here, before any work
+        Optional<TrainingRun.Progressive> growthPlan =
+                progressive
+                        ? Optional.of(
+                                new TrainingRun.Progressive(
+                                        growth.settings(seed), growth.metricBatches.metricBatches))
+                        : Optional.empty(); // settings are checked here, before any work
         if (resume && progressive) {
-            throw new IllegalArgumentException("--resume does not continue a --progressive run yet (the growth"
-                    + " schedule's state is not checkpointed); start it again without --resume");
+            throw new IllegalArgumentException(
+                    "--resume does not continue a --progressive run yet (the growth"
+                            + " schedule's state is not checkpointed); start it again without --resume");
         }
         if (resume && !TrainingRun.recoverCheckpoint(out)) {
-            throw new IOException("--resume: no checkpoint in " + out.resolve(TrainingRun.CHECKPOINT));
+            throw new IOException(
+                    "--resume: no checkpoint in " + out.resolve(TrainingRun.CHECKPOINT));
         }
-        Tokenizer tokenizer = resume ? HfTokenizer.load(TrainingRun.checkpointModel(out)) : model.loadTokenizer();
+        Tokenizer tokenizer =
+                resume ? HfTokenizer.load(TrainingRun.checkpointModel(out)) : model.loadTokenizer();
         try (NDManager manager = model.newManager();
-                CausalLm lm = resume ? TrainingRun.loadCheckpointModel(out, manager)
-                        : model.load(manager, tokenizer, seed)) {
-            TextDataset dataset = data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());
+                CausalLm lm =
+                        resume
+                                ? TrainingRun.loadCheckpointModel(out, manager)
+                                : model.load(manager, tokenizer, seed)) {
+            TextDataset dataset =
+                    data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());
             Json.write(out.resolve(TrainingRun.CONFIG), runConfig(lm, dataset));
-            System.err.printf("Training %d layers × %d heads, %,d weights, on %,d training tokens (%s)%n",
-                    lm.config().numLayers(), lm.config().numHeads(), lm.numParameters(),
-                    dataset.train().numTokens(), data.describe());
-            try (TrainingRun run = new TrainingRun(out, lm, dataset, config, growthPlan, new ProgressBar("train"))) {
+            System.err.printf(
+                    "Training %d layers × %d heads, %,d weights, on %,d training tokens (%s)%n",
+                    lm.config().numLayers(),
+                    lm.config().numHeads(),
+                    lm.numParameters(),
+                    dataset.train().numTokens(),
+                    data.describe());
+            try (TrainingRun run =
+                    new TrainingRun(
+                            out, lm, dataset, config, growthPlan, new ProgressBar("train"))) {
                 if (progressive) {
-                    System.err.printf("Progressive growth: %d of %d heads active at step 0%n", lm.gates().numActive(),
+                    System.err.printf(
+                            "Progressive growth: %d of %d heads active at step 0%n",
+                            lm.gates().numActive(),
                             lm.config().numLayers() * lm.config().numHeads());
                 }
                 if (resume) {
@@ -126,15 +186,22 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 TrainResult result = runStoppingOnInterrupt(run, tokenizer);
                 if (result.stoppedEarly()) {
-                    System.err.printf("Stopped at step %d; resume with the same command and --resume%n",
+                    System.err.printf(
+                            "Stopped at step %d; resume with the same command and --resume%n",
                             result.steps());
                     return 130;
                 }
                 Path modelFolder = out.resolve(TrainingRun.MODEL);
                 ModelOutput.save(lm, tokenizer, modelFolder);
-                System.out.printf("steps %d  train loss %.4f  validation loss %.4f  perplexity %.2f  %.0f tokens/s"
-                        + "  active heads %d%n", result.steps(), result.lastLoss(), result.validation().loss(),
-                        result.validation().perplexity(), result.tokensPerSecond(), lm.gates().numActive());
+                System.out.printf(
+                        "steps %d  train loss %.4f  validation loss %.4f  perplexity %.2f  %.0f tokens/s"
+                                + "  active heads %d%n",
+                        result.steps(),
+                        result.lastLoss(),
+                        result.validation().loss(),
+                        result.validation().perplexity(),
+                        result.tokensPerSecond(),
+                        lm.gates().numActive());
                 System.out.println("model saved to " + modelFolder);
             }
         }
@@ -142,18 +209,21 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * Ctrl-C asks the loop to stop after the current step, which then writes a resumable checkpoint; the JVM waits
-     * until this command has finished and said so.
+     * Ctrl-C asks the loop to stop after the current step, which then writes a resumable
+     * checkpoint; the JVM waits until this command has finished and said so.
      */
-    private TrainResult runStoppingOnInterrupt(TrainingRun run, Tokenizer tokenizer) throws IOException {
-        Thread hook = new Thread(() -> {
-            run.requestStop();
-            try {
-                finished.await(120, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+    private TrainResult runStoppingOnInterrupt(TrainingRun run, Tokenizer tokenizer)
+            throws IOException {
+        Thread hook =
+                new Thread(
+                        () -> {
+                            run.requestStop();
+                            try {
+                                finished.await(120, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        });
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return run.run(tokenizer::save);

@@ -8,7 +8,9 @@ import ai.sentinel.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** A loaded model with its tokenizer and dataset, for the single-step commands (heads, prune, grow). */
+/**
+ * A loaded model with its tokenizer and dataset, for the single-step commands (heads, prune, grow).
+ */
 final class Workbench implements AutoCloseable {
     final NDManager manager;
     final Tokenizer tokenizer;
@@ -20,7 +22,9 @@ final class Workbench implements AutoCloseable {
         this.manager = modelOptions.newManager();
         try {
             this.model = modelOptions.load(manager, tokenizer, seed);
-            this.dataset = dataOptions.load(tokenizer, model.config().vocabSize(), model.config().maxPositions());
+            this.dataset =
+                    dataOptions.load(
+                            tokenizer, model.config().vocabSize(), model.config().maxPositions());
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;

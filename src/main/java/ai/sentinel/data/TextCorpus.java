@@ -13,7 +13,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Reads training text: one file, or every {@code .txt} file of a folder in name order, joined by newlines. */
+/**
+ * Reads training text: one file, or every {@code .txt} file of a folder in name order, joined by
+ * newlines.
+ */
 public final class TextCorpus {
     private TextCorpus() {}
 
@@ -23,8 +26,8 @@ public final class TextCorpus {
     }
 
     /**
-     * Reads text in the given encoding; a byte sequence that is not valid in it is an error naming the file and the
-     * byte offset (never silently replaced).
+     * Reads text in the given encoding; a byte sequence that is not valid in it is an error naming
+     * the file and the byte offset (never silently replaced).
      */
     public static String read(Path path, Charset encoding) throws IOException {
         if (Files.isRegularFile(path)) {
@@ -35,7 +38,10 @@ public final class TextCorpus {
         }
         List<Path> files;
         try (Stream<Path> walk = Files.walk(path)) {
-            files = walk.filter(p -> Files.isRegularFile(p) && p.toString().endsWith(".txt")).sorted().toList();
+            files =
+                    walk.filter(p -> Files.isRegularFile(p) && p.toString().endsWith(".txt"))
+                            .sorted()
+                            .toList();
         }
         if (files.isEmpty()) {
             throw new IOException("folder " + path + " holds no .txt files");
@@ -52,20 +58,38 @@ public final class TextCorpus {
 
     private static String decode(Path file, Charset encoding) throws IOException {
         ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
-        CharsetDecoder decoder = encoding.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        CharBuffer chars = CharBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 16,
-                (long) (bytes.remaining() * (double) decoder.maxCharsPerByte()) + 1));
+        CharsetDecoder decoder =
+                encoding.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharBuffer chars =
+                CharBuffer.allocate(
+                        (int)
+                                Math.min(
+                                        Integer.MAX_VALUE - 16,
+                                        (long)
+                                                        (bytes.remaining()
+                                                                * (double)
+                                                                        decoder.maxCharsPerByte())
+                                                + 1));
         CoderResult result = decoder.decode(bytes, chars, true);
         if (result.isUnderflow()) {
             result = decoder.flush(chars);
         }
         if (result.isError()) {
-            String cause = result.isMalformed() ? "an invalid " + encoding.name() + " byte sequence"
-                    : "a character " + encoding.name() + " cannot represent";
-            throw new IOException(file + " is not " + encoding.name() + " text: " + cause + " at byte offset "
-                    + bytes.position() + " (a binary file? for Latin-1 text pass --encoding ISO-8859-1)");
+            String cause =
+                    result.isMalformed()
+                            ? "an invalid " + encoding.name() + " byte sequence"
+                            : "a character " + encoding.name() + " cannot represent";
+            throw new IOException(
+                    file
+                            + " is not "
+                            + encoding.name()
+                            + " text: "
+                            + cause
+                            + " at byte offset "
+                            + bytes.position()
+                            + " (a binary file? for Latin-1 text pass --encoding ISO-8859-1)");
         }
         return chars.flip().toString();
     }

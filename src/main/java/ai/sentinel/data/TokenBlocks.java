@@ -1,8 +1,8 @@
 package ai.sentinel.data;
 
 /**
- * A token sequence cut into non-overlapping blocks of {@code blockLength} inputs: block i holds inputs
- * {@code tokens[i·T .. i·T+T)} and targets shifted by one, {@code tokens[i·T+1 .. i·T+T]}.
+ * A token sequence cut into non-overlapping blocks of {@code blockLength} inputs: block i holds
+ * inputs {@code tokens[i·T .. i·T+T)} and targets shifted by one, {@code tokens[i·T+1 .. i·T+T]}.
  */
 public final class TokenBlocks {
     private final int[] tokens;
@@ -13,8 +13,12 @@ public final class TokenBlocks {
             throw new IllegalArgumentException("block length must be >= 1, got " + blockLength);
         }
         if (tokens.length < blockLength + 1) {
-            throw new IllegalArgumentException("text of " + tokens.length + " tokens is shorter than one block of "
-                    + blockLength + " tokens plus its next-token target; use a longer text or a shorter --seq-len");
+            throw new IllegalArgumentException(
+                    "text of "
+                            + tokens.length
+                            + " tokens is shorter than one block of "
+                            + blockLength
+                            + " tokens plus its next-token target; use a longer text or a shorter --seq-len");
         }
         this.tokens = tokens;
         this.blockLength = blockLength;

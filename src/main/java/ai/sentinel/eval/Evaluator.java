@@ -10,8 +10,9 @@ import ai.sentinel.model.CausalLm;
 import ai.sentinel.nn.Losses;
 
 /**
- * Token-weighted evaluation over a fixed validation set: the first {@code maxBatches × batchSize} blocks, in order,
- * so every evaluation of a run sees the same tokens. Loss = total NLL / tokens; perplexity = exp(loss).
+ * Token-weighted evaluation over a fixed validation set: the first {@code maxBatches × batchSize}
+ * blocks, in order, so every evaluation of a run sees the same tokens. Loss = total NLL / tokens;
+ * perplexity = exp(loss).
  */
 public final class Evaluator {
     private final TokenBlocks blocks;
@@ -20,8 +21,11 @@ public final class Evaluator {
 
     public Evaluator(TokenBlocks blocks, int batchSize, int maxBatches) {
         if (batchSize < 1 || maxBatches < 1) {
-            throw new IllegalArgumentException("batch size and number of batches must be >= 1, got " + batchSize
-                    + " and " + maxBatches);
+            throw new IllegalArgumentException(
+                    "batch size and number of batches must be >= 1, got "
+                            + batchSize
+                            + " and "
+                            + maxBatches);
         }
         this.blocks = blocks;
         this.batchSize = batchSize;
@@ -46,9 +50,13 @@ public final class Evaluator {
             }
             Batch batch = Batch.of(blocks, indices);
             try (NDScope scope = new NDScope()) {
-                NDArray logits = model.forward(BatchArrays.inputs(model.manager(), batch), AttentionProbe.NONE);
-                float[] rowNll = Losses.crossEntropyPerRow(logits, BatchArrays.targets(model.manager(), batch))
-                        .toFloatArray(); // (B)
+                NDArray logits =
+                        model.forward(
+                                BatchArrays.inputs(model.manager(), batch), AttentionProbe.NONE);
+                float[] rowNll =
+                        Losses.crossEntropyPerRow(
+                                        logits, BatchArrays.targets(model.manager(), batch))
+                                .toFloatArray(); // (B)
                 for (int i = 0; i < rows; i++) {
                     totalNll += rowNll[i];
                     sequenceLosses[start + i] = rowNll[i] / batch.length();

@@ -1,6 +1,5 @@
 package ai.sentinel.eval;
 
-import ai.sentinel.nn.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
@@ -9,14 +8,16 @@ import ai.djl.ndarray.types.Shape;
 import ai.sentinel.model.AttentionProbe;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.KvCache;
+import ai.sentinel.nn.EngineArrays;
 import java.util.Arrays;
 import java.util.OptionalInt;
 
 /**
- * Autoregressive generation with the key/value cache: the prompt is processed once, then each new token costs one
- * single-position forward pass. When the model's positions are full, the context slides: the cache is rebuilt from
- * the last half of the positions (as nanoGPT crops its context), so generation can run past the position limit.
- * Stops at {@code maxNewTokens} or at end-of-text (when asked).
+ * Autoregressive generation with the key/value cache: the prompt is processed once, then each new
+ * token costs one single-position forward pass. When the model's positions are full, the context
+ * slides: the cache is rebuilt from the last half of the positions (as nanoGPT crops its context),
+ * so generation can run past the position limit. Stops at {@code maxNewTokens} or at end-of-text
+ * (when asked).
  */
 public final class Generator {
     /** The generated ids (prompt excluded) and why generation stopped. */
@@ -30,7 +31,8 @@ public final class Generator {
 
     private Generator() {}
 
-    public static Result generate(CausalLm model, int[] prompt, SamplingConfig config, OptionalInt endOfText) {
+    public static Result generate(
+            CausalLm model, int[] prompt, SamplingConfig config, OptionalInt endOfText) {
         if (prompt.length == 0) {
             throw new IllegalArgumentException("the prompt must hold at least one token");
         }
@@ -40,16 +42,22 @@ public final class Generator {
         TokenSampler sampler = new TokenSampler(config);
         StopReason reason = StopReason.MAX_NEW_TOKENS;
         try (KvCache cache = model.newCache()) {
-            int fed = Math.max(0, length - maxPositions); // history[fed..length) is not yet in the cache
+            int fed =
+                    Math.max(
+                            0,
+                            length - maxPositions); // history[fed..length) is not yet in the cache
             while (length - prompt.length < config.maxNewTokens()) {
                 if (cache.length() + (length - fed) > maxPositions) {
                     cache.clear(); // slide: keep the last half of the positions
                     fed = length - Math.max(1, maxPositions / 2);
                 }
-                int token = nextToken(model, cache, Arrays.copyOfRange(history, fed, length), sampler);
+                int token =
+                        nextToken(model, cache, Arrays.copyOfRange(history, fed, length), sampler);
                 fed = length;
                 history[length++] = token;
-                if (config.stopAtEndOfText() && endOfText.isPresent() && token == endOfText.getAsInt()) {
+                if (config.stopAtEndOfText()
+                        && endOfText.isPresent()
+                        && token == endOfText.getAsInt()) {
                     reason = StopReason.END_OF_TEXT;
                     break;
                 }
@@ -58,13 +66,19 @@ public final class Generator {
         return new Result(Arrays.copyOfRange(history, prompt.length, length), reason);
     }
 
-    private static int nextToken(CausalLm model, KvCache cache, int[] newTokens, TokenSampler sampler) {
+    private static int nextToken(
+            CausalLm model, KvCache cache, int[] newTokens, TokenSampler sampler) {
         try (NDScope scope = new NDScope()) {
             long[] ids = Arrays.stream(newTokens).asLongStream().toArray();
-            NDArray logits = model.forward(EngineArrays.of(model.manager(), ids, new Shape(1, ids.length)), cache,
-                    AttentionProbe.NONE); // (1, T, V)
-            return sampler.sample(logits.get(new NDIndex(0, ids.length - 1)).toType(DataType.FLOAT32, false)
-                    .toFloatArray());
+            NDArray logits =
+                    model.forward(
+                            EngineArrays.of(model.manager(), ids, new Shape(1, ids.length)),
+                            cache,
+                            AttentionProbe.NONE); // (1, T, V)
+            return sampler.sample(
+                    logits.get(new NDIndex(0, ids.length - 1))
+                            .toType(DataType.FLOAT32, false)
+                            .toFloatArray());
         }
     }
 }

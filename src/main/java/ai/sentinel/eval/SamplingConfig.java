@@ -8,7 +8,12 @@ package ai.sentinel.eval;
  * @param topP keep the smallest set of most likely tokens whose probability reaches p (1 = all)
  * @param stopAtEndOfText stop when the end-of-text token is generated
  */
-public record SamplingConfig(float temperature, int topK, float topP, int maxNewTokens, long seed,
+public record SamplingConfig(
+        float temperature,
+        int topK,
+        float topP,
+        int maxNewTokens,
+        long seed,
         boolean stopAtEndOfText) {
     public SamplingConfig {
         if (!(temperature >= 0) || Float.isInfinite(temperature)) {

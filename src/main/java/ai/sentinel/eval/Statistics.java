@@ -24,8 +24,8 @@ public final class Statistics {
     /** Element-wise {@code a − b} of two equally long arrays (paired measurements). */
     public static double[] differences(double[] a, double[] b) {
         if (a.length != b.length) {
-            throw new IllegalArgumentException("paired values need equal lengths, got " + a.length + " and "
-                    + b.length);
+            throw new IllegalArgumentException(
+                    "paired values need equal lengths, got " + a.length + " and " + b.length);
         }
         double[] d = new double[a.length];
         for (int i = 0; i < a.length; i++) {

@@ -3,7 +3,10 @@ package ai.sentinel.eval;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
-/** Picks a token from one row of logits by temperature, top-k and top-p (nucleus) sampling, in plain Java. */
+/**
+ * Picks a token from one row of logits by temperature, top-k and top-p (nucleus) sampling, in plain
+ * Java.
+ */
 public final class TokenSampler {
     private final SamplingConfig config;
     private final SplittableRandom random;

@@ -1,5 +1,6 @@
 package ai.sentinel.experiments;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.sentinel.data.TextDataset;
 import ai.sentinel.io.Json;
@@ -17,7 +18,6 @@ import ai.sentinel.plasticity.Recovery;
 import ai.sentinel.plasticity.RunLog;
 import ai.sentinel.plasticity.StageResult;
 import ai.sentinel.train.StepListener;
-import ai.djl.Device;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -25,38 +25,73 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
-/** Plasticity runs that start from a saved baseline, each with its own run folder, for the cycle experiments. */
+/**
+ * Plasticity runs that start from a saved baseline, each with its own run folder, for the cycle
+ * experiments.
+ */
 final class CycleRuns {
     private CycleRuns() {}
 
     /**
-     * The cycle settings shared by the experiments: entropy pruning, adaptive masks, function-preserving growth with
-     * the default warm-up, no initial training (the baseline is already trained), no sample texts.
+     * The cycle settings shared by the experiments: entropy pruning, adaptive masks,
+     * function-preserving growth with the default warm-up, no initial training (the baseline is
+     * already trained), no sample texts.
      */
-    static CycleConfig config(int cycles, int learningSteps, double pruneFraction, double growthRatio,
-            GrowthMethod growth, CycleConfig.Training training, int metricBatches, long seed) {
-        return CycleConfig.builder().cycles(cycles).initialTrainingSteps(0).learningSteps(learningSteps)
-                .initialPruning(pruneFraction).growthRatio(growthRatio).pruning(PruningMethod.ENTROPY).growth(growth)
-                .mode(PruneMode.ADAPTIVE).init(GrowthInit.FUNCTION_PRESERVING).schedule(GrowthSchedule.defaults())
-                .training(training).metricBatches(metricBatches).sampleTokens(0).seed(seed).build();
+    static CycleConfig config(
+            int cycles,
+            int learningSteps,
+            double pruneFraction,
+            double growthRatio,
+            GrowthMethod growth,
+            CycleConfig.Training training,
+            int metricBatches,
+            long seed) {
+        return CycleConfig.builder()
+                .cycles(cycles)
+                .initialTrainingSteps(0)
+                .learningSteps(learningSteps)
+                .initialPruning(pruneFraction)
+                .growthRatio(growthRatio)
+                .pruning(PruningMethod.ENTROPY)
+                .growth(growth)
+                .mode(PruneMode.ADAPTIVE)
+                .init(GrowthInit.FUNCTION_PRESERVING)
+                .schedule(GrowthSchedule.defaults())
+                .training(training)
+                .metricBatches(metricBatches)
+                .sampleTokens(0)
+                .seed(seed)
+                .build();
     }
 
     /** Runs {@code config} on a fresh copy of the baseline; the run's logs go to {@code folder}. */
-    static List<CycleResult> run(Path baseline, TextDataset data, CycleConfig config, Path folder,
-            StepListener progress) throws IOException {
-        try (NDManager m = NDManager.newBaseManager(Device.cpu()); CausalLm model = ModelFiles.load(baseline, m);
+    static List<CycleResult> run(
+            Path baseline, TextDataset data, CycleConfig config, Path folder, StepListener progress)
+            throws IOException {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu());
+                CausalLm model = ModelFiles.load(baseline, m);
                 RunLog log = new RunLog(folder)) {
             log.writeJson(RunLog.CONFIG, Json.toJsonTree(config));
-            return new PlasticityCycle(model, data, config, log, lm -> List.of(), (lm, stage) -> {}, progress).run();
+            return new PlasticityCycle(
+                            model, data, config, log, lm -> List.of(), (lm, stage) -> {}, progress)
+                    .run();
         }
     }
 
     /**
-     * Runs one arm of an experiment on a fresh copy of the baseline (logs in {@code out/runs/<arm>-seed<seed>}) and
-     * adds one row per cycle, labelled with the arm and seed, to {@code rows}.
+     * Runs one arm of an experiment on a fresh copy of the baseline (logs in {@code
+     * out/runs/<arm>-seed<seed>}) and adds one row per cycle, labelled with the arm and seed, to
+     * {@code rows}.
      */
-    static void runArm(Path baseline, TextDataset data, CycleConfig config, String arm, Path out, JsonArray rows,
-            StepListener progress) throws IOException {
+    static void runArm(
+            Path baseline,
+            TextDataset data,
+            CycleConfig config,
+            String arm,
+            Path out,
+            JsonArray rows,
+            StepListener progress)
+            throws IOException {
         Path folder = out.resolve("runs").resolve(arm + "-seed" + config.seed());
         for (CycleResult r : run(baseline, data, config, folder, progress)) {
             JsonObject row = row(r);
@@ -85,7 +120,10 @@ final class CycleRuns {
             row.addProperty(s.stage().key() + "_active_heads", s.activeHeads());
         }
         Recovery recovery = r.recovery();
-        putFinite(row, "recovery", recovery.ratio().orElse(Double.NaN)); // left out when it would divide by noise
+        putFinite(
+                row,
+                "recovery",
+                recovery.ratio().orElse(Double.NaN)); // left out when it would divide by noise
         row.addProperty("recovery_note", recovery.describe());
         row.addProperty("pruned_heads", r.prunedHeads().toString());
         row.addProperty("grown_heads", r.grownHeads().toString());

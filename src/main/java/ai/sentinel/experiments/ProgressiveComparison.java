@@ -1,5 +1,6 @@
 package ai.sentinel.experiments;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.sentinel.data.TextDataset;
 import ai.sentinel.eval.EvalResult;
@@ -23,7 +24,6 @@ import ai.sentinel.train.StepListener;
 import ai.sentinel.train.TrainConfig;
 import ai.sentinel.train.TrainResult;
 import ai.sentinel.train.Trainer;
-import ai.djl.Device;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -35,10 +35,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Claim 4 — "a model started 90% pruned can be grown back into a capable one": three models trained from the same
- * initial weights for the same steps on the same batches: {@code progressive} (most heads pruned at step 0, grown
- * back during training), {@code final_shape} (the heads progressive growth ended with, masked from the start) and
- * {@code full} (every head). Validation loss is measured on the same batches along the way.
+ * Claim 4 — "a model started 90% pruned can be grown back into a capable one": three models trained
+ * from the same initial weights for the same steps on the same batches: {@code progressive} (most
+ * heads pruned at step 0, grown back during training), {@code final_shape} (the heads progressive
+ * growth ended with, masked from the start) and {@code full} (every head). Validation loss is
+ * measured on the same batches along the way.
  */
 public final class ProgressiveComparison {
     static final String PROGRESSIVE = "progressive";
@@ -52,12 +53,21 @@ public final class ProgressiveComparison {
     }
 
     /** The runs; every arm trains with the same schedule. */
-    public record Settings(ProgressiveGrowth.Settings growth, int steps, int batchSize, float learningRate,
-            int warmupSteps, int evalEvery, int evalBatches, int metricBatches, long seed) {}
+    public record Settings(
+            ProgressiveGrowth.Settings growth,
+            int steps,
+            int batchSize,
+            float learningRate,
+            int warmupSteps,
+            int evalEvery,
+            int evalBatches,
+            int metricBatches,
+            long seed) {}
 
     private ProgressiveComparison() {}
 
-    public static JsonObject run(ModelFactory factory, TextDataset data, Settings s, Path out, StepListener progress)
+    public static JsonObject run(
+            ModelFactory factory, TextDataset data, Settings s, Path out, StepListener progress)
             throws IOException {
         JsonObject arms = new JsonObject();
         List<HeadId> finalHeads = new ArrayList<>();
@@ -73,42 +83,74 @@ public final class ProgressiveComparison {
     }
 
     /**
-     * Trains one arm. {@code finalHeads} is filled by the progressive arm and read by the final-shape arm.
+     * Trains one arm. {@code finalHeads} is filled by the progressive arm and read by the
+     * final-shape arm.
      */
-    private static JsonObject train(ModelFactory factory, TextDataset data, Settings s, Path out,
-            StepListener progress, String arm, List<HeadId> finalHeads) throws IOException {
+    private static JsonObject train(
+            ModelFactory factory,
+            TextDataset data,
+            Settings s,
+            Path out,
+            StepListener progress,
+            String arm,
+            List<HeadId> finalHeads)
+            throws IOException {
         JsonArray curve = new JsonArray();
         JsonArray events = new JsonArray();
-        try (NDManager m = NDManager.newBaseManager(Device.cpu()); CausalLm model = factory.create(m)) {
-            TrainConfig config = new TrainConfig(s.steps(), s.batchSize(), new LrSchedule(s.learningRate(),
-                    s.warmupSteps(), s.steps(), LrSchedule.Decay.COSINE, 0.1f), AdamWConfig.defaults(), 1.0f,
-                    s.evalEvery(), s.evalBatches(), 0, s.seed(), false);
-            StepListener recorder = new StepListener() {
-                @Override
-                public void onEval(long step, EvalResult r) {
-                    JsonObject point = new JsonObject();
-                    point.addProperty("step", step);
-                    point.addProperty("val_loss", r.loss());
-                    point.addProperty("active_heads", model.gates().numActive());
-                    curve.add(point);
-                }
-            };
+        try (NDManager m = NDManager.newBaseManager(Device.cpu());
+                CausalLm model = factory.create(m)) {
+            TrainConfig config =
+                    new TrainConfig(
+                            s.steps(),
+                            s.batchSize(),
+                            new LrSchedule(
+                                    s.learningRate(),
+                                    s.warmupSteps(),
+                                    s.steps(),
+                                    LrSchedule.Decay.COSINE,
+                                    0.1f),
+                            AdamWConfig.defaults(),
+                            1.0f,
+                            s.evalEvery(),
+                            s.evalBatches(),
+                            0,
+                            s.seed(),
+                            false);
+            StepListener recorder =
+                    new StepListener() {
+                        @Override
+                        public void onEval(long step, EvalResult r) {
+                            JsonObject point = new JsonObject();
+                            point.addProperty("step", step);
+                            point.addProperty("val_loss", r.loss());
+                            point.addProperty("active_heads", model.gates().numActive());
+                            curve.add(point);
+                        }
+                    };
             Path scratch = out.resolve("scratch-checkpoint");
             long t0 = System.nanoTime();
-            try (Trainer trainer = new Trainer(model, data, config, CompositeListener.of(progress, recorder))) {
+            try (Trainer trainer =
+                    new Trainer(model, data, config, CompositeListener.of(progress, recorder))) {
                 ProgressiveGrowth growth = null;
                 if (arm.equals(PROGRESSIVE)) {
-                    HeadMeter meter = new HeadMeter(data.validation(), s.batchSize(), s.metricBatches());
-                    growth = ProgressiveGrowth.start(model, meter, s.growth(), s.steps(), events::add);
+                    HeadMeter meter =
+                            new HeadMeter(data.validation(), s.batchSize(), s.metricBatches());
+                    growth =
+                            ProgressiveGrowth.start(
+                                    model, meter, s.growth(), s.steps(), events::add);
                     trainer.addHook(growth);
                 } else if (arm.equals(FINAL_SHAPE)) {
                     List<HeadId> masked = new ArrayList<>(Plasticity.allHeads(model));
                     masked.removeAll(finalHeads);
                     Pruner.prune(model, masked, PruneMode.ADAPTIVE);
-                    trainer.addHook(new HeadSchedule(model, GrowthSchedule.defaults())); // masked heads stay frozen
+                    trainer.addHook(
+                            new HeadSchedule(
+                                    model, GrowthSchedule.defaults())); // masked heads stay frozen
                 }
-                recorder.onEval(0, new Evaluator(data.validation(), s.batchSize(), s.evalBatches())
-                        .evaluate(model));
+                recorder.onEval(
+                        0,
+                        new Evaluator(data.validation(), s.batchSize(), s.evalBatches())
+                                .evaluate(model));
                 TrainResult result = trainer.run(scratch, folder -> {});
                 if (growth != null) {
                     finalHeads.addAll(growth.active());
@@ -135,7 +177,8 @@ public final class ProgressiveComparison {
         Map<String, double[][]> heads = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> arm : result.getAsJsonObject("arms").entrySet()) {
             JsonArray curve = arm.getValue().getAsJsonObject().getAsJsonArray("curve");
-            // the loss chart leaves out step 0 (an untrained model's loss would flatten every difference after it)
+            // the loss chart leaves out step 0 (an untrained model's loss would flatten every
+            // difference after it)
             double[][] l = new double[2][curve.size() - 1];
             double[][] h = new double[2][curve.size()];
             for (int i = 0; i < curve.size(); i++) {
@@ -150,10 +193,17 @@ public final class ProgressiveComparison {
             loss.put(arm.getKey(), l);
             heads.put(arm.getKey(), h);
         }
-        LinePlot.write(out.resolve("progressive_growth_loss.png"), "Validation loss while training (from the first"
-                + " evaluation after step 0)", "optimizer step",
-                "validation loss (nats)", loss);
-        LinePlot.writeCounts(out.resolve("progressive_growth_heads.png"), "Active heads while training",
-                "optimizer step", "active heads", heads);
+        LinePlot.write(
+                out.resolve("progressive_growth_loss.png"),
+                "Validation loss while training (from the first" + " evaluation after step 0)",
+                "optimizer step",
+                "validation loss (nats)",
+                loss);
+        LinePlot.writeCounts(
+                out.resolve("progressive_growth_heads.png"),
+                "Active heads while training",
+                "optimizer step",
+                "active heads",
+                heads);
     }
 }

@@ -1,5 +1,6 @@
 package ai.sentinel.experiments;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.sentinel.data.TextDataset;
 import ai.sentinel.eval.Evaluator;
@@ -20,7 +21,6 @@ import ai.sentinel.report.LinePlot;
 import ai.sentinel.train.StepListener;
 import ai.sentinel.train.TrainConfig;
 import ai.sentinel.train.Trainer;
-import ai.djl.Device;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -32,29 +32,47 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Claim 1 — "models keep their performance with 20–40% fewer active heads": validation perplexity against the
- * fraction of heads pruned, for every pruning strategy, right after pruning and after a short recovery fine-tune
- * (pruned heads frozen). Every point starts from the same saved baseline; {@code random} is the reference.
+ * Claim 1 — "models keep their performance with 20–40% fewer active heads": validation perplexity
+ * against the fraction of heads pruned, for every pruning strategy, right after pruning and after a
+ * short recovery fine-tune (pruned heads frozen). Every point starts from the same saved baseline;
+ * {@code random} is the reference.
  */
 public final class PruningTolerance {
     /** The sweep. */
-    public record Settings(List<Double> fractions, int fineTuneSteps, int batchSize, int evalBatches,
-            int metricBatches, float learningRate, long seed) {}
+    public record Settings(
+            List<Double> fractions,
+            int fineTuneSteps,
+            int batchSize,
+            int evalBatches,
+            int metricBatches,
+            float learningRate,
+            long seed) {}
 
     private PruningTolerance() {}
 
-    public static JsonObject run(Path baseline, TextDataset data, Settings s, Path out, StepListener progress)
+    public static JsonObject run(
+            Path baseline, TextDataset data, Settings s, Path out, StepListener progress)
             throws IOException {
         JsonArray rows = new JsonArray();
         HeadMeasurements measured;
-        try (NDManager m = NDManager.newBaseManager(Device.cpu()); CausalLm model = ModelFiles.load(baseline, m)) {
-            measured = new HeadMeter(data.validation(), s.batchSize(), s.metricBatches()).measure(model,
-                    MaskedHeads.AS_IS);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu());
+                CausalLm model = ModelFiles.load(baseline, m)) {
+            measured =
+                    new HeadMeter(data.validation(), s.batchSize(), s.metricBatches())
+                            .measure(model, MaskedHeads.AS_IS);
         }
         for (PruningMethod method : PruningMethod.values()) {
             for (double fraction : s.fractions()) {
-                rows.add(point(baseline, data, s, method, fraction, measured, progress,
-                        out.resolve("scratch-checkpoint")));
+                rows.add(
+                        point(
+                                baseline,
+                                data,
+                                s,
+                                method,
+                                fraction,
+                                measured,
+                                progress,
+                                out.resolve("scratch-checkpoint")));
             }
         }
         JsonObject result = new JsonObject();
@@ -74,38 +92,72 @@ public final class PruningTolerance {
         for (var e : result.getAsJsonArray("rows")) {
             JsonObject row = e.getAsJsonObject();
             fineTuned |= row.has("perplexity_after_fine_tune");
-            append(pruned, row.get("strategy").getAsString(), row.get("pruned_fraction").getAsDouble(),
+            append(
+                    pruned,
+                    row.get("strategy").getAsString(),
+                    row.get("pruned_fraction").getAsDouble(),
                     row.get("perplexity").getAsDouble());
             if (row.has("perplexity_after_fine_tune")) {
-                append(tuned, row.get("strategy").getAsString(), row.get("pruned_fraction").getAsDouble(),
+                append(
+                        tuned,
+                        row.get("strategy").getAsString(),
+                        row.get("pruned_fraction").getAsDouble(),
                         row.get("perplexity_after_fine_tune").getAsDouble());
             }
         }
-        LinePlot.write(out.resolve("pruning_tolerance.png"), "Perplexity right after pruning", "fraction of heads"
-                + " pruned", "validation perplexity", pruned);
+        LinePlot.write(
+                out.resolve("pruning_tolerance.png"),
+                "Perplexity right after pruning",
+                "fraction of heads" + " pruned",
+                "validation perplexity",
+                pruned);
         if (fineTuned) {
             int steps = result.getAsJsonObject("settings").get("fineTuneSteps").getAsInt();
-            LinePlot.write(out.resolve("pruning_tolerance_fine_tuned.png"), "Perplexity after " + steps
-                    + " recovery steps (pruned heads frozen)", "fraction of heads pruned", "validation perplexity",
+            LinePlot.write(
+                    out.resolve("pruning_tolerance_fine_tuned.png"),
+                    "Perplexity after " + steps + " recovery steps (pruned heads frozen)",
+                    "fraction of heads pruned",
+                    "validation perplexity",
                     tuned);
         }
     }
 
     private static void append(Map<String, double[][]> series, String name, double x, double y) {
         double[][] old = series.getOrDefault(name, new double[2][0]);
-        double[][] grown = {Arrays.copyOf(old[0], old[0].length + 1),
-            Arrays.copyOf(old[1], old[1].length + 1)};
+        double[][] grown = {
+            Arrays.copyOf(old[0], old[0].length + 1), Arrays.copyOf(old[1], old[1].length + 1)
+        };
         grown[0][old[0].length] = x;
         grown[1][old[1].length] = y;
         series.put(name, grown);
     }
 
-    private static JsonObject point(Path baseline, TextDataset data, Settings s, PruningMethod method,
-            double fraction, HeadMeasurements measured, StepListener progress, Path scratch) throws IOException {
-        try (NDManager m = NDManager.newBaseManager(Device.cpu()); CausalLm model = ModelFiles.load(baseline, m)) {
+    private static JsonObject point(
+            Path baseline,
+            TextDataset data,
+            Settings s,
+            PruningMethod method,
+            double fraction,
+            HeadMeasurements measured,
+            StepListener progress,
+            Path scratch)
+            throws IOException {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu());
+                CausalLm model = ModelFiles.load(baseline, m)) {
             int total = model.config().numLayers() * model.config().numHeads();
-            Plasticity.Pruned p = Plasticity.prune(model, measured, new PruneRequest(method, fraction,
-                    PruneMode.ADAPTIVE, 0.95, 0.5, 0.5, false, s.seed()));
+            Plasticity.Pruned p =
+                    Plasticity.prune(
+                            model,
+                            measured,
+                            new PruneRequest(
+                                    method,
+                                    fraction,
+                                    PruneMode.ADAPTIVE,
+                                    0.95,
+                                    0.5,
+                                    0.5,
+                                    false,
+                                    s.seed()));
             Evaluator evaluator = new Evaluator(data.validation(), s.batchSize(), s.evalBatches());
             JsonObject row = new JsonObject();
             row.addProperty("strategy", name(method));
@@ -114,12 +166,21 @@ public final class PruningTolerance {
             row.addProperty("pruned_fraction", (double) p.heads().size() / total);
             row.addProperty("perplexity", evaluator.evaluate(model).perplexity());
             if (s.fineTuneSteps() > 0) {
-                TrainConfig config = TrainConfig.cosine(s.fineTuneSteps(), s.batchSize(), s.learningRate(),
-                        Math.max(1, s.fineTuneSteps() / 10), s.evalBatches(), s.seed());
+                TrainConfig config =
+                        TrainConfig.cosine(
+                                s.fineTuneSteps(),
+                                s.batchSize(),
+                                s.learningRate(),
+                                Math.max(1, s.fineTuneSteps() / 10),
+                                s.evalBatches(),
+                                s.seed());
                 try (Trainer t = new Trainer(model, data, config, progress)) {
-                    t.addHook(new HeadSchedule(model, GrowthSchedule.defaults())); // pruned heads stay frozen
-                    row.addProperty("perplexity_after_fine_tune", t.run(scratch, folder -> {}).validation()
-                            .perplexity());
+                    t.addHook(
+                            new HeadSchedule(
+                                    model, GrowthSchedule.defaults())); // pruned heads stay frozen
+                    row.addProperty(
+                            "perplexity_after_fine_tune",
+                            t.run(scratch, folder -> {}).validation().perplexity());
                 } finally {
                     AtomicFiles.deleteRecursively(scratch);
                 }

@@ -16,11 +16,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
- * Writes files and folders so that a reader sees either the old version or the new one, never a half-written one:
- * everything goes to a temporary sibling first, is flushed to disk, then is renamed into place.
+ * Writes files and folders so that a reader sees either the old version or the new one, never a
+ * half-written one: everything goes to a temporary sibling first, is flushed to disk, then is
+ * renamed into place.
  *
- * <p>Files are created as any program creates them, with permissions from the user's umask (usually 0644);
- * {@code Files.createTempFile} would make them 0600.
+ * <p>Files are created as any program creates them, with permissions from the user's umask (usually
+ * 0644); {@code Files.createTempFile} would make them 0600.
  */
 public final class AtomicFiles {
     private AtomicFiles() {}
@@ -55,13 +56,22 @@ public final class AtomicFiles {
         }
     }
 
-    /** An empty new file {@code <prefix>.<random>.tmp}, created with default permissions (umask applies). */
+    /**
+     * An empty new file {@code <prefix>.<random>.tmp}, created with default permissions (umask
+     * applies).
+     */
     private static Path createSibling(Path parent, String prefix) throws IOException {
         while (true) {
-            Path tmp = parent.resolve(prefix + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
-                    + ".tmp");
+            Path tmp =
+                    parent.resolve(
+                            prefix
+                                    + "."
+                                    + Long.toUnsignedString(
+                                            ThreadLocalRandom.current().nextLong(), 36)
+                                    + ".tmp");
             try {
-                Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+                        .close();
                 return tmp;
             } catch (FileAlreadyExistsException taken) {
                 // another writer drew the same name: draw again
@@ -74,17 +84,20 @@ public final class AtomicFiles {
     }
 
     /**
-     * Fills a temporary sibling {@code <name>.tmp}, seals it with a manifest ({@link FolderManifest}, written last),
-     * then swaps it in for {@code target}, keeping the previous folder as {@code <name>.old} until the new one is in
-     * place. A complete folder exists at every moment of the swap, and {@link #recoverFolder} finds it after a kill
-     * anywhere in it; this method calls it first when the target is missing, so no run deletes the last complete
-     * folder before the new one is complete.
+     * Fills a temporary sibling {@code <name>.tmp}, seals it with a manifest ({@link
+     * FolderManifest}, written last), then swaps it in for {@code target}, keeping the previous
+     * folder as {@code <name>.old} until the new one is in place. A complete folder exists at every
+     * moment of the swap, and {@link #recoverFolder} finds it after a kill anywhere in it; this
+     * method calls it first when the target is missing, so no run deletes the last complete folder
+     * before the new one is complete.
      */
     public static void replaceFolder(Path target, FolderWriter writer) throws IOException {
         Path absolute = target.toAbsolutePath();
         Files.createDirectories(absolute.getParent());
         if (!Files.exists(absolute)) {
-            recoverFolder(absolute); // a kill mid-swap: the last complete folder is in .tmp or .old, keep it
+            recoverFolder(
+                    absolute); // a kill mid-swap: the last complete folder is in .tmp or .old, keep
+            // it
         }
         Path tmp = sibling(absolute, ".tmp");
         Path old = sibling(absolute, ".old");
@@ -105,15 +118,19 @@ public final class AtomicFiles {
         }
     }
 
-    /** Whether {@code folder} was sealed by {@link #replaceFolder} and every file it lists is intact. */
+    /**
+     * Whether {@code folder} was sealed by {@link #replaceFolder} and every file it lists is
+     * intact.
+     */
     public static boolean isComplete(Path folder) {
         return FolderManifest.verify(folder);
     }
 
     /**
-     * Finishes an interrupted {@link #replaceFolder}: when {@code target} is not a complete folder, moves the newest
-     * complete one of {@code <name>.tmp} (written, not yet swapped in) and {@code <name>.old} (swapped out) into its
-     * place. Returns whether a complete folder is at {@code target} afterwards.
+     * Finishes an interrupted {@link #replaceFolder}: when {@code target} is not a complete folder,
+     * moves the newest complete one of {@code <name>.tmp} (written, not yet swapped in) and {@code
+     * <name>.old} (swapped out) into its place. Returns whether a complete folder is at {@code
+     * target} afterwards.
      */
     public static boolean recoverFolder(Path target) throws IOException {
         Path absolute = target.toAbsolutePath();
@@ -137,7 +154,8 @@ public final class AtomicFiles {
 
     private static void move(Path from, Path to) throws IOException {
         try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }

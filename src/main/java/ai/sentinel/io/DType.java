@@ -31,7 +31,8 @@ public enum DType {
             return valueOf(text.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
-                    "unknown dtype " + Json.quote(text)
+                    "unknown dtype "
+                            + Json.quote(text)
                             + " (accepted: F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL)");
         }
     }

@@ -15,9 +15,10 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
- * The seal of a folder written by {@link AtomicFiles#replaceFolder}: {@value #FILE} lists every file with its size
- * and CRC-32C and is written last, after every file is on disk. A folder without it, or whose files differ from it,
- * is incomplete (a kill while writing, a truncated copy) and is never read as a checkpoint.
+ * The seal of a folder written by {@link AtomicFiles#replaceFolder}: {@value #FILE} lists every
+ * file with its size and CRC-32C and is written last, after every file is on disk. A folder without
+ * it, or whose files differ from it, is incomplete (a kill while writing, a truncated copy) and is
+ * never read as a checkpoint.
  */
 final class FolderManifest {
     static final String FILE = "manifest.json";
@@ -29,7 +30,8 @@ final class FolderManifest {
     static void seal(Path folder) throws IOException {
         JsonArray files = new JsonArray();
         for (Path file : listFiles(folder)) {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            try (FileChannel channel =
+                    FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 channel.force(true);
             }
             JsonObject entry = new JsonObject();
@@ -50,7 +52,10 @@ final class FolderManifest {
         AtomicFiles.writeString(folder.resolve(FILE), Json.pretty(manifest));
     }
 
-    /** True when the manifest is there, well formed, and every file it lists has its recorded size and checksum. */
+    /**
+     * True when the manifest is there, well formed, and every file it lists has its recorded size
+     * and checksum.
+     */
     static boolean verify(Path folder) {
         Path manifestFile = folder.resolve(FILE);
         if (!Files.isRegularFile(manifestFile)) {
@@ -66,7 +71,8 @@ final class FolderManifest {
             for (JsonElement e : JsonFields.asArray(manifest.get("files"), "files")) {
                 JsonObject entry = JsonFields.asObject(e, "a file entry");
                 Path file = root.resolve(JsonFields.requireString(entry, "path")).normalize();
-                if (!file.startsWith(root) || !Files.isRegularFile(file)
+                if (!file.startsWith(root)
+                        || !Files.isRegularFile(file)
                         || Files.size(file) != JsonFields.requireLong(entry, "bytes")
                         || !crc(file).equals(JsonFields.requireString(entry, "crc32c"))) {
                     return false;
@@ -81,7 +87,10 @@ final class FolderManifest {
     private static List<Path> listFiles(Path folder) throws IOException {
         List<Path> files = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(folder)) {
-            walk.filter(Files::isRegularFile).filter(p -> !p.equals(folder.resolve(FILE))).sorted().forEach(files::add);
+            walk.filter(Files::isRegularFile)
+                    .filter(p -> !p.equals(folder.resolve(FILE)))
+                    .sorted()
+                    .forEach(files::add);
         }
         return files;
     }

@@ -20,14 +20,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reading and writing JSON files. Every read error is one line naming the file, and for syntax errors the line and
- * column, never Gson's internals.
+ * Reading and writing JSON files. Every read error is one line naming the file, and for syntax
+ * errors the line and column, never Gson's internals.
  */
 public final class Json {
-    private static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
-            .serializeSpecialFloatingPointValues().create();
-    /** Gson's messages end "... at line 3 column 7 path $.a" plus a troubleshooting URL; we keep the first part. */
-    private static final Pattern LOCATION = Pattern.compile("^(.*?)\\s+at line (\\d+) column (\\d+)", Pattern.DOTALL);
+    private static final Gson PRETTY =
+            new GsonBuilder()
+                    .setPrettyPrinting()
+                    .disableHtmlEscaping()
+                    .serializeSpecialFloatingPointValues()
+                    .create();
+
+    /**
+     * Gson's messages end "... at line 3 column 7 path $.a" plus a troubleshooting URL; we keep the
+     * first part.
+     */
+    private static final Pattern LOCATION =
+            Pattern.compile("^(.*?)\\s+at line (\\d+) column (\\d+)", Pattern.DOTALL);
 
     private Json() {}
 
@@ -41,15 +50,21 @@ public final class Json {
     /** The file's text, refusing bytes that are not UTF-8 (JSON files are UTF-8 by RFC 8259). */
     public static String readText(Path file) throws IOException {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new JsonFormatException(file + ": not UTF-8 text, so not a JSON file");
         }
     }
 
-    /** Parses {@code text} (the content of {@code source}, a file or "file:line") as one JSON object. */
+    /**
+     * Parses {@code text} (the content of {@code source}, a file or "file:line") as one JSON
+     * object.
+     */
     public static JsonObject parseObject(String text, String source) throws JsonFormatException {
         JsonElement e = parse(text, source);
         if (!e.isJsonObject()) {
@@ -59,18 +74,19 @@ public final class Json {
     }
 
     /**
-     * Parses one JSON value. Leniency is kept for what Python's {@code json} and our own writer produce
-     * ({@code NaN}, {@code Infinity}); the whole text must be that one value.
+     * Parses one JSON value. Leniency is kept for what Python's {@code json} and our own writer
+     * produce ({@code NaN}, {@code Infinity}); the whole text must be that one value.
      */
     public static JsonElement parse(String text, String source) throws JsonFormatException {
         return parse(text, source, Strictness.LENIENT);
     }
 
     /**
-     * Parses strict RFC 8259 JSON, as serde_json reads it: no NaN or Infinity, no comments, no unquoted strings, no
-     * raw control characters in strings, no lone UTF-16 surrogates, every number finite as a double, nesting no
-     * deeper than {@value #STRICT_MAX_DEPTH} (serde_json stops at 128). For files handed to native code that aborts
-     * the process on what it cannot parse (HF tokenizers' Rust loader does).
+     * Parses strict RFC 8259 JSON, as serde_json reads it: no NaN or Infinity, no comments, no
+     * unquoted strings, no raw control characters in strings, no lone UTF-16 surrogates, every
+     * number finite as a double, nesting no deeper than {@value #STRICT_MAX_DEPTH} (serde_json
+     * stops at 128). For files handed to native code that aborts the process on what it cannot
+     * parse (HF tokenizers' Rust loader does).
      */
     public static JsonElement parseStrict(String text, String source) throws JsonFormatException {
         JsonElement element = parse(text, source, Strictness.STRICT);
@@ -83,13 +99,18 @@ public final class Json {
     private static void requireRepresentable(JsonElement e, String source, String path, int depth)
             throws JsonFormatException {
         if ((e.isJsonObject() || e.isJsonArray()) && depth >= STRICT_MAX_DEPTH) {
-            throw new JsonFormatException(source + ": nested deeper than " + STRICT_MAX_DEPTH + " levels at "
-                    + quote(path));
+            throw new JsonFormatException(
+                    source
+                            + ": nested deeper than "
+                            + STRICT_MAX_DEPTH
+                            + " levels at "
+                            + quote(path));
         }
         if (e.isJsonObject()) {
             for (var field : e.getAsJsonObject().entrySet()) {
                 requireRepresentableString(field.getKey(), source, path);
-                requireRepresentable(field.getValue(), source, path + "." + field.getKey(), depth + 1);
+                requireRepresentable(
+                        field.getValue(), source, path + "." + field.getKey(), depth + 1);
             }
         } else if (e.isJsonArray()) {
             var array = e.getAsJsonArray();
@@ -105,29 +126,38 @@ public final class Json {
                 value = Double.NaN;
             }
             if (!Double.isFinite(value)) {
-                throw new JsonFormatException(source + ": number " + quote(number) + " at " + quote(path)
-                        + " is out of range");
+                throw new JsonFormatException(
+                        source
+                                + ": number "
+                                + quote(number)
+                                + " at "
+                                + quote(path)
+                                + " is out of range");
             }
         } else if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
             requireRepresentableString(e.getAsString(), source, path);
         }
     }
 
-    private static void requireRepresentableString(String s, String source, String path) throws JsonFormatException {
+    private static void requireRepresentableString(String s, String source, String path)
+            throws JsonFormatException {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length()
-                    && Character.isLowSurrogate(s.charAt(i + 1));
+            boolean paired =
+                    Character.isHighSurrogate(c)
+                            && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1));
             if (paired) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new JsonFormatException(source + ": a string at " + quote(path)
-                        + " holds a lone UTF-16 surrogate");
+                throw new JsonFormatException(
+                        source + ": a string at " + quote(path) + " holds a lone UTF-16 surrogate");
             }
         }
     }
 
-    private static JsonElement parse(String text, String source, Strictness strictness) throws JsonFormatException {
+    private static JsonElement parse(String text, String source, Strictness strictness)
+            throws JsonFormatException {
         try {
             if (text.isBlank()) {
                 throw new JsonFormatException(source + ": empty, expected JSON");
@@ -136,7 +166,8 @@ public final class Json {
             reader.setStrictness(strictness);
             JsonElement element = JsonParser.parseReader(reader);
             if (reader.peek() != JsonToken.END_DOCUMENT) {
-                throw new JsonFormatException(source + ": " + location(reader.toString()) + "more than one JSON value");
+                throw new JsonFormatException(
+                        source + ": " + location(reader.toString()) + "more than one JSON value");
             }
             return element;
         } catch (JsonParseException | IOException | StackOverflowError e) {
@@ -148,11 +179,13 @@ public final class Json {
     }
 
     private static String describe(Throwable e) {
-        Throwable cause = e instanceof JsonParseException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause =
+                e instanceof JsonParseException && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof StackOverflowError) {
             return "invalid JSON: nested too deeply";
         }
-        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        String message =
+                cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         Matcher m = LOCATION.matcher(message);
         if (!m.find()) {
             return "invalid JSON (" + firstLine(message) + ")";
@@ -161,7 +194,12 @@ public final class Json {
         if (cause instanceof java.io.EOFException || problem.startsWith("End of input")) {
             problem = "unexpected end of file (truncated?)";
         }
-        return "line " + m.group(2) + ", column " + m.group(3) + ": invalid JSON: " + decapitalize(problem);
+        return "line "
+                + m.group(2)
+                + ", column "
+                + m.group(3)
+                + ": invalid JSON: "
+                + decapitalize(problem);
     }
 
     private static String location(String readerDescription) {
@@ -179,15 +217,17 @@ public final class Json {
     }
 
     /**
-     * A string from a file, quoted for a one-line message: control characters escaped (a name with a newline would
-     * break the line), anything past 80 characters cut.
+     * A string from a file, quoted for a one-line message: control characters escaped (a name with
+     * a newline would break the line), anything past 80 characters cut.
      */
     public static String quote(String text) {
         StringBuilder out = new StringBuilder("\"");
         for (int i = 0; i < text.length() && i < 80; i++) {
             char c = text.charAt(i);
-            out.append(Character.isISOControl(c) || Character.isSurrogate(c) ? String.format("\\u%04x", (int) c)
-                    : String.valueOf(c));
+            out.append(
+                    Character.isISOControl(c) || Character.isSurrogate(c)
+                            ? String.format("\\u%04x", (int) c)
+                            : String.valueOf(c));
         }
         return out.append(text.length() > 80 ? "...\"" : "\"").toString();
     }
@@ -207,7 +247,9 @@ public final class Json {
         return p.isBoolean() ? "a boolean" : p.isNumber() ? "a number" : "a string";
     }
 
-    /** A record or other plain object as a JSON object (enums by name, non-finite numbers allowed). */
+    /**
+     * A record or other plain object as a JSON object (enums by name, non-finite numbers allowed).
+     */
     public static JsonObject toJsonTree(Object value) {
         return PRETTY.toJsonTree(value).getAsJsonObject();
     }

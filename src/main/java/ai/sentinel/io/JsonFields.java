@@ -7,9 +7,9 @@ import com.google.gson.JsonPrimitive;
 import java.math.BigDecimal;
 
 /**
- * Typed reads of JSON values that refuse what Gson would silently coerce: {@code "12"} for 12, {@code 1.5} or
- * {@code 4294967328} for an int (Gson truncates to 32), an object where a number belongs. Errors are
- * {@link IllegalArgumentException}s naming the key; the caller adds the file.
+ * Typed reads of JSON values that refuse what Gson would silently coerce: {@code "12"} for 12,
+ * {@code 1.5} or {@code 4294967328} for an int (Gson truncates to 32), an object where a number
+ * belongs. Errors are {@link IllegalArgumentException}s naming the key; the caller adds the file.
  */
 public final class JsonFields {
     private JsonFields() {}
@@ -77,7 +77,8 @@ public final class JsonFields {
     public static int asInt(JsonElement e, String what) {
         long value = asLong(e, what);
         if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(what + " is " + value + ", outside the range of an int");
+            throw new IllegalArgumentException(
+                    what + " is " + value + ", outside the range of an int");
         }
         return (int) value;
     }
@@ -87,7 +88,8 @@ public final class JsonFields {
         try {
             return new BigDecimal(n.toString()).longValueExact();
         } catch (ArithmeticException | NumberFormatException ex) {
-            throw new IllegalArgumentException(what + " is " + Json.quote(e.toString()) + ", not an integer in range");
+            throw new IllegalArgumentException(
+                    what + " is " + Json.quote(e.toString()) + ", not an integer in range");
         }
     }
 
@@ -108,8 +110,16 @@ public final class JsonFields {
         return o.get(key);
     }
 
-    private static IllegalArgumentException wrongType(String what, String expected, JsonElement found) {
-        return new IllegalArgumentException(what + " must be " + expected + ", found " + Json.kind(found)
-                + (found != null && found.isJsonPrimitive() ? " (" + Json.quote(found.toString()) + ")" : ""));
+    private static IllegalArgumentException wrongType(
+            String what, String expected, JsonElement found) {
+        return new IllegalArgumentException(
+                what
+                        + " must be "
+                        + expected
+                        + ", found "
+                        + Json.kind(found)
+                        + (found != null && found.isJsonPrimitive()
+                                ? " (" + Json.quote(found.toString()) + ")"
+                                : ""));
     }
 }

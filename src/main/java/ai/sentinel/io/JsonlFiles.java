@@ -14,20 +14,22 @@ public final class JsonlFiles {
     private JsonlFiles() {}
 
     /**
-     * Truncates {@code file} in place after its longest prefix of complete lines that parse as JSON objects and
-     * satisfy {@code keep}: the first line failing either (a line half-written by a killed process, a step after
-     * the checkpoint) and every line after it are removed. In place, so a writer that has the file open for
-     * appending keeps writing to it. Returns the number of lines kept; a missing file keeps none.
+     * Truncates {@code file} in place after its longest prefix of complete lines that parse as JSON
+     * objects and satisfy {@code keep}: the first line failing either (a line half-written by a
+     * killed process, a step after the checkpoint) and every line after it are removed. In place,
+     * so a writer that has the file open for appending keeps writing to it. Returns the number of
+     * lines kept; a missing file keeps none.
      */
     public static long cutBack(Path file, Predicate<JsonObject> keep) throws IOException {
         return cutBack(file, 0, keep);
     }
 
     /**
-     * As {@link #cutBack(Path, Predicate)}, keeping the first {@code keptBytes} bytes (a length recorded earlier)
-     * unexamined; the count returned is of the lines examined and kept.
+     * As {@link #cutBack(Path, Predicate)}, keeping the first {@code keptBytes} bytes (a length
+     * recorded earlier) unexamined; the count returned is of the lines examined and kept.
      */
-    public static long cutBack(Path file, long keptBytes, Predicate<JsonObject> keep) throws IOException {
+    public static long cutBack(Path file, long keptBytes, Predicate<JsonObject> keep)
+            throws IOException {
         if (!Files.exists(file)) {
             return 0;
         }
@@ -63,7 +65,10 @@ public final class JsonlFiles {
         return lines;
     }
 
-    /** A predicate for {@link #cutBack}: lines whose integer {@code key} is absent or at most {@code max}. */
+    /**
+     * A predicate for {@link #cutBack}: lines whose integer {@code key} is absent or at most {@code
+     * max}.
+     */
     public static Predicate<JsonObject> atMost(String key, long max) {
         return o -> {
             if (!JsonFields.has(o, key)) {
@@ -77,7 +82,10 @@ public final class JsonlFiles {
         };
     }
 
-    /** Truncates {@code file} to its first {@code bytes} bytes (a length recorded earlier); no-op when shorter. */
+    /**
+     * Truncates {@code file} to its first {@code bytes} bytes (a length recorded earlier); no-op
+     * when shorter.
+     */
     public static void truncate(Path file, long bytes) throws IOException {
         if (Files.exists(file) && Files.size(file) > bytes) {
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {

@@ -15,13 +15,19 @@ public final class JsonlWriter implements AutoCloseable {
     private final BufferedWriter out;
     private final Gson gson = new Gson();
 
-    /** @param append keep existing lines (a resumed run) rather than start the file afresh */
+    /**
+     * @param append keep existing lines (a resumed run) rather than start the file afresh
+     */
     public JsonlWriter(Path file, boolean append) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        this.out = append
-                ? Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND)
-                : Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        this.out =
+                append
+                        ? Files.newBufferedWriter(
+                                file,
+                                StandardCharsets.UTF_8,
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.APPEND)
+                        : Files.newBufferedWriter(file, StandardCharsets.UTF_8);
     }
 
     public void write(JsonObject line) {

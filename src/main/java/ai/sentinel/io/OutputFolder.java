@@ -8,8 +8,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * Checks an output location before any work is done, so a long run never fails at its end for a folder it could not
- * write: the folder is created if missing and a probe file is written and removed in it.
+ * Checks an output location before any work is done, so a long run never fails at its end for a
+ * folder it could not write: the folder is created if missing and a probe file is written and
+ * removed in it.
  */
 public final class OutputFolder {
     private OutputFolder() {}
@@ -27,7 +28,8 @@ public final class OutputFolder {
         }
         for (Path p = folder.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
             if (Files.exists(p) && !Files.isDirectory(p)) {
-                throw new IOException(prefix + p + " is a file, so no folder can be made inside it");
+                throw new IOException(
+                        prefix + p + " is a file, so no folder can be made inside it");
             }
         }
         try {

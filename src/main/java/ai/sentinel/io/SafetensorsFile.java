@@ -22,14 +22,17 @@ import java.util.Map;
 /**
  * A memory-mapped safetensors file, validated in full when opened.
  *
- * <p>Layout (huggingface/safetensors): an 8-byte little-endian header length N, N bytes of UTF-8 JSON mapping
- * each tensor name to {@code {dtype, shape, data_offsets: [begin, end]}} (offsets relative to the data area)
- * plus an optional {@code __metadata__} map of strings, then the data area. Every tensor's byte range must match
- * its dtype and shape, the ranges must tile the data area with no gap or overlap, and the data area must end
- * where the file ends. Tensor bytes are mapped read-only and copied out on read, so callers may train them.
+ * <p>Layout (huggingface/safetensors): an 8-byte little-endian header length N, N bytes of UTF-8
+ * JSON mapping each tensor name to {@code {dtype, shape, data_offsets: [begin, end]}} (offsets
+ * relative to the data area) plus an optional {@code __metadata__} map of strings, then the data
+ * area. Every tensor's byte range must match its dtype and shape, the ranges must tile the data
+ * area with no gap or overlap, and the data area must end where the file ends. Tensor bytes are
+ * mapped read-only and copied out on read, so callers may train them.
  */
 public final class SafetensorsFile implements TensorSource {
-    /** Headers above this size are refused before being read, as the reference implementation does. */
+    /**
+     * Headers above this size are refused before being read, as the reference implementation does.
+     */
     public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
 
     /** Where one tensor lives in the data area. */
@@ -45,7 +48,11 @@ public final class SafetensorsFile implements TensorSource {
     private final Map<String, Entry> entries;
     private final Map<String, String> metadata;
 
-    private SafetensorsFile(Path path, FileChannel channel, long dataStart, Map<String, Entry> entries,
+    private SafetensorsFile(
+            Path path,
+            FileChannel channel,
+            long dataStart,
+            Map<String, Entry> entries,
             Map<String, String> metadata) {
         this.path = path;
         this.channel = channel;
@@ -54,31 +61,44 @@ public final class SafetensorsFile implements TensorSource {
         this.metadata = metadata;
     }
 
-    /** Opens and validates {@code path}; a malformed file raises {@link SafetensorsFormatException}. */
+    /**
+     * Opens and validates {@code path}; a malformed file raises {@link SafetensorsFormatException}.
+     */
     public static SafetensorsFile open(Path path) throws IOException {
         FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
         try {
             long size = channel.size();
             if (size < 8) {
-                throw new SafetensorsFormatException(path, "truncated: " + size
-                        + " bytes, shorter than the 8-byte header length");
+                throw new SafetensorsFormatException(
+                        path,
+                        "truncated: " + size + " bytes, shorter than the 8-byte header length");
             }
             ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             readFully(path, channel, lengthBytes, 0);
             long headerLength = lengthBytes.getLong(0);
             if (headerLength < 2 || headerLength > MAX_HEADER_BYTES) {
-                throw new SafetensorsFormatException(path, "header length " + headerLength
-                        + " is outside the accepted range 2.." + MAX_HEADER_BYTES);
+                throw new SafetensorsFormatException(
+                        path,
+                        "header length "
+                                + headerLength
+                                + " is outside the accepted range 2.."
+                                + MAX_HEADER_BYTES);
             }
             if (headerLength > size - 8) {
-                throw new SafetensorsFormatException(path, "truncated: header length " + headerLength
-                        + " exceeds the " + (size - 8) + " bytes after the length field");
+                throw new SafetensorsFormatException(
+                        path,
+                        "truncated: header length "
+                                + headerLength
+                                + " exceeds the "
+                                + (size - 8)
+                                + " bytes after the length field");
             }
             ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
             readFully(path, channel, headerBytes, 8);
             JsonObject header = parseHeader(path, headerBytes);
             Map<String, String> metadata = new LinkedHashMap<>();
-            Map<String, Entry> entries = parseEntries(path, header, metadata, size - 8 - headerLength);
+            Map<String, Entry> entries =
+                    parseEntries(path, header, metadata, size - 8 - headerLength);
             return new SafetensorsFile(path, channel, 8 + headerLength, entries, metadata);
         } catch (IOException | RuntimeException e) {
             channel.close();
@@ -96,13 +116,16 @@ public final class SafetensorsFile implements TensorSource {
         target.flip();
     }
 
-    private static JsonObject parseHeader(Path path, ByteBuffer bytes) throws SafetensorsFormatException {
+    private static JsonObject parseHeader(Path path, ByteBuffer bytes)
+            throws SafetensorsFormatException {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(bytes)
-                    .toString();
+            text =
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .decode(bytes)
+                            .toString();
         } catch (CharacterCodingException e) {
             throw new SafetensorsFormatException(path, "header is not valid UTF-8");
         }
@@ -113,13 +136,17 @@ public final class SafetensorsFile implements TensorSource {
             }
             return json.getAsJsonObject();
         } catch (JsonFormatException e) {
-            throw new SafetensorsFormatException(path, "header is not valid JSON ("
-                    + e.getMessage().substring("header: ".length()) + ")");
+            throw new SafetensorsFormatException(
+                    path,
+                    "header is not valid JSON ("
+                            + e.getMessage().substring("header: ".length())
+                            + ")");
         }
     }
 
-    private static Map<String, Entry> parseEntries(Path path, JsonObject header, Map<String, String> metadata,
-            long dataSize) throws SafetensorsFormatException {
+    private static Map<String, Entry> parseEntries(
+            Path path, JsonObject header, Map<String, String> metadata, long dataSize)
+            throws SafetensorsFormatException {
         List<Entry> list = new ArrayList<>();
         for (Map.Entry<String, JsonElement> field : header.entrySet()) {
             if (field.getKey().equals("__metadata__")) {
@@ -133,16 +160,30 @@ public final class SafetensorsFile implements TensorSource {
         long expectedBegin = 0;
         for (Entry e : byOffset) {
             if (e.begin() != expectedBegin) {
-                throw new SafetensorsFormatException(path, "tensor " + quote(e.name()) + " starts at byte "
-                        + e.begin() + " but the previous tensor ends at " + expectedBegin
-                        + (e.begin() < expectedBegin ? " (overlap)" : " (gap)"));
+                throw new SafetensorsFormatException(
+                        path,
+                        "tensor "
+                                + quote(e.name())
+                                + " starts at byte "
+                                + e.begin()
+                                + " but the previous tensor ends at "
+                                + expectedBegin
+                                + (e.begin() < expectedBegin ? " (overlap)" : " (gap)"));
             }
             expectedBegin = e.end();
         }
         if (expectedBegin != dataSize) {
-            throw new SafetensorsFormatException(path, expectedBegin > dataSize
-                    ? "truncated: tensors need " + expectedBegin + " data bytes but the file has " + dataSize
-                    : "data area has " + dataSize + " bytes but tensors cover only " + expectedBegin);
+            throw new SafetensorsFormatException(
+                    path,
+                    expectedBegin > dataSize
+                            ? "truncated: tensors need "
+                                    + expectedBegin
+                                    + " data bytes but the file has "
+                                    + dataSize
+                            : "data area has "
+                                    + dataSize
+                                    + " bytes but tensors cover only "
+                                    + expectedBegin);
         }
         Map<String, Entry> entries = new LinkedHashMap<>();
         list.forEach(e -> entries.put(e.name(), e));
@@ -156,8 +197,8 @@ public final class SafetensorsFile implements TensorSource {
         }
         for (Map.Entry<String, JsonElement> m : value.getAsJsonObject().entrySet()) {
             if (!m.getValue().isJsonPrimitive() || !m.getValue().getAsJsonPrimitive().isString()) {
-                throw new SafetensorsFormatException(path, "__metadata__ value for " + quote(m.getKey())
-                        + " is not a string");
+                throw new SafetensorsFormatException(
+                        path, "__metadata__ value for " + quote(m.getKey()) + " is not a string");
             }
             metadata.put(m.getKey(), m.getValue().getAsString());
         }
@@ -171,7 +212,8 @@ public final class SafetensorsFile implements TensorSource {
         }
         JsonObject o = value.getAsJsonObject();
         if (!o.has("dtype") || !o.has("shape") || !o.has("data_offsets")) {
-            throw new SafetensorsFormatException(path, where + "needs dtype, shape and data_offsets");
+            throw new SafetensorsFormatException(
+                    path, where + "needs dtype, shape and data_offsets");
         }
         DType dtype;
         try {
@@ -182,8 +224,9 @@ public final class SafetensorsFile implements TensorSource {
         long[] shape = longArray(path, where + "shape", o.get("shape"), -1);
         long[] offsets = longArray(path, where + "data_offsets", o.get("data_offsets"), 2);
         if (offsets[1] < offsets[0]) {
-            throw new SafetensorsFormatException(path, where + "data_offsets end " + offsets[1]
-                    + " is before begin " + offsets[0]);
+            throw new SafetensorsFormatException(
+                    path,
+                    where + "data_offsets end " + offsets[1] + " is before begin " + offsets[0]);
         }
         long bytes;
         try {
@@ -192,8 +235,13 @@ public final class SafetensorsFile implements TensorSource {
             throw new SafetensorsFormatException(path, where + "shape is too large");
         }
         if (offsets[1] - offsets[0] != bytes) {
-            throw new SafetensorsFormatException(path, where + "shape and dtype need " + bytes
-                    + " bytes but data_offsets span " + (offsets[1] - offsets[0]));
+            throw new SafetensorsFormatException(
+                    path,
+                    where
+                            + "shape and dtype need "
+                            + bytes
+                            + " bytes but data_offsets span "
+                            + (offsets[1] - offsets[0]));
         }
         return new Entry(name, dtype, shape, offsets[0], offsets[1]);
     }
@@ -205,7 +253,8 @@ public final class SafetensorsFile implements TensorSource {
         }
         JsonArray array = value.getAsJsonArray();
         if (requiredLength >= 0 && array.size() != requiredLength) {
-            throw new SafetensorsFormatException(path, what + " must have " + requiredLength + " entries");
+            throw new SafetensorsFormatException(
+                    path, what + " must have " + requiredLength + " entries");
         }
         long[] result = new long[array.size()];
         for (int i = 0; i < result.length; i++) {
@@ -215,7 +264,8 @@ public final class SafetensorsFile implements TensorSource {
             }
             double d = e.getAsDouble();
             if (d < 0 || d != Math.rint(d) || d > Long.MAX_VALUE / 16) {
-                throw new SafetensorsFormatException(path, what + " holds " + e + ", not a non-negative integer");
+                throw new SafetensorsFormatException(
+                        path, what + " holds " + e + ", not a non-negative integer");
             }
             result[i] = e.getAsLong();
         }
@@ -250,22 +300,35 @@ public final class SafetensorsFile implements TensorSource {
     }
 
     /**
-     * Reads a floating-point tensor as {@link #readFloats} does and refuses one holding NaN or an infinity, naming
-     * the tensor and the first bad element: weights and optimizer state are only ever finite.
+     * Reads a floating-point tensor as {@link #readFloats} does and refuses one holding NaN or an
+     * infinity, naming the tensor and the first bad element: weights and optimizer state are only
+     * ever finite.
      */
     @Override
     public float[] readFiniteFloats(String name) throws IOException {
         float[] values = readFloats(name);
         for (int i = 0; i < values.length; i++) {
             if (!Float.isFinite(values[i])) {
-                throw new SafetensorsFormatException(path, "tensor " + quote(name) + " holds " + values[i]
-                        + " at element " + i + " (of " + values.length + "); weights must be finite numbers");
+                throw new SafetensorsFormatException(
+                        path,
+                        "tensor "
+                                + quote(name)
+                                + " holds "
+                                + values[i]
+                                + " at element "
+                                + i
+                                + " (of "
+                                + values.length
+                                + "); weights must be finite numbers");
             }
         }
         return values;
     }
 
-    /** Reads a floating-point tensor, widening F16 and BF16 to F32 (BF16 is never handed to the engine). */
+    /**
+     * Reads a floating-point tensor, widening F16 and BF16 to F32 (BF16 is never handed to the
+     * engine).
+     */
     public float[] readFloats(String name) throws IOException {
         Entry e = entry(name);
         ByteBuffer bytes = map(e);
@@ -288,8 +351,14 @@ public final class SafetensorsFile implements TensorSource {
                     out[i] = HalfFloats.toFloat(bytes.getShort(i * 2));
                 }
             }
-            default -> throw new IOException(path + ": tensor " + quote(name) + " has dtype " + e.dtype()
-                    + ", expected F32, F16, BF16 or F64");
+            default ->
+                    throw new IOException(
+                            path
+                                    + ": tensor "
+                                    + quote(name)
+                                    + " has dtype "
+                                    + e.dtype()
+                                    + ", expected F32, F16, BF16 or F64");
         }
         return out;
     }
@@ -307,8 +376,14 @@ public final class SafetensorsFile implements TensorSource {
                     out[i] = bytes.getInt(i * 4);
                 }
             }
-            default -> throw new IOException(path + ": tensor " + quote(name) + " has dtype " + e.dtype()
-                    + ", expected I64 or I32");
+            default ->
+                    throw new IOException(
+                            path
+                                    + ": tensor "
+                                    + quote(name)
+                                    + " has dtype "
+                                    + e.dtype()
+                                    + ", expected I64 or I32");
         }
         return out;
     }
@@ -317,7 +392,8 @@ public final class SafetensorsFile implements TensorSource {
         if (e.end() == e.begin()) {
             return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
         }
-        return channel.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), e.end() - e.begin())
+        return channel.map(
+                        FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), e.end() - e.begin())
                 .order(ByteOrder.LITTLE_ENDIAN);
     }
 

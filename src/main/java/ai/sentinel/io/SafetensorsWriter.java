@@ -15,13 +15,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Writes a safetensors file atomically. Tensors are laid out in name order and the header is padded with spaces to
- * a multiple of 8 bytes, as the reference implementation does, so identical inputs give identical files.
+ * Writes a safetensors file atomically. Tensors are laid out in name order and the header is padded
+ * with spaces to a multiple of 8 bytes, as the reference implementation does, so identical inputs
+ * give identical files.
  */
 public final class SafetensorsWriter {
     private SafetensorsWriter() {}
 
-    public static void write(Path target, Map<String, TensorData> tensors, Map<String, String> metadata)
+    public static void write(
+            Path target, Map<String, TensorData> tensors, Map<String, String> metadata)
             throws IOException {
         Map<String, TensorData> sorted = new TreeMap<>(tensors);
         JsonObject header = new JsonObject();
@@ -58,7 +60,8 @@ public final class SafetensorsWriter {
         AtomicFiles.write(target, out -> writeAll(out, prefix, sorted));
     }
 
-    private static void writeAll(OutputStream out, ByteBuffer prefix, Map<String, TensorData> tensors)
+    private static void writeAll(
+            OutputStream out, ByteBuffer prefix, Map<String, TensorData> tensors)
             throws IOException {
         WritableByteChannel channel = Channels.newChannel(out);
         channel.write(prefix);

@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A sharded checkpoint: {@code model.safetensors.index.json}, whose {@code weight_map} names the shard of every
- * tensor, and the shards themselves (memory-mapped, read one tensor at a time). The index and the shards must agree:
- * a missing shard, a tensor missing from its shard, or a shard that holds a tensor the index puts elsewhere is an
- * error naming both files.
+ * A sharded checkpoint: {@code model.safetensors.index.json}, whose {@code weight_map} names the
+ * shard of every tensor, and the shards themselves (memory-mapped, read one tensor at a time). The
+ * index and the shards must agree: a missing shard, a tensor missing from its shard, or a shard
+ * that holds a tensor the index puts elsewhere is an error naming both files.
  */
 public final class ShardedSafetensors implements TensorSource {
     public static final String INDEX_FILE = "model.safetensors.index.json";
@@ -38,23 +38,38 @@ public final class ShardedSafetensors implements TensorSource {
             for (Map.Entry<String, JsonElement> e : weightMap.entrySet()) {
                 String shardName = JsonFields.asString(e.getValue(), "weight_map." + e.getKey());
                 Path shardPath = index.resolveSibling(shardName).normalize();
-                if (!shardPath.startsWith(index.getParent().normalize()) || shardName.contains("/")) {
-                    throw new JsonFormatException(index + ": shard " + Json.quote(shardName) + " is not a file name"
-                            + " in the model folder");
+                if (!shardPath.startsWith(index.getParent().normalize())
+                        || shardName.contains("/")) {
+                    throw new JsonFormatException(
+                            index
+                                    + ": shard "
+                                    + Json.quote(shardName)
+                                    + " is not a file name"
+                                    + " in the model folder");
                 }
                 SafetensorsFile shard = sharded.shards.get(shardName);
                 if (shard == null) {
                     if (!Files.isRegularFile(shardPath)) {
-                        throw new IOException(index + " names shard " + shardName + ", which is missing from "
-                                + index.getParent() + " (an interrupted download? fetch the model again)");
+                        throw new IOException(
+                                index
+                                        + " names shard "
+                                        + shardName
+                                        + ", which is missing from "
+                                        + index.getParent()
+                                        + " (an interrupted download? fetch the model again)");
                     }
                     shard = SafetensorsFile.open(shardPath);
                     sharded.shards.put(shardName, shard);
                 }
                 SafetensorsFile.Entry entry = shard.entries().get(e.getKey());
                 if (entry == null) {
-                    throw new IOException(index + " puts tensor " + Json.quote(e.getKey()) + " in " + shardPath
-                            + ", which does not hold it");
+                    throw new IOException(
+                            index
+                                    + " puts tensor "
+                                    + Json.quote(e.getKey())
+                                    + " in "
+                                    + shardPath
+                                    + ", which does not hold it");
                 }
                 sharded.shardOf.put(e.getKey(), shard);
                 sharded.entries.put(e.getKey(), entry);
@@ -63,8 +78,15 @@ public final class ShardedSafetensors implements TensorSource {
                 for (String name : s.getValue().entries().keySet()) {
                     SafetensorsFile owner = sharded.shardOf.get(name);
                     if (owner != s.getValue()) {
-                        throw new IOException(s.getValue().path() + " holds tensor " + Json.quote(name) + ", which "
-                                + index + (owner == null ? " does not list" : " puts in " + owner.path()));
+                        throw new IOException(
+                                s.getValue().path()
+                                        + " holds tensor "
+                                        + Json.quote(name)
+                                        + ", which "
+                                        + index
+                                        + (owner == null
+                                                ? " does not list"
+                                                : " puts in " + owner.path()));
                     }
                 }
             }

@@ -10,8 +10,14 @@ public record TensorData(DType dtype, long[] shape, ByteBuffer bytes) {
         long expected = numElements(shape) * dtype.byteSize();
         if (bytes.remaining() != expected) {
             throw new IllegalArgumentException(
-                    "tensor of shape " + Arrays.toString(shape) + " and dtype " + dtype + " needs "
-                            + expected + " bytes, got " + bytes.remaining());
+                    "tensor of shape "
+                            + Arrays.toString(shape)
+                            + " and dtype "
+                            + dtype
+                            + " needs "
+                            + expected
+                            + " bytes, got "
+                            + bytes.remaining());
         }
         shape = shape.clone();
     }

@@ -15,7 +15,9 @@ public interface TensorSource extends AutoCloseable {
     /** The entry of {@code name}; an error naming the source when there is none. */
     SafetensorsFile.Entry entry(String name) throws IOException;
 
-    /** A floating-point tensor widened to F32, refused (naming it) when it holds NaN or an infinity. */
+    /**
+     * A floating-point tensor widened to F32, refused (naming it) when it holds NaN or an infinity.
+     */
     float[] readFiniteFloats(String name) throws IOException;
 
     @Override

@@ -24,8 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Measures every head present in one pass over the first {@code numBatches} batches of a fixed block set: per batch,
- * a forward pass capturing attention, the mean next-token loss, and its backward pass.
+ * Measures every head present in one pass over the first {@code numBatches} batches of a fixed
+ * block set: per batch, a forward pass capturing attention, the mean next-token loss, and its
+ * backward pass.
  *
  * <pre>
  *   entropy of query row i:   H_i = −Σ_{j≤i} p_ij ln p_ij        normalised: H_i / ln(i + 1), rows i ≥ 1
@@ -33,7 +34,9 @@ import java.util.List;
  *   magnitude of head h:      Σ_s ‖W_s‖_F
  *   importance of head h:     E_batches |∂L/∂g_h|
  * </pre>
- * Leaves no gradients behind that a trainer would mistake for its own: all are zeroed before and after.
+ *
+ * Leaves no gradients behind that a trainer would mistake for its own: all are zeroed before and
+ * after.
  */
 @SuppressWarnings("LocalVariableName") // B, H, T as in the paper
 public final class HeadMeter {
@@ -54,28 +57,40 @@ public final class HeadMeter {
         return measure(model, policy, BatchProgress.NONE);
     }
 
-    /** Measures every present head on the validation batches, telling {@code progress} after each. */
+    /**
+     * Measures every present head on the validation batches, telling {@code progress} after each.
+     */
     public HeadMeasurements measure(CausalLm model, MaskedHeads policy, BatchProgress progress) {
         int L = model.config().numLayers();
         int H = model.config().numHeads();
         List<HeadId> present = presentHeads(model);
-        List<Lifted> lifted = policy == MaskedHeads.AS_IS ? List.of()
-                : liftMasks(model, present, policy == MaskedHeads.LIFTED_AT_ZERO_GATE ? 0f : 1f);
+        List<Lifted> lifted =
+                policy == MaskedHeads.AS_IS
+                        ? List.of()
+                        : liftMasks(
+                                model,
+                                present,
+                                policy == MaskedHeads.LIFTED_AT_ZERO_GATE ? 0f : 1f);
         double[][] entropy = nan(L, H);
         double[][] normalized = nan(L, H);
         double[][] gradient = nan(L, H);
         double[][] importance = nan(L, H);
-        present.forEach(h -> {
-            entropy[h.layer()][h.head()] = 0;
-            normalized[h.layer()][h.head()] = 0;
-            gradient[h.layer()][h.head()] = 0;
-            importance[h.layer()][h.head()] = 0;
-        });
+        present.forEach(
+                h -> {
+                    entropy[h.layer()][h.head()] = 0;
+                    normalized[h.layer()][h.head()] = 0;
+                    gradient[h.layer()][h.head()] = 0;
+                    importance[h.layer()][h.head()] = 0;
+                });
         HeadLayout layout = model.headLayout();
         try {
             for (int b = 0; b < numBatches; b++) {
-                measureBatch(model, batch(b), present, layout, new double[][][] {entropy, normalized, gradient,
-                    importance});
+                measureBatch(
+                        model,
+                        batch(b),
+                        present,
+                        layout,
+                        new double[][][] {entropy, normalized, gradient, importance});
                 progress.batchDone(b + 1, numBatches);
             }
         } finally {
@@ -86,8 +101,13 @@ public final class HeadMeter {
         scale(normalized, 1.0 / numBatches);
         scale(gradient, 1.0 / numBatches);
         scale(importance, 1.0 / numBatches);
-        return new HeadMeasurements(new HeadScores(entropy), new HeadScores(normalized), new HeadScores(gradient),
-                new HeadScores(magnitudes(present, layout, L, H)), new HeadScores(importance), numBatches);
+        return new HeadMeasurements(
+                new HeadScores(entropy),
+                new HeadScores(normalized),
+                new HeadScores(gradient),
+                new HeadScores(magnitudes(present, layout, L, H)),
+                new HeadScores(importance),
+                numBatches);
     }
 
     private Batch batch(int index) {
@@ -98,21 +118,32 @@ public final class HeadMeter {
         return Batch.of(blocks, indices);
     }
 
-    private static void measureBatch(CausalLm model, Batch batch, List<HeadId> present, HeadLayout layout,
+    private static void measureBatch(
+            CausalLm model,
+            Batch batch,
+            List<HeadId> present,
+            HeadLayout layout,
             double[][][] sums) {
         try (NDScope scope = new NDScope()) {
             zeroGradients(model);
             NDManager m = model.manager();
-            NDArray inputs = EngineArrays.of(m, batch.inputs(), new Shape(batch.batchSize(), batch.length()));
-            NDArray targets = EngineArrays.of(m, batch.targets(), new Shape(batch.batchSize(), batch.length()));
+            NDArray inputs =
+                    EngineArrays.of(
+                            m, batch.inputs(), new Shape(batch.batchSize(), batch.length()));
+            NDArray targets =
+                    EngineArrays.of(
+                            m, batch.targets(), new Shape(batch.batchSize(), batch.length()));
             AttentionCapture capture = new AttentionCapture();
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray loss = Scalars.dividedBy(Losses.crossEntropySum(model.forward(inputs, capture), targets),
-                        targets.getShape().size());
+                NDArray loss =
+                        Scalars.dividedBy(
+                                Losses.crossEntropySum(model.forward(inputs, capture), targets),
+                                targets.getShape().size());
                 collector.backward(loss);
             }
             addEntropies(model, capture.probabilities(), sums[0], sums[1]);
-            float[] gateGrad = model.gates().gate().gradient().toType(DataType.FLOAT32, false).toFloatArray();
+            float[] gateGrad =
+                    model.gates().gate().gradient().toType(DataType.FLOAT32, false).toFloatArray();
             int H = model.config().numHeads();
             for (HeadId h : present) {
                 sums[2][h.layer()][h.head()] += frobeniusSum(layout.slices(h), true);
@@ -122,15 +153,16 @@ public final class HeadMeter {
     }
 
     /** Adds each present head's mean raw and normalised entropy of this batch. */
-    private static void addEntropies(CausalLm model, List<NDArray> probsPerLayer, double[][] raw,
-            double[][] normalized) {
+    private static void addEntropies(
+            CausalLm model, List<NDArray> probsPerLayer, double[][] raw, double[][] normalized) {
         for (int layer = 0; layer < probsPerLayer.size(); layer++) {
             NDArray p = probsPerLayer.get(layer); // (B, Hp, T, T)
             long T = p.getShape().get(2);
             if (T < 2) {
                 continue;
             }
-            NDArray rowEntropy = p.mul(p.clip(1e-30f, 1f).log()).sum(new int[] {-1}).neg(); // (B, Hp, T)
+            NDArray rowEntropy =
+                    p.mul(p.clip(1e-30f, 1f).log()).sum(new int[] {-1}).neg(); // (B, Hp, T)
             float[] inverseLog = new float[(int) T];
             for (int i = 1; i < T; i++) {
                 inverseLog[i] = (float) (1 / Math.log(i + 1));
@@ -138,8 +170,13 @@ public final class HeadMeter {
             NDArray weights = EngineArrays.of(p.getManager(), inverseLog, new Shape(T));
             NDArray rows = rowEntropy.get(new NDIndex(":, :, 1:")); // rows with at least two keys
             float[] rawMean = rows.mean(new int[] {2}).mean(new int[] {0}).toFloatArray(); // (Hp)
-            float[] normMean = rowEntropy.mul(weights).get(new NDIndex(":, :, 1:")).mean(new int[] {2})
-                    .mean(new int[] {0}).toFloatArray();
+            float[] normMean =
+                    rowEntropy
+                            .mul(weights)
+                            .get(new NDIndex(":, :, 1:"))
+                            .mean(new int[] {2})
+                            .mean(new int[] {0})
+                            .toFloatArray();
             int[] heads = presentIn(model, layer);
             for (int i = 0; i < heads.length; i++) {
                 raw[layer][heads[i]] += rawMean[i];
@@ -158,7 +195,10 @@ public final class HeadMeter {
         return out;
     }
 
-    /** Σ over weight slices of the Frobenius norm of their gradients ({@code ofGradients}) or values. */
+    /**
+     * Σ over weight slices of the Frobenius norm of their gradients ({@code ofGradients}) or
+     * values.
+     */
     private static double frobeniusSum(List<HeadSlice> slices, boolean ofGradients) {
         double sum = 0;
         for (HeadSlice s : slices) {

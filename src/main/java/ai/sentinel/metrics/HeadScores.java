@@ -6,13 +6,15 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One number per head, (L, H). Heads that were not measured (removed from the model) hold no value: asking for one
- * is an error: no value is ever made up.
+ * One number per head, (L, H). Heads that were not measured (removed from the model) hold no value:
+ * asking for one is an error: no value is ever made up.
  */
 public final class HeadScores {
     private final double[][] values;
 
-    /** @param values [layer][head]; {@code NaN} marks a head that was not measured */
+    /**
+     * @param values [layer][head]; {@code NaN} marks a head that was not measured
+     */
     public HeadScores(double[][] values) {
         this.values = new double[values.length][];
         for (int l = 0; l < values.length; l++) {
@@ -35,7 +37,8 @@ public final class HeadScores {
     public double get(HeadId head) {
         double v = values[head.layer()][head.head()];
         if (Double.isNaN(v)) {
-            throw new IllegalArgumentException("head " + head + " was not measured (it is not in the model)");
+            throw new IllegalArgumentException(
+                    "head " + head + " was not measured (it is not in the model)");
         }
         return v;
     }
@@ -69,7 +72,10 @@ public final class HeadScores {
         return new HeadScores(out);
     }
 
-    /** Each layer's measured scores divided by their L2 norm (Michel et al. 2019 normalise importance so). */
+    /**
+     * Each layer's measured scores divided by their L2 norm (Michel et al. 2019 normalise
+     * importance so).
+     */
     public HeadScores l2NormalizedPerLayer() {
         double[][] out = copy();
         for (int l = 0; l < values.length; l++) {
@@ -102,7 +108,10 @@ public final class HeadScores {
         for (double[] row : values) {
             com.google.gson.JsonArray r = new com.google.gson.JsonArray();
             for (double v : row) {
-                r.add(Double.isFinite(v) ? new com.google.gson.JsonPrimitive(v) : com.google.gson.JsonNull.INSTANCE);
+                r.add(
+                        Double.isFinite(v)
+                                ? new com.google.gson.JsonPrimitive(v)
+                                : com.google.gson.JsonNull.INSTANCE);
             }
             rows.add(r);
         }

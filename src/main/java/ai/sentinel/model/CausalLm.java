@@ -17,17 +17,22 @@ public interface CausalLm extends AutoCloseable {
 
     /** Which parameter slices belong to each head, from the layers' {@link AttentionLayout}s. */
     default HeadLayout headLayout() {
-        return head -> attentionLayout(head.layer()).slices(head.head(), config().headsPresent(head.layer()));
+        return head ->
+                attentionLayout(head.layer())
+                        .slices(head.head(), config().headsPresent(head.layer()));
     }
 
     /**
-     * Physically removes heads (compressed pruning): their slices leave the weight matrices and the config's
-     * {@code pruned_heads} records them; their masks are set. Returns how each changed parameter was re-laid out, so
-     * optimizer state can follow. Call outside any NDScope.
+     * Physically removes heads (compressed pruning): their slices leave the weight matrices and the
+     * config's {@code pruned_heads} records them; their masks are set. Returns how each changed
+     * parameter was re-laid out, so optimizer state can follow. Call outside any NDScope.
      */
     List<HeadRemap> removeHeads(java.util.Collection<HeadId> heads);
 
-    /** Puts removed heads back with zero slices (to be initialised by the caller); masks are left as they are. */
+    /**
+     * Puts removed heads back with zero slices (to be initialised by the caller); masks are left as
+     * they are.
+     */
     List<HeadRemap> insertHeads(java.util.Collection<HeadId> heads);
 
     /** The trainable weights (not the gates), in a fixed order. */
@@ -36,12 +41,15 @@ public interface CausalLm extends AutoCloseable {
     /** The manager that owns the weights, gates and mask. */
     NDManager manager();
 
-    /** Logits (B, T, V) for tokens (B, T) at positions 0..T−1. Arrays created here belong to the caller's scope. */
+    /**
+     * Logits (B, T, V) for tokens (B, T) at positions 0..T−1. Arrays created here belong to the
+     * caller's scope.
+     */
     NDArray forward(NDArray tokens, AttentionProbe probe);
 
     /**
-     * Logits (B, T, V) for tokens (B, T) that follow the {@code cache.length()} positions already cached; their
-     * keys and values are appended to the cache.
+     * Logits (B, T, V) for tokens (B, T) that follow the {@code cache.length()} positions already
+     * cached; their keys and values are appended to the cache.
      */
     NDArray forward(NDArray tokens, KvCache cache, AttentionProbe probe);
 

@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
 
 /** The model families Sentinel implements: the one place that names them. */
 public final class Families {
-    private static final List<Family> ALL = List.of(Gpt2Family.INSTANCE, OptFamily.INSTANCE, LlamaFamily.INSTANCE);
+    private static final List<Family> ALL =
+            List.of(Gpt2Family.INSTANCE, OptFamily.INSTANCE, LlamaFamily.INSTANCE);
 
     private Families() {}
 
@@ -23,28 +24,45 @@ public final class Families {
     /** The family that reads a {@code config.json}, by its {@code model_type}. */
     public static Family of(JsonObject config) {
         String type = JsonFields.optString(config, "model_type", "");
-        return ALL.stream().filter(f -> f.modelTypes().contains(type)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("config.json has model_type " + Json.quote(type)
-                        + "; supported: " + ALL.stream().map(f -> String.join(", ", f.modelTypes()))
-                                .collect(Collectors.joining(", "))));
+        return ALL.stream()
+                .filter(f -> f.modelTypes().contains(type))
+                .findFirst()
+                .orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        "config.json has model_type "
+                                                + Json.quote(type)
+                                                + "; supported: "
+                                                + ALL.stream()
+                                                        .map(f -> String.join(", ", f.modelTypes()))
+                                                        .collect(Collectors.joining(", "))));
     }
 
     /** The family of a loaded model. */
     public static Family of(CausalLm model) {
-        return ALL.stream().filter(f -> f.owns(model)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no family owns " + model.getClass().getName()));
+        return ALL.stream()
+                .filter(f -> f.owns(model))
+                .findFirst()
+                .orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        "no family owns " + model.getClass().getName()));
     }
 
     /** The preset a user named ('-' and case ignored), from any family. */
     public static Optional<Family.Preset> preset(String name) {
         String key = normalize(name);
-        return ALL.stream().flatMap(f -> f.presets().stream()).filter(p -> normalize(p.name()).equals(key))
+        return ALL.stream()
+                .flatMap(f -> f.presets().stream())
+                .filter(p -> normalize(p.name()).equals(key))
                 .findFirst();
     }
 
     /** Every preset name, as users type them. */
     public static String presetNames() {
-        return ALL.stream().flatMap(f -> f.presets().stream()).map(Family.Preset::name)
+        return ALL.stream()
+                .flatMap(f -> f.presets().stream())
+                .map(Family.Preset::name)
                 .collect(Collectors.joining(", "));
     }
 

@@ -1,35 +1,46 @@
 package ai.sentinel.model;
 
 import ai.djl.ndarray.NDManager;
-import ai.sentinel.io.TensorSource;
 import ai.sentinel.io.TensorData;
+import ai.sentinel.io.TensorSource;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A model family: one package under {@code model/} that knows its {@code config.json}, its weight names and layout,
- * and its presets. Nothing outside the package names its classes; everything else goes through this interface and
- * {@link Families}.
+ * A model family: one package under {@code model/} that knows its {@code config.json}, its weight
+ * names and layout, and its presets. Nothing outside the package names its classes; everything else
+ * goes through this interface and {@link Families}.
  */
 public interface Family {
     /** The family's name, as users and logs say it. */
     String name();
 
-    /** The Hugging Face {@code model_type} values this family reads (e.g. llama, mistral, qwen2). */
+    /**
+     * The Hugging Face {@code model_type} values this family reads (e.g. llama, mistral, qwen2).
+     */
     List<String> modelTypes();
 
-    /** Parses a Hugging Face {@code config.json}; bad or unsupported values are {@link IllegalArgumentException}s. */
+    /**
+     * Parses a Hugging Face {@code config.json}; bad or unsupported values are {@link
+     * IllegalArgumentException}s.
+     */
     ModelConfig parseConfig(JsonObject config);
 
-    /** Builds the model of {@code config} from tensors with the family's names (one file or the shards of one). */
+    /**
+     * Builds the model of {@code config} from tensors with the family's names (one file or the
+     * shards of one).
+     */
     CausalLm load(ModelConfig config, TensorSource weights, NDManager parent) throws IOException;
 
     /** Whether {@code model} is one of this family's. */
     boolean owns(CausalLm model);
 
-    /** The {@code config.json} a Hugging Face loader reads for {@code model} (with its current shape). */
+    /**
+     * The {@code config.json} a Hugging Face loader reads for {@code model} (with its current
+     * shape).
+     */
     JsonObject configJson(CausalLm model);
 
     /** The weights under their Hugging Face names, as F32. */
@@ -38,12 +49,22 @@ public interface Family {
     /** Shapes to train from scratch, by the names users type. */
     List<Preset> presets();
 
-    /** A named shape with random weights drawn from a seed; the vocabulary comes from the tokenizer. */
+    /**
+     * A named shape with random weights drawn from a seed; the vocabulary comes from the tokenizer.
+     */
     interface Preset {
         String name();
 
-        /** A freshly initialised model; {@code null} overrides keep the preset's layers, heads or width. */
-        CausalLm initialize(int vocabSize, Integer numLayers, Integer numHeads, Integer width, NDManager parent,
+        /**
+         * A freshly initialised model; {@code null} overrides keep the preset's layers, heads or
+         * width.
+         */
+        CausalLm initialize(
+                int vocabSize,
+                Integer numLayers,
+                Integer numHeads,
+                Integer width,
+                NDManager parent,
                 long seed);
     }
 }

@@ -1,19 +1,20 @@
 package ai.sentinel.model;
 
-import ai.sentinel.nn.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.sentinel.nn.EngineArrays;
 import ai.sentinel.nn.Parameter;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The (L, H) head gates of a model: a continuous gate {@code g} (a leaf parameter, default 1, so {@code ∂L/∂g} comes
- * straight from autograd) and a binary mask {@code m} (1 = active, 0 = pruned). Attention uses {@code m·g}.
- * This is the only code that writes gates or masks; writes happen in place, outside any gradient collector.
+ * The (L, H) head gates of a model: a continuous gate {@code g} (a leaf parameter, default 1, so
+ * {@code ∂L/∂g} comes straight from autograd) and a binary mask {@code m} (1 = active, 0 = pruned).
+ * Attention uses {@code m·g}. This is the only code that writes gates or masks; writes happen in
+ * place, outside any gradient collector.
  */
 public final class HeadGates {
     private final int numLayers;
@@ -24,7 +25,9 @@ public final class HeadGates {
     public HeadGates(NDManager manager, int numLayers, int numHeads, DataType dtype) {
         this.numLayers = numLayers;
         this.numHeads = numHeads;
-        this.gate = new Parameter("head_gates", manager.ones(new Shape(numLayers, numHeads), dtype), false);
+        this.gate =
+                new Parameter(
+                        "head_gates", manager.ones(new Shape(numLayers, numHeads), dtype), false);
         this.mask = manager.ones(new Shape(numLayers, numHeads), dtype);
         mask.setName("head_mask");
     }
@@ -76,8 +79,8 @@ public final class HeadGates {
     }
 
     /**
-     * Unmasked heads whose gate is neither 0 nor 1 — heads still warming up. Hugging Face loaders ignore gates, so a
-     * saved folder with such heads computes a different function there.
+     * Unmasked heads whose gate is neither 0 nor 1 — heads still warming up. Hugging Face loaders
+     * ignore gates, so a saved folder with such heads computes a different function there.
      */
     public List<HeadId> partiallyOpen() {
         float[] gates = gateValues();
@@ -104,8 +107,17 @@ public final class HeadGates {
     public void load(float[] gateValues, float[] maskValues) {
         int n = numLayers * numHeads;
         if (gateValues.length != n || maskValues.length != n) {
-            throw new IllegalArgumentException("expected " + n + " gate and mask values for " + numLayers
-                    + " layers × " + numHeads + " heads, got " + gateValues.length + " and " + maskValues.length);
+            throw new IllegalArgumentException(
+                    "expected "
+                            + n
+                            + " gate and mask values for "
+                            + numLayers
+                            + " layers × "
+                            + numHeads
+                            + " heads, got "
+                            + gateValues.length
+                            + " and "
+                            + maskValues.length);
         }
         for (float m : maskValues) {
             if (m != 0f && m != 1f) {
@@ -114,7 +126,8 @@ public final class HeadGates {
         }
         Shape shape = new Shape(numLayers, numHeads);
         NDManager m = mask.getManager();
-        try (NDArray g = EngineArrays.of(m, gateValues, shape); NDArray k = EngineArrays.of(m, maskValues, shape)) {
+        try (NDArray g = EngineArrays.of(m, gateValues, shape);
+                NDArray k = EngineArrays.of(m, maskValues, shape)) {
             gate.value().set(new NDIndex(":"), g.toType(gate.value().getDataType(), false));
             mask.set(new NDIndex(":"), k.toType(mask.getDataType(), false));
         }
@@ -122,8 +135,14 @@ public final class HeadGates {
 
     private void check(HeadId head) {
         if (head.layer() >= numLayers || head.head() >= numHeads) {
-            throw new IllegalArgumentException("head " + head + " is outside " + numLayers + " layers × "
-                    + numHeads + " heads");
+            throw new IllegalArgumentException(
+                    "head "
+                            + head
+                            + " is outside "
+                            + numLayers
+                            + " layers × "
+                            + numHeads
+                            + " heads");
         }
     }
 }

@@ -4,13 +4,16 @@ package ai.sentinel.model;
 public record HeadId(int layer, int head) implements Comparable<HeadId> {
     public HeadId {
         if (layer < 0 || head < 0) {
-            throw new IllegalArgumentException("layer and head must be >= 0, got " + layer + ", " + head);
+            throw new IllegalArgumentException(
+                    "layer and head must be >= 0, got " + layer + ", " + head);
         }
     }
 
     @Override
     public int compareTo(HeadId other) {
-        return layer != other.layer ? Integer.compare(layer, other.layer) : Integer.compare(head, other.head);
+        return layer != other.layer
+                ? Integer.compare(layer, other.layer)
+                : Integer.compare(head, other.head);
     }
 
     @Override

@@ -10,11 +10,15 @@ import java.util.List;
 
 /**
  * How head surgery re-lays out one parameter along one axis: the new array is the concatenation of
- * {@code segments}, each either a range of the old array or a block of zeros (an inserted head). Applied to the
- * weights and, identically, to the optimizer's moments, so state stays aligned with the slices it belongs to.
+ * {@code segments}, each either a range of the old array or a block of zeros (an inserted head).
+ * Applied to the weights and, identically, to the optimizer's moments, so state stays aligned with
+ * the slices it belongs to.
  */
 public record HeadRemap(Parameter parameter, int axis, List<Segment> segments) {
-    /** {@code length} elements along the axis: from {@code oldStart} in the old array, or zeros if it is −1. */
+    /**
+     * {@code length} elements along the axis: from {@code oldStart} in the old array, or zeros if
+     * it is −1.
+     */
     public record Segment(long oldStart, long length) {
         public static Segment kept(long oldStart, long length) {
             return new Segment(oldStart, length);
@@ -25,7 +29,10 @@ public record HeadRemap(Parameter parameter, int axis, List<Segment> segments) {
         }
     }
 
-    /** The re-laid-out copy of {@code old} (same shape as the parameter before surgery), in old's manager. */
+    /**
+     * The re-laid-out copy of {@code old} (same shape as the parameter before surgery), in old's
+     * manager.
+     */
     public NDArray apply(NDArray old) {
         NDList parts = new NDList();
         for (Segment s : segments) {
@@ -38,7 +45,8 @@ public record HeadRemap(Parameter parameter, int axis, List<Segment> segments) {
                 parts.add(old.getManager().zeros(new Shape(shape), old.getDataType()));
             }
         }
-        NDArray result = parts.size() == 1 ? parts.get(0).duplicate() : NDArrays.concat(parts, axis);
+        NDArray result =
+                parts.size() == 1 ? parts.get(0).duplicate() : NDArrays.concat(parts, axis);
         parts.close();
         return result;
     }

@@ -8,13 +8,15 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The local Hugging Face hub cache, laid out and located exactly as {@code huggingface_hub} does: the root is
- * {@code $HF_HUB_CACHE}, else {@code $HF_HOME/hub}, else {@code ~/.cache/huggingface/hub}; model {@code org/name}
- * lives in {@code models--org--name/}, whose {@code refs/<revision>} holds a commit hash and whose
- * {@code snapshots/<hash>/} holds the files. Nothing is ever downloaded.
+ * The local Hugging Face hub cache, laid out and located exactly as {@code huggingface_hub} does:
+ * the root is {@code $HF_HUB_CACHE}, else {@code $HF_HOME/hub}, else {@code
+ * ~/.cache/huggingface/hub}; model {@code org/name} lives in {@code models--org--name/}, whose
+ * {@code refs/<revision>} holds a commit hash and whose {@code snapshots/<hash>/} holds the files.
+ * Nothing is ever downloaded.
  */
 public final class HubCache {
-    private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?");
+    private static final Pattern MODEL_ID =
+            Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?");
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
 
     private final Path root;
@@ -28,7 +30,9 @@ public final class HubCache {
         return new HubCache(root(System.getenv(), Path.of(System.getProperty("user.home"))));
     }
 
-    /** The cache root for an environment and home folder, as {@code huggingface_hub} resolves it. */
+    /**
+     * The cache root for an environment and home folder, as {@code huggingface_hub} resolves it.
+     */
     static Path root(Map<String, String> env, Path home) {
         String hubCache = env.get("HF_HUB_CACHE");
         if (hubCache != null && !hubCache.isBlank()) {
@@ -51,35 +55,58 @@ public final class HubCache {
     }
 
     /**
-     * The snapshot folder of {@code modelId} at {@code revision} (a branch or tag name under {@code refs/}, or a
-     * commit hash).
+     * The snapshot folder of {@code modelId} at {@code revision} (a branch or tag name under {@code
+     * refs/}, or a commit hash).
      *
-     * @throws IOException one line saying where Sentinel looked and the command that would fetch the model
+     * @throws IOException one line saying where Sentinel looked and the command that would fetch
+     *     the model
      */
     public Path resolve(String modelId, String revision) throws IOException {
         Path repo = root.resolve("models--" + modelId.replace("/", "--"));
-        String fetch = "; fetch it with `huggingface-cli download " + modelId
-                + (revision.equals("main") ? "" : " --revision " + revision) + "` (nothing is downloaded at run time)";
+        String fetch =
+                "; fetch it with `huggingface-cli download "
+                        + modelId
+                        + (revision.equals("main") ? "" : " --revision " + revision)
+                        + "` (nothing is downloaded at run time)";
         if (!Files.isDirectory(repo)) {
-            throw new IOException("model " + modelId + " is not in the Hugging Face cache (looked for " + repo
-                    + "; set HF_HUB_CACHE or HF_HOME if your cache is elsewhere)" + fetch);
+            throw new IOException(
+                    "model "
+                            + modelId
+                            + " is not in the Hugging Face cache (looked for "
+                            + repo
+                            + "; set HF_HUB_CACHE or HF_HOME if your cache is elsewhere)"
+                            + fetch);
         }
         String commit = revision;
         if (!COMMIT.matcher(revision).matches()) {
             Path ref = repo.resolve("refs").resolve(revision);
             if (!Files.isRegularFile(ref)) {
-                throw new IOException("model " + modelId + " has no revision " + revision + " in the cache (no " + ref
-                        + ")" + fetch);
+                throw new IOException(
+                        "model "
+                                + modelId
+                                + " has no revision "
+                                + revision
+                                + " in the cache (no "
+                                + ref
+                                + ")"
+                                + fetch);
             }
             commit = Files.readString(ref, StandardCharsets.UTF_8).strip();
             if (!COMMIT.matcher(commit).matches()) {
-                throw new IOException(ref + " should hold a 40-character commit hash, holds \"" + commit + "\"");
+                throw new IOException(
+                        ref + " should hold a 40-character commit hash, holds \"" + commit + "\"");
             }
         }
         Path snapshot = repo.resolve("snapshots").resolve(commit);
         if (!Files.isDirectory(snapshot)) {
-            throw new IOException("model " + modelId + " at revision " + revision + " has no snapshot folder "
-                    + snapshot + fetch);
+            throw new IOException(
+                    "model "
+                            + modelId
+                            + " at revision "
+                            + revision
+                            + " has no snapshot folder "
+                            + snapshot
+                            + fetch);
         }
         return snapshot;
     }

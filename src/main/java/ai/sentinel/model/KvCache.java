@@ -7,8 +7,8 @@ import ai.djl.ndarray.NDScope;
 /**
  * Keys and values of the positions already processed, per layer, for incremental decoding.
  *
- * <p>The cache outlives the scope of each decoding step: arrays it keeps are unregistered from the current
- * {@link NDScope} and freed by {@link #close()} or when replaced.
+ * <p>The cache outlives the scope of each decoding step: arrays it keeps are unregistered from the
+ * current {@link NDScope} and freed by {@link #close()} or when replaced.
  */
 public final class KvCache implements AutoCloseable {
     private final NDArray[] keys;
@@ -28,15 +28,19 @@ public final class KvCache implements AutoCloseable {
     /**
      * Appends new keys and values of {@code layer} and returns everything cached for it.
      *
-     * @param newKeys (B, N, T, D): N = the layer's present heads, or its key/value groups under grouped-query
-     *     attention (cached once per group, not repeated per query head)
+     * @param newKeys (B, N, T, D): N = the layer's present heads, or its key/value groups under
+     *     grouped-query attention (cached once per group, not repeated per query head)
      * @return {keys, values}, each (B, N, length + T, D)
      */
     public NDArray[] append(int layer, NDArray newKeys, NDArray newValues) {
-        NDArray k = keys[layer] == null ? newKeys.duplicate() : NDArrays.concat(
-                new ai.djl.ndarray.NDList(keys[layer], newKeys), 2);
-        NDArray v = values[layer] == null ? newValues.duplicate() : NDArrays.concat(
-                new ai.djl.ndarray.NDList(values[layer], newValues), 2);
+        NDArray k =
+                keys[layer] == null
+                        ? newKeys.duplicate()
+                        : NDArrays.concat(new ai.djl.ndarray.NDList(keys[layer], newKeys), 2);
+        NDArray v =
+                values[layer] == null
+                        ? newValues.duplicate()
+                        : NDArrays.concat(new ai.djl.ndarray.NDList(values[layer], newValues), 2);
         NDScope.unregister(k, v);
         close(layer);
         keys[layer] = k;

@@ -4,10 +4,16 @@ package ai.sentinel.model;
 public interface ModelConfig {
     int numLayers();
 
-    /** Heads per layer in the original architecture; gates are indexed (layer, head) over this range. */
+    /**
+     * Heads per layer in the original architecture; gates are indexed (layer, head) over this
+     * range.
+     */
     int numHeads();
 
-    /** Heads physically present in {@code layer} (fewer than {@link #numHeads()} once heads are removed). */
+    /**
+     * Heads physically present in {@code layer} (fewer than {@link #numHeads()} once heads are
+     * removed).
+     */
     int numHeadsPresent(int layer);
 
     /** The original indices of the heads present in {@code layer}, ascending. */

@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDManager;
 import ai.sentinel.io.Json;
 import ai.sentinel.io.JsonFormatException;
 import ai.sentinel.io.SafetensorsFile;
-import ai.sentinel.io.ShardedSafetensors;
-import ai.sentinel.io.TensorSource;
 import ai.sentinel.io.SafetensorsWriter;
+import ai.sentinel.io.ShardedSafetensors;
 import ai.sentinel.io.TensorData;
+import ai.sentinel.io.TensorSource;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,8 +16,8 @@ import java.util.Map;
 
 /**
  * A model folder in Hugging Face's layout: {@code config.json} and {@code model.safetensors} that
- * {@code from_pretrained} opens unchanged, plus {@value #HEADS_FILE} with our gates and head mask, which HF
- * loaders ignore. Tokenizer files are handled by {@code ai.sentinel.tokenizer}.
+ * {@code from_pretrained} opens unchanged, plus {@value #HEADS_FILE} with our gates and head mask,
+ * which HF loaders ignore. Tokenizer files are handled by {@code ai.sentinel.tokenizer}.
  */
 public final class ModelFiles {
     public static final String CONFIG_FILE = "config.json";
@@ -48,8 +48,9 @@ public final class ModelFiles {
     }
 
     /**
-     * The folder's weights: {@value #WEIGHTS_FILE}, or the shards its {@value ShardedSafetensors#INDEX_FILE} lists.
-     * Pickled PyTorch weights are never unpickled (arbitrary code); the message says how to convert them.
+     * The folder's weights: {@value #WEIGHTS_FILE}, or the shards its {@value
+     * ShardedSafetensors#INDEX_FILE} lists. Pickled PyTorch weights are never unpickled (arbitrary
+     * code); the message says how to convert them.
      */
     public static TensorSource openWeights(Path folder) throws IOException {
         Path single = folder.resolve(WEIGHTS_FILE);
@@ -61,18 +62,33 @@ public final class ModelFiles {
             return ShardedSafetensors.open(index);
         }
         try (var files = Files.list(folder)) {
-            if (files.anyMatch(f -> f.getFileName().toString().matches("pytorch_model.*\\.bin(\\.index\\.json)?"))) {
-                throw new IOException("model folder " + folder + " has only PyTorch pickle weights (pytorch_model*.bin),"
-                        + " which Sentinel does not unpickle (it can run arbitrary code). Convert them once in"
-                        + " Python: AutoModelForCausalLM.from_pretrained(folder).save_pretrained(folder,"
-                        + " safe_serialization=True)");
+            if (files.anyMatch(
+                    f ->
+                            f.getFileName()
+                                    .toString()
+                                    .matches("pytorch_model.*\\.bin(\\.index\\.json)?"))) {
+                throw new IOException(
+                        "model folder "
+                                + folder
+                                + " has only PyTorch pickle weights (pytorch_model*.bin),"
+                                + " which Sentinel does not unpickle (it can run arbitrary code). Convert them once in"
+                                + " Python: AutoModelForCausalLM.from_pretrained(folder).save_pretrained(folder,"
+                                + " safe_serialization=True)");
             }
         }
-        throw new IOException("model folder " + folder + " has no " + WEIGHTS_FILE + " and no "
-                + ShardedSafetensors.INDEX_FILE);
+        throw new IOException(
+                "model folder "
+                        + folder
+                        + " has no "
+                        + WEIGHTS_FILE
+                        + " and no "
+                        + ShardedSafetensors.INDEX_FILE);
     }
 
-    /** Parses the folder's {@code config.json} into its family's config; errors name the file and the key. */
+    /**
+     * Parses the folder's {@code config.json} into its family's config; errors name the file and
+     * the key.
+     */
     public static ModelConfig readConfig(Path folder) throws IOException {
         JsonObject json = Json.readObject(folder.resolve(CONFIG_FILE));
         Family family = parse(folder, () -> Families.of(json));
@@ -80,7 +96,8 @@ public final class ModelFiles {
     }
 
     /** Runs a config parser, naming config.json in its errors. */
-    private static <T> T parse(Path folder, java.util.function.Supplier<T> parser) throws IOException {
+    private static <T> T parse(Path folder, java.util.function.Supplier<T> parser)
+            throws IOException {
         try {
             return parser.get();
         } catch (IllegalArgumentException e) {
@@ -95,8 +112,13 @@ public final class ModelFiles {
         try (SafetensorsFile heads = SafetensorsFile.open(file)) {
             String version = heads.metadata().getOrDefault("format_version", "?");
             if (!version.equals(HEADS_FORMAT_VERSION)) {
-                throw new IOException(file + " has format version " + version + ", this build reads "
-                        + HEADS_FORMAT_VERSION + "; save the model again with a matching Sentinel");
+                throw new IOException(
+                        file
+                                + " has format version "
+                                + version
+                                + ", this build reads "
+                                + HEADS_FORMAT_VERSION
+                                + "; save the model again with a matching Sentinel");
             }
             try {
                 gates.load(heads.readFiniteFloats("gates"), heads.readFiniteFloats("mask"));
@@ -106,17 +128,25 @@ public final class ModelFiles {
         }
     }
 
-    /** Writes config, weights and head state into {@code folder} (created if needed), each file atomically. */
+    /**
+     * Writes config, weights and head state into {@code folder} (created if needed), each file
+     * atomically.
+     */
     public static void save(CausalLm model, Path folder) throws IOException {
         Files.createDirectories(folder);
         Family family = Families.of(model);
         Json.write(folder.resolve(CONFIG_FILE), family.configJson(model));
-        SafetensorsWriter.write(folder.resolve(WEIGHTS_FILE), family.exportWeights(model), Map.of("format", "pt"));
+        SafetensorsWriter.write(
+                folder.resolve(WEIGHTS_FILE), family.exportWeights(model), Map.of("format", "pt"));
         HeadGates gates = model.gates();
         long[] shape = {gates.numLayers(), gates.numHeads()};
-        SafetensorsWriter.write(folder.resolve(HEADS_FILE),
-                Map.of("gates", TensorData.ofFloats(gates.gateValues(), shape),
-                        "mask", TensorData.ofFloats(gates.maskValues(), shape)),
+        SafetensorsWriter.write(
+                folder.resolve(HEADS_FILE),
+                Map.of(
+                        "gates",
+                        TensorData.ofFloats(gates.gateValues(), shape),
+                        "mask",
+                        TensorData.ofFloats(gates.maskValues(), shape)),
                 Map.of("format", "sentinel-heads", "format_version", HEADS_FORMAT_VERSION));
     }
 }

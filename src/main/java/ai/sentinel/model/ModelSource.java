@@ -7,12 +7,14 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * What a user names as the model: a preset to build from scratch (optionally reshaped), or a saved Hugging Face model
- * folder. Resolved once, before any work, with a message that says what was accepted.
+ * What a user names as the model: a preset to build from scratch (optionally reshaped), or a saved
+ * Hugging Face model folder. Resolved once, before any work, with a message that says what was
+ * accepted.
  */
 public sealed interface ModelSource {
     /** A preset shape with random weights; {@code null} overrides keep the preset's value. */
-    record Preset(Family.Preset preset, Integer numLayers, Integer numHeads, Integer width) implements ModelSource {
+    record Preset(Family.Preset preset, Integer numLayers, Integer numHeads, Integer width)
+            implements ModelSource {
         @Override
         public CausalLm load(NDManager manager, int vocabSize, long seed) {
             return preset.initialize(vocabSize, numLayers, numHeads, width, manager, seed);
@@ -26,16 +28,21 @@ public sealed interface ModelSource {
             CausalLm loaded = ModelFiles.load(folder, manager);
             if (loaded.config().vocabSize() < vocabSize) {
                 loaded.close();
-                throw new IOException("model folder " + folder + " has a vocabulary of "
-                        + loaded.config().vocabSize() + " but its tokenizer produces ids up to " + (vocabSize - 1));
+                throw new IOException(
+                        "model folder "
+                                + folder
+                                + " has a vocabulary of "
+                                + loaded.config().vocabSize()
+                                + " but its tokenizer produces ids up to "
+                                + (vocabSize - 1));
             }
             return loaded;
         }
     }
 
     /**
-     * The model: a fresh one for a preset (the vocabulary from the tokenizer, weights from the seed), or the saved
-     * one, checked against the tokenizer's vocabulary.
+     * The model: a fresh one for a preset (the vocabulary from the tokenizer, weights from the
+     * seed), or the saved one, checked against the tokenizer's vocabulary.
      */
     CausalLm load(NDManager manager, int vocabSize, long seed) throws IOException;
 
@@ -45,8 +52,9 @@ public sealed interface ModelSource {
     }
 
     /**
-     * Resolves what a user typed: a preset of any family ('-' and case ignored), an existing folder, or a Hugging
-     * Face model id ({@code distilgpt2}, {@code facebook/opt-125m}) found in the local hub cache at {@code revision}.
+     * Resolves what a user typed: a preset of any family ('-' and case ignored), an existing
+     * folder, or a Hugging Face model id ({@code distilgpt2}, {@code facebook/opt-125m}) found in
+     * the local hub cache at {@code revision}.
      */
     static ModelSource of(String name, String revision, HubCache hub) throws IOException {
         Optional<Family.Preset> preset = Families.preset(name);
@@ -58,14 +66,23 @@ public sealed interface ModelSource {
             return new Folder(folder);
         }
         if (!HubCache.isModelId(name)) {
-            throw new IOException("--model " + name + " is neither a preset (" + Families.presetNames()
-                    + "), an existing model folder, nor a Hugging Face model id");
+            throw new IOException(
+                    "--model "
+                            + name
+                            + " is neither a preset ("
+                            + Families.presetNames()
+                            + "), an existing model folder, nor a Hugging Face model id");
         }
         try {
             return new Folder(hub.resolve(name, revision));
         } catch (IOException e) {
-            throw new IOException("--model " + name + " is neither a preset (" + Families.presetNames()
-                    + ") nor an existing model folder, and " + e.getMessage());
+            throw new IOException(
+                    "--model "
+                            + name
+                            + " is neither a preset ("
+                            + Families.presetNames()
+                            + ") nor an existing model folder, and "
+                            + e.getMessage());
         }
     }
 }

@@ -9,12 +9,14 @@ public final class Activations {
     private Activations() {}
 
     /**
-     * GELU with the tanh approximation GPT-2 was trained with ("gelu_new" in HF):
-     * {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}. The engine's GELU is the exact erf form.
+     * GELU with the tanh approximation GPT-2 was trained with ("gelu_new" in HF): {@code 0.5·x·(1 +
+     * tanh(√(2/π)·(x + 0.044715·x³)))}. The engine's GELU is the exact erf form.
      */
     public static NDArray geluTanh(NDArray x) {
-        // constants through Scalars (autograd keeps them); tanh's backward reads its output, so no in-place op on it
-        NDArray inner = Scalars.times(Scalars.times(x.mul(x).mul(x), 0.044715).add(x), SQRT_2_OVER_PI);
+        // constants through Scalars (autograd keeps them); tanh's backward reads its output, so no
+        // in-place op on it
+        NDArray inner =
+                Scalars.times(Scalars.times(x.mul(x).mul(x), 0.044715).add(x), SQRT_2_OVER_PI);
         return Scalars.times(Scalars.plus(inner.tanh(), 1).mul(x), 0.5);
     }
 

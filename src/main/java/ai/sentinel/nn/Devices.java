@@ -5,13 +5,16 @@ import ai.djl.engine.Engine;
 import java.util.Locale;
 
 /**
- * The one place a device is chosen: always by name, never the engine's implicit default (which is a GPU whenever
- * libtorch sees one), so that every array follows the model's manager.
+ * The one place a device is chosen: always by name, never the engine's implicit default (which is a
+ * GPU whenever libtorch sees one), so that every array follows the model's manager.
  */
 public final class Devices {
     private Devices() {}
 
-    /** {@code cpu}, or {@code gpu}/{@code cuda} (optionally {@code gpu:N}) when libtorch sees that GPU. */
+    /**
+     * {@code cpu}, or {@code gpu}/{@code cuda} (optionally {@code gpu:N}) when libtorch sees that
+     * GPU.
+     */
     public static Device parse(String name) {
         String n = name.toLowerCase(Locale.ROOT).strip();
         if (n.equals("cpu")) {
@@ -21,12 +24,17 @@ public final class Devices {
             int index = n.contains(":") ? Integer.parseInt(n.substring(n.indexOf(':') + 1)) : 0;
             int visible = Engine.getInstance().getGpuCount();
             if (index >= visible) {
-                throw new IllegalArgumentException("--device " + name + ": libtorch sees " + (visible == 0 ? "no GPU"
-                        : visible + " GPU(s)") + " here (the bundled libtorch is the CPU build; a CUDA build is"
-                        + " chosen with DJL's PYTORCH_LIBRARY_PATH); use --device cpu");
+                throw new IllegalArgumentException(
+                        "--device "
+                                + name
+                                + ": libtorch sees "
+                                + (visible == 0 ? "no GPU" : visible + " GPU(s)")
+                                + " here (the bundled libtorch is the CPU build; a CUDA build is"
+                                + " chosen with DJL's PYTORCH_LIBRARY_PATH); use --device cpu");
             }
             return Device.gpu(index);
         }
-        throw new IllegalArgumentException("--device " + name + " is not a device; accepted: cpu, gpu, gpu:N");
+        throw new IllegalArgumentException(
+                "--device " + name + " is not a device; accepted: cpu, gpu, gpu:N");
     }
 }

@@ -7,10 +7,11 @@ import ai.djl.ndarray.types.Shape;
 /**
  * Arrays made from Java values, in memory the engine owns.
  *
- * <p>The PyTorch engine's {@code create} wraps a Java direct buffer with {@code from_blob}: the tensor's storage is
- * Java memory, kept alive only by the wrapper. Views, autograd and in-place updates can outlive or bypass the
- * wrapper, and then read memory the garbage collector has freed (seen here as runs that change when
- * {@code System.gc()} runs). Every array we build from Java values is therefore cloned into engine memory.
+ * <p>The PyTorch engine's {@code create} wraps a Java direct buffer with {@code from_blob}: the
+ * tensor's storage is Java memory, kept alive only by the wrapper. Views, autograd and in-place
+ * updates can outlive or bypass the wrapper, and then read memory the garbage collector has freed
+ * (seen here as runs that change when {@code System.gc()} runs). Every array we build from Java
+ * values is therefore cloned into engine memory.
  */
 public final class EngineArrays {
     private EngineArrays() {}

@@ -7,14 +7,14 @@ import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 
 /**
- * Weight initialisation from an explicit seeded generator in Java, so a seed gives the same weights whatever the
- * engine's own random state.
+ * Weight initialisation from an explicit seeded generator in Java, so a seed gives the same weights
+ * whatever the engine's own random state.
  */
 public final class Init {
     private Init() {}
 
-    public static NDArray normal(NDManager manager, SplittableRandom random, float std, DataType dtype,
-            long... shape) {
+    public static NDArray normal(
+            NDManager manager, SplittableRandom random, float std, DataType dtype, long... shape) {
         int n = Math.toIntExact(new Shape(shape).size());
         float[] values = new float[n];
         for (int i = 0; i < n; i++) {

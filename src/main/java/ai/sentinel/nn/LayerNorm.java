@@ -4,7 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 
-/** LayerNorm over the last axis: {@code (x − mean)/sqrt(var + eps)·γ + β} (biased variance, as in PyTorch). */
+/**
+ * LayerNorm over the last axis: {@code (x − mean)/sqrt(var + eps)·γ + β} (biased variance, as in
+ * PyTorch).
+ */
 public final class LayerNorm {
     private final Parameter gamma;
     private final Parameter beta;
@@ -18,7 +21,9 @@ public final class LayerNorm {
 
     public NDArray forward(NDArray x) { // (..., C) -> (..., C)
         Shape normalized = gamma.value().getShape();
-        return x.getNDArrayInternal().layerNorm(x, normalized, gamma.value(), beta.value(), eps).singletonOrThrow();
+        return x.getNDArrayInternal()
+                .layerNorm(x, normalized, gamma.value(), beta.value(), eps)
+                .singletonOrThrow();
     }
 
     public Parameter gamma() {

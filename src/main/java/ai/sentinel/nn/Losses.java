@@ -8,8 +8,9 @@ public final class Losses {
     private Losses() {}
 
     /**
-     * Summed negative log-likelihood of {@code targets} under {@code logits}: {@code Σ_n −log softmax(z_n)[y_n]}.
-     * Summing (not averaging) lets callers weight by tokens across batches of any size.
+     * Summed negative log-likelihood of {@code targets} under {@code logits}: {@code Σ_n −log
+     * softmax(z_n)[y_n]}. Summing (not averaging) lets callers weight by tokens across batches of
+     * any size.
      *
      * @param logits (..., V), e.g. (B, T, V)
      * @param targets (...) int64, e.g. (B, T)

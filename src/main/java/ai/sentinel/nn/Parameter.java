@@ -5,8 +5,9 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
- * A trainable tensor with a stable name. The value lives in its model's manager and is replaced (never resized in
- * place) when heads are removed or regrown. {@code decay} says whether AdamW applies weight decay to it.
+ * A trainable tensor with a stable name. The value lives in its model's manager and is replaced
+ * (never resized in place) when heads are removed or regrown. {@code decay} says whether AdamW
+ * applies weight decay to it.
  */
 public final class Parameter {
     private final String name;
@@ -51,7 +52,8 @@ public final class Parameter {
 
     /** Zeroes the accumulated gradient in place (gradients accumulate across backward passes). */
     public void zeroGradient() {
-        // The PyTorch engine's own zeroGradients() walks every array of the system manager; this touches one.
+        // The PyTorch engine's own zeroGradients() walks every array of the system manager; this
+        // touches one.
         JniUtils.zeroGrad((PtNDArray) value);
     }
 

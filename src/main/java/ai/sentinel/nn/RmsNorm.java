@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import java.util.List;
 
 /**
- * RMSNorm over the last axis (Zhang and Sennrich 2019; HF {@code LlamaRMSNorm}):
- * {@code x / sqrt(mean(x²) + eps) · w}, with no mean subtraction and no bias.
+ * RMSNorm over the last axis (Zhang and Sennrich 2019; HF {@code LlamaRMSNorm}): {@code x /
+ * sqrt(mean(x²) + eps) · w}, with no mean subtraction and no bias.
  */
 public final class RmsNorm {
     private final Parameter weight; // (C)
@@ -18,7 +18,8 @@ public final class RmsNorm {
 
     public NDArray forward(NDArray x) { // (..., C) -> (..., C)
         NDArray meanSquare = x.mul(x).mean(new int[] {-1}, true); // (..., 1)
-        return x.div(Scalars.plus(meanSquare, eps).sqrt()).mul(weight.value()); // the engine has no rsqrt
+        return x.div(Scalars.plus(meanSquare, eps).sqrt())
+                .mul(weight.value()); // the engine has no rsqrt
     }
 
     public Parameter weight() {

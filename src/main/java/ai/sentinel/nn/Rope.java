@@ -8,13 +8,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Rotary position embedding (Su et al. 2021) in Hugging Face's rotate-half convention: dimensions {@code i} and
- * {@code i + D/2} of a head form a pair rotated by the angle {@code p·inv_freq_i}, so
+ * Rotary position embedding (Su et al. 2021) in Hugging Face's rotate-half convention: dimensions
+ * {@code i} and {@code i + D/2} of a head form a pair rotated by the angle {@code p·inv_freq_i}, so
  * {@code rope(x) = x·cos + rotate_half(x)·sin} with {@code cos = [cos(angles), cos(angles)]}.
  *
- * <p>The inverse frequencies (scaling included) are computed once by the caller; the angles of each forward pass's
- * positions are computed from them in float32, as HF does ("force float32 since bfloat16 loses precision on long
- * contexts"), so no table grows with the context length a config declares.
+ * <p>The inverse frequencies (scaling included) are computed once by the caller; the angles of each
+ * forward pass's positions are computed from them in float32, as HF does ("force float32 since
+ * bfloat16 loses precision on long contexts"), so no table grows with the context length a config
+ * declares.
  */
 public final class Rope {
     private final double[] inverseFrequencies;
@@ -29,9 +30,14 @@ public final class Rope {
         this.inverse = EngineArrays.of(manager, values, new Shape(1, values.length));
     }
 
-    /** The rotation of positions {@code start .. start + length − 1}, in {@code manager} (the caller's scope). */
+    /**
+     * The rotation of positions {@code start .. start + length − 1}, in {@code manager} (the
+     * caller's scope).
+     */
     public Window at(NDManager manager, int start, int length, DataType dtype) {
-        NDArray positions = manager.arange(start, start + length, 1, DataType.FLOAT32).reshape(length, 1); // (T, 1)
+        NDArray positions =
+                manager.arange(start, start + length, 1, DataType.FLOAT32)
+                        .reshape(length, 1); // (T, 1)
         NDArray angles = positions.matMul(inverse); // (T, D/2)
         NDArray both = NDArrays.concat(new NDList(angles, angles), 1); // (T, D)
         return new Window(both.cos().toType(dtype, false), both.sin().toType(dtype, false));

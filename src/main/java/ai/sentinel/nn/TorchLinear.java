@@ -5,8 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code y = x·Wᵀ + b} with W stored output × input, the layout of PyTorch's {@code nn.Linear} (so Llama-family
- * checkpoints load without transposing). The bias is optional: Llama has none, Qwen2 has one on q, k and v only.
+ * {@code y = x·Wᵀ + b} with W stored output × input, the layout of PyTorch's {@code nn.Linear} (so
+ * Llama-family checkpoints load without transposing). The bias is optional: Llama has none, Qwen2
+ * has one on q, k and v only.
  */
 public final class TorchLinear {
     private final Parameter weight; // (out, in)
@@ -14,9 +15,16 @@ public final class TorchLinear {
 
     private TorchLinear(Parameter weight, Parameter bias) {
         long out = weight.value().getShape().get(0);
-        if (bias != null && (bias.value().getShape().dimension() != 1 || bias.value().getShape().get(0) != out)) {
-            throw new IllegalArgumentException("bias of " + bias.name() + " must have shape (" + out + "), got "
-                    + bias.value().getShape());
+        if (bias != null
+                && (bias.value().getShape().dimension() != 1
+                        || bias.value().getShape().get(0) != out)) {
+            throw new IllegalArgumentException(
+                    "bias of "
+                            + bias.name()
+                            + " must have shape ("
+                            + out
+                            + "), got "
+                            + bias.value().getShape());
         }
         this.weight = weight;
         this.bias = bias;
@@ -32,7 +40,8 @@ public final class TorchLinear {
 
     public NDArray forward(NDArray x) { // x (..., in) -> (..., out)
         NDArray w = weight.value();
-        return bias == null ? x.matMul(w.transpose())
+        return bias == null
+                ? x.matMul(w.transpose())
                 : x.getNDArrayInternal().linear(x, w, bias.value()).singletonOrThrow();
     }
 

@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Measures growth candidates with their masks lifted, at gate 0 and at gate 1. A candidate removed by compressed
- * pruning has no weights to measure, so it is first inserted with fresh weights (N(0, 0.02)) and masked, measured,
- * and removed again: the other heads' slices are put back exactly as they were.
+ * Measures growth candidates with their masks lifted, at gate 0 and at gate 1. A candidate removed
+ * by compressed pruning has no weights to measure, so it is first inserted with fresh weights (N(0,
+ * 0.02)) and masked, measured, and removed again: the other heads' slices are put back exactly as
+ * they were.
  */
 final class CandidateProbe {
     record Measured(HeadMeasurements atZeroGate, HeadMeasurements atFullGate) {}
@@ -33,7 +34,8 @@ final class CandidateProbe {
             removed.forEach(h -> model.gates().setMasked(h, true));
         }
         try {
-            return new Measured(meter.measure(model, MaskedHeads.LIFTED_AT_ZERO_GATE),
+            return new Measured(
+                    meter.measure(model, MaskedHeads.LIFTED_AT_ZERO_GATE),
                     meter.measure(model, MaskedHeads.LIFTED_AT_FULL_GATE));
         } finally {
             if (!removed.isEmpty()) {

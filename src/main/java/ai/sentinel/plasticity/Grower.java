@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Brings pruned heads back: re-inserts removed heads' slices (compressed), initialises the slices as
- * {@link GrowthInit} says, opens the mask and sets the gate to the warm-up's start. Runs outside any NDScope.
+ * Brings pruned heads back: re-inserts removed heads' slices (compressed), initialises the slices
+ * as {@link GrowthInit} says, opens the mask and sets the gate to the warm-up's start. Runs outside
+ * any NDScope.
  */
 public final class Grower {
     private static final float FRESH_STD = 0.02f;
@@ -27,8 +28,14 @@ public final class Grower {
      * @param importance active heads' importance, to choose the donor for {@link GrowthInit#COPY}
      * @return the re-layouts of inserted heads, for the optimizer to follow
      */
-    public static List<HeadRemap> grow(CausalLm model, Collection<HeadId> heads, GrowthInit init, float startGate,
-            float initialScale, HeadScores importance, long seed) {
+    public static List<HeadRemap> grow(
+            CausalLm model,
+            Collection<HeadId> heads,
+            GrowthInit init,
+            float startGate,
+            float initialScale,
+            HeadScores importance,
+            long seed) {
         List<HeadId> absent = new ArrayList<>();
         for (HeadId h : heads) {
             if (!model.config().isPresent(h)) {
@@ -36,8 +43,10 @@ public final class Grower {
             }
         }
         if (init == GrowthInit.REVIVE && !absent.isEmpty()) {
-            throw new IllegalArgumentException("growth init revive needs stored weights, but heads " + absent
-                    + " were removed (compressed pruning); use function_preserving, copy or scaled");
+            throw new IllegalArgumentException(
+                    "growth init revive needs stored weights, but heads "
+                            + absent
+                            + " were removed (compressed pruning); use function_preserving, copy or scaled");
         }
         List<HeadRemap> remaps = absent.isEmpty() ? List.of() : model.insertHeads(absent);
         SplittableRandom random = new SplittableRandom(seed);
@@ -50,15 +59,16 @@ public final class Grower {
     }
 
     /**
-     * Gives inserted (all-zero) heads fresh weights: N(0, 0.02) for every weight slice, zero biases; a key/value group
-     * another active head reads keeps its keys and values.
+     * Gives inserted (all-zero) heads fresh weights: N(0, 0.02) for every weight slice, zero
+     * biases; a key/value group another active head reads keeps its keys and values.
      */
     static void initialiseFresh(CausalLm model, List<HeadId> heads, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         for (HeadId h : heads) {
             boolean groupInUse = groupInUse(model, h);
             for (HeadSlice s : model.headLayout().slices(h)) {
-                if (groupInUse && (s.role() == HeadSlice.Role.KEY || s.role() == HeadSlice.Role.VALUE)) {
+                if (groupInUse
+                        && (s.role() == HeadSlice.Role.KEY || s.role() == HeadSlice.Role.VALUE)) {
                     continue; // the group's keys and values serve an active head
                 }
                 NDArray current = s.parameter().value().get(s.index());
@@ -70,27 +80,43 @@ public final class Grower {
         }
     }
 
-    private static void initialise(CausalLm model, HeadId head, boolean fresh, GrowthInit init, float initialScale,
-            HeadScores importance, SplittableRandom random) {
+    private static void initialise(
+            CausalLm model,
+            HeadId head,
+            boolean fresh,
+            GrowthInit init,
+            float initialScale,
+            HeadScores importance,
+            SplittableRandom random) {
         List<HeadSlice> slices = model.headLayout().slices(head);
-        List<HeadSlice> donor = init == GrowthInit.COPY ? model.headLayout().slices(donor(model, head, importance))
-                : List.of();
+        List<HeadSlice> donor =
+                init == GrowthInit.COPY
+                        ? model.headLayout().slices(donor(model, head, importance))
+                        : List.of();
         boolean groupInUse = groupInUse(model, head);
         for (int i = 0; i < slices.size(); i++) {
             HeadSlice s = slices.get(i);
-            boolean shared = groupInUse && (s.role() == HeadSlice.Role.KEY || s.role() == HeadSlice.Role.VALUE);
+            boolean shared =
+                    groupInUse
+                            && (s.role() == HeadSlice.Role.KEY || s.role() == HeadSlice.Role.VALUE);
             if (shared) {
                 continue; // the group's keys and values serve an active head: they stay as they are
             }
             NDArray current = s.parameter().value().get(s.index());
-            boolean outputRows = s.role() == HeadSlice.Role.OUTPUT && s.weight(); // zero: function preserved
-            NDArray value = switch (init) {
-                case REVIVE -> current.duplicate();
-                case FUNCTION_PRESERVING -> outputRows ? current.zerosLike()
-                        : fresh ? fresh(current, s, random) : current.duplicate();
-                case SCALED -> (fresh ? fresh(current, s, random) : current.duplicate()).muli(initialScale);
-                case COPY -> withNoise(donor.get(i), random);
-            };
+            boolean outputRows =
+                    s.role() == HeadSlice.Role.OUTPUT && s.weight(); // zero: function preserved
+            NDArray value =
+                    switch (init) {
+                        case REVIVE -> current.duplicate();
+                        case FUNCTION_PRESERVING ->
+                                outputRows
+                                        ? current.zerosLike()
+                                        : fresh ? fresh(current, s, random) : current.duplicate();
+                        case SCALED ->
+                                (fresh ? fresh(current, s, random) : current.duplicate())
+                                        .muli(initialScale);
+                        case COPY -> withNoise(donor.get(i), random);
+                    };
             s.parameter().value().set(s.index(), value);
             value.close();
             current.close();
@@ -98,15 +124,17 @@ public final class Grower {
     }
 
     /**
-     * Whether another active query head reads {@code head}'s key/value group (grouped-query attention): then the
-     * group's keys and values are left alone, so growth changes no active head. A group regrown whole is initialised
-     * by its first head.
+     * Whether another active query head reads {@code head}'s key/value group (grouped-query
+     * attention): then the group's keys and values are left alone, so growth changes no active
+     * head. A group regrown whole is initialised by its first head.
      */
     private static boolean groupInUse(CausalLm model, HeadId head) {
         ai.sentinel.model.AttentionLayout layout = model.attentionLayout(head.layer());
         for (int h : model.config().headsPresent(head.layer())) {
             HeadId other = new HeadId(head.layer(), h);
-            if (h != head.head() && layout.group(h) == layout.group(head.head()) && !model.gates().isMasked(other)) {
+            if (h != head.head()
+                    && layout.group(h) == layout.group(head.head())
+                    && !model.gates().isMasked(other)) {
                 return true;
             }
         }
@@ -115,14 +143,20 @@ public final class Grower {
 
     private static NDArray fresh(NDArray like, HeadSlice s, SplittableRandom random) {
         NDManager m = like.getManager();
-        return s.weight() ? Init.normal(m, random, FRESH_STD, like.getDataType(), like.getShape().getShape())
+        return s.weight()
+                ? Init.normal(m, random, FRESH_STD, like.getDataType(), like.getShape().getShape())
                 : like.zerosLike();
     }
 
     private static NDArray withNoise(HeadSlice donor, SplittableRandom random) {
         NDArray source = donor.parameter().value().get(donor.index());
-        NDArray noise = Init.normal(source.getManager(), random, COPY_NOISE_STD, source.getDataType(),
-                source.getShape().getShape());
+        NDArray noise =
+                Init.normal(
+                        source.getManager(),
+                        random,
+                        COPY_NOISE_STD,
+                        source.getDataType(),
+                        source.getShape().getShape());
         NDArray value = source.add(noise);
         source.close();
         noise.close();
@@ -131,11 +165,19 @@ public final class Grower {
 
     /** The most important active head of the layer, or of the model if the layer has none. */
     private static HeadId donor(CausalLm model, HeadId head, HeadScores importance) {
-        java.util.Comparator<HeadId> byImportance = java.util.Comparator.comparingDouble(importance::get);
-        List<HeadId> active = importance.measured().stream()
-                .filter(h -> !h.equals(head) && !model.gates().isMasked(h)).toList();
-        return active.stream().filter(h -> h.layer() == head.layer()).max(byImportance)
+        java.util.Comparator<HeadId> byImportance =
+                java.util.Comparator.comparingDouble(importance::get);
+        List<HeadId> active =
+                importance.measured().stream()
+                        .filter(h -> !h.equals(head) && !model.gates().isMasked(h))
+                        .toList();
+        return active.stream()
+                .filter(h -> h.layer() == head.layer())
+                .max(byImportance)
                 .or(() -> active.stream().max(byImportance))
-                .orElseThrow(() -> new IllegalArgumentException("copy growth needs an active head to copy from"));
+                .orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        "copy growth needs an active head to copy from"));
     }
 }

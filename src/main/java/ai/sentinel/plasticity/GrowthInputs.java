@@ -13,5 +13,9 @@ import java.util.Set;
  * @param atFullGate measurements with candidates' masks lifted and gates at 1 (as if never pruned)
  * @param activePerLayer active heads per layer now (layers with none included, as 0)
  */
-public record GrowthInputs(Set<HeadId> candidates, HeadMeasurements atZeroGate, HeadMeasurements atFullGate,
-        Map<Integer, Integer> activePerLayer, long seed) {}
+public record GrowthInputs(
+        Set<HeadId> candidates,
+        HeadMeasurements atZeroGate,
+        HeadMeasurements atFullGate,
+        Map<Integer, Integer> activePerLayer,
+        long seed) {}

@@ -11,16 +11,20 @@ import java.util.SplittableRandom;
 /** The growth strategies, chosen by name. */
 public enum GrowthMethod {
     /**
-     * Highest {@code |∂L/∂g_h|} with the head's mask lifted and its gate at 0: how fast the loss would fall if the
-     * head came back. Real per-head scores from a backward pass, not ties.
+     * Highest {@code |∂L/∂g_h|} with the head's mask lifted and its gate at 0: how fast the loss
+     * would fall if the head came back. Real per-head scores from a backward pass, not ties.
      */
     GRADIENT_SENSITIVITY,
     /**
-     * Largest entropy gap: the layer's mean normalised entropy over its active heads minus the candidate's own
-     * (measured with its mask lifted) — heads that would attend more sharply than their layer does now.
+     * Largest entropy gap: the layer's mean normalised entropy over its active heads minus the
+     * candidate's own (measured with its mask lifted) — heads that would attend more sharply than
+     * their layer does now.
      */
     ENTROPY_GAP,
-    /** Layers with the fewest active heads first (layers with none included); seeded order within a layer. */
+    /**
+     * Layers with the fewest active heads first (layers with none included); seeded order within a
+     * layer.
+     */
     BALANCED,
     /** A seeded random order: the baseline. */
     RANDOM,
@@ -29,12 +33,17 @@ public enum GrowthMethod {
 
     public GrowthStrategy strategy() {
         return switch (this) {
-            case GRADIENT_SENSITIVITY -> in -> HeadRanking.ordered(in.atZeroGate().importance(), in.candidates(),
-                    in.seed());
+            case GRADIENT_SENSITIVITY ->
+                    in ->
+                            HeadRanking.ordered(
+                                    in.atZeroGate().importance(), in.candidates(), in.seed());
             case ENTROPY_GAP -> GrowthMethod::byEntropyGap;
             case BALANCED -> GrowthMethod::balanced;
             case RANDOM -> in -> HeadRanking.ordered(constant(in), in.candidates(), in.seed());
-            case IMPORTANCE -> in -> HeadRanking.ordered(in.atFullGate().importance(), in.candidates(), in.seed());
+            case IMPORTANCE ->
+                    in ->
+                            HeadRanking.ordered(
+                                    in.atFullGate().importance(), in.candidates(), in.seed());
         };
     }
 
@@ -48,7 +57,8 @@ public enum GrowthMethod {
 
     private static List<HeadId> byEntropyGap(GrowthInputs in) {
         HeadScores entropy = in.atZeroGate().normalizedEntropy();
-        Map<Integer, double[]> layerSums = new HashMap<>(); // layer -> {sum, count} over active heads
+        Map<Integer, double[]> layerSums =
+                new HashMap<>(); // layer -> {sum, count} over active heads
         double allSum = 0;
         int allCount = 0;
         for (HeadId h : entropy.measured()) {
@@ -80,11 +90,20 @@ public enum GrowthMethod {
         byLayer.keySet().stream().sorted().forEach(l -> layerKey.put(l, random.nextDouble()));
         List<HeadId> order = new ArrayList<>();
         while (order.size() < in.candidates().size()) {
-            int layer = byLayer.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey)
-                    .min((a, b) -> active.getOrDefault(a, 0).equals(active.getOrDefault(b, 0))
-                            ? Double.compare(layerKey.get(a), layerKey.get(b))
-                            : Integer.compare(active.getOrDefault(a, 0), active.getOrDefault(b, 0)))
-                    .orElseThrow();
+            int layer =
+                    byLayer.entrySet().stream()
+                            .filter(e -> !e.getValue().isEmpty())
+                            .map(Map.Entry::getKey)
+                            .min(
+                                    (a, b) ->
+                                            active.getOrDefault(a, 0)
+                                                            .equals(active.getOrDefault(b, 0))
+                                                    ? Double.compare(
+                                                            layerKey.get(a), layerKey.get(b))
+                                                    : Integer.compare(
+                                                            active.getOrDefault(a, 0),
+                                                            active.getOrDefault(b, 0)))
+                            .orElseThrow();
             order.add(byLayer.get(layer).remove(0));
             active.merge(layer, 1, Integer::sum);
         }

@@ -13,7 +13,8 @@ package ai.sentinel.plasticity;
  * @param lrMultiplier m (default 5)
  * @param lrDecaySteps D (default 100)
  */
-public record GrowthSchedule(float startGate, int gateWarmupSteps, float lrMultiplier, int lrDecaySteps) {
+public record GrowthSchedule(
+        float startGate, int gateWarmupSteps, float lrMultiplier, int lrDecaySteps) {
     public GrowthSchedule {
         if (!(startGate >= 0 && startGate <= 1)) {
             throw new IllegalArgumentException("start gate must be in [0, 1], got " + startGate);
@@ -22,7 +23,8 @@ public record GrowthSchedule(float startGate, int gateWarmupSteps, float lrMulti
             throw new IllegalArgumentException("warm-up and decay steps must be >= 1");
         }
         if (!(lrMultiplier > 0)) {
-            throw new IllegalArgumentException("new-head learning-rate multiplier must be > 0, got " + lrMultiplier);
+            throw new IllegalArgumentException(
+                    "new-head learning-rate multiplier must be > 0, got " + lrMultiplier);
         }
     }
 
@@ -30,20 +32,30 @@ public record GrowthSchedule(float startGate, int gateWarmupSteps, float lrMulti
         return new GrowthSchedule(0.01f, 100, 5f, 100);
     }
 
-    /** This schedule with the warm-up and the rate decay no longer than {@code phaseSteps} (itself when they fit). */
+    /**
+     * This schedule with the warm-up and the rate decay no longer than {@code phaseSteps} (itself
+     * when they fit).
+     */
     public GrowthSchedule fittedTo(int phaseSteps) {
         if (phaseSteps < 1 || gateWarmupSteps <= phaseSteps && lrDecaySteps <= phaseSteps) {
             return this;
         }
-        return new GrowthSchedule(startGate, Math.min(gateWarmupSteps, phaseSteps), lrMultiplier,
+        return new GrowthSchedule(
+                startGate,
+                Math.min(gateWarmupSteps, phaseSteps),
+                lrMultiplier,
                 Math.min(lrDecaySteps, phaseSteps));
     }
 
     public float gate(long stepsSinceGrowth) {
-        return (float) Math.min(1.0, startGate + (1.0 - startGate) * stepsSinceGrowth / gateWarmupSteps);
+        return (float)
+                Math.min(1.0, startGate + (1.0 - startGate) * stepsSinceGrowth / gateWarmupSteps);
     }
 
     public float rateMultiplier(long stepsSinceGrowth) {
-        return (float) (1 + (lrMultiplier - 1) * Math.max(0.0, 1.0 - (double) stepsSinceGrowth / lrDecaySteps));
+        return (float)
+                (1
+                        + (lrMultiplier - 1)
+                                * Math.max(0.0, 1.0 - (double) stepsSinceGrowth / lrDecaySteps));
     }
 }

@@ -4,8 +4,8 @@ import ai.sentinel.model.HeadId;
 import java.util.Arrays;
 
 /**
- * One number per head slot, rows = layers: a measurement (NaN where a head was not measured) or a head-map flag
- * (1 or 0). Immutable: the array is copied in and out.
+ * One number per head slot, rows = layers: a measurement (NaN where a head was not measured) or a
+ * head-map flag (1 or 0). Immutable: the array is copied in and out.
  */
 public final class HeadGrid {
     private final double[][] values;

@@ -13,10 +13,10 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
- * One global ranking of candidate heads by priority (highest first) with guards: every layer keeps at least
- * {@code minActivePerLayer} active heads, and no more than {@code maxPrunedFraction} of all heads end up pruned.
- * Equal priorities are ordered by a seeded random key, and groups of equal priority that the cut splits are
- * reported as ties.
+ * One global ranking of candidate heads by priority (highest first) with guards: every layer keeps
+ * at least {@code minActivePerLayer} active heads, and no more than {@code maxPrunedFraction} of
+ * all heads end up pruned. Equal priorities are ordered by a seeded random key, and groups of equal
+ * priority that the cut splits are reported as ties.
  */
 public final class HeadRanking {
     /** What was chosen, in order, and the tie groups the cut split. */
@@ -27,11 +27,12 @@ public final class HeadRanking {
 
     public HeadRanking(int minActivePerLayer, double maxPrunedFraction) {
         if (minActivePerLayer < 1) {
-            throw new IllegalArgumentException("every layer must keep at least 1 active head, got "
-                    + minActivePerLayer);
+            throw new IllegalArgumentException(
+                    "every layer must keep at least 1 active head, got " + minActivePerLayer);
         }
         if (!(maxPrunedFraction >= 0 && maxPrunedFraction < 1)) {
-            throw new IllegalArgumentException("maximum pruned fraction must be in [0, 1), got " + maxPrunedFraction);
+            throw new IllegalArgumentException(
+                    "maximum pruned fraction must be in [0, 1), got " + maxPrunedFraction);
         }
         this.minActivePerLayer = minActivePerLayer;
         this.maxPrunedFraction = maxPrunedFraction;
@@ -42,14 +43,21 @@ public final class HeadRanking {
      * @param totalHeads all heads of the model (L × H)
      * @param alreadyPruned heads pruned before this call
      */
-    public Selection select(HeadScores priorities, Collection<HeadId> active, int count, int totalHeads,
-            int alreadyPruned, long seed, boolean samePerLayer) {
+    public Selection select(
+            HeadScores priorities,
+            Collection<HeadId> active,
+            int count,
+            int totalHeads,
+            int alreadyPruned,
+            long seed,
+            boolean samePerLayer) {
         int allowed = (int) Math.floor(maxPrunedFraction * totalHeads + 1e-9) - alreadyPruned;
         int target = Math.max(0, Math.min(count, allowed));
         List<HeadId> order = ordered(priorities, active, seed);
         Map<Integer, Integer> activeLeft = new HashMap<>();
         active.forEach(h -> activeLeft.merge(h.layer(), 1, Integer::sum));
-        Map<Integer, Integer> quota = samePerLayer ? perLayerQuota(activeLeft, target) : new HashMap<>();
+        Map<Integer, Integer> quota =
+                samePerLayer ? perLayerQuota(activeLeft, target) : new HashMap<>();
         List<HeadId> chosen = new ArrayList<>();
         for (HeadId h : order) {
             if (chosen.size() == target) {
@@ -74,11 +82,16 @@ public final class HeadRanking {
             key.put(h, random.nextDouble());
         }
         List<HeadId> order = new ArrayList<>(key.keySet());
-        order.sort(Comparator.comparingDouble((HeadId h) -> -priorities.get(h)).thenComparingDouble(key::get));
+        order.sort(
+                Comparator.comparingDouble((HeadId h) -> -priorities.get(h))
+                        .thenComparingDouble(key::get));
         return order;
     }
 
-    /** An equal share per layer (the remainder to the layers with most active heads, then lowest index). */
+    /**
+     * An equal share per layer (the remainder to the layers with most active heads, then lowest
+     * index).
+     */
     private Map<Integer, Integer> perLayerQuota(Map<Integer, Integer> activeLeft, int target) {
         Map<Integer, Integer> quota = new TreeMap<>();
         int layers = activeLeft.size();
@@ -92,7 +105,8 @@ public final class HeadRanking {
         return quota;
     }
 
-    private static List<List<HeadId>> tiesAtCut(HeadScores priorities, Collection<HeadId> active, List<HeadId> chosen) {
+    private static List<List<HeadId>> tiesAtCut(
+            HeadScores priorities, Collection<HeadId> active, List<HeadId> chosen) {
         Map<Double, List<HeadId>> groups = new LinkedHashMap<>();
         for (HeadId h : new java.util.TreeSet<>(active)) {
             groups.computeIfAbsent(priorities.get(h), k -> new ArrayList<>()).add(h);

@@ -15,9 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Applied before every optimizer step of a learning phase: regrown heads' gates follow the warm-up {@code s(t)} and
- * their slices train at {@code r(t)} × the base rate; masked heads that are still present are frozen (rate 0: the
- * optimizer neither moves nor decays them). Everything else trains at the base rate.
+ * Applied before every optimizer step of a learning phase: regrown heads' gates follow the warm-up
+ * {@code s(t)} and their slices train at {@code r(t)} × the base rate; masked heads that are still
+ * present are frozen (rate 0: the optimizer neither moves nor decays them). Everything else trains
+ * at the base rate.
  */
 public final class HeadSchedule implements StepHook {
     private final CausalLm model;
@@ -53,9 +54,9 @@ public final class HeadSchedule implements StepHook {
     }
 
     /**
-     * Sets the regrown heads' gates to their warm-up value at {@code step}. Called with the phase's step count when
-     * it ends, so the gates the next stage sees are those the schedule reaches after the last update (the hook itself
-     * only runs before each update).
+     * Sets the regrown heads' gates to their warm-up value at {@code step}. Called with the phase's
+     * step count when it ends, so the gates the next stage sees are those the schedule reaches
+     * after the last update (the hook itself only runs before each update).
      */
     public void setGates(long step) {
         for (Map.Entry<HeadId, Long> e : grownAt.entrySet()) {
@@ -63,7 +64,10 @@ public final class HeadSchedule implements StepHook {
         }
     }
 
-    /** Sets per-element rate scales on every parameter holding a slice of a head whose rate is not 1. */
+    /**
+     * Sets per-element rate scales on every parameter holding a slice of a head whose rate is not
+     * 1.
+     */
     private void applyRates(Map<HeadId, Float> rates, AdamW optimizer) {
         Map<Parameter, NDArray> scales = new HashMap<>();
         try (NDScope scope = new NDScope()) {
@@ -72,14 +76,18 @@ public final class HeadSchedule implements StepHook {
                     continue;
                 }
                 for (HeadSlice s : model.headLayout().slices(e.getKey())) {
-                    boolean groupSlice = s.role() == HeadSlice.Role.KEY || s.role() == HeadSlice.Role.VALUE;
+                    boolean groupSlice =
+                            s.role() == HeadSlice.Role.KEY || s.role() == HeadSlice.Role.VALUE;
                     float rate = groupSlice ? groupRate(e.getKey(), rates) : e.getValue();
-                    NDArray scale = scales.computeIfAbsent(s.parameter(), p -> p.value().onesLike());
+                    NDArray scale =
+                            scales.computeIfAbsent(s.parameter(), p -> p.value().onesLike());
                     scale.set(s.index(), rate);
                 }
             }
-            // every other parameter trains at the base rate, including one whose scale a resumed run restored
-            // from its checkpoint (this schedule never set it, yet it must be cleared as in the run that did)
+            // every other parameter trains at the base rate, including one whose scale a resumed
+            // run restored
+            // from its checkpoint (this schedule never set it, yet it must be cleared as in the run
+            // that did)
             for (Parameter p : optimizer.rateScaledParameters()) {
                 if (!scales.containsKey(p)) {
                     optimizer.clearRateScale(p);
@@ -90,8 +98,9 @@ public final class HeadSchedule implements StepHook {
     }
 
     /**
-     * The rate of the key/value group {@code head} reads (grouped-query attention): the base rate while any present
-     * head of the group trains at it, else the highest rate among them (0 only when every one is frozen).
+     * The rate of the key/value group {@code head} reads (grouped-query attention): the base rate
+     * while any present head of the group trains at it, else the highest rate among them (0 only
+     * when every one is frozen).
      */
     private float groupRate(HeadId head, Map<HeadId, Float> rates) {
         AttentionLayout layout = model.attentionLayout(head.layer());

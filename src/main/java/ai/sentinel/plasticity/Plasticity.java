@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Single pruning and growth steps: decide from measurements, act on the model, and describe what was done. */
+/**
+ * Single pruning and growth steps: decide from measurements, act on the model, and describe what
+ * was done.
+ */
 public final class Plasticity {
     /** What a pruning step did: each head it pruned and why, and the ties its cut split. */
     public record Pruned(List<PruneDecision> decisions, List<List<HeadId>> tiesAtCut) {
@@ -39,60 +42,109 @@ public final class Plasticity {
 
         /** The step's run events, stamped with where in the run it happened. */
         public List<RunEvent> events(int cycle, long step) {
-            return decisions.stream().map(d -> (RunEvent) new RunEvent.HeadGrown(cycle, step, d)).toList();
+            return decisions.stream()
+                    .map(d -> (RunEvent) new RunEvent.HeadGrown(cycle, step, d))
+                    .toList();
         }
     }
 
     private Plasticity() {}
 
-    /** Prunes {@code request.fraction()} of the active heads by {@code request.method()}, measured as {@code m}. */
+    /**
+     * Prunes {@code request.fraction()} of the active heads by {@code request.method()}, measured
+     * as {@code m}.
+     */
     public static Pruned prune(CausalLm model, HeadMeasurements measured, PruneRequest request) {
-        HeadMeasurements m = request.normalizeImportance() ? measured.withImportanceNormalizedPerLayer() : measured;
+        HeadMeasurements m =
+                request.normalizeImportance()
+                        ? measured.withImportanceNormalizedPerLayer()
+                        : measured;
         List<HeadId> active = activeHeads(model);
         int total = model.config().numLayers() * model.config().numHeads();
-        PruningStrategy strategy = request.method().create(request.seed(), request.entropyWeight(),
-                request.gradientWeight());
+        PruningStrategy strategy =
+                request.method()
+                        .create(request.seed(), request.entropyWeight(), request.gradientWeight());
         HeadScores priorities = strategy.priorities(m);
-        HeadRanking.Selection selection = new HeadRanking(1, request.maxPrunedFraction()).select(priorities, active,
-                (int) Math.round(request.fraction() * active.size()), total, total - active.size(), request.seed(),
-                strategy.samePerLayer());
+        HeadRanking.Selection selection =
+                new HeadRanking(1, request.maxPrunedFraction())
+                        .select(
+                                priorities,
+                                active,
+                                (int) Math.round(request.fraction() * active.size()),
+                                total,
+                                total - active.size(),
+                                request.seed(),
+                                strategy.samePerLayer());
         Pruner.prune(model, selection.chosen(), request.mode());
         List<PruneDecision> decisions = new ArrayList<>();
         for (HeadId h : selection.chosen()) {
-            decisions.add(new PruneDecision(h, request.method(), request.mode(), priorities.get(h),
-                    m.entropy().get(h), m.normalizedEntropy().get(h), m.gradientNorm().get(h), m.magnitude().get(h),
-                    m.importance().get(h)));
+            decisions.add(
+                    new PruneDecision(
+                            h,
+                            request.method(),
+                            request.mode(),
+                            priorities.get(h),
+                            m.entropy().get(h),
+                            m.normalizedEntropy().get(h),
+                            m.gradientNorm().get(h),
+                            m.magnitude().get(h),
+                            m.importance().get(h)));
         }
         return new Pruned(decisions, selection.tiesAtCut());
     }
 
     /**
-     * Grows back up to {@code request.count()} pruned heads chosen by {@code request.method()} from measurements
-     * taken with their masks lifted. {@code importance} (active heads) picks the donor of copy growth.
+     * Grows back up to {@code request.count()} pruned heads chosen by {@code request.method()} from
+     * measurements taken with their masks lifted. {@code importance} (active heads) picks the donor
+     * of copy growth.
      */
-    public static Grown grow(CausalLm model, HeadMeter meter, GrowRequest request, HeadScores importance) {
+    public static Grown grow(
+            CausalLm model, HeadMeter meter, GrowRequest request, HeadScores importance) {
         Set<HeadId> candidates = new LinkedHashSet<>(allHeads(model));
         candidates.removeAll(activeHeads(model));
         int count = Math.min(candidates.size(), request.count());
         if (count == 0) {
             return new Grown(List.of());
         }
-        CandidateProbe.Measured probe = CandidateProbe.measure(model, candidates, meter, request.seed());
+        CandidateProbe.Measured probe =
+                CandidateProbe.measure(model, candidates, meter, request.seed());
         Map<Integer, Integer> activePerLayer = new HashMap<>();
         for (int l = 0; l < model.config().numLayers(); l++) {
             activePerLayer.put(l, 0);
         }
         activeHeads(model).forEach(h -> activePerLayer.merge(h.layer(), 1, Integer::sum));
-        List<HeadId> chosen = List.copyOf(request.method().strategy().rank(new GrowthInputs(candidates,
-                probe.atZeroGate(), probe.atFullGate(), activePerLayer, request.seed())).subList(0, count));
-        Grower.grow(model, chosen, request.init(), request.startGate(), request.initialScale(), importance,
+        List<HeadId> chosen =
+                List.copyOf(
+                        request.method()
+                                .strategy()
+                                .rank(
+                                        new GrowthInputs(
+                                                candidates,
+                                                probe.atZeroGate(),
+                                                probe.atFullGate(),
+                                                activePerLayer,
+                                                request.seed()))
+                                .subList(0, count));
+        Grower.grow(
+                model,
+                chosen,
+                request.init(),
+                request.startGate(),
+                request.initialScale(),
+                importance,
                 request.seed());
         List<GrowDecision> decisions = new ArrayList<>();
         for (int rank = 0; rank < chosen.size(); rank++) {
             HeadId h = chosen.get(rank);
-            decisions.add(new GrowDecision(h, request.method(), request.init(), rank,
-                    probe.atZeroGate().importance().get(h), probe.atFullGate().importance().get(h),
-                    probe.atZeroGate().normalizedEntropy().get(h)));
+            decisions.add(
+                    new GrowDecision(
+                            h,
+                            request.method(),
+                            request.init(),
+                            rank,
+                            probe.atZeroGate().importance().get(h),
+                            probe.atFullGate().importance().get(h),
+                            probe.atZeroGate().normalizedEntropy().get(h)));
         }
         return new Grown(decisions);
     }
@@ -108,7 +160,10 @@ public final class Plasticity {
         return heads;
     }
 
-    /** The heads that take part in the forward pass (pruned heads are masked, whether kept or removed). */
+    /**
+     * The heads that take part in the forward pass (pruned heads are masked, whether kept or
+     * removed).
+     */
     public static List<HeadId> activeHeads(CausalLm model) {
         return allHeads(model).stream().filter(h -> !model.gates().isMasked(h)).toList();
     }

@@ -3,14 +3,14 @@ package ai.sentinel.plasticity;
 import ai.sentinel.data.TextDataset;
 import ai.sentinel.eval.EvalResult;
 import ai.sentinel.eval.Evaluator;
+import ai.sentinel.io.JsonFields;
+import ai.sentinel.io.JsonlFiles;
 import ai.sentinel.metrics.HeadMeasurements;
 import ai.sentinel.metrics.HeadMeter;
 import ai.sentinel.metrics.HeadScores;
 import ai.sentinel.metrics.MaskedHeads;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
-import ai.sentinel.io.JsonFields;
-import ai.sentinel.io.JsonlFiles;
 import ai.sentinel.train.Checkpoint;
 import ai.sentinel.train.CompositeListener;
 import ai.sentinel.train.StepListener;
@@ -26,9 +26,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The neural plasticity cycle: optional initial training, then per cycle baseline → prune → measure → grow → learn
- * → evaluate. Every number it logs is measured on the model at that moment; every decision is logged with the
- * scores that made it.
+ * The neural plasticity cycle: optional initial training, then per cycle baseline → prune → measure
+ * → grow → learn → evaluate. Every number it logs is measured on the model at that moment; every
+ * decision is logged with the scores that made it.
  */
 public final class PlasticityCycle {
     /** Sample texts of the model at a stage (callers own the tokenizer). */
@@ -54,8 +54,14 @@ public final class PlasticityCycle {
     private final Evaluator evaluator;
     private long step;
 
-    public PlasticityCycle(CausalLm model, TextDataset data, CycleConfig config, RunLog log, Sampler sampler,
-            StageSaver saver, StepListener progress) {
+    public PlasticityCycle(
+            CausalLm model,
+            TextDataset data,
+            CycleConfig config,
+            RunLog log,
+            Sampler sampler,
+            StageSaver saver,
+            StepListener progress) {
         this.model = model;
         this.data = data;
         this.config = config;
@@ -63,9 +69,14 @@ public final class PlasticityCycle {
         this.sampler = sampler;
         this.saver = saver;
         this.progress = progress;
-        this.meter = new HeadMeter(data.validation(), config.training().batchSize(), config.metricBatches());
-        this.evaluator = new Evaluator(data.validation(), config.training().batchSize(),
-                config.training().evalBatches());
+        this.meter =
+                new HeadMeter(
+                        data.validation(), config.training().batchSize(), config.metricBatches());
+        this.evaluator =
+                new Evaluator(
+                        data.validation(),
+                        config.training().batchSize(),
+                        config.training().evalBatches());
     }
 
     /** Runs from the start, discarding any saved state of an earlier run in the same folder. */
@@ -75,15 +86,20 @@ public final class PlasticityCycle {
         if (config.initialTrainingSteps() > 0) {
             stage(Stage.INITIAL, 0);
             save(CycleCheckpoint.Point.BEFORE_TRAINING, 0, List.of(), Optional.empty());
-            train(0, config.initialTrainingSteps(), new HeadSchedule(model, config.schedule()), false);
+            train(
+                    0,
+                    config.initialTrainingSteps(),
+                    new HeadSchedule(model, config.schedule()),
+                    false);
             save(CycleCheckpoint.Point.CYCLE_DONE, 0, List.of(), Optional.empty());
         }
         return cyclesFrom(1, new ArrayList<>());
     }
 
     /**
-     * Continues a killed run from its saved state (the model must be the one {@link CycleCheckpoint#loadModel}
-     * loaded for it): the logs are cut back to that state, so they end as an uninterrupted run's.
+     * Continues a killed run from its saved state (the model must be the one {@link
+     * CycleCheckpoint#loadModel} loaded for it): the logs are cut back to that state, so they end
+     * as an uninterrupted run's.
      */
     public List<CycleResult> resume(CycleCheckpoint.State state) throws IOException {
         step = state.step();
@@ -98,7 +114,11 @@ public final class PlasticityCycle {
         }
         cutMetricsBackToTrainerCheckpoint(c, bytes[0]);
         if (c == 0) {
-            train(0, config.initialTrainingSteps(), new HeadSchedule(model, config.schedule()), true);
+            train(
+                    0,
+                    config.initialTrainingSteps(),
+                    new HeadSchedule(model, config.schedule()),
+                    true);
             save(CycleCheckpoint.Point.CYCLE_DONE, 0, results, Optional.empty());
         } else {
             results.add(secondHalf(c, state.firstHalf().orElseThrow(), true));
@@ -108,17 +128,21 @@ public final class PlasticityCycle {
     }
 
     /**
-     * Keeps the metric lines up to the saved state, then those of the training phase up to its last checkpoint
-     * (steps logged after it will be repeated, and so would be logged twice).
+     * Keeps the metric lines up to the saved state, then those of the training phase up to its last
+     * checkpoint (steps logged after it will be repeated, and so would be logged twice).
      */
     private void cutMetricsBackToTrainerCheckpoint(int c, long bytesAtState) throws IOException {
         Path trainer = CycleCheckpoint.trainerCheckpoint(log.folder(), c);
         long trained = Checkpoint.exists(trainer) ? Checkpoint.readState(trainer).step() : 0;
         long lastStep = step + trained;
         String phase = CycleCheckpoint.phase(c).key();
-        JsonlFiles.cutBack(log.folder().resolve(RunLog.METRICS), bytesAtState, line -> phase.equals(
-                JsonFields.optString(line, "phase", "")) && JsonFields.optInt(line, "cycle", -1) == c
-                && JsonlFiles.atMost("step", lastStep).test(line));
+        JsonlFiles.cutBack(
+                log.folder().resolve(RunLog.METRICS),
+                bytesAtState,
+                line ->
+                        phase.equals(JsonFields.optString(line, "phase", ""))
+                                && JsonFields.optInt(line, "cycle", -1) == c
+                                && JsonlFiles.atMost("step", lastStep).test(line));
     }
 
     private List<CycleResult> cyclesFrom(int first, List<CycleResult> results) throws IOException {
@@ -136,23 +160,36 @@ public final class PlasticityCycle {
         save(CycleCheckpoint.Point.CYCLE_DONE, c, results, Optional.empty());
     }
 
-    private void save(CycleCheckpoint.Point point, int c, List<CycleResult> results,
-            Optional<CycleCheckpoint.FirstHalf> half) throws IOException {
+    private void save(
+            CycleCheckpoint.Point point,
+            int c,
+            List<CycleResult> results,
+            Optional<CycleCheckpoint.FirstHalf> half)
+            throws IOException {
         long[] bytes = new long[3];
         List<String> logs = List.of(RunLog.METRICS, RunLog.EVENTS, RunLog.HEADS);
         for (int i = 0; i < bytes.length; i++) {
             Path file = log.folder().resolve(logs.get(i));
             bytes[i] = Files.exists(file) ? Files.size(file) : 0;
         }
-        CycleCheckpoint.save(log.folder(), model, new CycleCheckpoint.State(point, c, step, List.copyOf(results),
-                half, bytes));
+        CycleCheckpoint.save(
+                log.folder(),
+                model,
+                new CycleCheckpoint.State(point, c, step, List.copyOf(results), half, bytes));
     }
 
     private CycleCheckpoint.FirstHalf firstHalf(int c) throws IOException {
         StageResult baseline = stage(Stage.BASELINE, c);
         HeadMeasurements measured = meter.measure(model, MaskedHeads.AS_IS);
-        log.write(new RunEvent.Measurements(c, step, grid(measured.entropy()), grid(measured.normalizedEntropy()),
-                grid(measured.gradientNorm()), grid(measured.magnitude()), grid(measured.importance())));
+        log.write(
+                new RunEvent.Measurements(
+                        c,
+                        step,
+                        grid(measured.entropy()),
+                        grid(measured.normalizedEntropy()),
+                        grid(measured.gradientNorm()),
+                        grid(measured.magnitude()),
+                        grid(measured.importance())));
         List<HeadId> pruned = prune(c, measured);
         StageResult afterPruning = stage(Stage.PRUNED, c);
         List<HeadId> grown = grow(c, pruned.size(), measured.importance());
@@ -160,61 +197,110 @@ public final class PlasticityCycle {
         return new CycleCheckpoint.FirstHalf(baseline, afterPruning, afterGrowth, pruned, grown);
     }
 
-    private CycleResult secondHalf(int c, CycleCheckpoint.FirstHalf half, boolean resuming) throws IOException {
+    private CycleResult secondHalf(int c, CycleCheckpoint.FirstHalf half, boolean resuming)
+            throws IOException {
         HeadSchedule schedule = new HeadSchedule(model, config.learningSchedule());
         schedule.grown(half.grownHeads(), 0);
         train(c, config.learningSteps(), schedule, resuming);
         schedule.setGates(config.learningSteps());
         StageResult last = stage(Stage.FINAL, c);
-        return new CycleResult(c, half.baseline(), half.pruned(), half.grown(), last, half.prunedHeads(),
+        return new CycleResult(
+                c,
+                half.baseline(),
+                half.pruned(),
+                half.grown(),
+                last,
+                half.prunedHeads(),
                 half.grownHeads());
     }
 
     private List<HeadId> prune(int c, HeadMeasurements measured) {
-        Plasticity.Pruned pruned = Plasticity.prune(model, measured, new PruneRequest(config.pruning(),
-                config.initialPruning(), config.mode(), config.maxPrunedFraction(), config.entropyWeight(),
-                config.gradientWeight(), config.normalizeImportance(), config.seed() + c));
+        Plasticity.Pruned pruned =
+                Plasticity.prune(
+                        model,
+                        measured,
+                        new PruneRequest(
+                                config.pruning(),
+                                config.initialPruning(),
+                                config.mode(),
+                                config.maxPrunedFraction(),
+                                config.entropyWeight(),
+                                config.gradientWeight(),
+                                config.normalizeImportance(),
+                                config.seed() + c));
         pruned.events(c, step).forEach(log::write);
         return pruned.heads();
     }
 
     private List<HeadId> grow(int c, int prunedThisCycle, HeadScores importance) {
-        int count = config.growthRatio() == 0 || prunedThisCycle == 0 && Plasticity.activeHeads(model).size()
-                == Plasticity.allHeads(model).size() ? 0 : Math.max(1, (int) Math.round(config.growthRatio()
-                        * prunedThisCycle));
-        Plasticity.Grown grown = Plasticity.grow(model, meter, new GrowRequest(config.growth(), count, config.init(),
-                config.schedule().gate(0), config.initialScale(), config.seed() + c), importance);
+        int count =
+                config.growthRatio() == 0
+                                || prunedThisCycle == 0
+                                        && Plasticity.activeHeads(model).size()
+                                                == Plasticity.allHeads(model).size()
+                        ? 0
+                        : Math.max(1, (int) Math.round(config.growthRatio() * prunedThisCycle));
+        Plasticity.Grown grown =
+                Plasticity.grow(
+                        model,
+                        meter,
+                        new GrowRequest(
+                                config.growth(),
+                                count,
+                                config.init(),
+                                config.schedule().gate(0),
+                                config.initialScale(),
+                                config.seed() + c),
+                        importance);
         grown.events(c, step).forEach(log::write);
         return grown.heads();
     }
 
     /**
-     * Trains cycle {@code c}'s phase (0: the initial training). {@code resuming}: continue from the phase's own
-     * checkpoint when it wrote one (the model then already holds its weights).
+     * Trains cycle {@code c}'s phase (0: the initial training). {@code resuming}: continue from the
+     * phase's own checkpoint when it wrote one (the model then already holds its weights).
      */
-    private void train(int c, int steps, HeadSchedule schedule, boolean resuming) throws IOException {
+    private void train(int c, int steps, HeadSchedule schedule, boolean resuming)
+            throws IOException {
         if (steps == 0) {
             return;
         }
         TrainingPhase phase = CycleCheckpoint.phase(c);
         CycleConfig.Training t = config.training();
-        TrainConfig trainConfig = TrainConfig.cosine(steps, t.batchSize(), t.learningRate(),
-                Math.min(t.warmupSteps(), steps), t.evalBatches(), config.seed() + c)
-                .withCheckpointEvery(t.checkpointEvery());
+        TrainConfig trainConfig =
+                TrainConfig.cosine(
+                                steps,
+                                t.batchSize(),
+                                t.learningRate(),
+                                Math.min(t.warmupSteps(), steps),
+                                t.evalBatches(),
+                                config.seed() + c)
+                        .withCheckpointEvery(t.checkpointEvery());
         long start = step;
-        // every 10th step, but about 30 points in a short phase (a 40-step phase logged 4 and drew no curve)
+        // every 10th step, but about 30 points in a short phase (a 40-step phase logged 4 and drew
+        // no curve)
         long every = Math.max(1, Math.min(10, steps / 30));
-        StepListener metrics = new StepListener() {
-            @Override
-            public void onStep(StepStats s) {
-                if (s.step() % every == 0 || s.step() == s.totalSteps()) {
-                    log.write(new RunEvent.StepMetrics(phase, c, start + s.step(), s.loss(), s.learningRate(),
-                            model.gates().numActive(), model.numParameters(), s.tokensPerSecond()));
-                }
-            }
-        };
+        StepListener metrics =
+                new StepListener() {
+                    @Override
+                    public void onStep(StepStats s) {
+                        if (s.step() % every == 0 || s.step() == s.totalSteps()) {
+                            log.write(
+                                    new RunEvent.StepMetrics(
+                                            phase,
+                                            c,
+                                            start + s.step(),
+                                            s.loss(),
+                                            s.learningRate(),
+                                            model.gates().numActive(),
+                                            model.numParameters(),
+                                            s.tokensPerSecond()));
+                        }
+                    }
+                };
         Path checkpoint = CycleCheckpoint.trainerCheckpoint(log.folder(), c);
-        try (Trainer trainer = new Trainer(model, data, trainConfig, CompositeListener.of(progress, metrics))) {
+        try (Trainer trainer =
+                new Trainer(model, data, trainConfig, CompositeListener.of(progress, metrics))) {
             trainer.addHook(schedule);
             if (resuming && Checkpoint.exists(checkpoint)) {
                 trainer.resumeFrom(checkpoint);
@@ -226,9 +312,16 @@ public final class PlasticityCycle {
 
     private StageResult stage(Stage stage, int c) throws IOException {
         EvalResult eval = evaluator.evaluate(model);
-        StageResult result = new StageResult(stage, c, step, eval.loss(),
-                Arrays.stream(eval.sequenceLosses()).boxed().toList(), model.gates().numActive(),
-                model.numParameters(), sampler.samples(model));
+        StageResult result =
+                new StageResult(
+                        stage,
+                        c,
+                        step,
+                        eval.loss(),
+                        Arrays.stream(eval.sequenceLosses()).boxed().toList(),
+                        model.gates().numActive(),
+                        model.numParameters(),
+                        sampler.samples(model));
         log.write(result);
         log.write(headMap(stage, c));
         saver.save(model, c == 0 ? stage.key() : "cycle" + c + "-" + stage.key());
@@ -250,7 +343,8 @@ public final class PlasticityCycle {
                 p[l][h] = model.config().isPresent(new HeadId(l, h)) ? 1 : 0;
             }
         }
-        return new RunEvent.HeadMap(stage, c, step, new HeadGrid(m), new HeadGrid(g), new HeadGrid(p));
+        return new RunEvent.HeadMap(
+                stage, c, step, new HeadGrid(m), new HeadGrid(g), new HeadGrid(p));
     }
 
     private static HeadGrid grid(HeadScores scores) {

@@ -13,30 +13,47 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Progressive growth: training starts with most heads pruned ({@code uniform}, at least one active per layer) and
- * grows heads back on a schedule until {@code targetActive} of them are active. The number of active heads rises
- * linearly from the start to the target over the first {@code growUntil} of the run, in growth events every
- * {@code growEvery} steps; the rest of the run trains the final shape. Each event chooses heads with the growth
- * strategy, initialises them with {@link GrowthInit}, and hands them to a {@link HeadSchedule} for gate warm-up and
- * the new-head learning rate; masked heads stay frozen. Masks only (adaptive): heads keep their slots, so the
- * optimizer's state never has to move.
+ * Progressive growth: training starts with most heads pruned ({@code uniform}, at least one active
+ * per layer) and grows heads back on a schedule until {@code targetActive} of them are active. The
+ * number of active heads rises linearly from the start to the target over the first {@code
+ * growUntil} of the run, in growth events every {@code growEvery} steps; the rest of the run trains
+ * the final shape. Each event chooses heads with the growth strategy, initialises them with {@link
+ * GrowthInit}, and hands them to a {@link HeadSchedule} for gate warm-up and the new-head learning
+ * rate; masked heads stay frozen. Masks only (adaptive): heads keep their slots, so the optimizer's
+ * state never has to move.
  */
 public final class ProgressiveGrowth implements StepHook {
     /**
-     * @param startActive fraction of all heads active at step 0 (raised to one per layer where that is more)
+     * @param startActive fraction of all heads active at step 0 (raised to one per layer where that
+     *     is more)
      * @param targetActive fraction of all heads active at the end of growth
      * @param growEvery optimizer steps between growth events
      * @param growUntil fraction of the run by which the target is reached
      */
-    public record Settings(GrowthMethod method, GrowthInit init, double startActive, double targetActive,
-            int growEvery, double growUntil, GrowthSchedule schedule, float initialScale, long seed) {
+    public record Settings(
+            GrowthMethod method,
+            GrowthInit init,
+            double startActive,
+            double targetActive,
+            int growEvery,
+            double growUntil,
+            GrowthSchedule schedule,
+            float initialScale,
+            long seed) {
         public Settings {
-            require(startActive > 0 && startActive <= 1, "start active fraction must be in (0, 1], got "
-                    + startActive);
-            require(targetActive >= startActive && targetActive <= 1, "target active fraction must be in [start "
-                    + startActive + ", 1], got " + targetActive);
+            require(
+                    startActive > 0 && startActive <= 1,
+                    "start active fraction must be in (0, 1], got " + startActive);
+            require(
+                    targetActive >= startActive && targetActive <= 1,
+                    "target active fraction must be in [start "
+                            + startActive
+                            + ", 1], got "
+                            + targetActive);
             require(growEvery >= 1, "growth interval must be >= 1 step, got " + growEvery);
-            require(growUntil > 0 && growUntil <= 1, "grow-until must be in (0, 1], got " + growUntil);
+            require(
+                    growUntil > 0 && growUntil <= 1,
+                    "grow-until must be in (0, 1], got " + growUntil);
         }
     }
 
@@ -49,7 +66,11 @@ public final class ProgressiveGrowth implements StepHook {
     private final HeadSchedule heads;
     private final Consumer<JsonObject> events;
 
-    private ProgressiveGrowth(CausalLm model, HeadMeter meter, Settings settings, long totalSteps,
+    private ProgressiveGrowth(
+            CausalLm model,
+            HeadMeter meter,
+            Settings settings,
+            long totalSteps,
             Consumer<JsonObject> events) {
         this.model = model;
         this.meter = meter;
@@ -63,21 +84,41 @@ public final class ProgressiveGrowth implements StepHook {
     }
 
     /**
-     * Prunes {@code model} (all heads active) down to the start fraction and returns the hook that grows it back
-     * during a run of {@code totalSteps}; pruning and growth events go to {@code events}.
+     * Prunes {@code model} (all heads active) down to the start fraction and returns the hook that
+     * grows it back during a run of {@code totalSteps}; pruning and growth events go to {@code
+     * events}.
      */
-    public static ProgressiveGrowth start(CausalLm model, HeadMeter meter, Settings settings, long totalSteps,
+    public static ProgressiveGrowth start(
+            CausalLm model,
+            HeadMeter meter,
+            Settings settings,
+            long totalSteps,
             Consumer<JsonObject> events) {
         int total = Plasticity.allHeads(model).size();
         if (Plasticity.activeHeads(model).size() != total) {
-            throw new IllegalArgumentException("progressive growth starts from a model with every head active");
+            throw new IllegalArgumentException(
+                    "progressive growth starts from a model with every head active");
         }
-        int keep = Math.max(model.config().numLayers(), (int) Math.round(settings.startActive() * total));
+        int keep =
+                Math.max(
+                        model.config().numLayers(),
+                        (int) Math.round(settings.startActive() * total));
         double fraction = (double) (total - keep) / total;
         if (keep < total) {
             HeadMeasurements measured = meter.measure(model, MaskedHeads.AS_IS);
-            Plasticity.Pruned pruned = Plasticity.prune(model, measured, new PruneRequest(PruningMethod.UNIFORM,
-                    fraction, PruneMode.ADAPTIVE, fraction, 0.5, 0.5, false, settings.seed()));
+            Plasticity.Pruned pruned =
+                    Plasticity.prune(
+                            model,
+                            measured,
+                            new PruneRequest(
+                                    PruningMethod.UNIFORM,
+                                    fraction,
+                                    PruneMode.ADAPTIVE,
+                                    fraction,
+                                    0.5,
+                                    0.5,
+                                    false,
+                                    settings.seed()));
             pruned.events(0, 0).forEach(e -> events.accept(RunEventJson.toJson(e)));
         }
         return new ProgressiveGrowth(model, meter, settings, totalSteps, events);
@@ -96,11 +137,22 @@ public final class ProgressiveGrowth implements StepHook {
         boolean event = step > 0 && (step % settings.growEvery() == 0 || step == growthSteps);
         int missing = targetActive(step) - Plasticity.activeHeads(model).size();
         if (event && missing > 0) {
-            HeadScores importance = settings.init() == GrowthInit.COPY
-                    ? meter.measure(model, MaskedHeads.AS_IS).importance() : null; // only copy growth reads it
-            Plasticity.Grown grown = Plasticity.grow(model, meter, new GrowRequest(settings.method(), missing,
-                    settings.init(), settings.schedule().gate(0), settings.initialScale(), settings.seed() + step),
-                    importance);
+            HeadScores importance =
+                    settings.init() == GrowthInit.COPY
+                            ? meter.measure(model, MaskedHeads.AS_IS).importance()
+                            : null; // only copy growth reads it
+            Plasticity.Grown grown =
+                    Plasticity.grow(
+                            model,
+                            meter,
+                            new GrowRequest(
+                                    settings.method(),
+                                    missing,
+                                    settings.init(),
+                                    settings.schedule().gate(0),
+                                    settings.initialScale(),
+                                    settings.seed() + step),
+                            importance);
             heads.grown(grown.heads(), step);
             grown.events(0, step).forEach(e -> events.accept(RunEventJson.toJson(e)));
         }

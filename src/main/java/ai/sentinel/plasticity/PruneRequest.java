@@ -7,11 +7,19 @@ package ai.sentinel.plasticity;
  * @param maxPrunedFraction never more than this fraction of all heads pruned at once, in [0, 1)
  * @param normalizeImportance rank by importance L2-normalised within each layer
  */
-public record PruneRequest(PruningMethod method, double fraction, PruneMode mode, double maxPrunedFraction,
-        double entropyWeight, double gradientWeight, boolean normalizeImportance, long seed) {
+public record PruneRequest(
+        PruningMethod method,
+        double fraction,
+        PruneMode mode,
+        double maxPrunedFraction,
+        double entropyWeight,
+        double gradientWeight,
+        boolean normalizeImportance,
+        long seed) {
     public PruneRequest {
         if (!(fraction >= 0 && fraction < 1)) {
-            throw new IllegalArgumentException("pruning fraction must be in [0, 1), got " + fraction);
+            throw new IllegalArgumentException(
+                    "pruning fraction must be in [0, 1), got " + fraction);
         }
     }
 }

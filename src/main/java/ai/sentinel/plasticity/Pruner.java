@@ -11,8 +11,9 @@ public final class Pruner {
     private Pruner() {}
 
     /**
-     * Masks (adaptive) or removes (compressed) {@code heads}. Returns the re-layouts of compressed pruning, for the
-     * optimizer to follow; adaptive pruning changes no shapes (its heads are frozen by {@link HeadSchedule}).
+     * Masks (adaptive) or removes (compressed) {@code heads}. Returns the re-layouts of compressed
+     * pruning, for the optimizer to follow; adaptive pruning changes no shapes (its heads are
+     * frozen by {@link HeadSchedule}).
      */
     public static List<HeadRemap> prune(CausalLm model, Collection<HeadId> heads, PruneMode mode) {
         return switch (mode) {

@@ -8,7 +8,10 @@ import java.util.function.DoubleUnaryOperator;
 
 /** The pruning strategies, chosen by name. */
 public enum PruningMethod {
-    /** Highest normalised attention entropy first: a head spread evenly over its keys carries little specific signal. */
+    /**
+     * Highest normalised attention entropy first: a head spread evenly over its keys carries little
+     * specific signal.
+     */
     ENTROPY,
     /** Lowest weight magnitude first. */
     MAGNITUDE,
@@ -20,7 +23,9 @@ public enum PruningMethod {
     RANDOM,
     /** The same number of heads in every layer, in a seeded random order within each layer. */
     UNIFORM,
-    /** A weighted blend of min-max-normalised entropy (high first) and gradient norm (low first). */
+    /**
+     * A weighted blend of min-max-normalised entropy (high first) and gradient norm (low first).
+     */
     COMBINED;
 
     public PruningStrategy create(long seed, double entropyWeight, double gradientWeight) {
@@ -30,17 +35,18 @@ public enum PruningMethod {
             case GRADIENT -> m -> map(m.gradientNorm(), v -> -v);
             case IMPORTANCE -> m -> map(m.importance(), v -> -v);
             case RANDOM -> m -> random(m, seed);
-            case UNIFORM -> new PruningStrategy() {
-                @Override
-                public HeadScores priorities(HeadMeasurements m) {
-                    return random(m, seed);
-                }
+            case UNIFORM ->
+                    new PruningStrategy() {
+                        @Override
+                        public HeadScores priorities(HeadMeasurements m) {
+                            return random(m, seed);
+                        }
 
-                @Override
-                public boolean samePerLayer() {
-                    return true;
-                }
-            };
+                        @Override
+                        public boolean samePerLayer() {
+                            return true;
+                        }
+                    };
             case COMBINED -> m -> combined(m, entropyWeight, gradientWeight);
         };
     }
@@ -62,10 +68,14 @@ public enum PruningMethod {
         return new HeadScores(v);
     }
 
-    private static HeadScores combined(HeadMeasurements m, double entropyWeight, double gradientWeight) {
+    private static HeadScores combined(
+            HeadMeasurements m, double entropyWeight, double gradientWeight) {
         if (entropyWeight < 0 || gradientWeight < 0 || entropyWeight + gradientWeight == 0) {
-            throw new IllegalArgumentException("combined weights must be >= 0 and not both 0, got " + entropyWeight
-                    + " and " + gradientWeight);
+            throw new IllegalArgumentException(
+                    "combined weights must be >= 0 and not both 0, got "
+                            + entropyWeight
+                            + " and "
+                            + gradientWeight);
         }
         HeadScores e = m.normalizedEntropy().minMaxNormalized();
         HeadScores g = m.gradientNorm().minMaxNormalized();

@@ -4,11 +4,17 @@ import ai.sentinel.model.HeadId;
 import java.util.List;
 
 /**
- * One line of a plasticity run's record. {@link RunLog} writes each kind to its file and reads it back as the same
- * record; {@link RunEventJson} is the only code that knows the JSON field names.
+ * One line of a plasticity run's record. {@link RunLog} writes each kind to its file and reads it
+ * back as the same record; {@link RunEventJson} is the only code that knows the JSON field names.
  */
-public sealed interface RunEvent permits RunEvent.StepMetrics, StageResult, RunEvent.HeadPruned, RunEvent.HeadGrown,
-        RunEvent.PruningTies, RunEvent.HeadMap, RunEvent.Measurements {
+public sealed interface RunEvent
+        permits RunEvent.StepMetrics,
+                StageResult,
+                RunEvent.HeadPruned,
+                RunEvent.HeadGrown,
+                RunEvent.PruningTies,
+                RunEvent.HeadMap,
+                RunEvent.Measurements {
     /** 0 for initial training, then 1, 2, …. */
     int cycle();
 
@@ -16,11 +22,19 @@ public sealed interface RunEvent permits RunEvent.StepMetrics, StageResult, RunE
     long step();
 
     /**
-     * A logged optimizer step (every 10th and the last of a phase): loss before the update and the learning rate
-     * the step used.
+     * A logged optimizer step (every 10th and the last of a phase): loss before the update and the
+     * learning rate the step used.
      */
-    record StepMetrics(TrainingPhase phase, int cycle, long step, double loss, double learningRate, int activeHeads,
-            long parameters, double tokensPerSecond) implements RunEvent {
+    record StepMetrics(
+            TrainingPhase phase,
+            int cycle,
+            long step,
+            double loss,
+            double learningRate,
+            int activeHeads,
+            long parameters,
+            double tokensPerSecond)
+            implements RunEvent {
         public double perplexity() {
             return Math.exp(loss);
         }
@@ -32,7 +46,9 @@ public sealed interface RunEvent permits RunEvent.StepMetrics, StageResult, RunE
     /** A head grown back, with the scores that chose it. */
     record HeadGrown(int cycle, long step, GrowDecision decision) implements RunEvent {}
 
-    /** Groups of heads with equal priority that the pruning cut split (broken by the seeded order). */
+    /**
+     * Groups of heads with equal priority that the pruning cut split (broken by the seeded order).
+     */
     record PruningTies(int cycle, long step, List<List<HeadId>> groups) implements RunEvent {
         public PruningTies {
             groups = groups.stream().map(List::copyOf).toList();
@@ -40,7 +56,8 @@ public sealed interface RunEvent permits RunEvent.StepMetrics, StageResult, RunE
     }
 
     /** The head map at a stage: mask (1 active), gate values and presence (1 unless removed). */
-    record HeadMap(Stage stage, int cycle, long step, HeadGrid mask, HeadGrid gates, HeadGrid present)
+    record HeadMap(
+            Stage stage, int cycle, long step, HeadGrid mask, HeadGrid gates, HeadGrid present)
             implements RunEvent {
         public boolean isActive(HeadId head) {
             return mask.get(head) != 0;
@@ -52,6 +69,13 @@ public sealed interface RunEvent permits RunEvent.StepMetrics, StageResult, RunE
     }
 
     /** Per-head measurements taken before a cycle's pruning (NaN where a head was not measured). */
-    record Measurements(int cycle, long step, HeadGrid entropy, HeadGrid normalizedEntropy, HeadGrid gradientNorm,
-            HeadGrid magnitude, HeadGrid importance) implements RunEvent {}
+    record Measurements(
+            int cycle,
+            long step,
+            HeadGrid entropy,
+            HeadGrid normalizedEntropy,
+            HeadGrid gradientNorm,
+            HeadGrid magnitude,
+            HeadGrid importance)
+            implements RunEvent {}
 }

@@ -11,12 +11,13 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The JSON form of every {@link RunEvent}, both ways: the only code that knows the field names of a run folder's
- * lines. Each line names its kind in {@code "event"}; a non-finite number is left out of its line (Gson drops nulls)
- * and reads back as NaN.
+ * The JSON form of every {@link RunEvent}, both ways: the only code that knows the field names of a
+ * run folder's lines. Each line names its kind in {@code "event"}; a non-finite number is left out
+ * of its line (Gson drops nulls) and reads back as NaN.
  */
 public final class RunEventJson {
-    private static final String TIES_NOTE = "equal priorities split by the cut; broken by the seeded order";
+    private static final String TIES_NOTE =
+            "equal priorities split by the cut; broken by the seeded order";
 
     private RunEventJson() {}
 
@@ -86,31 +87,78 @@ public final class RunEventJson {
         int cycle = o.get("cycle").getAsInt();
         long step = o.get("step").getAsLong();
         return switch (kind) {
-            case "step" -> new RunEvent.StepMetrics(TrainingPhase.of(o.get("phase").getAsString()), cycle, step,
-                    number(o, "loss"), number(o, "lr"), o.get("active_heads").getAsInt(),
-                    o.get("parameters").getAsLong(), number(o, "tokens_per_second"));
-            case "phase" -> new StageResult(Stage.of(o.get("phase").getAsString()), cycle, step, number(o, "loss"),
-                    numbers(o.getAsJsonArray("sequence_losses")), o.get("active_heads").getAsInt(),
-                    o.get("parameters").getAsLong(), strings(o.getAsJsonArray("samples")));
-            case "pruned" -> new RunEvent.HeadPruned(cycle, step, new PruneDecision(head(o),
-                    PruningMethod.valueOf(upper(o, "strategy")), PruneMode.valueOf(upper(o, "mode")),
-                    number(o, "priority"), number(o, "entropy"), number(o, "normalized_entropy"),
-                    number(o, "gradient_norm"), number(o, "magnitude"), number(o, "importance")));
-            case "grown" -> new RunEvent.HeadGrown(cycle, step, new GrowDecision(head(o),
-                    GrowthMethod.valueOf(upper(o, "strategy")), GrowthInit.valueOf(upper(o, "init")),
-                    o.get("rank").getAsInt(), number(o, "gradient_sensitivity"), number(o, "importance_at_full_gate"),
-                    number(o, "normalized_entropy")));
+            case "step" ->
+                    new RunEvent.StepMetrics(
+                            TrainingPhase.of(o.get("phase").getAsString()),
+                            cycle,
+                            step,
+                            number(o, "loss"),
+                            number(o, "lr"),
+                            o.get("active_heads").getAsInt(),
+                            o.get("parameters").getAsLong(),
+                            number(o, "tokens_per_second"));
+            case "phase" ->
+                    new StageResult(
+                            Stage.of(o.get("phase").getAsString()),
+                            cycle,
+                            step,
+                            number(o, "loss"),
+                            numbers(o.getAsJsonArray("sequence_losses")),
+                            o.get("active_heads").getAsInt(),
+                            o.get("parameters").getAsLong(),
+                            strings(o.getAsJsonArray("samples")));
+            case "pruned" ->
+                    new RunEvent.HeadPruned(
+                            cycle,
+                            step,
+                            new PruneDecision(
+                                    head(o),
+                                    PruningMethod.valueOf(upper(o, "strategy")),
+                                    PruneMode.valueOf(upper(o, "mode")),
+                                    number(o, "priority"),
+                                    number(o, "entropy"),
+                                    number(o, "normalized_entropy"),
+                                    number(o, "gradient_norm"),
+                                    number(o, "magnitude"),
+                                    number(o, "importance")));
+            case "grown" ->
+                    new RunEvent.HeadGrown(
+                            cycle,
+                            step,
+                            new GrowDecision(
+                                    head(o),
+                                    GrowthMethod.valueOf(upper(o, "strategy")),
+                                    GrowthInit.valueOf(upper(o, "init")),
+                                    o.get("rank").getAsInt(),
+                                    number(o, "gradient_sensitivity"),
+                                    number(o, "importance_at_full_gate"),
+                                    number(o, "normalized_entropy")));
             case "ties" -> new RunEvent.PruningTies(cycle, step, ties(o.getAsJsonArray("groups")));
-            case "heads" -> new RunEvent.HeadMap(Stage.of(o.get("phase").getAsString()), cycle, step,
-                    grid(o.getAsJsonArray("mask")), grid(o.getAsJsonArray("gates")), grid(o.getAsJsonArray("present")));
-            case "measurements" -> new RunEvent.Measurements(cycle, step, grid(o.getAsJsonArray("entropy")),
-                    grid(o.getAsJsonArray("normalized_entropy")), grid(o.getAsJsonArray("gradient_norm")),
-                    grid(o.getAsJsonArray("magnitude")), grid(o.getAsJsonArray("importance")));
+            case "heads" ->
+                    new RunEvent.HeadMap(
+                            Stage.of(o.get("phase").getAsString()),
+                            cycle,
+                            step,
+                            grid(o.getAsJsonArray("mask")),
+                            grid(o.getAsJsonArray("gates")),
+                            grid(o.getAsJsonArray("present")));
+            case "measurements" ->
+                    new RunEvent.Measurements(
+                            cycle,
+                            step,
+                            grid(o.getAsJsonArray("entropy")),
+                            grid(o.getAsJsonArray("normalized_entropy")),
+                            grid(o.getAsJsonArray("gradient_norm")),
+                            grid(o.getAsJsonArray("magnitude")),
+                            grid(o.getAsJsonArray("importance")));
             default -> throw new IllegalArgumentException("unknown run event \"" + kind + "\"");
         };
     }
 
-    /** {@code summary.json}: per cycle each stage's numbers, the heads pruned and grown, and the recovery. */
+    /**
+     * {@code summary.json}: per cycle each stage's numbers, the heads pruned and grown, and the
+     * recovery.
+     */
     public static JsonObject summary(List<CycleResult> results) {
         JsonObject o = new JsonObject();
         JsonArray cycles = new JsonArray();
@@ -129,10 +177,16 @@ public final class RunEventJson {
             c.add("pruned_heads", heads(r.prunedHeads()));
             c.add("grown_heads", heads(r.grownHeads()));
             Recovery recovery = r.recovery();
-            c.add("perplexity_recovery", recovery.ratio().isPresent() ? num(recovery.ratio().getAsDouble())
-                    : JsonNull.INSTANCE);
-            c.add("perplexity_recovery_standard_error", recovery instanceof Recovery.Ratio ratio
-                    ? num(ratio.standardError()) : JsonNull.INSTANCE);
+            c.add(
+                    "perplexity_recovery",
+                    recovery.ratio().isPresent()
+                            ? num(recovery.ratio().getAsDouble())
+                            : JsonNull.INSTANCE);
+            c.add(
+                    "perplexity_recovery_standard_error",
+                    recovery instanceof Recovery.Ratio ratio
+                            ? num(ratio.standardError())
+                            : JsonNull.INSTANCE);
             c.addProperty("perplexity_recovery_note", recovery.describe());
             c.add("pruning_loss_change", num(recovery.damage().lossChange()));
             c.add("pruning_loss_change_standard_error", num(recovery.damage().standardError()));
@@ -147,13 +201,21 @@ public final class RunEventJson {
         o.addProperty("active_heads_after", last.last().activeHeads());
         o.addProperty("parameters_before", first.baseline().parameters());
         o.addProperty("parameters_after", last.last().parameters());
-        o.addProperty("recovery_definition", "(ppl_pruned - ppl_final) / (ppl_pruned - ppl_baseline), only when the"
-                + " pruning loss change exceeds " + (int) Recovery.NOISE_STANDARD_ERRORS + " standard errors of the"
-                + " paired per-sequence differences; otherwise left out, with the reason in perplexity_recovery_note");
+        o.addProperty(
+                "recovery_definition",
+                "(ppl_pruned - ppl_final) / (ppl_pruned - ppl_baseline), only when the"
+                        + " pruning loss change exceeds "
+                        + (int) Recovery.NOISE_STANDARD_ERRORS
+                        + " standard errors of the"
+                        + " paired per-sequence differences; otherwise left out, with the reason in perplexity_recovery_note");
         return o;
     }
 
-    private enum Flag { INT, BOOLEAN, NUMBER }
+    private enum Flag {
+        INT,
+        BOOLEAN,
+        NUMBER
+    }
 
     private static JsonObject pruned(RunEvent.HeadPruned e) {
         PruneDecision d = e.decision();
@@ -206,11 +268,12 @@ public final class RunEventJson {
         for (double[] row : grid.values()) {
             JsonArray r = new JsonArray();
             for (double v : row) {
-                r.add(switch (flag) {
-                    case INT -> new JsonPrimitive(v != 0 ? 1 : 0);
-                    case BOOLEAN -> new JsonPrimitive(v != 0);
-                    case NUMBER -> num(v);
-                });
+                r.add(
+                        switch (flag) {
+                            case INT -> new JsonPrimitive(v != 0 ? 1 : 0);
+                            case BOOLEAN -> new JsonPrimitive(v != 0);
+                            case NUMBER -> num(v);
+                        });
             }
             rows.add(r);
         }
@@ -224,8 +287,12 @@ public final class RunEventJson {
             out[l] = new double[row.size()];
             for (int h = 0; h < row.size(); h++) {
                 JsonElement e = row.get(h);
-                out[l][h] = e.isJsonNull() ? Double.NaN
-                        : e.getAsJsonPrimitive().isBoolean() ? (e.getAsBoolean() ? 1 : 0) : e.getAsDouble();
+                out[l][h] =
+                        e.isJsonNull()
+                                ? Double.NaN
+                                : e.getAsJsonPrimitive().isBoolean()
+                                        ? (e.getAsBoolean() ? 1 : 0)
+                                        : e.getAsDouble();
             }
         }
         return new HeadGrid(out);
@@ -259,7 +326,8 @@ public final class RunEventJson {
         if (!text.startsWith("L") || h < 2) {
             throw new IllegalArgumentException("not a head name like L3H1: \"" + text + "\"");
         }
-        return new HeadId(Integer.parseInt(text.substring(1, h)), Integer.parseInt(text.substring(h + 1)));
+        return new HeadId(
+                Integer.parseInt(text.substring(1, h)), Integer.parseInt(text.substring(h + 1)));
     }
 
     private static List<Double> numbers(JsonArray a) {

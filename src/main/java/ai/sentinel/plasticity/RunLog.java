@@ -11,10 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The files of a plasticity run folder, written as the run goes (flushed per line, so a killed run keeps what it
- * measured) and read back as the same {@link RunEvent}s: {@code metrics.jsonl} (stages and logged steps),
- * {@code events.jsonl} (every head pruned or grown, with its scores), {@code heads.jsonl} (the head map at each stage
- * and the measurements before pruning). The report is built from these alone.
+ * The files of a plasticity run folder, written as the run goes (flushed per line, so a killed run
+ * keeps what it measured) and read back as the same {@link RunEvent}s: {@code metrics.jsonl}
+ * (stages and logged steps), {@code events.jsonl} (every head pruned or grown, with its scores),
+ * {@code heads.jsonl} (the head map at each stage and the measurements before pruning). The report
+ * is built from these alone.
  */
 public final class RunLog implements AutoCloseable {
     public static final String METRICS = "metrics.jsonl";
@@ -32,7 +33,10 @@ public final class RunLog implements AutoCloseable {
         this(folder, false);
     }
 
-    /** @param append keep the lines already there (a resumed run, which cuts them back to its saved state) */
+    /**
+     * @param append keep the lines already there (a resumed run, which cuts them back to its saved
+     *     state)
+     */
     public RunLog(Path folder, boolean append) throws IOException {
         this.folder = folder;
         this.metrics = new JsonlWriter(folder.resolve(METRICS), append);
@@ -46,11 +50,12 @@ public final class RunLog implements AutoCloseable {
 
     /** Appends the event to its file. */
     public void write(RunEvent event) {
-        JsonlWriter file = switch (fileOf(event)) {
-            case METRICS -> metrics;
-            case EVENTS -> events;
-            default -> heads;
-        };
+        JsonlWriter file =
+                switch (fileOf(event)) {
+                    case METRICS -> metrics;
+                    case EVENTS -> events;
+                    default -> heads;
+                };
         file.write(RunEventJson.toJson(event));
     }
 
@@ -75,7 +80,8 @@ public final class RunLog implements AutoCloseable {
         for (String name : List.of(METRICS, EVENTS, HEADS)) {
             Path file = folder.resolve(name);
             if (!Files.isRegularFile(file)) {
-                throw new IOException("missing file " + file + " (is " + folder + " a Sentinel run folder?)");
+                throw new IOException(
+                        "missing file " + file + " (is " + folder + " a Sentinel run folder?)");
             }
             List<String> lines = Json.readText(file).lines().toList();
             for (int i = 0; i < lines.size(); i++) {
@@ -83,14 +89,17 @@ public final class RunLog implements AutoCloseable {
                     continue;
                 }
                 String where = file + ":" + (i + 1);
-                JsonObject line = Json.parseObject(lines.get(i), where); // errors name file, line and column
+                JsonObject line =
+                        Json.parseObject(lines.get(i), where); // errors name file, line and column
                 try {
                     out.add(RunEventJson.fromJson(line));
                 } catch (IllegalArgumentException e) { // our own message: which field, which value
                     throw new JsonFormatException(where + ": " + e.getMessage());
                 } catch (RuntimeException e) { // Gson's getters on a missing or mistyped field
-                    throw new JsonFormatException(where + ": not a run record of this Sentinel (a field is missing"
-                            + " or has the wrong type)");
+                    throw new JsonFormatException(
+                            where
+                                    + ": not a run record of this Sentinel (a field is missing"
+                                    + " or has the wrong type)");
                 }
             }
         }

@@ -6,11 +6,19 @@ import java.util.List;
 /**
  * The model evaluated at one stage of a cycle.
  *
- * @param sequenceLosses mean loss of each validation sequence, in the evaluator's fixed order, so that two stages
- *     can be compared sequence by sequence
+ * @param sequenceLosses mean loss of each validation sequence, in the evaluator's fixed order, so
+ *     that two stages can be compared sequence by sequence
  */
-public record StageResult(Stage stage, int cycle, long step, double loss, List<Double> sequenceLosses,
-        int activeHeads, long parameters, List<String> samples) implements RunEvent {
+public record StageResult(
+        Stage stage,
+        int cycle,
+        long step,
+        double loss,
+        List<Double> sequenceLosses,
+        int activeHeads,
+        long parameters,
+        List<String> samples)
+        implements RunEvent {
     public StageResult {
         sequenceLosses = List.copyOf(sequenceLosses);
         samples = List.copyOf(samples);

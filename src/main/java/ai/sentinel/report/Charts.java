@@ -20,14 +20,23 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 /**
- * Minimal, dependency-free charts written as PNG: line charts (numeric or categorical x, an optional second y-axis
- * on the right, labelled vertical markers); {@link SpreadChart} draws per-group spreads. Axes fit the data with a small margin and carry
- * round ticks ({@link Ticks}); the legend and the marker labels have bands of their own, outside the plot area, so
- * they never cover data or each other.
+ * Minimal, dependency-free charts written as PNG: line charts (numeric or categorical x, an
+ * optional second y-axis on the right, labelled vertical markers); {@link SpreadChart} draws
+ * per-group spreads. Axes fit the data with a small margin and carry round ticks ({@link Ticks});
+ * the legend and the marker labels have bands of their own, outside the plot area, so they never
+ * cover data or each other.
  */
 final class Charts {
-    static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
-        new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f)};
+    static final Color[] PALETTE = {
+        new Color(0x1f77b4),
+        new Color(0xd62728),
+        new Color(0x2ca02c),
+        new Color(0xff7f0e),
+        new Color(0x9467bd),
+        new Color(0x8c564b),
+        new Color(0xe377c2),
+        new Color(0x7f7f7f)
+    };
     static final int W = 900;
     static final int PLOT_HEIGHT = 300;
     static final int LEFT = 80;
@@ -55,10 +64,18 @@ final class Charts {
     }
 
     /**
-     * A named series of (x, y) points. {@code color} null: the palette colour of its position. {@code valueLabels}:
-     * print each y next to its point (for charts of a few points whose differences matter).
+     * A named series of (x, y) points. {@code color} null: the palette colour of its position.
+     * {@code valueLabels}: print each y next to its point (for charts of a few points whose
+     * differences matter).
      */
-    record Series(String name, double[] x, double[] y, Style style, Color color, Side side, boolean dashed,
+    record Series(
+            String name,
+            double[] x,
+            double[] y,
+            Style style,
+            Color color,
+            Side side,
+            boolean dashed,
             boolean valueLabels) {
         Series(String name, double[] x, double[] y, Style style) {
             this(name, x, y, style, null, Side.LEFT, false, false);
@@ -69,15 +86,46 @@ final class Charts {
     record Marker(double x, String label) {}
 
     /**
-     * What a line chart shows. {@code categories}: names of x = 0, 1, 2, … (empty for a numeric x-axis);
-     * {@code groups}: a second row of labels under runs of categories (e.g. the cycle), empty if none;
-     * {@code yAxis}: the left axis, or null to fit it to the left-side series (what falls outside is clipped).
+     * What a line chart shows. {@code categories}: names of x = 0, 1, 2, … (empty for a numeric
+     * x-axis); {@code groups}: a second row of labels under runs of categories (e.g. the cycle),
+     * empty if none; {@code yAxis}: the left axis, or null to fit it to the left-side series (what
+     * falls outside is clipped).
      */
-    record Spec(String title, String xLabel, boolean xIntegers, String yLabel, boolean yIntegers, String rightLabel,
-            List<Series> series, List<Marker> markers, List<String> categories, List<Group> groups, Ticks yAxis) {
-        Spec(String title, String xLabel, boolean xIntegers, String yLabel, boolean yIntegers, String rightLabel,
-                List<Series> series, List<Marker> markers, List<String> categories, List<Group> groups) {
-            this(title, xLabel, xIntegers, yLabel, yIntegers, rightLabel, series, markers, categories, groups, null);
+    record Spec(
+            String title,
+            String xLabel,
+            boolean xIntegers,
+            String yLabel,
+            boolean yIntegers,
+            String rightLabel,
+            List<Series> series,
+            List<Marker> markers,
+            List<String> categories,
+            List<Group> groups,
+            Ticks yAxis) {
+        Spec(
+                String title,
+                String xLabel,
+                boolean xIntegers,
+                String yLabel,
+                boolean yIntegers,
+                String rightLabel,
+                List<Series> series,
+                List<Marker> markers,
+                List<String> categories,
+                List<Group> groups) {
+            this(
+                    title,
+                    xLabel,
+                    xIntegers,
+                    yLabel,
+                    yIntegers,
+                    rightLabel,
+                    series,
+                    markers,
+                    categories,
+                    groups,
+                    null);
         }
     }
 
@@ -101,9 +149,12 @@ final class Charts {
     }
 
     /** A line chart on a numeric x-axis, the left y-axis only (the form experiment scripts use). */
-    static BufferedImage lineChart(String title, String xLabel, String yLabel, List<Series> series,
-            List<Marker> markers) {
-        return lineChart(new Spec(title, xLabel, false, yLabel, false, "", series, markers, List.of(), List.of()));
+    static BufferedImage lineChart(
+            String title, String xLabel, String yLabel, List<Series> series, List<Marker> markers) {
+        return lineChart(
+                new Spec(
+                        title, xLabel, false, yLabel, false, "", series, markers, List.of(),
+                        List.of()));
     }
 
     static BufferedImage lineChart(Spec spec) {
@@ -115,7 +166,11 @@ final class Charts {
         Frame f = layout.frame();
         grid(g, f);
         markers(g, f, layout.markerRows());
-        g.setClip(f.x0() - 6, f.top() - 6, f.x1() - f.x0() + 12, f.bottom() - f.top() + 12); // points keep their size
+        g.setClip(
+                f.x0() - 6,
+                f.top() - 6,
+                f.x1() - f.x0() + 12,
+                f.bottom() - f.top() + 12); // points keep their size
         for (int i = 0; i < spec.series().size(); i++) {
             draw(g, f, spec.series().get(i), i);
         }
@@ -134,22 +189,44 @@ final class Charts {
             boolean right = spec.series().stream().anyMatch(s -> s.side() == Side.RIGHT);
             int x0 = LEFT;
             int x1 = W - (right ? RIGHT_WITH_AXIS : RIGHT);
-            Ticks xTicks = spec.categories().isEmpty() ? fit(spec.series(), true, null, spec.xIntegers(), 0.02)
-                    : new Ticks(-0.5, spec.categories().size() - 0.5, 1, indices(spec.categories().size()));
+            Ticks xTicks =
+                    spec.categories().isEmpty()
+                            ? fit(spec.series(), true, null, spec.xIntegers(), 0.02)
+                            : new Ticks(
+                                    -0.5,
+                                    spec.categories().size() - 0.5,
+                                    1,
+                                    indices(spec.categories().size()));
             List<List<Marker>> rows = Charts.markerRows(probe, spec.markers(), xTicks, x0, x1);
             int top = TITLE_BAND + rows.size() * ROW + (rows.isEmpty() ? 10 : 6);
             int bottom = top + PLOT_HEIGHT;
-            Ticks left = spec.yAxis() != null ? spec.yAxis() : fit(spec.series(), false, Side.LEFT,
-                    spec.yIntegers(), 0.06);
-            Frame frame = new Frame(x0, x1, top, bottom, xTicks, left, right ? fit(spec.series(), false, Side.RIGHT, false, 0.06) : null);
-            int below = bottom + 20 + (spec.groups().isEmpty() ? 0 : ROW) + (spec.xLabel().isEmpty() ? 0 : 20);
+            Ticks left =
+                    spec.yAxis() != null
+                            ? spec.yAxis()
+                            : fit(spec.series(), false, Side.LEFT, spec.yIntegers(), 0.06);
+            Frame frame =
+                    new Frame(
+                            x0,
+                            x1,
+                            top,
+                            bottom,
+                            xTicks,
+                            left,
+                            right ? fit(spec.series(), false, Side.RIGHT, false, 0.06) : null);
+            int below =
+                    bottom
+                            + 20
+                            + (spec.groups().isEmpty() ? 0 : ROW)
+                            + (spec.xLabel().isEmpty() ? 0 : 20);
             int legendRows = Legend.rows(probe, spec.series());
             probe.dispose();
             return new Layout(frame, rows, below + 4, below + 10 + legendRows * (ROW + 2) + 8);
         }
     }
 
-    /** The plot area in pixels and the axes' ranges. {@code right} is null without a second axis. */
+    /**
+     * The plot area in pixels and the axes' ranges. {@code right} is null without a second axis.
+     */
     record Frame(int x0, int x1, int top, int bottom, Ticks x, Ticks left, Ticks right) {
         double px(double v) {
             return x0 + (v - x.lo()) / span(x) * (x1 - x0);
@@ -167,7 +244,8 @@ final class Charts {
 
     /** The fitted axis of every finite x (or y of one side) in {@code series}. */
     static Ticks fit(List<Series> series, boolean x, Side side, boolean integers, double margin) {
-        // x: steps or cycles start at their first value, and a point on the frame would hide under the axis
+        // x: steps or cycles start at their first value, and a point on the frame would hide under
+        // the axis
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         for (Series s : series) {
@@ -215,7 +293,8 @@ final class Charts {
         if (f.right() != null) {
             g.drawLine(f.x1(), f.top(), f.x1(), f.bottom());
             for (double v : f.right().values()) {
-                g.drawLine(f.x1(), (int) f.py(v, Side.RIGHT), f.x1() + 4, (int) f.py(v, Side.RIGHT));
+                g.drawLine(
+                        f.x1(), (int) f.py(v, Side.RIGHT), f.x1() + 4, (int) f.py(v, Side.RIGHT));
                 g.drawString(f.right().label(v), f.x1() + 7, (float) f.py(v, Side.RIGHT) + 4);
             }
             drawRotated(g, spec.rightLabel(), W - 16, (f.top() + f.bottom()) / 2.0, true);
@@ -223,14 +302,16 @@ final class Charts {
         int y = f.bottom() + 16;
         List<Double> xs = f.x().values();
         for (int i = 0; i < xs.size(); i++) {
-            String label = spec.categories().isEmpty() ? f.x().label(xs.get(i)) : spec.categories().get(i);
+            String label =
+                    spec.categories().isEmpty() ? f.x().label(xs.get(i)) : spec.categories().get(i);
             double px = f.px(xs.get(i));
             g.drawLine((int) px, f.bottom(), (int) px, f.bottom() + 4);
             g.drawString(label, (float) (px - fm.stringWidth(label) / 2.0), y);
         }
         for (Group group : spec.groups()) {
             double centre = (f.px(group.from()) + f.px(group.to())) / 2;
-            g.drawString(group.label(), (float) (centre - fm.stringWidth(group.label()) / 2.0), y + ROW);
+            g.drawString(
+                    group.label(), (float) (centre - fm.stringWidth(group.label()) / 2.0), y + ROW);
             if (group.from() > 0) {
                 double edge = f.px(group.from() - 0.5);
                 g.setColor(MARKER);
@@ -241,19 +322,32 @@ final class Charts {
         g.setFont(TEXT);
         if (!spec.xLabel().isEmpty()) {
             int labelY = y + (spec.groups().isEmpty() ? 0 : ROW) + 20;
-            g.drawString(spec.xLabel(), (float) ((f.x0() + f.x1()) / 2.0 - g.getFontMetrics().stringWidth(
-                    spec.xLabel()) / 2.0), labelY);
+            g.drawString(
+                    spec.xLabel(),
+                    (float)
+                            ((f.x0() + f.x1()) / 2.0
+                                    - g.getFontMetrics().stringWidth(spec.xLabel()) / 2.0),
+                    labelY);
         }
         drawRotated(g, spec.yLabel(), 18, (f.top() + f.bottom()) / 2.0, false);
     }
 
-    /** Marker labels in rows above the plot: each goes in the first row where it overlaps no other label. */
-    private static List<List<Marker>> markerRows(Graphics2D g, List<Marker> markers, Ticks x, int x0, int x1) {
+    /**
+     * Marker labels in rows above the plot: each goes in the first row where it overlaps no other
+     * label.
+     */
+    private static List<List<Marker>> markerRows(
+            Graphics2D g, List<Marker> markers, Ticks x, int x0, int x1) {
         List<List<Marker>> rows = new ArrayList<>();
         List<Double> rowEnds = new ArrayList<>();
         FontMetrics fm = g.getFontMetrics(SMALL);
-        for (Marker m : markers.stream().sorted(java.util.Comparator.comparingDouble(Marker::x)).toList()) {
-            double px = x0 + (m.x() - x.lo()) / (x.hi() - x.lo() == 0 ? 1 : x.hi() - x.lo()) * (x1 - x0);
+        for (Marker m :
+                markers.stream().sorted(java.util.Comparator.comparingDouble(Marker::x)).toList()) {
+            double px =
+                    x0
+                            + (m.x() - x.lo())
+                                    / (x.hi() - x.lo() == 0 ? 1 : x.hi() - x.lo())
+                                    * (x1 - x0);
             double start = labelStart(px, fm.stringWidth(m.label()), x1);
             int row = 0;
             while (row < rows.size() && rowEnds.get(row) > start - 8) {
@@ -282,11 +376,20 @@ final class Charts {
             for (Marker m : rows.get(r)) {
                 double x = f.px(m.x());
                 g.setColor(MARKER);
-                g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                        new float[] {4, 4}, 0));
+                g.setStroke(
+                        new BasicStroke(
+                                1f,
+                                BasicStroke.CAP_BUTT,
+                                BasicStroke.JOIN_MITER,
+                                10f,
+                                new float[] {4, 4},
+                                0));
                 g.draw(new Line2D.Double(x, labelY + 3, x, f.bottom()));
                 g.setColor(new Color(80, 80, 80));
-                g.drawString(m.label(), (float) labelStart(x, fm.stringWidth(m.label()), f.x1()), labelY);
+                g.drawString(
+                        m.label(),
+                        (float) labelStart(x, fm.stringWidth(m.label()), f.x1()),
+                        labelY);
             }
         }
     }
@@ -294,13 +397,25 @@ final class Charts {
     private static void draw(Graphics2D g, Frame f, Series s, int index) {
         Color color = color(s, index);
         g.setColor(color);
-        g.setStroke(s.dashed() ? new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                new float[] {6, 4}, 0) : new BasicStroke(2f));
+        g.setStroke(
+                s.dashed()
+                        ? new BasicStroke(
+                                1.5f,
+                                BasicStroke.CAP_BUTT,
+                                BasicStroke.JOIN_MITER,
+                                10f,
+                                new float[] {6, 4},
+                                0)
+                        : new BasicStroke(2f));
         if (s.style() != Style.POINTS) {
             for (int k = 1; k < s.x().length; k++) {
                 if (Double.isFinite(s.y()[k - 1]) && Double.isFinite(s.y()[k])) {
-                    g.draw(new Line2D.Double(f.px(s.x()[k - 1]), f.py(s.y()[k - 1], s.side()), f.px(s.x()[k]),
-                            f.py(s.y()[k], s.side())));
+                    g.draw(
+                            new Line2D.Double(
+                                    f.px(s.x()[k - 1]),
+                                    f.py(s.y()[k - 1], s.side()),
+                                    f.px(s.x()[k]),
+                                    f.py(s.y()[k], s.side())));
                 }
             }
         }
@@ -319,14 +434,22 @@ final class Charts {
             if (s.valueLabels()) {
                 g.setColor(Color.BLACK);
                 String text = valueLabel(s.y()[k], axis);
-                g.drawString(text, (float) (px - g.getFontMetrics().stringWidth(text) / 2.0), (float) py - 9);
+                g.drawString(
+                        text,
+                        (float) (px - g.getFontMetrics().stringWidth(text) / 2.0),
+                        (float) py - 9);
             }
         }
     }
 
-    /** One decimal finer than the axis ticks, so neighbouring points that share a tick still read differently. */
+    /**
+     * One decimal finer than the axis ticks, so neighbouring points that share a tick still read
+     * differently.
+     */
     static String valueLabel(double v, Ticks axis) {
-        return String.format("%." + (axis.decimals() + (axis.step() >= 1 && v == Math.rint(v) ? 0 : 1)) + "f", v);
+        return String.format(
+                "%." + (axis.decimals() + (axis.step() >= 1 && v == Math.rint(v) ? 0 : 1)) + "f",
+                v);
     }
 
     /** Circle, square, triangle, diamond, …: series that overlap stay distinguishable. */
@@ -334,9 +457,14 @@ final class Charts {
         return switch (index % 4) {
             case 0 -> new Ellipse2D.Double(x - r, y - r, 2 * r, 2 * r);
             case 1 -> new Rectangle2D.Double(x - r, y - r, 2 * r, 2 * r);
-            case 2 -> polygon(new double[] {x, x + r * 1.2, x - r * 1.2}, new double[] {y - r * 1.2, y + r, y + r});
-            default -> polygon(new double[] {x, x + r * 1.3, x, x - r * 1.3}, new double[] {y - r * 1.3, y,
-                y + r * 1.3, y});
+            case 2 ->
+                    polygon(
+                            new double[] {x, x + r * 1.2, x - r * 1.2},
+                            new double[] {y - r * 1.2, y + r, y + r});
+            default ->
+                    polygon(
+                            new double[] {x, x + r * 1.3, x, x - r * 1.3},
+                            new double[] {y - r * 1.3, y, y + r * 1.3, y});
         };
     }
 
@@ -354,8 +482,8 @@ final class Charts {
         return s.color() != null ? s.color() : PALETTE[index % PALETTE.length];
     }
 
-
-    private static void drawRotated(Graphics2D g, String text, double x, double centreY, boolean clockwise) {
+    private static void drawRotated(
+            Graphics2D g, String text, double x, double centreY, boolean clockwise) {
         Graphics2D r = (Graphics2D) g.create();
         r.setFont(TEXT);
         r.setColor(Color.BLACK);
@@ -368,7 +496,8 @@ final class Charts {
     static Graphics2D graphics(BufferedImage image) {
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(
+                RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.BLACK);
         return g;
     }

@@ -7,11 +7,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** {@code heads.json} and heat maps of one set of head measurements ({@code sentinel heads --out}). */
+/**
+ * {@code heads.json} and heat maps of one set of head measurements ({@code sentinel heads --out}).
+ */
 public final class HeadReport {
     private HeadReport() {}
 
-    /** Writes heads.json, entropy.png, gradient.png and importance.png into {@code folder}; returns it. */
+    /**
+     * Writes heads.json, entropy.png, gradient.png and importance.png into {@code folder}; returns
+     * it.
+     */
     public static Path write(HeadMeasurements m, Path folder) throws IOException {
         Files.createDirectories(folder);
         JsonObject json = new JsonObject();
@@ -22,11 +27,17 @@ public final class HeadReport {
         json.add("importance", m.importance().toJson());
         json.addProperty("batches", m.batches());
         Json.write(folder.resolve("heads.json"), json);
-        Charts.write(HeatMaps.values("Normalised attention entropy (1 = uniform)", m.normalizedEntropy().copy(),
-                "%.2f"), folder.resolve("entropy.png"));
-        Charts.write(HeatMaps.values("Gradient norm per head", m.gradientNorm().copy(), "%.3f"),
+        Charts.write(
+                HeatMaps.values(
+                        "Normalised attention entropy (1 = uniform)",
+                        m.normalizedEntropy().copy(),
+                        "%.2f"),
+                folder.resolve("entropy.png"));
+        Charts.write(
+                HeatMaps.values("Gradient norm per head", m.gradientNorm().copy(), "%.3f"),
                 folder.resolve("gradient.png"));
-        Charts.write(HeatMaps.values("Importance E|dL/dg| per head", m.importance().copy(), "%.4f"),
+        Charts.write(
+                HeatMaps.values("Importance E|dL/dg| per head", m.importance().copy(), "%.4f"),
                 folder.resolve("importance.png"));
         return folder;
     }

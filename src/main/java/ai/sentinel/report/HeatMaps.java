@@ -18,8 +18,12 @@ final class HeatMaps {
     private static final Color PRUNED = new Color(0xc8c8c8);
     private static final Color GROWN = new Color(0x1f77b4);
 
-    /** One stage's head map: mask (1 active), gate values, presence, and which heads were just grown. */
-    record Panel(String title, int[][] mask, double[][] gates, boolean[][] present, Set<String> grown) {}
+    /**
+     * One stage's head map: mask (1 active), gate values, presence, and which heads were just
+     * grown.
+     */
+    record Panel(
+            String title, int[][] mask, double[][] gates, boolean[][] present, Set<String> grown) {}
 
     private HeatMaps() {}
 
@@ -27,29 +31,44 @@ final class HeatMaps {
         int layers = panels.get(0).mask().length;
         int heads = panels.get(0).mask()[0].length;
         int panelW = heads * CELL + MARGIN;
-        BufferedImage image = Charts.canvas(panels.size() * panelW + MARGIN, layers * CELL + 2 * MARGIN + 40);
+        BufferedImage image =
+                Charts.canvas(panels.size() * panelW + MARGIN, layers * CELL + 2 * MARGIN + 40);
         Graphics2D g = graphics(image);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
         g.drawString(title, MARGIN, 26);
         for (int p = 0; p < panels.size(); p++) {
             Panel panel = panels.get(p);
             int x0 = MARGIN + p * panelW;
-            grid(g, panel.title(), x0, layers, heads, (l, h) -> {
-                String id = "L" + l + "H" + h;
-                if (!panel.present()[l][h]) {
-                    return new Cell(Color.WHITE, "×");
-                }
-                double gate = panel.gates()[l][h];
-                String text = gate == 1.0 ? "" : String.format("%.2f", gate);
-                if (panel.mask()[l][h] == 0) {
-                    return new Cell(PRUNED, "");
-                }
-                return panel.grown().contains(id) ? new Cell(GROWN, text.isEmpty() ? "new" : text)
-                        : new Cell(blend(Color.WHITE, ACTIVE, 0.35 + 0.65 * Math.min(1, gate)), text);
-            });
+            grid(
+                    g,
+                    panel.title(),
+                    x0,
+                    layers,
+                    heads,
+                    (l, h) -> {
+                        String id = "L" + l + "H" + h;
+                        if (!panel.present()[l][h]) {
+                            return new Cell(Color.WHITE, "×");
+                        }
+                        double gate = panel.gates()[l][h];
+                        String text = gate == 1.0 ? "" : String.format("%.2f", gate);
+                        if (panel.mask()[l][h] == 0) {
+                            return new Cell(PRUNED, "");
+                        }
+                        return panel.grown().contains(id)
+                                ? new Cell(GROWN, text.isEmpty() ? "new" : text)
+                                : new Cell(
+                                        blend(Color.WHITE, ACTIVE, 0.35 + 0.65 * Math.min(1, gate)),
+                                        text);
+                    });
         }
-        legend(g, layers * CELL + MARGIN + 58, new Color[] {ACTIVE, GROWN, PRUNED, Color.WHITE},
-                new String[] {"active (shade = gate)", "newly grown (gate)", "pruned (masked)", "× removed"});
+        legend(
+                g,
+                layers * CELL + MARGIN + 58,
+                new Color[] {ACTIVE, GROWN, PRUNED, Color.WHITE},
+                new String[] {
+                    "active (shade = gate)", "newly grown (gate)", "pruned (masked)", "× removed"
+                });
         g.dispose();
         return image;
     }
@@ -70,18 +89,29 @@ final class HeatMaps {
         double lo = min;
         double span = max > min ? max - min : 1;
         Graphics2D probe = graphics(Charts.canvas(1, 1));
-        int titleWidth = probe.getFontMetrics(new Font(Font.SANS_SERIF, Font.BOLD, 16)).stringWidth(title) + 2 * MARGIN;
+        int titleWidth =
+                probe.getFontMetrics(new Font(Font.SANS_SERIF, Font.BOLD, 16)).stringWidth(title)
+                        + 2 * MARGIN;
         probe.dispose();
-        BufferedImage image = Charts.canvas(Math.max(heads * CELL + 2 * MARGIN, titleWidth),
-                layers * CELL + 2 * MARGIN + 40);
+        BufferedImage image =
+                Charts.canvas(
+                        Math.max(heads * CELL + 2 * MARGIN, titleWidth),
+                        layers * CELL + 2 * MARGIN + 40);
         Graphics2D g = graphics(image);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
         g.drawString(title, MARGIN, 26);
-        grid(g, String.format("min " + format + ", max " + format, min, max), MARGIN, layers, heads, (l, h) -> {
-            double v = values[l][h];
-            return Double.isFinite(v) ? new Cell(scale((v - lo) / span), String.format(format, v))
-                    : new Cell(Color.WHITE, "–");
-        });
+        grid(
+                g,
+                String.format("min " + format + ", max " + format, min, max),
+                MARGIN,
+                layers,
+                heads,
+                (l, h) -> {
+                    double v = values[l][h];
+                    return Double.isFinite(v)
+                            ? new Cell(scale((v - lo) / span), String.format(format, v))
+                            : new Cell(Color.WHITE, "–");
+                });
         g.dispose();
         return image;
     }
@@ -93,7 +123,8 @@ final class HeatMaps {
         Cell at(int layer, int head);
     }
 
-    private static void grid(Graphics2D g, String caption, int x0, int layers, int heads, CellFn cells) {
+    private static void grid(
+            Graphics2D g, String caption, int x0, int layers, int heads, CellFn cells) {
         int y0 = MARGIN + 10;
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         g.setColor(Color.BLACK);
@@ -112,7 +143,8 @@ final class HeatMaps {
                 g.setStroke(new BasicStroke(1f));
                 g.drawRect(x, y, CELL - 2, CELL - 2);
                 g.setColor(luminance(c.color()) < 0.5 ? Color.WHITE : Color.BLACK);
-                g.drawString(c.text(), x + (CELL - 2 - fm.stringWidth(c.text())) / 2, y + CELL / 2 + 3);
+                g.drawString(
+                        c.text(), x + (CELL - 2 - fm.stringWidth(c.text())) / 2, y + CELL / 2 + 3);
             }
         }
         g.setColor(Color.BLACK);
@@ -137,14 +169,17 @@ final class HeatMaps {
 
     /** A perceptual-ish blue → green → yellow scale for t in [0, 1]. */
     private static Color scale(double t) {
-        Color[] stops = {new Color(0x30123b), new Color(0x2a788e), new Color(0x7ad151), new Color(0xfde725)};
+        Color[] stops = {
+            new Color(0x30123b), new Color(0x2a788e), new Color(0x7ad151), new Color(0xfde725)
+        };
         double s = Math.max(0, Math.min(1, t)) * (stops.length - 1);
         int i = Math.min(stops.length - 2, (int) s);
         return blend(stops[i], stops[i + 1], s - i);
     }
 
     private static Color blend(Color a, Color b, double t) {
-        return new Color((int) (a.getRed() + (b.getRed() - a.getRed()) * t),
+        return new Color(
+                (int) (a.getRed() + (b.getRed() - a.getRed()) * t),
                 (int) (a.getGreen() + (b.getGreen() - a.getGreen()) * t),
                 (int) (a.getBlue() + (b.getBlue() - a.getBlue()) * t));
     }
@@ -156,7 +191,8 @@ final class HeatMaps {
     private static Graphics2D graphics(BufferedImage image) {
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(
+                RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.BLACK); // a new image's graphics paint white
         return g;
     }

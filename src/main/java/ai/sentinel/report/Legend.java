@@ -8,7 +8,10 @@ import java.awt.geom.Line2D;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A chart's legend: one item per series (its line and mark), in rows under the plot, wrapping at the chart's width. */
+/**
+ * A chart's legend: one item per series (its line and mark), in rows under the plot, wrapping at
+ * the chart's width.
+ */
 final class Legend {
     private Legend() {}
 
@@ -50,8 +53,16 @@ final class Legend {
             int y = top + places.get(i)[1] * (Charts.ROW + 2) + 8;
             g.setColor(Charts.color(s, i));
             if (s.style() != Charts.Style.POINTS) {
-                g.setStroke(s.dashed() ? new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                        new float[] {6, 4}, 0) : new BasicStroke(2f));
+                g.setStroke(
+                        s.dashed()
+                                ? new BasicStroke(
+                                        1.5f,
+                                        BasicStroke.CAP_BUTT,
+                                        BasicStroke.JOIN_MITER,
+                                        10f,
+                                        new float[] {6, 4},
+                                        0)
+                                : new BasicStroke(2f));
                 g.draw(new Line2D.Double(x, y, x + 26, y));
             }
             if (s.style() != Charts.Style.LINE) {

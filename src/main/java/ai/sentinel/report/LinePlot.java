@@ -6,40 +6,71 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** PNG charts for experiment scripts: line charts of named series, and per-group spreads over seeds. */
+/**
+ * PNG charts for experiment scripts: line charts of named series, and per-group spreads over seeds.
+ */
 public final class LinePlot {
     private LinePlot() {}
 
     /**
-     * @param series name → {x values, y values}, in insertion order; series of up to 50 points also mark each point
+     * @param series name → {x values, y values}, in insertion order; series of up to 50 points also
+     *     mark each point
      */
-    public static void write(Path png, String title, String xLabel, String yLabel, Map<String, double[][]> series)
+    public static void write(
+            Path png, String title, String xLabel, String yLabel, Map<String, double[][]> series)
             throws IOException {
         write(png, title, xLabel, yLabel, series, false);
     }
 
     /** As {@link #write}, for counts (e.g. active heads): whole-number ticks on the y-axis. */
-    public static void writeCounts(Path png, String title, String xLabel, String yLabel,
-            Map<String, double[][]> series) throws IOException {
+    public static void writeCounts(
+            Path png, String title, String xLabel, String yLabel, Map<String, double[][]> series)
+            throws IOException {
         write(png, title, xLabel, yLabel, series, true);
     }
 
-    private static void write(Path png, String title, String xLabel, String yLabel, Map<String, double[][]> series,
-            boolean counts) throws IOException {
+    private static void write(
+            Path png,
+            String title,
+            String xLabel,
+            String yLabel,
+            Map<String, double[][]> series,
+            boolean counts)
+            throws IOException {
         List<Charts.Series> lines = new ArrayList<>();
-        series.forEach((name, xy) -> lines.add(new Charts.Series(name, xy[0], xy[1],
-                xy[0].length <= 50 ? Charts.Style.LINE_AND_POINTS : Charts.Style.LINE)));
-        Charts.write(Charts.lineChart(new Charts.Spec(title, xLabel, false, yLabel, counts, "", lines, List.of(),
-                List.of(), List.of())), png);
+        series.forEach(
+                (name, xy) ->
+                        lines.add(
+                                new Charts.Series(
+                                        name,
+                                        xy[0],
+                                        xy[1],
+                                        xy[0].length <= 50
+                                                ? Charts.Style.LINE_AND_POINTS
+                                                : Charts.Style.LINE)));
+        Charts.write(
+                Charts.lineChart(
+                        new Charts.Spec(
+                                title, xLabel, false, yLabel, counts, "", lines, List.of(),
+                                List.of(), List.of())),
+                png);
     }
 
     /**
-     * Mean, each observation (dot) and range (whisker) of every group, e.g. one group per strategy and one
-     * observation per seed. {@code fromZero}: bars on an axis from zero; otherwise the axis spans the observations.
+     * Mean, each observation (dot) and range (whisker) of every group, e.g. one group per strategy
+     * and one observation per seed. {@code fromZero}: bars on an axis from zero; otherwise the axis
+     * spans the observations.
      */
-    public static void spread(Path png, String title, String yLabel, Map<String, double[]> groups, boolean fromZero)
+    public static void spread(
+            Path png, String title, String yLabel, Map<String, double[]> groups, boolean fromZero)
             throws IOException {
-        Charts.write(SpreadChart.draw(title, yLabel, List.copyOf(groups.keySet()), List.copyOf(groups.values()),
-                fromZero), png);
+        Charts.write(
+                SpreadChart.draw(
+                        title,
+                        yLabel,
+                        List.copyOf(groups.keySet()),
+                        List.copyOf(groups.values()),
+                        fromZero),
+                png);
     }
 }

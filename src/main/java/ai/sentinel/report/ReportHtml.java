@@ -13,72 +13,126 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The report page: tables, embedded charts, decisions and sample generations. Self-contained HTML. */
+/**
+ * The report page: tables, embedded charts, decisions and sample generations. Self-contained HTML.
+ */
 final class ReportHtml {
-    private static final String STYLE = "body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;"
-            + "color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 10px;"
-            + "text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}"
-            + "img{max-width:100%;border:1px solid #eee}pre{background:#f7f7f7;padding:1em;white-space:pre-wrap;overflow-wrap:anywhere}"
-            + "figure{margin:1.5em 0}figcaption{color:#555;font-size:0.9em}td{overflow-wrap:anywhere}";
+    private static final String STYLE =
+            "body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;"
+                    + "color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 10px;"
+                    + "text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}"
+                    + "img{max-width:100%;border:1px solid #eee}pre{background:#f7f7f7;padding:1em;white-space:pre-wrap;overflow-wrap:anywhere}"
+                    + "figure{margin:1.5em 0}figcaption{color:#555;font-size:0.9em}td{overflow-wrap:anywhere}";
 
     private ReportHtml() {}
 
-    static String render(RunData run, List<CycleResult> cycles, RunReport.ChartSet charts, Path chartDir)
+    static String render(
+            RunData run, List<CycleResult> cycles, RunReport.ChartSet charts, Path chartDir)
             throws IOException {
-        StringBuilder html = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Sentinel"
-                + " plasticity report</title><style>" + STYLE + "</style></head><body>");
+        StringBuilder html =
+                new StringBuilder(
+                        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Sentinel"
+                                + " plasticity report</title><style>"
+                                + STYLE
+                                + "</style></head><body>");
         JsonObject c = run.config();
-        html.append("<h1>Plasticity report: ").append(esc(run.folder().getFileName().toString())).append("</h1>");
-        html.append("<p>Model <b>").append(esc(str(c, "model"))).append("</b>, dataset <b>")
-                .append(esc(str(c, "dataset"))).append("</b>, pruning <b>").append(esc(str(c, "pruning")))
-                .append("</b> (").append(esc(str(c, "mode"))).append("), growth <b>").append(esc(str(c, "growth")))
-                .append("</b> (").append(esc(str(c, "init"))).append("), seed ").append(esc(str(c, "seed")))
+        html.append("<h1>Plasticity report: ")
+                .append(esc(run.folder().getFileName().toString()))
+                .append("</h1>");
+        html.append("<p>Model <b>")
+                .append(esc(str(c, "model")))
+                .append("</b>, dataset <b>")
+                .append(esc(str(c, "dataset")))
+                .append("</b>, pruning <b>")
+                .append(esc(str(c, "pruning")))
+                .append("</b> (")
+                .append(esc(str(c, "mode")))
+                .append("), growth <b>")
+                .append(esc(str(c, "growth")))
+                .append("</b> (")
+                .append(esc(str(c, "init")))
+                .append("), seed ")
+                .append(esc(str(c, "seed")))
                 .append(". Every number below was measured in this run.</p>");
         beforeAfter(html, cycles);
         cycleTable(html, cycles);
         for (Map.Entry<String, String> e : charts.written().entrySet()) {
-            html.append("<figure><img alt=\"").append(esc(e.getValue())).append("\" src=\"")
-                    .append(RunReport.embed(chartDir.resolve(e.getKey()))).append("\"><figcaption>")
-                    .append(esc(e.getValue())).append("</figcaption></figure>");
+            html.append("<figure><img alt=\"")
+                    .append(esc(e.getValue()))
+                    .append("\" src=\"")
+                    .append(RunReport.embed(chartDir.resolve(e.getKey())))
+                    .append("\"><figcaption>")
+                    .append(esc(e.getValue()))
+                    .append("</figcaption></figure>");
         }
         for (Map.Entry<String, String> e : charts.skipped().entrySet()) {
-            html.append("<p><i>").append(esc(e.getKey())).append(": not drawn, ").append(esc(e.getValue()))
+            html.append("<p><i>")
+                    .append(esc(e.getKey()))
+                    .append(": not drawn, ")
+                    .append(esc(e.getValue()))
                     .append(".</i></p>");
         }
         decisions(html, run);
         samples(html, run.all(StageResult.class));
-        html.append("<h2>Configuration</h2><pre>").append(esc(ai.sentinel.io.Json.pretty(c))).append("</pre></body></html>\n");
+        html.append("<h2>Configuration</h2><pre>")
+                .append(esc(ai.sentinel.io.Json.pretty(c)))
+                .append("</pre></body></html>\n");
         return html.toString();
     }
 
     private static void beforeAfter(StringBuilder html, List<CycleResult> cycles) {
         StageResult before = cycles.get(0).baseline();
         StageResult after = cycles.get(cycles.size() - 1).last();
-        html.append("<h2>Before and after</h2><table><tr><th></th><th>before (baseline)</th><th>after (final)</th>"
-                + "</tr>");
+        html.append(
+                "<h2>Before and after</h2><table><tr><th></th><th>before (baseline)</th><th>after (final)</th>"
+                        + "</tr>");
         row(html, "perplexity", fmt(before.perplexity()), fmt(after.perplexity()));
         row(html, "loss ± standard error (nats)", loss(before), loss(after));
-        row(html, "active heads", String.valueOf(before.activeHeads()), String.valueOf(after.activeHeads()));
-        row(html, "parameters", String.format("%,d", before.parameters()), String.format("%,d", after.parameters()));
-        html.append("</table><p>The standard error is over validation sequences. Two stages are evaluated on the same"
-                + " sequences, so their difference is judged by the paired differences, which vary much less than"
-                + " either loss (see the recovery line of each cycle).</p>");
+        row(
+                html,
+                "active heads",
+                String.valueOf(before.activeHeads()),
+                String.valueOf(after.activeHeads()));
+        row(
+                html,
+                "parameters",
+                String.format("%,d", before.parameters()),
+                String.format("%,d", after.parameters()));
+        html.append(
+                "</table><p>The standard error is over validation sequences. Two stages are evaluated on the same"
+                        + " sequences, so their difference is judged by the paired differences, which vary much less than"
+                        + " either loss (see the recovery line of each cycle).</p>");
     }
 
     private static void cycleTable(StringBuilder html, List<CycleResult> cycles) {
-        html.append("<h2>Cycles</h2><table><tr><th>cycle</th><th>stage</th><th>perplexity</th><th>loss ± s.e.</th>"
-                + "<th>active heads</th><th>parameters</th></tr>");
+        html.append(
+                "<h2>Cycles</h2><table><tr><th>cycle</th><th>stage</th><th>perplexity</th><th>loss ± s.e.</th>"
+                        + "<th>active heads</th><th>parameters</th></tr>");
         for (CycleResult cycle : cycles) {
             for (StageResult s : cycle.stages()) {
-                html.append("<tr><td>").append(cycle.cycle()).append("</td><td>").append(s.stage().key())
-                        .append("</td><td>").append(fmt(s.perplexity())).append("</td><td>").append(loss(s))
-                        .append("</td><td>").append(s.activeHeads()).append("</td><td>")
-                        .append(String.format("%,d", s.parameters())).append("</td></tr>");
+                html.append("<tr><td>")
+                        .append(cycle.cycle())
+                        .append("</td><td>")
+                        .append(s.stage().key())
+                        .append("</td><td>")
+                        .append(fmt(s.perplexity()))
+                        .append("</td><td>")
+                        .append(loss(s))
+                        .append("</td><td>")
+                        .append(s.activeHeads())
+                        .append("</td><td>")
+                        .append(String.format("%,d", s.parameters()))
+                        .append("</td></tr>");
             }
             Recovery recovery = cycle.recovery();
-            html.append("<tr><td>").append(cycle.cycle()).append("</td><td colspan=\"5\">pruned ")
-                    .append(esc(cycle.prunedHeads().toString())).append(", grew ")
-                    .append(esc(cycle.grownHeads().toString())).append("; ").append(esc(recovery.describe()));
+            html.append("<tr><td>")
+                    .append(cycle.cycle())
+                    .append("</td><td colspan=\"5\">pruned ")
+                    .append(esc(cycle.prunedHeads().toString()))
+                    .append(", grew ")
+                    .append(esc(cycle.grownHeads().toString()))
+                    .append("; ")
+                    .append(esc(recovery.describe()));
             if (recovery.ratio().isPresent()) {
                 html.append(" = (ppl_pruned − ppl_final) / (ppl_pruned − ppl_baseline)");
             }
@@ -88,20 +142,42 @@ final class ReportHtml {
     }
 
     private static void decisions(StringBuilder html, RunData run) {
-        html.append("<h2>Decisions</h2><table><tr><th>cycle</th><th>event</th><th>head</th><th>strategy</th>"
-                + "<th>scores</th></tr>");
+        html.append(
+                "<h2>Decisions</h2><table><tr><th>cycle</th><th>event</th><th>head</th><th>strategy</th>"
+                        + "<th>scores</th></tr>");
         for (RunEvent e : run.events()) {
             if (e instanceof RunEvent.HeadPruned p) {
                 PruneDecision d = p.decision();
-                decision(html, e, "pruned", d.head().toString(), name(d.strategy()), String.format(Locale.ROOT,
-                        "priority %.4f; normalized_entropy %.4f; gradient_norm %.4f; magnitude %.4f; importance"
-                        + " %.4f", d.priority(), d.normalizedEntropy(), d.gradientNorm(), d.magnitude(),
-                        d.importance()));
+                decision(
+                        html,
+                        e,
+                        "pruned",
+                        d.head().toString(),
+                        name(d.strategy()),
+                        String.format(
+                                Locale.ROOT,
+                                "priority %.4f; normalized_entropy %.4f; gradient_norm %.4f; magnitude %.4f; importance"
+                                        + " %.4f",
+                                d.priority(),
+                                d.normalizedEntropy(),
+                                d.gradientNorm(),
+                                d.magnitude(),
+                                d.importance()));
             } else if (e instanceof RunEvent.HeadGrown g) {
                 GrowDecision d = g.decision();
-                decision(html, e, "grown", d.head().toString(), name(d.strategy()), String.format(Locale.ROOT,
-                        "rank %d; gradient_sensitivity %.4g; importance_at_full_gate %.4g; normalized_entropy %.4f",
-                        d.rank(), d.gradientSensitivity(), d.importanceAtFullGate(), d.normalizedEntropy()));
+                decision(
+                        html,
+                        e,
+                        "grown",
+                        d.head().toString(),
+                        name(d.strategy()),
+                        String.format(
+                                Locale.ROOT,
+                                "rank %d; gradient_sensitivity %.4g; importance_at_full_gate %.4g; normalized_entropy %.4f",
+                                d.rank(),
+                                d.gradientSensitivity(),
+                                d.importanceAtFullGate(),
+                                d.normalizedEntropy()));
             } else if (e instanceof RunEvent.PruningTies t) {
                 decision(html, e, "ties", "", "", t.groups().toString());
             }
@@ -109,26 +185,48 @@ final class ReportHtml {
         html.append("</table>");
     }
 
-    private static void decision(StringBuilder html, RunEvent e, String kind, String head, String strategy,
+    private static void decision(
+            StringBuilder html,
+            RunEvent e,
+            String kind,
+            String head,
+            String strategy,
             String scores) {
-        html.append("<tr><td>").append(e.cycle()).append("</td><td>").append(kind).append("</td><td>")
-                .append(esc(head)).append("</td><td>").append(esc(strategy)).append("</td><td>").append(esc(scores))
+        html.append("<tr><td>")
+                .append(e.cycle())
+                .append("</td><td>")
+                .append(kind)
+                .append("</td><td>")
+                .append(esc(head))
+                .append("</td><td>")
+                .append(esc(strategy))
+                .append("</td><td>")
+                .append(esc(scores))
                 .append("</td></tr>");
     }
 
     private static void samples(StringBuilder html, List<StageResult> stages) {
-        html.append("<h2>Sample generations</h2><p>The same prompt (the start of the validation text) and seed at"
-                + " every stage.</p>");
+        html.append(
+                "<h2>Sample generations</h2><p>The same prompt (the start of the validation text) and seed at"
+                        + " every stage.</p>");
         for (StageResult s : stages) {
             for (String sample : s.samples()) {
-                html.append("<h3>").append(esc(RunReport.stageLabel(s))).append("</h3><pre>").append(esc(sample))
+                html.append("<h3>")
+                        .append(esc(RunReport.stageLabel(s)))
+                        .append("</h3><pre>")
+                        .append(esc(sample))
                         .append("</pre>");
             }
         }
     }
 
     private static void row(StringBuilder html, String name, String before, String after) {
-        html.append("<tr><td>").append(name).append("</td><td>").append(before).append("</td><td>").append(after)
+        html.append("<tr><td>")
+                .append(name)
+                .append("</td><td>")
+                .append(before)
+                .append("</td><td>")
+                .append(after)
                 .append("</td></tr>");
     }
 
@@ -137,7 +235,9 @@ final class ReportHtml {
     }
 
     private static String str(JsonObject o, String key) {
-        return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsString().toLowerCase(Locale.ROOT) : "?";
+        return o.has(key) && !o.get(key).isJsonNull()
+                ? o.get(key).getAsString().toLowerCase(Locale.ROOT)
+                : "?";
     }
 
     private static String fmt(double v) {
@@ -149,6 +249,9 @@ final class ReportHtml {
     }
 
     private static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return s.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 }

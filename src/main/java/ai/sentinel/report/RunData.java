@@ -9,10 +9,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The files of a plasticity run folder, read back as the run's events: what the report is built from. */
+/**
+ * The files of a plasticity run folder, read back as the run's events: what the report is built
+ * from.
+ */
 record RunData(Path folder, JsonObject config, List<RunEvent> events) {
     static RunData read(Path folder) throws IOException {
-        return new RunData(folder, Json.readObject(folder.resolve(RunLog.CONFIG)), RunLog.read(folder));
+        return new RunData(
+                folder, Json.readObject(folder.resolve(RunLog.CONFIG)), RunLog.read(folder));
     }
 
     /** The events of one kind, in the order written. */

@@ -20,8 +20,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Builds {@code charts/*.png} and a self-contained {@code report.html} (charts embedded, no network) from a run
- * folder's files. A chart that would hold a single point is not drawn; the report says so instead.
+ * Builds {@code charts/*.png} and a self-contained {@code report.html} (charts embedded, no
+ * network) from a run folder's files. A chart that would hold a single point is not drawn; the
+ * report says so instead.
  */
 public final class RunReport {
     private RunReport() {}
@@ -35,37 +36,85 @@ public final class RunReport {
         List<CycleResult> cycles = run.cycles();
         Path dir = runFolder.resolve("charts");
         ChartSet charts = new ChartSet(new LinkedHashMap<>(), new LinkedHashMap<>());
-        chart(dir, charts, "loss.png", "Loss", "Training loss (line), validation loss at each stage (marks) and the"
-                + " learning rate (dashed, right axis); dashed verticals mark each cycle's pruning and growth. Each"
-                + " learning phase starts a fresh optimizer with its own warm-up.", RunCharts.loss(run, cycles),
+        chart(
+                dir,
+                charts,
+                "loss.png",
+                "Loss",
+                "Training loss (line), validation loss at each stage (marks) and the"
+                        + " learning rate (dashed, right axis); dashed verticals mark each cycle's pruning and growth. Each"
+                        + " learning phase starts a fresh optimizer with its own warm-up.",
+                RunCharts.loss(run, cycles),
                 "fewer than two logged training steps");
-        chart(dir, charts, "perplexity.png", "Validation perplexity", "Validation perplexity at each stage of the"
-                + " cycles, on an axis fitted to the values (the untrained model's, before initial training, is in"
-                + " the tables)", RunCharts.perplexity(cycles), "fewer than two stages");
-        chart(dir, charts, "active_heads.png", "Active heads", "Active (unmasked) heads at each stage",
-                RunCharts.activeHeads(run), "fewer than two stages");
-        chart(dir, charts, "cycles.png", "Perplexity per cycle", "Validation perplexity per cycle, one line per"
-                + " stage", RunCharts.perCycle(cycles), "the run has one cycle (its stages are in the perplexity"
-                + " chart)");
+        chart(
+                dir,
+                charts,
+                "perplexity.png",
+                "Validation perplexity",
+                "Validation perplexity at each stage of the"
+                        + " cycles, on an axis fitted to the values (the untrained model's, before initial training, is in"
+                        + " the tables)",
+                RunCharts.perplexity(cycles),
+                "fewer than two stages");
+        chart(
+                dir,
+                charts,
+                "active_heads.png",
+                "Active heads",
+                "Active (unmasked) heads at each stage",
+                RunCharts.activeHeads(run),
+                "fewer than two stages");
+        chart(
+                dir,
+                charts,
+                "cycles.png",
+                "Perplexity per cycle",
+                "Validation perplexity per cycle, one line per" + " stage",
+                RunCharts.perCycle(cycles),
+                "the run has one cycle (its stages are in the perplexity" + " chart)");
         for (CycleResult cycle : cycles) {
             int c = cycle.cycle();
-            charts.written().put(write(dir, "heads_cycle" + c + ".png", headStates(run, cycle)),
-                    "Head states in cycle " + c);
+            charts.written()
+                    .put(
+                            write(dir, "heads_cycle" + c + ".png", headStates(run, cycle)),
+                            "Head states in cycle " + c);
             RunEvent.Measurements measured = measurements(run, c);
-            charts.written().put(write(dir, "entropy_cycle" + c + ".png", HeatMaps.values(
-                    "Normalised attention entropy (1 = uniform), cycle " + c, measured.normalizedEntropy().values(),
-                    "%.2f")), "Normalised attention entropy before pruning, cycle " + c);
-            charts.written().put(write(dir, "gradient_cycle" + c + ".png", HeatMaps.values(
-                    "Gradient norm per head, cycle " + c, measured.gradientNorm().values(), "%.3f")),
-                    "Head gradient norms before pruning, cycle " + c);
+            charts.written()
+                    .put(
+                            write(
+                                    dir,
+                                    "entropy_cycle" + c + ".png",
+                                    HeatMaps.values(
+                                            "Normalised attention entropy (1 = uniform), cycle "
+                                                    + c,
+                                            measured.normalizedEntropy().values(),
+                                            "%.2f")),
+                            "Normalised attention entropy before pruning, cycle " + c);
+            charts.written()
+                    .put(
+                            write(
+                                    dir,
+                                    "gradient_cycle" + c + ".png",
+                                    HeatMaps.values(
+                                            "Gradient norm per head, cycle " + c,
+                                            measured.gradientNorm().values(),
+                                            "%.3f")),
+                            "Head gradient norms before pruning, cycle " + c);
         }
         Path report = runFolder.resolve("report.html");
         AtomicFiles.writeString(report, ReportHtml.render(run, cycles, charts, dir));
         return report;
     }
 
-    private static void chart(Path dir, ChartSet charts, String file, String title, String caption,
-            Optional<BufferedImage> image, String whySkipped) throws IOException {
+    private static void chart(
+            Path dir,
+            ChartSet charts,
+            String file,
+            String title,
+            String caption,
+            Optional<BufferedImage> image,
+            String whySkipped)
+            throws IOException {
         if (image.isPresent()) {
             charts.written().put(write(dir, file, image.get()), caption);
         } else {
@@ -79,18 +128,27 @@ public final class RunReport {
     }
 
     static String embed(Path png) throws IOException {
-        return "data:image/png;base64," + Base64.getEncoder().encodeToString(Files.readAllBytes(png));
+        return "data:image/png;base64,"
+                + Base64.getEncoder().encodeToString(Files.readAllBytes(png));
     }
 
     private static BufferedImage headStates(RunData run, CycleResult cycle) {
         int c = cycle.cycle();
-        Set<String> grown = cycle.grownHeads().stream().map(HeadId::toString).collect(Collectors.toSet());
+        Set<String> grown =
+                cycle.grownHeads().stream().map(HeadId::toString).collect(Collectors.toSet());
         List<HeatMaps.Panel> panels = new ArrayList<>();
         for (Stage stage : Stage.CYCLE) {
-            RunEvent.HeadMap h = run.all(RunEvent.HeadMap.class).stream()
-                    .filter(m -> m.cycle() == c && m.stage() == stage).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("heads.jsonl lacks the " + stage.key()
-                            + " head map of cycle " + c));
+            RunEvent.HeadMap h =
+                    run.all(RunEvent.HeadMap.class).stream()
+                            .filter(m -> m.cycle() == c && m.stage() == stage)
+                            .findFirst()
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalStateException(
+                                                    "heads.jsonl lacks the "
+                                                            + stage.key()
+                                                            + " head map of cycle "
+                                                            + c));
             double[][] mask = h.mask().values();
             double[][] present = h.present().values();
             int[][] m = new int[mask.length][mask[0].length];
@@ -101,15 +159,25 @@ public final class RunReport {
                     p[l][k] = present[l][k] == 1;
                 }
             }
-            panels.add(new HeatMaps.Panel(stage.key(), m, h.gates().values(), p,
-                    stage == Stage.GROWN || stage == Stage.FINAL ? grown : Set.of()));
+            panels.add(
+                    new HeatMaps.Panel(
+                            stage.key(),
+                            m,
+                            h.gates().values(),
+                            p,
+                            stage == Stage.GROWN || stage == Stage.FINAL ? grown : Set.of()));
         }
         return HeatMaps.headStates("Head states, cycle " + c, panels);
     }
 
     private static RunEvent.Measurements measurements(RunData run, int cycle) {
-        return run.all(RunEvent.Measurements.class).stream().filter(m -> m.cycle() == cycle).findFirst()
-                .orElseThrow(() -> new IllegalStateException("heads.jsonl lacks the measurements of cycle " + cycle));
+        return run.all(RunEvent.Measurements.class).stream()
+                .filter(m -> m.cycle() == cycle)
+                .findFirst()
+                .orElseThrow(
+                        () ->
+                                new IllegalStateException(
+                                        "heads.jsonl lacks the measurements of cycle " + cycle));
     }
 
     static String stageLabel(StageResult s) {

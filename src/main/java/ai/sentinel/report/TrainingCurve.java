@@ -11,7 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The training and validation loss of a {@code sentinel train} run, read from its {@code metrics.jsonl}. */
+/**
+ * The training and validation loss of a {@code sentinel train} run, read from its {@code
+ * metrics.jsonl}.
+ */
 public record TrainingCurve(List<double[]> training, List<double[]> validation) {
     /** Reads the step and eval lines; any other line is an error naming the file and line. */
     public static TrainingCurve read(Path metrics) throws IOException {
@@ -25,11 +28,22 @@ public record TrainingCurve(List<double[]> training, List<double[]> validation) 
             try {
                 JsonObject o = JsonParser.parseString(lines.get(i)).getAsJsonObject();
                 boolean eval = o.get("event").getAsString().equals("eval");
-                (eval ? validation : train).add(new double[] {o.get("step").getAsDouble(),
-                    o.get(eval ? "val_loss" : "loss").getAsDouble()});
-            } catch (JsonParseException | IllegalStateException | NullPointerException | UnsupportedOperationException e) {
-                throw new IOException(metrics + " line " + (i + 1) + " is not a metrics record of 'sentinel train'"
-                        + " (expected {\"event\": \"step\"|\"eval\", \"step\": N, \"loss\"|\"val_loss\": X})");
+                (eval ? validation : train)
+                        .add(
+                                new double[] {
+                                    o.get("step").getAsDouble(),
+                                    o.get(eval ? "val_loss" : "loss").getAsDouble()
+                                });
+            } catch (JsonParseException
+                    | IllegalStateException
+                    | NullPointerException
+                    | UnsupportedOperationException e) {
+                throw new IOException(
+                        metrics
+                                + " line "
+                                + (i + 1)
+                                + " is not a metrics record of 'sentinel train'"
+                                + " (expected {\"event\": \"step\"|\"eval\", \"step\": N, \"loss\"|\"val_loss\": X})");
             }
         }
         return new TrainingCurve(train, validation);

@@ -1,8 +1,9 @@
 package ai.sentinel.tokenizer;
 
 /**
- * GPT-2's reversible byte ↔ printable-character map ({@code bytes_to_unicode} in the GPT-2 release): printable
- * Latin-1 bytes map to themselves, the other 68 bytes to U+0100 onwards, so every byte string is a readable string.
+ * GPT-2's reversible byte ↔ printable-character map ({@code bytes_to_unicode} in the GPT-2
+ * release): printable Latin-1 bytes map to themselves, the other 68 bytes to U+0100 onwards, so
+ * every byte string is a readable string.
  */
 final class ByteLevel {
     private static final char[] BYTE_TO_CHAR = buildTable();

@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import java.util.OptionalInt;
 
 /**
- * 256 symbols, one per UTF-8 byte: any text encodes with no unknown tokens. It saves as an equivalent byte-level
- * BPE {@code tokenizer.json} (token b = byte b, no merges), so a saved model folder loads anywhere HF tokenizers do.
+ * 256 symbols, one per UTF-8 byte: any text encodes with no unknown tokens. It saves as an
+ * equivalent byte-level BPE {@code tokenizer.json} (token b = byte b, no merges), so a saved model
+ * folder loads anywhere HF tokenizers do.
  */
 public final class ByteTokenizer implements Tokenizer {
     @Override

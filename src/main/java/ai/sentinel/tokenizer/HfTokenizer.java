@@ -24,17 +24,27 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         TokenizerJson.Summary summary = TokenizerJson.validate(json, source);
         this.json = json;
         try {
-            this.tokenizer = HuggingFaceTokenizer.newInstance(
-                    new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), TokenizerJson.djlOptions());
-            // some broken files load and only fail on first use (an unk_token missing from the vocabulary)
+            this.tokenizer =
+                    HuggingFaceTokenizer.newInstance(
+                            new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+                            TokenizerJson.djlOptions());
+            // some broken files load and only fail on first use (an unk_token missing from the
+            // vocabulary)
             tokenizer.decode(tokenizer.encode(PROBE, false, false).getIds(), false);
         } catch (RuntimeException e) {
-            // the Rust loader's message ("data did not match any variant...") names neither file nor field
-            throw new JsonFormatException(source + ": not a tokenizer.json the tokenizers library accepts ("
-                    + firstLine(e.getMessage()) + ")");
+            // the Rust loader's message ("data did not match any variant...") names neither file
+            // nor field
+            throw new JsonFormatException(
+                    source
+                            + ": not a tokenizer.json the tokenizers library accepts ("
+                            + firstLine(e.getMessage())
+                            + ")");
         }
         this.vocabSize = summary.vocabSize();
-        this.endOfText = summary.endOfText() >= 0 ? OptionalInt.of(summary.endOfText()) : OptionalInt.empty();
+        this.endOfText =
+                summary.endOfText() >= 0
+                        ? OptionalInt.of(summary.endOfText())
+                        : OptionalInt.empty();
     }
 
     private static String firstLine(String message) {
@@ -47,7 +57,8 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
 
     /**
      * Loads {@code tokenizer.json} from a folder (or the file itself); a folder with only GPT-2's
-     * {@code vocab.json} and {@code merges.txt} gets its {@code tokenizer.json} assembled from them.
+     * {@code vocab.json} and {@code merges.txt} gets its {@code tokenizer.json} assembled from
+     * them.
      */
     public static HfTokenizer load(Path path) throws IOException {
         if (Files.isRegularFile(path)) {
@@ -60,14 +71,20 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         Path vocab = path.resolve("vocab.json");
         Path merges = path.resolve("merges.txt");
         if (Files.isRegularFile(vocab) && Files.isRegularFile(merges)) {
-            return new HfTokenizer(TokenizerJson.fromVocabAndMerges(vocab, merges), vocab + " with " + merges);
+            return new HfTokenizer(
+                    TokenizerJson.fromVocabAndMerges(vocab, merges), vocab + " with " + merges);
         }
-        throw new IOException("no tokenizer at " + path + ": expected tokenizer.json, or vocab.json with merges.txt");
+        throw new IOException(
+                "no tokenizer at "
+                        + path
+                        + ": expected tokenizer.json, or vocab.json with merges.txt");
     }
 
     /** GPT-2's byte-level BPE assembled from its {@code vocab.json} and {@code merges.txt}. */
-    public static HfTokenizer fromVocabAndMerges(Path vocabJson, Path mergesTxt) throws IOException {
-        return new HfTokenizer(TokenizerJson.fromVocabAndMerges(vocabJson, mergesTxt),
+    public static HfTokenizer fromVocabAndMerges(Path vocabJson, Path mergesTxt)
+            throws IOException {
+        return new HfTokenizer(
+                TokenizerJson.fromVocabAndMerges(vocabJson, mergesTxt),
                 vocabJson + " with " + mergesTxt);
     }
 

@@ -6,12 +6,16 @@ import java.util.OptionalInt;
 
 /** Text to token ids and back. */
 public interface Tokenizer {
-    /** The ids of {@code text} alone, for training and evaluation text (a stream of documents, no markers). */
+    /**
+     * The ids of {@code text} alone, for training and evaluation text (a stream of documents, no
+     * markers).
+     */
     int[] encode(String text);
 
     /**
-     * The ids of a prompt as the model saw inputs in training: with the special tokens the tokenizer's post-processor
-     * adds ({@code <s>} before Llama prompts, {@code </s>} before OPT's; none for GPT-2).
+     * The ids of a prompt as the model saw inputs in training: with the special tokens the
+     * tokenizer's post-processor adds ({@code <s>} before Llama prompts, {@code </s>} before OPT's;
+     * none for GPT-2).
      */
     default int[] encodePrompt(String text) {
         return encode(text);
@@ -24,6 +28,9 @@ public interface Tokenizer {
     /** The end-of-text id, if the vocabulary has one. */
     OptionalInt endOfText();
 
-    /** Writes {@code tokenizer.json} (loadable by HF's {@code PreTrainedTokenizerFast}) into {@code folder}. */
+    /**
+     * Writes {@code tokenizer.json} (loadable by HF's {@code PreTrainedTokenizerFast}) into {@code
+     * folder}.
+     */
     void save(Path folder) throws IOException;
 }

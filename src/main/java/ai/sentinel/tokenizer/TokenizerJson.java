@@ -13,16 +13,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Assembles a byte-level BPE {@code tokenizer.json} (HF tokenizers' format) — the GPT-2 layout: ByteLevel
- * pre-tokenizer and decoder without a prefix space, a BPE model, and an optional end-of-text special token.
- * DJL's {@code newInstance(vocab, merges)} builds GPT-2 wrongly (an engine fact we measured), so we write the JSON.
+ * Assembles a byte-level BPE {@code tokenizer.json} (HF tokenizers' format) — the GPT-2 layout:
+ * ByteLevel pre-tokenizer and decoder without a prefix space, a BPE model, and an optional
+ * end-of-text special token. DJL's {@code newInstance(vocab, merges)} builds GPT-2 wrongly (an
+ * engine fact we measured), so we write the JSON.
  */
 final class TokenizerJson {
     static final String FILE = "tokenizer.json";
 
     private TokenizerJson() {}
 
-    /** What {@link #validate} learnt about a tokenizer.json: the id range and the end-of-text id (−1: none). */
+    /**
+     * What {@link #validate} learnt about a tokenizer.json: the id range and the end-of-text id
+     * (−1: none).
+     */
     record Summary(int vocabSize, int endOfText) {}
 
     /** From GPT-2's {@code vocab.json} and {@code merges.txt} (first line "#version" skipped). */
@@ -32,11 +36,15 @@ final class TokenizerJson {
         try {
             int size = vocab.size();
             for (Map.Entry<String, JsonElement> e : vocab.entrySet()) {
-                requireId(JsonFields.asInt(e.getValue(), "the id of " + Json.quote(e.getKey())), size, e.getKey());
+                requireId(
+                        JsonFields.asInt(e.getValue(), "the id of " + Json.quote(e.getKey())),
+                        size,
+                        e.getKey());
             }
             eos = vocab.has("<|endoftext|>") ? vocab.get("<|endoftext|>").getAsInt() : -1;
         } catch (IllegalArgumentException e) {
-            throw new JsonFormatException(vocabJson + ": not a GPT-2 vocab.json: " + e.getMessage());
+            throw new JsonFormatException(
+                    vocabJson + ": not a GPT-2 vocab.json: " + e.getMessage());
         }
         JsonArray merges = new JsonArray();
         List<String> lines = Files.readAllLines(mergesTxt);
@@ -46,9 +54,16 @@ final class TokenizerJson {
                 continue;
             }
             String[] pair = line.split(" ", -1);
-            if (pair.length != 2 || !vocab.has(pair[0]) || !vocab.has(pair[1]) || !vocab.has(pair[0] + pair[1])) {
-                throw new IOException(mergesTxt + ": line " + (i + 1) + ": a merge is two tokens of vocab.json"
-                        + " separated by one space, whose concatenation is also a token");
+            if (pair.length != 2
+                    || !vocab.has(pair[0])
+                    || !vocab.has(pair[1])
+                    || !vocab.has(pair[0] + pair[1])) {
+                throw new IOException(
+                        mergesTxt
+                                + ": line "
+                                + (i + 1)
+                                + ": a merge is two tokens of vocab.json"
+                                + " separated by one space, whose concatenation is also a token");
             }
             merges.add(line);
         }
@@ -56,33 +71,47 @@ final class TokenizerJson {
     }
 
     /**
-     * Checks in Java the syntax and structure that the native (Rust) loader needs, so a wrong or truncated file gets
-     * an error naming it instead of the native library's bare "expected `,` or `}`" (or an abort of the JVM): strict
-     * JSON, an object with a {@code model} object whose {@code vocab} maps tokens to ids (or, for Unigram, lists
-     * [token, score] pairs) and holds its {@code unk_token}, {@code added_tokens} with integer ids and string
-     * contents, and components that are null or objects with a {@code type}. Ids must lie below the number of
-     * tokens, so a hostile id cannot size a model bigger than the file.
+     * Checks in Java the syntax and structure that the native (Rust) loader needs, so a wrong or
+     * truncated file gets an error naming it instead of the native library's bare "expected `,` or
+     * `}`" (or an abort of the JVM): strict JSON, an object with a {@code model} object whose
+     * {@code vocab} maps tokens to ids (or, for Unigram, lists [token, score] pairs) and holds its
+     * {@code unk_token}, {@code added_tokens} with integer ids and string contents, and components
+     * that are null or objects with a {@code type}. Ids must lie below the number of tokens, so a
+     * hostile id cannot size a model bigger than the file.
      */
     static Summary validate(String text, String source) throws JsonFormatException {
-        // strict: the Rust loader aborts the whole JVM on some syntax it cannot read (a panic inside the decoder's
-        // deserializer on "-Infinity", found by TokenizerFuzzTest), so it only ever sees plain RFC 8259 JSON
+        // strict: the Rust loader aborts the whole JVM on some syntax it cannot read (a panic
+        // inside the decoder's
+        // deserializer on "-Infinity", found by TokenizerFuzzTest), so it only ever sees plain RFC
+        // 8259 JSON
         JsonElement parsed = Json.parseStrict(text, source);
         if (!parsed.isJsonObject()) {
-            throw new JsonFormatException(source + ": expected a JSON object, found " + Json.kind(parsed));
+            throw new JsonFormatException(
+                    source + ": expected a JSON object, found " + Json.kind(parsed));
         }
         JsonObject json = parsed.getAsJsonObject();
         try {
             JsonObject model = JsonFields.asObject(json.get("model"), "\"model\"");
-            JsonArray added = json.has("added_tokens") ? JsonFields.asArray(json.get("added_tokens"), "\"added_tokens\"")
-                    : new JsonArray();
+            JsonArray added =
+                    json.has("added_tokens")
+                            ? JsonFields.asArray(json.get("added_tokens"), "\"added_tokens\"")
+                            : new JsonArray();
             JsonElement vocab = model.get("vocab");
-            int tokens = Math.addExact(vocab != null && vocab.isJsonArray() ? vocab.getAsJsonArray().size()
-                    : JsonFields.asObject(vocab, "\"model.vocab\"").size(), added.size());
-            int size = vocab.isJsonArray() ? unigramSize(vocab.getAsJsonArray(), tokens) : mapSize(vocab, tokens);
+            int tokens =
+                    Math.addExact(
+                            vocab != null && vocab.isJsonArray()
+                                    ? vocab.getAsJsonArray().size()
+                                    : JsonFields.asObject(vocab, "\"model.vocab\"").size(),
+                            added.size());
+            int size =
+                    vocab.isJsonArray()
+                            ? unigramSize(vocab.getAsJsonArray(), tokens)
+                            : mapSize(vocab, tokens);
             if (vocab.isJsonObject() && JsonFields.has(model, "unk_token")) {
                 String unk = JsonFields.requireString(model, "unk_token");
                 if (!vocab.getAsJsonObject().has(unk)) {
-                    throw new IllegalArgumentException("model.unk_token " + Json.quote(unk) + " is not in the vocabulary");
+                    throw new IllegalArgumentException(
+                            "model.unk_token " + Json.quote(unk) + " is not in the vocabulary");
                 }
             }
             int eos = -1;
@@ -97,18 +126,28 @@ final class TokenizerJson {
                 }
             }
             if (model.has("merges")) {
-                for (JsonElement merge : JsonFields.asArray(model.get("merges"), "\"model.merges\"")) {
-                    if (!(merge.isJsonPrimitive() && merge.getAsJsonPrimitive().isString()) && !(merge.isJsonArray()
-                            && merge.getAsJsonArray().size() == 2)) {
-                        throw new IllegalArgumentException("\"model.merges\" holds " + Json.kind(merge)
-                                + ", expected \"a b\" strings or [a, b] pairs");
+                for (JsonElement merge :
+                        JsonFields.asArray(model.get("merges"), "\"model.merges\"")) {
+                    if (!(merge.isJsonPrimitive() && merge.getAsJsonPrimitive().isString())
+                            && !(merge.isJsonArray() && merge.getAsJsonArray().size() == 2)) {
+                        throw new IllegalArgumentException(
+                                "\"model.merges\" holds "
+                                        + Json.kind(merge)
+                                        + ", expected \"a b\" strings or [a, b] pairs");
                     }
                 }
             }
-            for (String component : List.of("normalizer", "pre_tokenizer", "post_processor", "decoder", "truncation",
-                    "padding")) {
+            for (String component :
+                    List.of(
+                            "normalizer",
+                            "pre_tokenizer",
+                            "post_processor",
+                            "decoder",
+                            "truncation",
+                            "padding")) {
                 if (JsonFields.has(json, component)) {
-                    JsonObject o = JsonFields.asObject(json.get(component), "\"" + component + "\"");
+                    JsonObject o =
+                            JsonFields.asObject(json.get(component), "\"" + component + "\"");
                     if (!component.equals("truncation") && !component.equals("padding")) {
                         JsonFields.requireString(o, "type");
                     }
@@ -116,7 +155,8 @@ final class TokenizerJson {
             }
             return new Summary(size, eos);
         } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new JsonFormatException(source + ": not a Hugging Face tokenizer.json: " + e.getMessage());
+            throw new JsonFormatException(
+                    source + ": not a Hugging Face tokenizer.json: " + e.getMessage());
         }
     }
 
@@ -134,7 +174,8 @@ final class TokenizerJson {
         for (int i = 0; i < vocab.size(); i++) {
             JsonArray pair = JsonFields.asArray(vocab.get(i), "model.vocab[" + i + "]");
             if (pair.size() != 2) {
-                throw new IllegalArgumentException("model.vocab[" + i + "] must be a [token, score] pair");
+                throw new IllegalArgumentException(
+                        "model.vocab[" + i + "] must be a [token, score] pair");
             }
             JsonFields.asString(pair.get(0), "model.vocab[" + i + "][0]");
             JsonFields.asDouble(pair.get(1), "model.vocab[" + i + "][1]");
@@ -144,13 +185,22 @@ final class TokenizerJson {
 
     private static void requireId(int id, int tokens, String token) {
         if (id < 0 || id >= tokens) {
-            throw new IllegalArgumentException("token " + Json.quote(token) + " has id " + id + ", outside 0.."
-                    + (tokens - 1) + " (the ids of " + tokens + " tokens)");
+            throw new IllegalArgumentException(
+                    "token "
+                            + Json.quote(token)
+                            + " has id "
+                            + id
+                            + ", outside 0.."
+                            + (tokens - 1)
+                            + " (the ids of "
+                            + tokens
+                            + " tokens)");
         }
     }
 
-
-    /** The byte-level vocabulary: token {@code b} is byte {@code b}, no merges, no special token. */
+    /**
+     * The byte-level vocabulary: token {@code b} is byte {@code b}, no merges, no special token.
+     */
     static String forBytes() {
         JsonObject vocab = new JsonObject();
         for (int b = 0; b < 256; b++) {
@@ -205,7 +255,8 @@ final class TokenizerJson {
     }
 
     static Map<String, String> djlOptions() {
-        // DJL's defaults truncate at 512 tokens and pad GPT-2 with "!": both must be off for language modelling.
+        // DJL's defaults truncate at 512 tokens and pad GPT-2 with "!": both must be off for
+        // language modelling.
         return Map.of("truncation", "false", "padding", "false", "addSpecialTokens", "false");
     }
 }

@@ -1,11 +1,11 @@
 package ai.sentinel.train;
 
-import ai.sentinel.nn.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.sentinel.io.TensorData;
+import ai.sentinel.nn.EngineArrays;
 import ai.sentinel.nn.Parameter;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,14 +15,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * AdamW with decoupled weight decay, as {@code torch.optim.AdamW}: for step t, gradient g and rate η (a scalar,
- * or a per-element tensor {@code η·s} when a learning-rate scale s is set for the parameter):
+ * AdamW with decoupled weight decay, as {@code torch.optim.AdamW}: for step t, gradient g and rate
+ * η (a scalar, or a per-element tensor {@code η·s} when a learning-rate scale s is set for the
+ * parameter):
+ *
  * <pre>
  *   θ ← θ·(1 − η·λ)                    (only for parameters with decay: not biases, LayerNorm or gates)
  *   m ← β1·m + (1 − β1)·g,  v ← β2·v + (1 − β2)·g²
  *   θ ← θ − η/(1 − β1ᵗ) · m / (√v/√(1 − β2ᵗ) + ε)
  * </pre>
- * The moments live in the optimizer's own manager, allocated up front; each step runs in its own scope.
+ *
+ * The moments live in the optimizer's own manager, allocated up front; each step runs in its own
+ * scope.
  */
 public final class AdamW implements AutoCloseable {
     private static final NDIndex ALL = new NDIndex("...");
@@ -53,14 +57,19 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
-     * Sets a per-element multiplier of the learning rate for {@code p} (same shape as p; copied). Used to give
-     * new heads a higher rate.
+     * Sets a per-element multiplier of the learning rate for {@code p} (same shape as p; copied).
+     * Used to give new heads a higher rate.
      */
     public void setRateScale(Parameter p, NDArray scale) {
         requireKnown(p);
         if (!scale.getShape().equals(p.value().getShape())) {
-            throw new IllegalArgumentException("rate scale for " + p.name() + " must have shape "
-                    + p.value().getShape() + ", got " + scale.getShape());
+            throw new IllegalArgumentException(
+                    "rate scale for "
+                            + p.name()
+                            + " must have shape "
+                            + p.value().getShape()
+                            + ", got "
+                            + scale.getShape());
         }
         NDArray copy = scale.toType(p.value().getDataType(), true);
         copy.attach(manager);
@@ -72,8 +81,8 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
-     * Follows head surgery: re-lays out the moments (and rate scale) of each remapped parameter exactly as its
-     * weights were, zeros for inserted heads. Call outside any NDScope.
+     * Follows head surgery: re-lays out the moments (and rate scale) of each remapped parameter
+     * exactly as its weights were, zeros for inserted heads. Call outside any NDScope.
      */
     public void remap(List<ai.sentinel.model.HeadRemap> remaps) {
         for (ai.sentinel.model.HeadRemap r : remaps) {
@@ -91,7 +100,10 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
-    /** The stored first moment of {@code p} (scaled, see {@link #exportState()}); for inspection and tests. */
+    /**
+     * The stored first moment of {@code p} (scaled, see {@link #exportState()}); for inspection and
+     * tests.
+     */
     public NDArray firstMoment(Parameter p) {
         requireKnown(p);
         return firstMoments.get(p);
@@ -113,7 +125,10 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
-    /** The effective per-element learning rate of {@code p} at base rate {@code lr}, in the caller's scope. */
+    /**
+     * The effective per-element learning rate of {@code p} at base rate {@code lr}, in the caller's
+     * scope.
+     */
     public NDArray effectiveRate(Parameter p, float lr) {
         requireKnown(p);
         NDArray scale = rateScales.get(p);
@@ -121,8 +136,8 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
-     * Applies one update from the accumulated gradients, which it overwrites (zero them before the next backward).
-     * Call outside any gradient collector.
+     * Applies one update from the accumulated gradients, which it overwrites (zero them before the
+     * next backward). Call outside any gradient collector.
      */
     public void step(float lr) {
         stepCount++;
@@ -136,12 +151,13 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
-     * Works in place in the gradient buffer, which the update consumes, allocating one array (the square root; each
-     * array of {@code wte}'s size costs a fresh, page-faulting 154 MB on DistilGPT-2), and the moments are kept
-     * pre-scaled, {@code μ = m/(1 − β1)} and {@code ν = v/(1 − β2)}, so each moment update is two passes
-     * ({@code μ ← β1·μ + g}) and the constants fold into one factor:
-     * {@code θ −= K·μ/(√ν + ε')} with {@code K = η·(1 − β1)/((1 − β1ᵗ)·a)}, {@code a = √(1 − β2)/√(1 − β2ᵗ)},
-     * {@code ε' = ε/a}. This is the update above, rearranged; the memory passes dominate its cost.
+     * Works in place in the gradient buffer, which the update consumes, allocating one array (the
+     * square root; each array of {@code wte}'s size costs a fresh, page-faulting 154 MB on
+     * DistilGPT-2), and the moments are kept pre-scaled, {@code μ = m/(1 − β1)} and {@code ν = v/(1
+     * − β2)}, so each moment update is two passes ({@code μ ← β1·μ + g}) and the constants fold
+     * into one factor: {@code θ −= K·μ/(√ν + ε')} with {@code K = η·(1 − β1)/((1 − β1ᵗ)·a)}, {@code
+     * a = √(1 − β2)/√(1 − β2ᵗ)}, {@code ε' = ε/a}. This is the update above, rearranged; the memory
+     * passes dominate its cost.
      */
     private void update(Parameter p, float lr, float correction1, float correction2Sqrt) {
         NDArray theta = p.value();
@@ -150,7 +166,12 @@ public final class AdamW implements AutoCloseable {
         NDArray nu = secondMoments.get(p).muli(config.beta2()).addi(g.muli(g));
         double a = Math.sqrt(1.0 - config.beta2()) / correction2Sqrt;
         float k = (float) (lr * (1.0 - config.beta1()) / (correction1 * a));
-        NDArray denominator = nu.sqrt().addi((float) (config.eps() / a)); // the engine's pow is 5× slower than sqrt
+        NDArray denominator =
+                nu.sqrt()
+                        .addi(
+                                (float)
+                                        (config.eps()
+                                                / a)); // the engine's pow is 5× slower than sqrt
         g.set(ALL, mu);
         NDArray step = g.divi(denominator); // μ/(√ν + ε')
         NDArray scale = rateScales.get(p);
@@ -168,8 +189,8 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
-     * The optimizer state for checkpoints: the scaled moments under "mu." and "nu." + parameter name (multiply by
-     * 1 − β1 and 1 − β2 for Adam's m and v), and rate scales under "rate_scale.".
+     * The optimizer state for checkpoints: the scaled moments under "mu." and "nu." + parameter
+     * name (multiply by 1 − β1 and 1 − β2 for Adam's m and v), and rate scales under "rate_scale.".
      */
     public Map<String, TensorData> exportState() {
         Map<String, TensorData> state = new LinkedHashMap<>();
@@ -185,7 +206,10 @@ public final class AdamW implements AutoCloseable {
         return state;
     }
 
-    /** Restores state written by {@link #exportState()}; {@code read} returns the floats stored under a name. */
+    /**
+     * Restores state written by {@link #exportState()}; {@code read} returns the floats stored
+     * under a name.
+     */
     public void importState(long steps, StateReader read) throws java.io.IOException {
         List<String> missing = new ArrayList<>();
         for (Parameter p : parameters) {
@@ -213,10 +237,16 @@ public final class AdamW implements AutoCloseable {
         }
         float[] values = stored.get();
         if (values.length != target.getShape().size()) {
-            throw new java.io.IOException("optimizer state " + name + " has " + values.length
-                    + " values, the parameter has " + target.getShape().size());
+            throw new java.io.IOException(
+                    "optimizer state "
+                            + name
+                            + " has "
+                            + values.length
+                            + " values, the parameter has "
+                            + target.getShape().size());
         }
-        // an indexed copy: NDArray.set(Buffer) makes libtorch print an AutoNonVariableTypeMode deprecation warning
+        // an indexed copy: NDArray.set(Buffer) makes libtorch print an AutoNonVariableTypeMode
+        // deprecation warning
         try (NDArray source = EngineArrays.of(manager, values, target.getShape());
                 NDArray typed = source.toType(target.getDataType(), true)) {
             target.set(ALL, typed);
@@ -235,7 +265,8 @@ public final class AdamW implements AutoCloseable {
 
     private void requireKnown(Parameter p) {
         if (!firstMoments.containsKey(p)) {
-            throw new IllegalArgumentException("parameter " + p.name() + " is not optimised by this AdamW");
+            throw new IllegalArgumentException(
+                    "parameter " + p.name() + " is not optimised by this AdamW");
         }
     }
 

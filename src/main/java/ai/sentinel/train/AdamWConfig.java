@@ -1,14 +1,18 @@
 package ai.sentinel.train;
 
-/** AdamW hyperparameters (Loshchilov and Hutter 2019); the learning rate comes from the schedule at each step. */
+/**
+ * AdamW hyperparameters (Loshchilov and Hutter 2019); the learning rate comes from the schedule at
+ * each step.
+ */
 public record AdamWConfig(float beta1, float beta2, float eps, float weightDecay) {
     public AdamWConfig {
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
-            throw new IllegalArgumentException("betas must be in [0, 1), got " + beta1 + ", " + beta2);
+            throw new IllegalArgumentException(
+                    "betas must be in [0, 1), got " + beta1 + ", " + beta2);
         }
         if (!(eps > 0) || !(weightDecay >= 0)) {
-            throw new IllegalArgumentException("eps must be > 0 and weight decay >= 0, got " + eps + ", "
-                    + weightDecay);
+            throw new IllegalArgumentException(
+                    "eps must be > 0 and weight decay >= 0, got " + eps + ", " + weightDecay);
         }
     }
 

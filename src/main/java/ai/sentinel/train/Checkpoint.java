@@ -13,10 +13,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A resumable checkpoint folder: {@code model/} (a complete HF model folder), {@code optimizer.safetensors}
- * (AdamW moments and rate scales), {@code train_state.json}, and a manifest written last that makes the folder
- * complete. The folder is replaced atomically, so a kill while writing leaves the previous checkpoint intact (as
- * {@code <name>}, or {@code <name>.old} mid-swap: {@link #recover} puts it back).
+ * A resumable checkpoint folder: {@code model/} (a complete HF model folder), {@code
+ * optimizer.safetensors} (AdamW moments and rate scales), {@code train_state.json}, and a manifest
+ * written last that makes the folder complete. The folder is replaced atomically, so a kill while
+ * writing leaves the previous checkpoint intact (as {@code <name>}, or {@code <name>.old} mid-swap:
+ * {@link #recover} puts it back).
  */
 public final class Checkpoint {
     public static final String MODEL_FOLDER = "model";
@@ -25,16 +26,29 @@ public final class Checkpoint {
 
     private Checkpoint() {}
 
-    public static void save(Path folder, CausalLm model, AdamW optimizer, TrainState state,
-            AtomicFiles.FolderWriter modelExtras) throws IOException {
-        AtomicFiles.replaceFolder(folder, tmp -> {
-            Path modelFolder = tmp.resolve(MODEL_FOLDER);
-            ModelFiles.save(model, modelFolder);
-            modelExtras.write(modelFolder);
-            SafetensorsWriter.write(tmp.resolve(OPTIMIZER_FILE), optimizer.exportState(),
-                    Map.of("optimizer", "adamw", "step", Long.toString(optimizer.stepCount())));
-            Json.write(tmp.resolve(STATE_FILE), state.toJson());
-        });
+    public static void save(
+            Path folder,
+            CausalLm model,
+            AdamW optimizer,
+            TrainState state,
+            AtomicFiles.FolderWriter modelExtras)
+            throws IOException {
+        AtomicFiles.replaceFolder(
+                folder,
+                tmp -> {
+                    Path modelFolder = tmp.resolve(MODEL_FOLDER);
+                    ModelFiles.save(model, modelFolder);
+                    modelExtras.write(modelFolder);
+                    SafetensorsWriter.write(
+                            tmp.resolve(OPTIMIZER_FILE),
+                            optimizer.exportState(),
+                            Map.of(
+                                    "optimizer",
+                                    "adamw",
+                                    "step",
+                                    Long.toString(optimizer.stepCount())));
+                    Json.write(tmp.resolve(STATE_FILE), state.toJson());
+                });
     }
 
     /** Whether {@code folder} holds a complete checkpoint (sealed, every file intact). */
@@ -43,8 +57,8 @@ public final class Checkpoint {
     }
 
     /**
-     * Finishes a checkpoint swap that a kill interrupted, so the last complete checkpoint is at {@code folder}
-     * wherever the swap stopped. Returns whether a complete checkpoint is there.
+     * Finishes a checkpoint swap that a kill interrupted, so the last complete checkpoint is at
+     * {@code folder} wherever the swap stopped. Returns whether a complete checkpoint is there.
      */
     public static boolean recover(Path folder) throws IOException {
         return AtomicFiles.recoverFolder(folder);
@@ -52,8 +66,10 @@ public final class Checkpoint {
 
     public static TrainState readState(Path folder) throws IOException {
         if (!exists(folder)) {
-            throw new IOException(folder + " is not a complete checkpoint (no manifest, or a file differs from it:"
-                    + " a kill while writing, or a checkpoint of an older Sentinel); restart the run");
+            throw new IOException(
+                    folder
+                            + " is not a complete checkpoint (no manifest, or a file differs from it:"
+                            + " a kill while writing, or a checkpoint of an older Sentinel); restart the run");
         }
         Path file = folder.resolve(STATE_FILE);
         try {
@@ -64,10 +80,15 @@ public final class Checkpoint {
     }
 
     /** Restores the optimizer's moments and step count. */
-    static void restoreOptimizer(Path folder, AdamW optimizer, TrainState state) throws IOException {
+    static void restoreOptimizer(Path folder, AdamW optimizer, TrainState state)
+            throws IOException {
         try (SafetensorsFile file = SafetensorsFile.open(folder.resolve(OPTIMIZER_FILE))) {
-            optimizer.importState(state.step(), name -> file.entries().containsKey(name)
-                    ? Optional.of(file.readFiniteFloats(name)) : Optional.empty());
+            optimizer.importState(
+                    state.step(),
+                    name ->
+                            file.entries().containsKey(name)
+                                    ? Optional.of(file.readFiniteFloats(name))
+                                    : Optional.empty());
         }
     }
 }

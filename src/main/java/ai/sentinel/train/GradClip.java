@@ -5,13 +5,17 @@ import ai.sentinel.nn.Parameter;
 import java.util.List;
 
 /**
- * Clipping by the global gradient norm {@code ‖g‖ = √Σ_p ‖g_p‖²}: when it exceeds {@code maxNorm}, every gradient
- * is scaled by {@code maxNorm/‖g‖}. (The engine's own clipping is element-wise and one-sided.)
+ * Clipping by the global gradient norm {@code ‖g‖ = √Σ_p ‖g_p‖²}: when it exceeds {@code maxNorm},
+ * every gradient is scaled by {@code maxNorm/‖g‖}. (The engine's own clipping is element-wise and
+ * one-sided.)
  */
 public final class GradClip {
     private GradClip() {}
 
-    /** Returns the norm before clipping; {@code maxNorm ≤ 0} measures without clipping. Call inside a scope. */
+    /**
+     * Returns the norm before clipping; {@code maxNorm ≤ 0} measures without clipping. Call inside
+     * a scope.
+     */
     public static double clipGlobalNorm(List<Parameter> parameters, double maxNorm) {
         double sumSquares = 0;
         for (Parameter p : parameters) {

@@ -1,10 +1,11 @@
 package ai.sentinel.train;
 
 /**
- * Learning rate per optimizer step: linear warm-up from {@code base/warmupSteps} to {@code base} over
- * {@code warmupSteps}, then a decay to {@code base·minFraction} at {@code totalSteps}.
+ * Learning rate per optimizer step: linear warm-up from {@code base/warmupSteps} to {@code base}
+ * over {@code warmupSteps}, then a decay to {@code base·minFraction} at {@code totalSteps}.
  */
-public record LrSchedule(float base, int warmupSteps, int totalSteps, Decay decay, float minFraction) {
+public record LrSchedule(
+        float base, int warmupSteps, int totalSteps, Decay decay, float minFraction) {
     /** Shape of the decay after warm-up. */
     public enum Decay {
         COSINE,
@@ -17,13 +18,16 @@ public record LrSchedule(float base, int warmupSteps, int totalSteps, Decay deca
             throw new IllegalArgumentException("learning rate must be > 0, got " + base);
         }
         if (totalSteps < 1) {
-            throw new IllegalArgumentException("the number of training steps must be >= 1, got " + totalSteps);
+            throw new IllegalArgumentException(
+                    "the number of training steps must be >= 1, got " + totalSteps);
         }
         if (warmupSteps < 0) {
-            throw new IllegalArgumentException("learning-rate warm-up steps must be >= 0, got " + warmupSteps);
+            throw new IllegalArgumentException(
+                    "learning-rate warm-up steps must be >= 0, got " + warmupSteps);
         }
         if (!(minFraction >= 0 && minFraction <= 1)) {
-            throw new IllegalArgumentException("minimum learning-rate fraction must be in [0, 1], got " + minFraction);
+            throw new IllegalArgumentException(
+                    "minimum learning-rate fraction must be in [0, 1], got " + minFraction);
         }
     }
 
@@ -40,7 +44,8 @@ public record LrSchedule(float base, int warmupSteps, int totalSteps, Decay deca
             return base;
         }
         double progress = Math.min(1.0, (double) (step - warmupSteps) / (totalSteps - warmupSteps));
-        double shape = decay == Decay.COSINE ? 0.5 * (1 + Math.cos(Math.PI * progress)) : 1 - progress;
+        double shape =
+                decay == Decay.COSINE ? 0.5 * (1 + Math.cos(Math.PI * progress)) : 1 - progress;
         return (float) (base * (minFraction + (1 - minFraction) * shape));
     }
 }

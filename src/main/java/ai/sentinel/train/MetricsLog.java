@@ -8,8 +8,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Appends one JSON object per logged step and per evaluation to a JSONL file ({@code "event": "step" | "eval"}),
- * flushed at every line so a killed run keeps what it measured.
+ * Appends one JSON object per logged step and per evaluation to a JSONL file ({@code "event":
+ * "step" | "eval"}), flushed at every line so a killed run keeps what it measured.
  */
 public final class MetricsLog implements StepListener, AutoCloseable {
     private final Path file;
@@ -23,8 +23,9 @@ public final class MetricsLog implements StepListener, AutoCloseable {
     }
 
     /**
-     * Cuts the log back to the steps already done, so a run resumed from a checkpoint at step 100 after a kill at
-     * step 117 does not log steps 101..117 twice (and a fresh run in the same folder starts the log afresh).
+     * Cuts the log back to the steps already done, so a run resumed from a checkpoint at step 100
+     * after a kill at step 117 does not log steps 101..117 twice (and a fresh run in the same
+     * folder starts the log afresh).
      */
     @Override
     public void onStart(long stepsDone) throws IOException {

@@ -8,8 +8,9 @@ public interface StepListener {
     StepListener NONE = new StepListener() {};
 
     /**
-     * Called once as a run starts, with the number of steps already done (0, or a resumed checkpoint's step):
-     * anything recorded after that step belongs to a run that was cut short and is about to be repeated.
+     * Called once as a run starts, with the number of steps already done (0, or a resumed
+     * checkpoint's step): anything recorded after that step belongs to a run that was cut short and
+     * is about to be repeated.
      */
     default void onStart(long stepsDone) throws java.io.IOException {}
 

@@ -16,9 +16,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The training loop: per step, one batch → mean next-token cross-entropy → backward → global-norm clip → AdamW.
- * Each step runs in its own {@code NDScope}, so memory stays flat. A non-finite loss or gradient norm stops the run
- * before the update is applied; the last checkpoint on disk is then the last good state.
+ * The training loop: per step, one batch → mean next-token cross-entropy → backward → global-norm
+ * clip → AdamW. Each step runs in its own {@code NDScope}, so memory stays flat. A non-finite loss
+ * or gradient norm stops the run before the update is applied; the last checkpoint on disk is then
+ * the last good state.
  */
 public final class Trainer implements AutoCloseable {
     private final CausalLm model;
@@ -61,18 +62,28 @@ public final class Trainer implements AutoCloseable {
         return config;
     }
 
-    /** Continues from a checkpoint whose {@code model/} weights the caller already loaded into the model. */
+    /**
+     * Continues from a checkpoint whose {@code model/} weights the caller already loaded into the
+     * model.
+     */
     public void resumeFrom(Path checkpoint) throws IOException {
         TrainState saved = Checkpoint.readState(checkpoint);
         if (saved.seed() != config.seed()) {
-            throw new IOException("checkpoint " + checkpoint + " was written with seed " + saved.seed()
-                    + ", this run has seed " + config.seed());
+            throw new IOException(
+                    "checkpoint "
+                            + checkpoint
+                            + " was written with seed "
+                            + saved.seed()
+                            + ", this run has seed "
+                            + config.seed());
         }
         Checkpoint.restoreOptimizer(checkpoint, optimizer, saved);
         state = saved;
     }
 
-    /** Adds a hook that runs before every optimizer step (gate warm-up, per-head learning rates). */
+    /**
+     * Adds a hook that runs before every optimizer step (gate warm-up, per-head learning rates).
+     */
     public void addHook(StepHook hook) {
         hooks.add(hook);
     }
@@ -83,12 +94,14 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * Trains until {@code config.steps()} or a stop request, writing checkpoints into {@code checkpoint} with
-     * {@code modelExtras} (tokenizer files) added to the model folder.
+     * Trains until {@code config.steps()} or a stop request, writing checkpoints into {@code
+     * checkpoint} with {@code modelExtras} (tokenizer files) added to the model folder.
      */
-    public TrainResult run(Path checkpoint, AtomicFiles.FolderWriter modelExtras) throws IOException {
-        BatchSampler sampler = new BatchSampler(data.train(), config.batchSize(), config.seed(),
-                state.samplerPosition());
+    public TrainResult run(Path checkpoint, AtomicFiles.FolderWriter modelExtras)
+            throws IOException {
+        BatchSampler sampler =
+                new BatchSampler(
+                        data.train(), config.batchSize(), config.seed(), state.samplerPosition());
         listener.onStart(state.step());
         long start = System.nanoTime();
         long tokensDone = 0;
@@ -106,22 +119,34 @@ public final class Trainer implements AutoCloseable {
             try {
                 outcome = trainingStep.apply(batch, lr, step);
             } catch (TrainingDivergedException e) {
-                throw new TrainingDivergedException(e.getMessage() + ". " + lastGoodState(checkpoint)
-                        + "; lower --lr or raise --lr-warmup-steps");
+                throw new TrainingDivergedException(
+                        e.getMessage()
+                                + ". "
+                                + lastGoodState(checkpoint)
+                                + "; lower --lr or raise --lr-warmup-steps");
             }
             lastLoss = outcome.loss();
             state = new TrainState(step + 1, sampler.position(), config.seed());
             long tokens = (long) batch.batchSize() * batch.length();
             tokensDone += tokens;
             double seconds = (System.nanoTime() - t0) / 1e9;
-            listener.onStep(new StepStats(step + 1, config.steps(), lastLoss, lr, outcome.gradNorm(), tokens / seconds,
-                    (System.nanoTime() - start) / 1e9));
+            listener.onStep(
+                    new StepStats(
+                            step + 1,
+                            config.steps(),
+                            lastLoss,
+                            lr,
+                            outcome.gradNorm(),
+                            tokens / seconds,
+                            (System.nanoTime() - start) / 1e9));
             boolean last = state.step() == config.steps() || stopRequested.get();
             if (last || (config.evalEvery() > 0 && state.step() % config.evalEvery() == 0)) {
                 lastEval = evaluator.evaluate(model);
                 listener.onEval(state.step(), lastEval);
             }
-            if (last || (config.checkpointEvery() > 0 && state.step() % config.checkpointEvery() == 0)) {
+            if (last
+                    || (config.checkpointEvery() > 0
+                            && state.step() % config.checkpointEvery() == 0)) {
                 requireFiniteWeights(state.step(), checkpoint);
                 Checkpoint.save(checkpoint, model, optimizer, state, modelExtras);
                 listener.onCheckpoint(state.step(), checkpoint);
@@ -131,7 +156,11 @@ public final class Trainer implements AutoCloseable {
             lastEval = evaluator.evaluate(model);
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
-        return new TrainResult(state.step(), lastLoss, lastEval, state.step() < config.steps(),
+        return new TrainResult(
+                state.step(),
+                lastLoss,
+                lastEval,
+                state.step() < config.steps(),
                 elapsed > 0 ? tokensDone / elapsed : 0);
     }
 
@@ -141,21 +170,33 @@ public final class Trainer implements AutoCloseable {
             return "No checkpoint had been written yet, so nothing was saved";
         }
         try {
-            return "The last good state is the checkpoint in " + checkpoint + " (step "
-                    + Checkpoint.readState(checkpoint).step() + "; continue with --resume)";
+            return "The last good state is the checkpoint in "
+                    + checkpoint
+                    + " (step "
+                    + Checkpoint.readState(checkpoint).step()
+                    + "; continue with --resume)";
         } catch (IOException e) {
             return "The last good state is the checkpoint in " + checkpoint;
         }
     }
 
-    /** An update can overflow the weights without any loss having been NaN yet: never checkpoint such weights. */
+    /**
+     * An update can overflow the weights without any loss having been NaN yet: never checkpoint
+     * such weights.
+     */
     private void requireFiniteWeights(long step, Path checkpoint) {
         try (NDScope scope = new NDScope()) {
             for (Parameter p : trained) {
-                if (p.value().isNaN().any().getBoolean() || p.value().isInfinite().any().getBoolean()) {
-                    throw new TrainingDivergedException("training diverged at step " + step + ": " + p.name()
-                            + " holds non-finite values after the update, so no checkpoint was written. "
-                            + lastGoodState(checkpoint) + "; lower --lr");
+                if (p.value().isNaN().any().getBoolean()
+                        || p.value().isInfinite().any().getBoolean()) {
+                    throw new TrainingDivergedException(
+                            "training diverged at step "
+                                    + step
+                                    + ": "
+                                    + p.name()
+                                    + " holds non-finite values after the update, so no checkpoint was written. "
+                                    + lastGoodState(checkpoint)
+                                    + "; lower --lr");
                 }
             }
         }

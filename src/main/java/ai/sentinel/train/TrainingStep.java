@@ -14,8 +14,9 @@ import ai.sentinel.nn.Scalars;
 import java.util.List;
 
 /**
- * One optimizer step: mean next-token cross-entropy → backward → global-norm clip → AdamW, in its own scope. A
- * non-finite loss or gradient norm throws before the update, leaving the model as it was.
+ * One optimizer step: mean next-token cross-entropy → backward → global-norm clip → AdamW, in its
+ * own scope. A non-finite loss or gradient norm throws before the update, leaving the model as it
+ * was.
  */
 public final class TrainingStep {
     /** What a step measured: the loss before the update and the gradient norm before clipping. */
@@ -35,20 +36,31 @@ public final class TrainingStep {
         List<Parameter> trained = optimizer.parameters();
         try (NDScope scope = new NDScope()) {
             trained.forEach(Parameter::zeroGradient);
-            model.gates().gate().zeroGradient(); // a leaf: its gradient accumulates even when it is not trained
+            model.gates()
+                    .gate()
+                    .zeroGradient(); // a leaf: its gradient accumulates even when it is not trained
             NDArray inputs = BatchArrays.inputs(model.manager(), batch);
             NDArray targets = BatchArrays.targets(model.manager(), batch);
             float loss;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray mean = Scalars.dividedBy(Losses.crossEntropySum(model.forward(inputs, AttentionProbe.NONE),
-                        targets), targets.getShape().size());
+                NDArray mean =
+                        Scalars.dividedBy(
+                                Losses.crossEntropySum(
+                                        model.forward(inputs, AttentionProbe.NONE), targets),
+                                targets.getShape().size());
                 collector.backward(mean);
                 loss = mean.getFloat();
             }
             double gradNorm = GradClip.clipGlobalNorm(trained, gradClip);
             if (!Float.isFinite(loss) || !Double.isFinite(gradNorm)) {
-                throw new TrainingDivergedException("training diverged at step " + (stepIndex + 1) + " (loss "
-                        + loss + ", gradient norm " + gradNorm + "); the model was not updated");
+                throw new TrainingDivergedException(
+                        "training diverged at step "
+                                + (stepIndex + 1)
+                                + " (loss "
+                                + loss
+                                + ", gradient norm "
+                                + gradNorm
+                                + "); the model was not updated");
             }
             optimizer.step(lr);
             return new Outcome(loss, gradNorm);

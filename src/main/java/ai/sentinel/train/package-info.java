@@ -1,5 +1,5 @@
 /**
- * Training: AdamW with per-element learning rates, schedules, global-norm clipping, the training loop with
- * resumable checkpoints. Opens one {@code NDScope} per step.
+ * Training: AdamW with per-element learning rates, schedules, global-norm clipping, the training
+ * loop with resumable checkpoints. Opens one {@code NDScope} per step.
  */
 package ai.sentinel.train;

@@ -10,7 +10,6 @@ import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.ModelFiles;
 import ai.sentinel.testing.CliRun;
 import ai.sentinel.testing.Fixtures;
-import ai.sentinel.testing.TinyModels;
 import ai.sentinel.tokenizer.ByteTokenizer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,8 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A model folder whose files are corrupt or wrong: every command that loads it exits 2 with one line that names the
- * file and the problem (never the native library's or Gson's bare message, never a NaN result with exit 0).
+ * A model folder whose files are corrupt or wrong: every command that loads it exits 2 with one
+ * line that names the file and the problem (never the native library's or Gson's bare message,
+ * never a NaN result with exit 0).
  */
 class CorruptModelFolderTest {
     @TempDir static Path dir;
@@ -41,8 +41,11 @@ class CorruptModelFolderTest {
     private static Path goodFolder(String name) throws IOException {
         Path folder = dir.resolve(name);
         try (NDManager manager = NDManager.newBaseManager();
-                CausalLm model = ai.sentinel.model.gpt2.Gpt2Model.initialize(
-                        ai.sentinel.model.gpt2.Gpt2Config.of(256, 64, 2, 2, 16), manager, 1)) {
+                CausalLm model =
+                        ai.sentinel.model.gpt2.Gpt2Model.initialize(
+                                ai.sentinel.model.gpt2.Gpt2Config.of(256, 64, 2, 2, 16),
+                                manager,
+                                1)) {
             ModelFiles.save(model, folder);
         }
         new ByteTokenizer().save(folder);
@@ -50,8 +53,16 @@ class CorruptModelFolderTest {
     }
 
     private CliRun eval(Path folder) {
-        return CliRun.of("eval", "-m", folder.toString(), "--dataset", text.toString(), "--seq-len", "32",
-                "--eval-batches", "1");
+        return CliRun.of(
+                "eval",
+                "-m",
+                folder.toString(),
+                "--dataset",
+                text.toString(),
+                "--seq-len",
+                "32",
+                "--eval-batches",
+                "1");
     }
 
     private static void assertOneLine(CliRun r, String... fragments) {
@@ -62,7 +73,11 @@ class CorruptModelFolderTest {
         for (String f : fragments) {
             assertTrue(err.contains(f), "'" + f + "' missing from: " + err);
         }
-        assertFalse(err.contains("setStrictness") || err.contains("https://") || err.contains("Exception"), err);
+        assertFalse(
+                err.contains("setStrictness")
+                        || err.contains("https://")
+                        || err.contains("Exception"),
+                err);
     }
 
     @Test
@@ -76,7 +91,11 @@ class CorruptModelFolderTest {
         Path folder = goodFolder("wrong-tokenizer");
         Path tokenizer = folder.resolve("tokenizer.json");
         Files.writeString(tokenizer, "{\"hello\": 1}");
-        assertOneLine(eval(folder), tokenizer.toString(), "not a Hugging Face tokenizer.json", "\"model\"");
+        assertOneLine(
+                eval(folder),
+                tokenizer.toString(),
+                "not a Hugging Face tokenizer.json",
+                "\"model\"");
         Files.writeString(tokenizer, "{\"version\": \"1.0\", \"model\": {\"vo");
         assertOneLine(eval(folder), tokenizer.toString(), "line 1, column 33", "invalid JSON");
     }
@@ -94,7 +113,8 @@ class CorruptModelFolderTest {
     void aMalformedConfigJsonGivesFileLineAndColumnWithoutGsonInternals() throws IOException {
         Path folder = goodFolder("bad-config");
         Path config = folder.resolve("config.json");
-        Files.writeString(config, "{\n  \"model_type\": \"gpt2\",\n  \"n_embd\": 16 \"n_head\": 2\n}");
+        Files.writeString(
+                config, "{\n  \"model_type\": \"gpt2\",\n  \"n_embd\": 16 \"n_head\": 2\n}");
         assertOneLine(eval(folder), config.toString(), "line 3, column", "invalid JSON");
     }
 
@@ -105,11 +125,15 @@ class CorruptModelFolderTest {
         String json = Files.readString(config);
         Files.writeString(config, json.replace("\"n_embd\": 16", "\"n_embd\": \"sixteen\""));
         assertOneLine(eval(folder), config.toString(), "n_embd must be a number");
-        Files.writeString(config, json.replace("\"n_embd\": 16", "\"n_embd\": 4294967312")); // 2^32 + 16
+        Files.writeString(
+                config, json.replace("\"n_embd\": 16", "\"n_embd\": 4294967312")); // 2^32 + 16
         assertOneLine(eval(folder), config.toString(), "n_embd", "outside the range of an int");
-        Files.writeString(config, json.replace("\"n_embd\": 16", "\"n_embd\": 1000000").replace("\"n_head\": 2",
-                "\"n_head\": 1"));
-        assertOneLine(eval(folder), "model.safetensors", "has shape [48] but the config needs [3000000]");
+        Files.writeString(
+                config,
+                json.replace("\"n_embd\": 16", "\"n_embd\": 1000000")
+                        .replace("\"n_head\": 2", "\"n_head\": 1"));
+        assertOneLine(
+                eval(folder), "model.safetensors", "has shape [48] but the config needs [3000000]");
     }
 
     @Test
@@ -118,11 +142,27 @@ class CorruptModelFolderTest {
         Path weights = folder.resolve("model.safetensors");
         long offset;
         try (SafetensorsFile file = SafetensorsFile.open(weights)) {
-            offset = dataStart(weights) + file.entry("transformer.h.1.attn.c_attn.weight").begin() + 4 * 5;
+            offset =
+                    dataStart(weights)
+                            + file.entry("transformer.h.1.attn.c_attn.weight").begin()
+                            + 4 * 5;
         }
         poke(weights, offset, Float.NaN);
-        assertOneLine(eval(folder), weights.toString(), "transformer.h.1.attn.c_attn.weight", "NaN", "element 5");
-        CliRun generate = CliRun.of("generate", "-m", folder.toString(), "--prompt", "a", "--max-new-tokens", "3");
+        assertOneLine(
+                eval(folder),
+                weights.toString(),
+                "transformer.h.1.attn.c_attn.weight",
+                "NaN",
+                "element 5");
+        CliRun generate =
+                CliRun.of(
+                        "generate",
+                        "-m",
+                        folder.toString(),
+                        "--prompt",
+                        "a",
+                        "--max-new-tokens",
+                        "3");
         assertOneLine(generate, "transformer.h.1.attn.c_attn.weight");
         poke(weights, offset, Float.NEGATIVE_INFINITY);
         assertOneLine(eval(folder), "-Infinity");
@@ -138,7 +178,8 @@ class CorruptModelFolderTest {
 
     private static void poke(Path file, long offset, float value) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ByteBuffer bytes = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(0, value);
+            ByteBuffer bytes =
+                    ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(0, value);
             channel.write(bytes, offset);
         }
     }

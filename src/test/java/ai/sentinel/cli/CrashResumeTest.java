@@ -25,19 +25,37 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A child JVM running {@code train} or {@code cycle} is killed with SIGKILL at seeded random moments, then resumed
- * with {@code --resume}, until a run completes (and further runs are started until enough kills were made). Its final weights must equal an uninterrupted run's bit for bit, and
- * its logs must hold each step once, with the same losses: nothing partial was read as complete, nothing repeated.
+ * A child JVM running {@code train} or {@code cycle} is killed with SIGKILL at seeded random
+ * moments, then resumed with {@code --resume}, until a run completes (and further runs are started
+ * until enough kills were made). Its final weights must equal an uninterrupted run's bit for bit,
+ * and its logs must hold each step once, with the same losses: nothing partial was read as
+ * complete, nothing repeated.
  *
- * <p>The kill moment is drawn as "after the child's n-th output line, plus 0–500 ms" (the delay reaches into work
- * that prints nothing: evaluations, head measurements, saves), so it waits on the child's own progress, never on a
- * guess of how fast a loaded machine runs. The default suite kills twice per command; the fuzz profile
- * ({@code -Pfuzz}) sets {@code sentinel.crash.kills} to 20.
+ * <p>The kill moment is drawn as "after the child's n-th output line, plus 0–500 ms" (the delay
+ * reaches into work that prints nothing: evaluations, head measurements, saves), so it waits on the
+ * child's own progress, never on a guess of how fast a loaded machine runs. The default suite kills
+ * twice per command; the fuzz profile ({@code -Pfuzz}) sets {@code sentinel.crash.kills} to 20.
  */
 class CrashResumeTest {
     private static final int KILLS = Integer.getInteger("sentinel.crash.kills", 2);
-    private static final String[] MODEL = {"-m", "nano", "--n-layer", "2", "--n-head", "2", "--n-embd", "32",
-        "--seq-len", "32", "--batch-size", "4", "--eval-batches", "1", "--checkpoint-every", "2"};
+    private static final String[] MODEL = {
+        "-m",
+        "nano",
+        "--n-layer",
+        "2",
+        "--n-head",
+        "2",
+        "--n-embd",
+        "32",
+        "--seq-len",
+        "32",
+        "--batch-size",
+        "4",
+        "--eval-batches",
+        "1",
+        "--checkpoint-every",
+        "2"
+    };
 
     @TempDir static Path dir;
     private static Path text;
@@ -50,13 +68,16 @@ class CrashResumeTest {
 
     @Test
     void killedTrainingResumesToTheWeightsOfAnUninterruptedRun() throws Exception {
-        List<String> args = args("train", "--steps", "20", "--eval-every", "2", "--warmup-steps", "4");
+        List<String> args =
+                args("train", "--steps", "20", "--eval-every", "2", "--warmup-steps", "4");
         Path reference = dir.resolve("train-reference");
         assertEquals(0, CliRun.of(with(args, "--out", reference.toString())).code());
         int kills = 0;
         for (int round = 0; kills < KILLS; round++) {
             Path crashed = dir.resolve("train-crashed-" + round);
-            kills += killUntilDone(with(args, "--out", crashed.toString()), 11 + round, 6, KILLS - kills);
+            kills +=
+                    killUntilDone(
+                            with(args, "--out", crashed.toString()), 11 + round, 6, KILLS - kills);
             assertSameTensors(reference.resolve("model"), crashed.resolve("model"));
             assertEquals(metricLines(reference), metricLines(crashed));
         }
@@ -64,18 +85,36 @@ class CrashResumeTest {
 
     @Test
     void killedCycleResumesToTheWeightsAndLogsOfAnUninterruptedRun() throws Exception {
-        List<String> args = args("cycle", "--initial-training-steps", "6", "--learning-steps", "6", "--cycles", "2",
-                "--warmup-steps", "3", "--metric-batches", "1", "--sample-tokens", "4", "--runs-dir", dir.toString());
+        List<String> args =
+                args(
+                        "cycle",
+                        "--initial-training-steps",
+                        "6",
+                        "--learning-steps",
+                        "6",
+                        "--cycles",
+                        "2",
+                        "--warmup-steps",
+                        "3",
+                        "--metric-batches",
+                        "1",
+                        "--sample-tokens",
+                        "4",
+                        "--runs-dir",
+                        dir.toString());
         assertEquals(0, CliRun.of(with(args, "--experiment-name", "cycle-reference")).code());
         Path reference = dir.resolve("cycle-reference");
         int kills = 0;
         for (int round = 0; kills < KILLS; round++) {
             String name = "cycle-crashed-" + round;
-            kills += killUntilDone(with(args, "--experiment-name", name), 23 + round, 8, KILLS - kills);
+            kills +=
+                    killUntilDone(
+                            with(args, "--experiment-name", name), 23 + round, 8, KILLS - kills);
             Path crashed = dir.resolve(name);
             assertSameTensors(reference.resolve("resume/model"), crashed.resolve("resume/model"));
             for (String log : List.of("metrics.jsonl", "events.jsonl", "heads.jsonl")) {
-                assertEquals(jsonLines(reference.resolve(log)), jsonLines(crashed.resolve(log)), log);
+                assertEquals(
+                        jsonLines(reference.resolve(log)), jsonLines(crashed.resolve(log)), log);
             }
         }
     }
@@ -96,10 +135,11 @@ class CrashResumeTest {
 
     /**
      * Runs the command in a child JVM, killing it after a seeded number of its output lines (up to
-     * {@code maxLines}) plus a seeded delay, at most {@code wanted} times, and resuming it, until one life
-     * completes; returns the kills made.
+     * {@code maxLines}) plus a seeded delay, at most {@code wanted} times, and resuming it, until
+     * one life completes; returns the kills made.
      */
-    private static int killUntilDone(String[] args, long seed, int maxLines, int wanted) throws Exception {
+    private static int killUntilDone(String[] args, long seed, int maxLines, int wanted)
+            throws Exception {
         SplittableRandom random = new SplittableRandom(seed);
         int kills = 0;
         boolean started = false;
@@ -108,8 +148,9 @@ class CrashResumeTest {
             long extraMillis = random.nextInt(501);
             Process child = start(args, started);
             started = true;
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(
+                            new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             StringBuilder seen = new StringBuilder();
             if (kills < wanted && outlives(child, out, lines, seen)) {
                 Thread.sleep(extraMillis);
@@ -126,18 +167,23 @@ class CrashResumeTest {
             if (child.exitValue() == 0) {
                 return kills;
             }
-            if (child.exitValue() == 2 && (rest.contains("no checkpoint in") || rest.contains("no run in"))) {
+            if (child.exitValue() == 2
+                    && (rest.contains("no checkpoint in") || rest.contains("no run in"))) {
                 started = false; // killed before anything was saved: start over, as a user would
                 continue;
             }
-            throw new AssertionError("life " + life + " exited " + child.exitValue() + ":\n" + rest);
+            throw new AssertionError(
+                    "life " + life + " exited " + child.exitValue() + ":\n" + rest);
         }
         throw new AssertionError("the run never completed after " + kills + " kills");
     }
 
-    /** Reads the child's output until its {@code lines}-th line; false when it ended first (it completed). */
-    private static boolean outlives(Process child, BufferedReader out, int lines, StringBuilder seen)
-            throws IOException {
+    /**
+     * Reads the child's output until its {@code lines}-th line; false when it ended first (it
+     * completed).
+     */
+    private static boolean outlives(
+            Process child, BufferedReader out, int lines, StringBuilder seen) throws IOException {
         for (int i = 0; i < lines; i++) {
             String line = out.readLine();
             if (line == null) {
@@ -149,9 +195,14 @@ class CrashResumeTest {
     }
 
     private static Process start(String[] args, boolean resume) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-                SentinelCli.class.getName()));
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-Dai.djl.offline=true",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                SentinelCli.class.getName()));
         command.addAll(List.of(args));
         if (resume) {
             command.add("--resume");
@@ -159,26 +210,37 @@ class CrashResumeTest {
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
-    private static void assertSameTensors(Path expectedFolder, Path actualFolder) throws IOException {
+    private static void assertSameTensors(Path expectedFolder, Path actualFolder)
+            throws IOException {
         for (String file : List.of("model.safetensors", "sentinel_heads.safetensors")) {
             try (SafetensorsFile expected = SafetensorsFile.open(expectedFolder.resolve(file));
                     SafetensorsFile actual = SafetensorsFile.open(actualFolder.resolve(file))) {
                 assertEquals(expected.entries().keySet(), actual.entries().keySet());
                 for (String name : expected.entries().keySet()) {
-                    assertArrayEquals(expected.readFloats(name), actual.readFloats(name), 0f, file + " " + name);
+                    assertArrayEquals(
+                            expected.readFloats(name),
+                            actual.readFloats(name),
+                            0f,
+                            file + " " + name);
                 }
             }
         }
-        assertEquals(Files.readString(expectedFolder.resolve("config.json")),
+        assertEquals(
+                Files.readString(expectedFolder.resolve("config.json")),
                 Files.readString(actualFolder.resolve("config.json")));
     }
 
-    /** metrics.jsonl of a train run without its timing fields: event, step and the measured values. */
+    /**
+     * metrics.jsonl of a train run without its timing fields: event, step and the measured values.
+     */
     private static List<String> metricLines(Path run) throws IOException {
         return jsonLines(run.resolve("metrics.jsonl"));
     }
 
-    /** Every line of a JSONL log with keys sorted and wall-clock fields dropped, for exact comparison. */
+    /**
+     * Every line of a JSONL log with keys sorted and wall-clock fields dropped, for exact
+     * comparison.
+     */
     private static List<String> jsonLines(Path file) throws IOException {
         List<String> out = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {

@@ -13,21 +13,32 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code sentinel demo --quick} end to end in a temporary folder, needing nothing outside the build. */
+/**
+ * {@code sentinel demo --quick} end to end in a temporary folder, needing nothing outside the
+ * build.
+ */
 class DemoCommandTest {
     @Test
-    void quickDemoWritesAReportWithChartsAndParsableLogsThenReusesItsPretrainedModel(@TempDir Path dir)
-            throws Exception {
+    void quickDemoWritesAReportWithChartsAndParsableLogsThenReusesItsPretrainedModel(
+            @TempDir Path dir) throws Exception {
         CliRun first = CliRun.of("demo", "--quick", "--out", dir.toString());
         assertEquals(0, first.code(), first.err());
-        assertTrue(first.out().contains("before (baseline)") && first.out().contains("active heads"), first.out());
+        assertTrue(
+                first.out().contains("before (baseline)") && first.out().contains("active heads"),
+                first.out());
         Path runFolder = dir.resolve("cycle-quick");
         Path report = runFolder.resolve("report.html");
         assertTrue(first.out().contains("report: " + report.toAbsolutePath()));
         String html = Files.readString(report);
         assertTrue(html.contains("data:image/png;base64,") && html.contains("Before and after"));
-        for (String png : List.of("loss.png", "perplexity.png", "active_heads.png", "heads_cycle1.png",
-                "entropy_cycle1.png", "gradient_cycle1.png")) {
+        for (String png :
+                List.of(
+                        "loss.png",
+                        "perplexity.png",
+                        "active_heads.png",
+                        "heads_cycle1.png",
+                        "entropy_cycle1.png",
+                        "gradient_cycle1.png")) {
             byte[] bytes = Files.readAllBytes(runFolder.resolve("charts").resolve(png));
             assertTrue(bytes.length > 3000, png + ": " + bytes.length + " bytes");
             assertEquals(0x89, bytes[0] & 0xff);

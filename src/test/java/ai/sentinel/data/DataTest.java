@@ -38,7 +38,8 @@ class DataTest {
         TextDataset d = TextDataset.split(counting(1000), 10, 0.1);
         assertEquals(900, d.train().numTokens());
         assertEquals(100, d.validation().numTokens());
-        assertThrows(IllegalArgumentException.class, () -> TextDataset.split(counting(50), 10, 0.1));
+        assertThrows(
+                IllegalArgumentException.class, () -> TextDataset.split(counting(50), 10, 0.1));
     }
 
     @Test
@@ -57,24 +58,34 @@ class DataTest {
         BatchSampler resumed = new BatchSampler(blocks, 10, 7, new BatchSampler.Position(0, 40));
         assertArrayEquals(epoch[4].inputs(), resumed.next().inputs());
         BatchSampler otherSeed = new BatchSampler(blocks, 10, 8, new BatchSampler.Position(0, 0));
-        assertNotEquals(java.util.Arrays.toString(epoch[0].inputs()),
+        assertNotEquals(
+                java.util.Arrays.toString(epoch[0].inputs()),
                 java.util.Arrays.toString(otherSeed.next().inputs()));
         // the end of an epoch and the start of the next are the same place
         assertEquals(new BatchSampler.Position(0, 100), a.position());
-        assertArrayEquals(new BatchSampler(blocks, 10, 7, new BatchSampler.Position(1, 0)).next().inputs(),
+        assertArrayEquals(
+                new BatchSampler(blocks, 10, 7, new BatchSampler.Position(1, 0)).next().inputs(),
                 a.next().inputs());
     }
 
     @Test
-    void tinyShakespeareIsBuiltInUnlessTheDataFolderHoldsACopy(@TempDir Path dir) throws IOException {
+    void tinyShakespeareIsBuiltInUnlessTheDataFolderHoldsACopy(@TempDir Path dir)
+            throws IOException {
         String builtIn = new DatasetLocator(dir).read("tiny_shakespeare");
         assertEquals(1_115_394, builtIn.getBytes(StandardCharsets.UTF_8).length);
-        assertTrue(builtIn.startsWith("First Citizen:\nBefore we proceed any further, hear me speak."));
-        assertEquals("built-in tiny Shakespeare", new DatasetLocator(dir).describe("tiny_shakespeare"));
+        assertTrue(
+                builtIn.startsWith(
+                        "First Citizen:\nBefore we proceed any further, hear me speak."));
+        assertEquals(
+                "built-in tiny Shakespeare", new DatasetLocator(dir).describe("tiny_shakespeare"));
         Files.writeString(dir.resolve("tinyshakespeare.txt"), "x");
-        assertEquals(dir.resolve("tinyshakespeare.txt"), new DatasetLocator(dir).locate("tiny_shakespeare"));
+        assertEquals(
+                dir.resolve("tinyshakespeare.txt"),
+                new DatasetLocator(dir).locate("tiny_shakespeare"));
         assertEquals("x", new DatasetLocator(dir).read("tiny_shakespeare"));
-        IOException e = assertThrows(IOException.class, () -> new DatasetLocator(dir).locate("no_such_thing"));
+        IOException e =
+                assertThrows(
+                        IOException.class, () -> new DatasetLocator(dir).locate("no_such_thing"));
         assertTrue(e.getMessage().contains("europarl-en, tiny_shakespeare"), e.getMessage());
     }
 
@@ -83,8 +94,11 @@ class DataTest {
         Path latin1 = dir.resolve("latin1.txt");
         Files.write(latin1, "caf\u00e9 au lait".getBytes(StandardCharsets.ISO_8859_1));
         IOException e = assertThrows(IOException.class, () -> TextCorpus.read(latin1));
-        assertTrue(e.getMessage().contains(latin1.toString()) && e.getMessage().contains("byte offset 3")
-                && e.getMessage().contains("--encoding"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(latin1.toString())
+                        && e.getMessage().contains("byte offset 3")
+                        && e.getMessage().contains("--encoding"),
+                e.getMessage());
         assertEquals("caf\u00e9 au lait", TextCorpus.read(latin1, StandardCharsets.ISO_8859_1));
     }
 

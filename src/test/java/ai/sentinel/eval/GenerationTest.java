@@ -24,7 +24,8 @@ class GenerationTest {
                 Gpt2Model model = TinyModels.tinyWithStrongWeights(m, 2, DataType.FLOAT32)) {
             int[] prompt = {5, 17, 42};
             SamplingConfig greedy = new SamplingConfig(0f, 0, 1f, 12, 1, false);
-            int[] generated = Generator.generate(model, prompt, greedy, OptionalInt.empty()).tokens();
+            int[] generated =
+                    Generator.generate(model, prompt, greedy, OptionalInt.empty()).tokens();
             assertEquals(12, generated.length);
             long[] sequence = new long[prompt.length + generated.length];
             for (int i = 0; i < prompt.length; i++) {
@@ -33,9 +34,14 @@ class GenerationTest {
             for (int i = 0; i < generated.length; i++) {
                 try (NDScope scope = new NDScope()) {
                     int length = prompt.length + i;
-                    NDArray ids = m.create(java.util.Arrays.copyOf(sequence, length), new Shape(1, length));
-                    float[] last = model.forward(ids, AttentionProbe.NONE).get(new NDIndex(0, length - 1))
-                            .toFloatArray();
+                    NDArray ids =
+                            m.create(
+                                    java.util.Arrays.copyOf(sequence, length),
+                                    new Shape(1, length));
+                    float[] last =
+                            model.forward(ids, AttentionProbe.NONE)
+                                    .get(new NDIndex(0, length - 1))
+                                    .toFloatArray();
                     assertEquals(TokenSampler.argMax(last), generated[i], "token " + i);
                 }
                 sequence[prompt.length + i] = generated[i];
@@ -49,17 +55,28 @@ class GenerationTest {
                 Gpt2Model model = TinyModels.tinyWithStrongWeights(m, 2, DataType.FLOAT32)) {
             SamplingConfig a = new SamplingConfig(1f, 20, 0.9f, 30, 7, true);
             int[] first = Generator.generate(model, new int[] {1}, a, OptionalInt.empty()).tokens();
-            assertArrayEquals(first, Generator.generate(model, new int[] {1}, a, OptionalInt.empty()).tokens());
+            assertArrayEquals(
+                    first,
+                    Generator.generate(model, new int[] {1}, a, OptionalInt.empty()).tokens());
             SamplingConfig b = new SamplingConfig(1f, 20, 0.9f, 30, 8, true);
-            assertNotEquals(java.util.Arrays.toString(first), java.util.Arrays.toString(
-                    Generator.generate(model, new int[] {1}, b, OptionalInt.empty()).tokens()));
-            Generator.Result stopped = Generator.generate(model, new int[] {1}, a, OptionalInt.of(first[3]));
+            assertNotEquals(
+                    java.util.Arrays.toString(first),
+                    java.util.Arrays.toString(
+                            Generator.generate(model, new int[] {1}, b, OptionalInt.empty())
+                                    .tokens()));
+            Generator.Result stopped =
+                    Generator.generate(model, new int[] {1}, a, OptionalInt.of(first[3]));
             assertEquals(Generator.StopReason.END_OF_TEXT, stopped.stopReason());
             assertTrue(stopped.tokens().length <= 4);
-            Generator.Result longRun = Generator.generate(model, new int[] {1}, new SamplingConfig(1f, 0, 1f, 300, 1,
-                    false), OptionalInt.empty());
+            Generator.Result longRun =
+                    Generator.generate(
+                            model,
+                            new int[] {1},
+                            new SamplingConfig(1f, 0, 1f, 300, 1, false),
+                            OptionalInt.empty());
             assertEquals(Generator.StopReason.MAX_NEW_TOKENS, longRun.stopReason());
-            assertEquals(300, longRun.tokens().length); // well past the 64 positions: the context slides
+            assertEquals(
+                    300, longRun.tokens().length); // well past the 64 positions: the context slides
         }
     }
 
@@ -67,20 +84,32 @@ class GenerationTest {
     void pastThePositionLimitTheContextSlidesToTheLastHalfOfThePositions() {
         try (NDManager m = NDManager.newBaseManager();
                 Gpt2Model model = TinyModels.tinyWithStrongWeights(m, 4, DataType.FLOAT32)) {
-            int[] generated = Generator.generate(model, new int[] {3, 1, 4}, new SamplingConfig(0f, 0, 1f, 150, 1,
-                    false), OptionalInt.empty()).tokens();
-            // reference: full recomputation over the same windows (64 positions; a slide keeps the last 32 tokens)
+            int[] generated =
+                    Generator.generate(
+                                    model,
+                                    new int[] {3, 1, 4},
+                                    new SamplingConfig(0f, 0, 1f, 150, 1, false),
+                                    OptionalInt.empty())
+                            .tokens();
+            // reference: full recomputation over the same windows (64 positions; a slide keeps the
+            // last 32 tokens)
             java.util.List<Long> history = new java.util.ArrayList<>(java.util.List.of(3L, 1L, 4L));
             int windowStart = 0;
             for (int i = 0; i < generated.length; i++) {
                 if (history.size() - windowStart > 64) {
                     windowStart = history.size() - 32;
                 }
-                long[] window = history.subList(windowStart, history.size()).stream().mapToLong(Long::longValue)
-                        .toArray();
+                long[] window =
+                        history.subList(windowStart, history.size()).stream()
+                                .mapToLong(Long::longValue)
+                                .toArray();
                 try (NDScope scope = new NDScope()) {
-                    float[] last = model.forward(m.create(window, new Shape(1, window.length)), AttentionProbe.NONE)
-                            .get(new NDIndex(0, window.length - 1)).toFloatArray();
+                    float[] last =
+                            model.forward(
+                                            m.create(window, new Shape(1, window.length)),
+                                            AttentionProbe.NONE)
+                                    .get(new NDIndex(0, window.length - 1))
+                                    .toFloatArray();
                     assertEquals(TokenSampler.argMax(last), generated[i], "token " + i);
                 }
                 history.add((long) generated[i]);

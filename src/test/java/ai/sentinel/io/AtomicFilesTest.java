@@ -12,7 +12,10 @@ import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Atomic files keep the user's permissions; a folder swap interrupted anywhere leaves a complete folder to find. */
+/**
+ * Atomic files keep the user's permissions; a folder swap interrupted anywhere leaves a complete
+ * folder to find.
+ */
 class AtomicFilesTest {
     @Test
     void writtenFilesGetTheSamePermissionsAsAnyNewFile(@TempDir Path dir) throws IOException {
@@ -38,14 +41,16 @@ class AtomicFilesTest {
         assertFalse(AtomicFiles.isComplete(target), "a changed byte");
         AtomicFiles.replaceFolder(target, version("v3"));
         Files.delete(target.resolve(FolderManifest.FILE));
-        assertFalse(AtomicFiles.isComplete(target), "no manifest: a folder written but never sealed");
+        assertFalse(
+                AtomicFiles.isComplete(target), "no manifest: a folder written but never sealed");
         Files.createDirectories(dir.resolve("empty"));
         assertFalse(AtomicFiles.isComplete(dir.resolve("empty")));
         assertFalse(AtomicFiles.isComplete(dir.resolve("missing")));
     }
 
     @Test
-    void aKillBetweenTheTwoRenamesLeavesTheNewFolderInTmpAndRecoveryPrefersIt(@TempDir Path dir) throws IOException {
+    void aKillBetweenTheTwoRenamesLeavesTheNewFolderInTmpAndRecoveryPrefersIt(@TempDir Path dir)
+            throws IOException {
         Path target = dir.resolve("checkpoint");
         sealedAs(dir, "v1", target.resolveSibling("checkpoint.old"));
         sealedAs(dir, "v2", target.resolveSibling("checkpoint.tmp"));
@@ -54,7 +59,8 @@ class AtomicFilesTest {
     }
 
     @Test
-    void aKillWhileWritingTmpAfterTheTargetWasLostRecoversTheOldFolder(@TempDir Path dir) throws IOException {
+    void aKillWhileWritingTmpAfterTheTargetWasLostRecoversTheOldFolder(@TempDir Path dir)
+            throws IOException {
         Path target = dir.resolve("checkpoint");
         sealedAs(dir, "v1", target.resolveSibling("checkpoint.old"));
         Files.createDirectories(target.resolveSibling("checkpoint.tmp"));
@@ -69,11 +75,17 @@ class AtomicFilesTest {
     void aFailedReplaceNeverDeletesTheLastCompleteFolder(@TempDir Path dir) throws IOException {
         Path target = dir.resolve("checkpoint");
         sealedAs(dir, "v1", target.resolveSibling("checkpoint.old"));
-        Files.createDirectories(target.resolveSibling("checkpoint.tmp")); // a partial tmp from the killed run
-        assertThrows(IOException.class, () -> AtomicFiles.replaceFolder(target, folder -> {
-            Files.writeString(folder.resolve("a.txt"), "v2-partial");
-            throw new IOException("disk full");
-        }));
+        Files.createDirectories(
+                target.resolveSibling("checkpoint.tmp")); // a partial tmp from the killed run
+        assertThrows(
+                IOException.class,
+                () ->
+                        AtomicFiles.replaceFolder(
+                                target,
+                                folder -> {
+                                    Files.writeString(folder.resolve("a.txt"), "v2-partial");
+                                    throw new IOException("disk full");
+                                }));
         assertTrue(AtomicFiles.isComplete(target));
         assertEquals("v1", Files.readString(target.resolve("a.txt")));
         AtomicFiles.replaceFolder(target, version("v2"));

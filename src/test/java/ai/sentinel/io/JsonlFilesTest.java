@@ -11,14 +11,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 class JsonlFilesTest {
     @Test
-    void cutBackKeepsCompleteLinesUpToTheStepAndDropsAHalfWrittenLine(@TempDir Path dir) throws IOException {
+    void cutBackKeepsCompleteLinesUpToTheStepAndDropsAHalfWrittenLine(@TempDir Path dir)
+            throws IOException {
         Path log = dir.resolve("metrics.jsonl");
-        Files.writeString(log, "{\"step\":10}\n{\"event\":\"start\"}\n{\"step\":20}\n{\"step\":30}\n{\"step\":4");
+        Files.writeString(
+                log,
+                "{\"step\":10}\n{\"event\":\"start\"}\n{\"step\":20}\n{\"step\":30}\n{\"step\":4");
         try (JsonlWriter appending = new JsonlWriter(log, true)) {
             assertEquals(3, JsonlFiles.cutBack(log, JsonlFiles.atMost("step", 20)));
-            appending.write(Json.parseObject("{\"step\":21}", "test")); // an open appender writes at the new end
+            appending.write(
+                    Json.parseObject(
+                            "{\"step\":21}", "test")); // an open appender writes at the new end
         }
-        assertEquals(List.of("{\"step\":10}", "{\"event\":\"start\"}", "{\"step\":20}", "{\"step\":21}"),
+        assertEquals(
+                List.of("{\"step\":10}", "{\"event\":\"start\"}", "{\"step\":20}", "{\"step\":21}"),
                 Files.readAllLines(log));
         Files.writeString(log, "{\"step\":10}\n{\"step\":1");
         assertEquals(1, JsonlFiles.cutBack(log, o -> true));

@@ -19,9 +19,10 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
- * Corrupt safetensors files (damaged bytes, and valid length prefixes around damaged headers: huge shapes and
- * offsets, wrong JSON types, deep nesting) open and read with either success or one clear error naming the file.
- * Tries: jqwik.tries.default (small in the normal suite, 10,000 with -Pfuzz).
+ * Corrupt safetensors files (damaged bytes, and valid length prefixes around damaged headers: huge
+ * shapes and offsets, wrong JSON types, deep nesting) open and read with either success or one
+ * clear error naming the file. Tries: jqwik.tries.default (small in the normal suite, 10,000 with
+ * -Pfuzz).
  */
 class SafetensorsFuzzTest {
     private static final Path DIR = FuzzFolder.create("safetensors");
@@ -37,24 +38,29 @@ class SafetensorsFuzzTest {
     void corruptFilesFailClearly(@ForAll("corrupt") byte[] bytes) throws IOException {
         Path file = DIR.resolve("model.safetensors");
         Files.write(file, bytes);
-        CleanFailure.check(file, bytes.length, () -> {
-            try (SafetensorsFile st = SafetensorsFile.open(file)) {
-                for (SafetensorsFile.Entry e : st.entries().values()) {
-                    switch (e.dtype()) {
-                        case I64, I32 -> st.readLongs(e.name());
-                        default -> st.readFiniteFloats(e.name());
+        CleanFailure.check(
+                file,
+                bytes.length,
+                () -> {
+                    try (SafetensorsFile st = SafetensorsFile.open(file)) {
+                        for (SafetensorsFile.Entry e : st.entries().values()) {
+                            switch (e.dtype()) {
+                                case I64, I32 -> st.readLongs(e.name());
+                                default -> st.readFiniteFloats(e.name());
+                            }
+                        }
                     }
-                }
-            }
-        });
+                });
     }
 
     @Provide
     Arbitrary<byte[]> corrupt() {
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(2, Corruptions.of(VALID)),
-                net.jqwik.api.Tuple.of(4, Corruptions.jsonDamaged(HEADER).map(h -> withHeader(h, VALID))),
-                net.jqwik.api.Tuple.of(1, Arbitraries.longs().map(length -> withLength(length, VALID))));
+                net.jqwik.api.Tuple.of(
+                        4, Corruptions.jsonDamaged(HEADER).map(h -> withHeader(h, VALID))),
+                net.jqwik.api.Tuple.of(
+                        1, Arbitraries.longs().map(length -> withLength(length, VALID))));
     }
 
     /** Three small tensors of different dtypes, as SafetensorsWriter lays them out. */
@@ -64,7 +70,10 @@ class SafetensorsFuzzTest {
             tensors.put("a", TensorData.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 2, 3));
             tensors.put("b", TensorData.ofLongs(new long[] {7, 8}, 2));
             ByteBuffer half = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            half.putShort((short) 0x3c00).putShort((short) 0x4000).putShort((short) 0xc000).putShort((short) 0);
+            half.putShort((short) 0x3c00)
+                    .putShort((short) 0x4000)
+                    .putShort((short) 0xc000)
+                    .putShort((short) 0);
             tensors.put("c", new TensorData(DType.F16, new long[] {4}, half.flip()));
             Path file = DIR.resolve("valid.safetensors");
             SafetensorsWriter.write(file, tensors, Map.of("format", "pt"));
@@ -83,8 +92,9 @@ class SafetensorsFuzzTest {
     private static byte[] withHeader(String header, byte[] valid) {
         int oldLength = (int) ByteBuffer.wrap(valid).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
         byte[] json = header.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer out = ByteBuffer.allocate(8 + json.length + valid.length - 8 - oldLength)
-                .order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out =
+                ByteBuffer.allocate(8 + json.length + valid.length - 8 - oldLength)
+                        .order(ByteOrder.LITTLE_ENDIAN);
         out.putLong(json.length).put(json).put(valid, 8 + oldLength, valid.length - 8 - oldLength);
         return out.array();
     }

@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SafetensorsTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private Path writeRaw(String header, int dataBytes) throws IOException {
         byte[] json = header.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(8 + json.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b =
+                ByteBuffer.allocate(8 + json.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(json.length).put(json);
         Path file = dir.resolve("t.safetensors");
         Files.write(file, b.array());
@@ -30,15 +30,23 @@ class SafetensorsTest {
     }
 
     private String refusal(Path file) {
-        return assertThrows(SafetensorsFormatException.class, () -> SafetensorsFile.open(file).close()).getMessage();
+        return assertThrows(
+                        SafetensorsFormatException.class, () -> SafetensorsFile.open(file).close())
+                .getMessage();
     }
 
     @Test
     void roundTripsTensorsAndMetadata() throws IOException {
         Path file = dir.resolve("a.safetensors");
         float[] a = {1.5f, -2f, 3.25f, Float.MIN_VALUE, -0f, 7f};
-        SafetensorsWriter.write(file, Map.of("b", TensorData.ofFloats(a, 2, 3), "a",
-                TensorData.ofLongs(new long[] {1, 2, 3}, 3)), Map.of("format", "pt"));
+        SafetensorsWriter.write(
+                file,
+                Map.of(
+                        "b",
+                        TensorData.ofFloats(a, 2, 3),
+                        "a",
+                        TensorData.ofLongs(new long[] {1, 2, 3}, 3)),
+                Map.of("format", "pt"));
         assertEquals(0, (Files.size(file) - 8 - 24 - 24) % 8, "header padded to 8 bytes");
         try (SafetensorsFile f = SafetensorsFile.open(file)) {
             assertArrayEquals(a, f.readFloats("b"));
@@ -55,9 +63,20 @@ class SafetensorsTest {
         data.putShort((short) 0x3FC0).putShort((short) 0xC000);
         data.putShort((short) 0x3E00).putShort((short) 0xC000).putShort((short) 0x0001);
         Path file = dir.resolve("h.safetensors");
-        SafetensorsWriter.write(file, Map.of(
-                "bf", new TensorData(DType.BF16, new long[] {2}, ByteBuffer.wrap(data.array(), 0, 4)),
-                "hf", new TensorData(DType.F16, new long[] {3}, ByteBuffer.wrap(data.array(), 4, 6))), Map.of());
+        SafetensorsWriter.write(
+                file,
+                Map.of(
+                        "bf",
+                                new TensorData(
+                                        DType.BF16,
+                                        new long[] {2},
+                                        ByteBuffer.wrap(data.array(), 0, 4)),
+                        "hf",
+                                new TensorData(
+                                        DType.F16,
+                                        new long[] {3},
+                                        ByteBuffer.wrap(data.array(), 4, 6))),
+                Map.of());
         try (SafetensorsFile f = SafetensorsFile.open(file)) {
             assertArrayEquals(new float[] {1.5f, -2f}, f.readFloats("bf"));
             assertArrayEquals(new float[] {1.5f, -2f, 0x1p-24f}, f.readFloats("hf"));
@@ -73,7 +92,8 @@ class SafetensorsTest {
 
     @Test
     void refusesAHeaderLengthBeyondTheFile() throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1000).putLong(0);
+        ByteBuffer b =
+                ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1000).putLong(0);
         Path file = dir.resolve("long.safetensors");
         Files.write(file, b.array());
         assertTrue(refusal(file).contains("exceeds"), refusal(file));
@@ -81,7 +101,8 @@ class SafetensorsTest {
 
     @Test
     void refusesAnOversizedHeaderWithoutReadingIt() throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1L << 40).putLong(0);
+        ByteBuffer b =
+                ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1L << 40).putLong(0);
         Path file = dir.resolve("huge.safetensors");
         Files.write(file, b.array());
         assertTrue(refusal(file).contains("outside the accepted range"), refusal(file));
@@ -89,20 +110,23 @@ class SafetensorsTest {
 
     @Test
     void refusesTruncatedTensorData() throws IOException {
-        Path file = writeRaw("{\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", 8);
+        Path file =
+                writeRaw("{\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", 8);
         assertTrue(refusal(file).contains("truncated"), refusal(file));
     }
 
     @Test
     void refusesOffsetsInconsistentWithShape() throws IOException {
-        Path file = writeRaw("{\"w\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,16]}}", 16);
+        Path file =
+                writeRaw("{\"w\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,16]}}", 16);
         assertTrue(refusal(file).contains("need 24 bytes"), refusal(file));
     }
 
     @Test
     void refusesOverlapsGapsAndTrailingBytes() throws IOException {
-        String overlap = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}";
+        String overlap =
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                        + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}";
         assertTrue(refusal(writeRaw(overlap, 12)).contains("overlap"));
         String gap = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}";
         assertTrue(refusal(writeRaw(gap, 8)).contains("gap"));
@@ -125,8 +149,10 @@ class SafetensorsTest {
     @Test
     void writesAtomicallyLeavingNoTemporaryFiles() throws IOException {
         Path file = dir.resolve("w.safetensors");
-        SafetensorsWriter.write(file, Map.of("x", TensorData.ofFloats(new float[] {1}, 1)), Map.of());
-        SafetensorsWriter.write(file, Map.of("x", TensorData.ofFloats(new float[] {2}, 1)), Map.of());
+        SafetensorsWriter.write(
+                file, Map.of("x", TensorData.ofFloats(new float[] {1}, 1)), Map.of());
+        SafetensorsWriter.write(
+                file, Map.of("x", TensorData.ofFloats(new float[] {2}, 1)), Map.of());
         try (var list = Files.list(dir)) {
             assertEquals(1, list.count());
         }

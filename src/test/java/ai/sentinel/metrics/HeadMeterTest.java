@@ -37,14 +37,18 @@ class HeadMeterTest {
     }
 
     private static Parameter param(CausalLm model, String name) {
-        return model.parameters().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+        return model.parameters().stream()
+                .filter(p -> p.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void aHeadAttendingUniformlyScoresNormalisedEntropyOneAtAnyLength() {
         try (NDManager m = NDManager.newBaseManager();
                 CausalLm model = TinyModels.tinyWithStrongWeights(m, 1, DataType.FLOAT32)) {
-            // zero the query columns of head (0, 1): every score is 0, so each row is uniform over its keys
+            // zero the query columns of head (0, 1): every score is 0, so each row is uniform over
+            // its keys
             param(model, "h.0.attn.c_attn.weight").value().set(new NDIndex(":, 8:16"), 0f);
             param(model, "h.0.attn.c_attn.bias").value().set(new NDIndex("8:16"), 0f);
             HeadMeasurements r = new HeadMeter(blocks(), 4, 2).measure(model, MaskedHeads.AS_IS);
@@ -55,7 +59,9 @@ class HeadMeterTest {
                 expected += Math.log(i + 1) / 15;
             }
             assertEquals(expected, r.entropy().get(new HeadId(0, 1)), 1e-4);
-            assertTrue(r.normalizedEntropy().get(new HeadId(0, 0)) < 0.99, "a trained-looking head is not uniform");
+            assertTrue(
+                    r.normalizedEntropy().get(new HeadId(0, 0)) < 0.99,
+                    "a trained-looking head is not uniform");
         }
     }
 
@@ -72,8 +78,11 @@ class HeadMeterTest {
                 model.parameters().forEach(Parameter::zeroGradient);
                 model.gates().gate().zeroGradient();
                 try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                    c.backward(Scalars.dividedBy(Losses.crossEntropySum(model.forward(x, AttentionProbe.NONE), y),
-                            64));
+                    c.backward(
+                            Scalars.dividedBy(
+                                    Losses.crossEntropySum(
+                                            model.forward(x, AttentionProbe.NONE), y),
+                                    64));
                 }
                 // head (1, 2): columns 16:24, 48:56, 80:88 of c_attn and rows 16:24 of c_proj
                 NDArray attn = param(model, "h.1.attn.c_attn.weight").gradient();
@@ -103,11 +112,16 @@ class HeadMeterTest {
             assertEquals(0.0, asIs.importance().get(masked));
             assertEquals(0.0, asIs.gradientNorm().get(masked));
             HeadMeasurements lifted = meter.measure(model, MaskedHeads.LIFTED_AT_ZERO_GATE);
-            assertTrue(lifted.importance().get(masked) > 1e-4, "lifted importance " + lifted.importance().get(masked));
-            assertNotEquals(lifted.importance().get(masked), lifted.importance().get(new HeadId(0, 3)));
+            assertTrue(
+                    lifted.importance().get(masked) > 1e-4,
+                    "lifted importance " + lifted.importance().get(masked));
+            assertNotEquals(
+                    lifted.importance().get(masked), lifted.importance().get(new HeadId(0, 3)));
             assertTrue(model.gates().isMasked(masked));
             assertArrayEquals(gatesBefore, model.gates().gateValues());
-            assertTrue(asIs.magnitude().get(masked) > 0, "weights of a masked head are kept and measured");
+            assertTrue(
+                    asIs.magnitude().get(masked) > 0,
+                    "weights of a masked head are kept and measured");
         }
     }
 }

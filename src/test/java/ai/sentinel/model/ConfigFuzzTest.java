@@ -18,8 +18,9 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
- * Corrupt {@code config.json} files of each family (GPT-2 today) parse, or fail with one line naming the file; a
- * modest number also go through the whole load with valid weights, which must never allocate past the file's size.
+ * Corrupt {@code config.json} files of each family (GPT-2 today) parse, or fail with one line
+ * naming the file; a modest number also go through the whole load with valid weights, which must
+ * never allocate past the file's size.
  */
 class ConfigFuzzTest {
     private static final Path DIR = FuzzFolder.create("config");
@@ -41,10 +42,13 @@ class ConfigFuzzTest {
     }
 
     @Property(tries = 60)
-    void corruptConfigsBesideValidWeightsLoadOrFailClearly(@ForAll("corrupt") byte[] bytes) throws IOException {
+    void corruptConfigsBesideValidWeightsLoadOrFailClearly(@ForAll("corrupt") byte[] bytes)
+            throws IOException {
         Path folder = DIR.resolve("load");
         Files.createDirectories(folder);
-        Files.copy(VALID.resolve(ModelFiles.WEIGHTS_FILE), folder.resolve(ModelFiles.WEIGHTS_FILE),
+        Files.copy(
+                VALID.resolve(ModelFiles.WEIGHTS_FILE),
+                folder.resolve(ModelFiles.WEIGHTS_FILE),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Path file = folder.resolve(ModelFiles.CONFIG_FILE);
         Files.write(file, bytes);

@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A fake Hugging Face hub cache, laid out as huggingface_hub lays it out (refs, snapshots, a sharded BF16
- * checkpoint with its index, tokenizer files): models load by id, and every way it can be broken is one clear line.
+ * A fake Hugging Face hub cache, laid out as huggingface_hub lays it out (refs, snapshots, a
+ * sharded BF16 checkpoint with its index, tokenizer files): models load by id, and every way it can
+ * be broken is one clear line.
  */
 class HubCacheTest {
     private static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
@@ -38,22 +39,29 @@ class HubCacheTest {
     @Test
     void theCacheRootFollowsHuggingFaceHubsRules() {
         Path home = Path.of("/home/u");
-        assertEquals(Path.of("/c/hub-cache"), HubCache.root(Map.of("HF_HUB_CACHE", "/c/hub-cache", "HF_HOME", "/h"),
-                home));
+        assertEquals(
+                Path.of("/c/hub-cache"),
+                HubCache.root(Map.of("HF_HUB_CACHE", "/c/hub-cache", "HF_HOME", "/h"), home));
         assertEquals(Path.of("/h/hub"), HubCache.root(Map.of("HF_HOME", "/h"), home));
         assertEquals(Path.of("/home/u/.cache/huggingface/hub"), HubCache.root(Map.of(), home));
     }
 
-    /** Writes a tiny GPT-2 as two BF16 shards with an index into a fake cache; returns the BF16-rounded weights. */
+    /**
+     * Writes a tiny GPT-2 as two BF16 shards with an index into a fake cache; returns the
+     * BF16-rounded weights.
+     */
     private static Map<String, float[]> fakeCache(Path root, NDManager manager) throws IOException {
         Path snapshot = root.resolve("models--acme--tiny-gpt2/snapshots/" + COMMIT);
         Files.createDirectories(snapshot);
         Files.createDirectories(root.resolve("models--acme--tiny-gpt2/refs"));
         Files.writeString(root.resolve("models--acme--tiny-gpt2/refs/main"), COMMIT + "\n");
         Map<String, float[]> rounded = new LinkedHashMap<>();
-        // a nano reshaped to 2 layers × 4 heads × 32 wide, vocabulary 256 to match the byte tokenizer saved beside it
-        try (CausalLm model = Families.preset("nano").orElseThrow().initialize(256, 2, 4, 32, manager, 3)) {
-            ModelFiles.save(model, snapshot); // config.json and an F32 model.safetensors, replaced below
+        // a nano reshaped to 2 layers × 4 heads × 32 wide, vocabulary 256 to match the byte
+        // tokenizer saved beside it
+        try (CausalLm model =
+                Families.preset("nano").orElseThrow().initialize(256, 2, 4, 32, manager, 3)) {
+            ModelFiles.save(
+                    model, snapshot); // config.json and an F32 model.safetensors, replaced below
             Files.delete(snapshot.resolve(ModelFiles.WEIGHTS_FILE));
             Files.delete(snapshot.resolve(ModelFiles.HEADS_FILE));
             Map<String, TensorData> shard1 = new LinkedHashMap<>();
@@ -62,23 +70,43 @@ class HubCacheTest {
             Map<String, TensorData> all = Families.of(model).exportWeights(model);
             int i = 0;
             for (Map.Entry<String, TensorData> e : all.entrySet()) {
-                float[] values = new float[Math.toIntExact(TensorData.numElements(e.getValue().shape()))];
-                e.getValue().bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-                ByteBuffer bf16 = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+                float[] values =
+                        new float[Math.toIntExact(TensorData.numElements(e.getValue().shape()))];
+                e.getValue()
+                        .bytes()
+                        .duplicate()
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .asFloatBuffer()
+                        .get(values);
+                ByteBuffer bf16 =
+                        ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
                 float[] widened = new float[values.length];
                 for (int k = 0; k < values.length; k++) {
-                    short bits = (short) (Float.floatToRawIntBits(values[k]) >>> 16); // truncation is a valid BF16
+                    short bits =
+                            (short)
+                                    (Float.floatToRawIntBits(values[k])
+                                            >>> 16); // truncation is a valid BF16
                     bf16.putShort(bits);
                     widened[k] = Float.intBitsToFloat((bits & 0xffff) << 16);
                 }
                 bf16.flip();
-                String shard = i++ % 2 == 0 ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors";
-                (i % 2 == 1 ? shard1 : shard2).put(e.getKey(), new TensorData(DType.BF16, e.getValue().shape(), bf16));
+                String shard =
+                        i++ % 2 == 0
+                                ? "model-00001-of-00002.safetensors"
+                                : "model-00002-of-00002.safetensors";
+                (i % 2 == 1 ? shard1 : shard2)
+                        .put(e.getKey(), new TensorData(DType.BF16, e.getValue().shape(), bf16));
                 weightMap.addProperty(e.getKey(), shard);
                 rounded.put(e.getKey(), widened);
             }
-            SafetensorsWriter.write(snapshot.resolve("model-00001-of-00002.safetensors"), shard1, Map.of("format", "pt"));
-            SafetensorsWriter.write(snapshot.resolve("model-00002-of-00002.safetensors"), shard2, Map.of("format", "pt"));
+            SafetensorsWriter.write(
+                    snapshot.resolve("model-00001-of-00002.safetensors"),
+                    shard1,
+                    Map.of("format", "pt"));
+            SafetensorsWriter.write(
+                    snapshot.resolve("model-00002-of-00002.safetensors"),
+                    shard2,
+                    Map.of("format", "pt"));
             JsonObject index = new JsonObject();
             index.add("metadata", new JsonObject());
             index.add("weight_map", weightMap);
@@ -94,17 +122,27 @@ class HubCacheTest {
             Map<String, float[]> expected = fakeCache(root, manager);
             HubCache hub = new HubCache(root);
             ModelSource source = ModelSource.of("acme/tiny-gpt2", "main", hub);
-            assertEquals(root.resolve("models--acme--tiny-gpt2/snapshots/" + COMMIT), ((ModelSource.Folder) source)
-                    .folder());
-            assertEquals(source, ModelSource.of("acme/tiny-gpt2", COMMIT, hub), "a commit hash names its snapshot");
+            assertEquals(
+                    root.resolve("models--acme--tiny-gpt2/snapshots/" + COMMIT),
+                    ((ModelSource.Folder) source).folder());
+            assertEquals(
+                    source,
+                    ModelSource.of("acme/tiny-gpt2", COMMIT, hub),
+                    "a commit hash names its snapshot");
             try (CausalLm loaded = source.load(manager, 256, 0)) {
                 Map<String, TensorData> back = Families.of(loaded).exportWeights(loaded);
                 for (Map.Entry<String, float[]> e : expected.entrySet()) {
                     float[] values = new float[e.getValue().length];
-                    back.get(e.getKey()).bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+                    back.get(e.getKey())
+                            .bytes()
+                            .duplicate()
+                            .order(ByteOrder.LITTLE_ENDIAN)
+                            .asFloatBuffer()
+                            .get(values);
                     assertArrayEquals(e.getValue(), values, e.getKey());
                 }
-                assertEquals(expected.size(), loaded.parameters().stream().map(Parameter::name).count());
+                assertEquals(
+                        expected.size(), loaded.parameters().stream().map(Parameter::name).count());
             }
         }
     }
@@ -115,33 +153,54 @@ class HubCacheTest {
             fakeCache(root, manager);
             HubCache hub = new HubCache(root);
             Path snapshot = root.resolve("models--acme--tiny-gpt2/snapshots/" + COMMIT);
-            IOException missing = assertThrows(IOException.class, () -> ModelSource.of("acme/absent", "main", hub));
-            assertTrue(missing.getMessage().contains("models--acme--absent")
-                    && missing.getMessage().contains("huggingface-cli download acme/absent"), missing.getMessage());
-            IOException noRevision = assertThrows(IOException.class, () -> ModelSource.of("acme/tiny-gpt2", "v2", hub));
-            assertTrue(noRevision.getMessage().contains("has no revision v2"), noRevision.getMessage());
+            IOException missing =
+                    assertThrows(
+                            IOException.class, () -> ModelSource.of("acme/absent", "main", hub));
+            assertTrue(
+                    missing.getMessage().contains("models--acme--absent")
+                            && missing.getMessage()
+                                    .contains("huggingface-cli download acme/absent"),
+                    missing.getMessage());
+            IOException noRevision =
+                    assertThrows(
+                            IOException.class, () -> ModelSource.of("acme/tiny-gpt2", "v2", hub));
+            assertTrue(
+                    noRevision.getMessage().contains("has no revision v2"),
+                    noRevision.getMessage());
 
             Path shard2 = snapshot.resolve("model-00002-of-00002.safetensors");
             Path aside = snapshot.resolve("aside");
             Files.move(shard2, aside);
             IOException noShard = assertThrows(IOException.class, () -> load(hub, manager));
-            assertTrue(noShard.getMessage().contains("names shard model-00002-of-00002.safetensors, which is missing"),
+            assertTrue(
+                    noShard.getMessage()
+                            .contains(
+                                    "names shard model-00002-of-00002.safetensors, which is missing"),
                     noShard.getMessage());
             Files.move(aside, shard2);
 
             Path indexFile = snapshot.resolve(ShardedSafetensors.INDEX_FILE);
             String index = Files.readString(indexFile);
-            Files.writeString(indexFile, index.replaceFirst("model-00001-of-00002", "model-00002-of-00002"));
+            Files.writeString(
+                    indexFile, index.replaceFirst("model-00001-of-00002", "model-00002-of-00002"));
             IOException disagree = assertThrows(IOException.class, () -> load(hub, manager));
-            assertTrue(disagree.getMessage().contains("which does not hold it"), disagree.getMessage());
+            assertTrue(
+                    disagree.getMessage().contains("which does not hold it"),
+                    disagree.getMessage());
             Files.writeString(indexFile, index);
 
-            for (Path f : List.of(indexFile, snapshot.resolve("model-00001-of-00002.safetensors"), shard2)) {
+            for (Path f :
+                    List.of(
+                            indexFile,
+                            snapshot.resolve("model-00001-of-00002.safetensors"),
+                            shard2)) {
                 Files.delete(f);
             }
             Files.writeString(snapshot.resolve("pytorch_model.bin"), "pickle");
             IOException bin = assertThrows(IOException.class, () -> load(hub, manager));
-            assertTrue(bin.getMessage().contains("does not unpickle") && bin.getMessage().contains("save_pretrained"),
+            assertTrue(
+                    bin.getMessage().contains("does not unpickle")
+                            && bin.getMessage().contains("save_pretrained"),
                     bin.getMessage());
         }
     }
@@ -156,9 +215,17 @@ class HubCacheTest {
             fakeCache(root, manager);
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder info = new ProcessBuilder(java, "-Dai.djl.offline=true", "-cp",
-                System.getProperty("java.class.path"), SentinelCli.class.getName(), "info", "-m", "acme/tiny-gpt2")
-                .redirectErrorStream(true);
+        ProcessBuilder info =
+                new ProcessBuilder(
+                                java,
+                                "-Dai.djl.offline=true",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                SentinelCli.class.getName(),
+                                "info",
+                                "-m",
+                                "acme/tiny-gpt2")
+                        .redirectErrorStream(true);
         info.environment().put("HF_HUB_CACHE", root.toString());
         Process ok = info.start();
         String out = new String(ok.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -167,7 +234,8 @@ class HubCacheTest {
         assertTrue(out.contains("layers       2"), out);
         info.command().set(info.command().size() - 1, "acme/absent");
         Process bad = info.start();
-        String err = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        String err =
+                new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertTrue(bad.waitFor(120, TimeUnit.SECONDS));
         assertEquals(2, bad.exitValue(), err);
         assertEquals(1, err.lines().count(), err);

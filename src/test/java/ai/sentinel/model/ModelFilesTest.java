@@ -45,10 +45,13 @@ class ModelFilesTest {
             model.gates().setMasked(new HeadId(0, 3), true);
             model.gates().setGate(new HeadId(1, 1), 0.37f);
             ModelFiles.save(model, dir);
-            try (CausalLm loaded = ModelFiles.load(dir, manager); NDScope scope = new NDScope()) {
+            try (CausalLm loaded = ModelFiles.load(dir, manager);
+                    NDScope scope = new NDScope()) {
                 NDArray tokens = TinyModels.tokens(manager, 1, 2, 16, 99);
-                assertBitIdentical(floats(model.forward(tokens, AttentionProbe.NONE)),
-                        floats(loaded.forward(tokens, AttentionProbe.NONE)), "logits after save and load");
+                assertBitIdentical(
+                        floats(model.forward(tokens, AttentionProbe.NONE)),
+                        floats(loaded.forward(tokens, AttentionProbe.NONE)),
+                        "logits after save and load");
                 assertArrayEquals(model.gates().gateValues(), loaded.gates().gateValues());
                 assertArrayEquals(model.gates().maskValues(), loaded.gates().maskValues());
                 assertTrue(loaded.gates().isMasked(new HeadId(0, 3)));
@@ -84,36 +87,50 @@ class ModelFilesTest {
         expected.put("transformer.ln_f.bias", new long[] {C});
         try (SafetensorsFile file = SafetensorsFile.open(dir.resolve(ModelFiles.WEIGHTS_FILE))) {
             assertEquals(expected.keySet(), file.entries().keySet());
-            expected.forEach((name, shape) -> assertTrue(Arrays.equals(shape, file.entries().get(name).shape()),
-                    name + " has shape " + Arrays.toString(file.entries().get(name).shape())));
+            expected.forEach(
+                    (name, shape) ->
+                            assertTrue(
+                                    Arrays.equals(shape, file.entries().get(name).shape()),
+                                    name
+                                            + " has shape "
+                                            + Arrays.toString(file.entries().get(name).shape())));
             assertEquals("pt", file.metadata().get("format"));
         }
         JsonObject config = Json.readObject(dir.resolve(ModelFiles.CONFIG_FILE));
         assertEquals("gpt2", config.get("model_type").getAsString());
-        assertEquals("GPT2LMHeadModel", config.getAsJsonArray("architectures").get(0).getAsString());
+        assertEquals(
+                "GPT2LMHeadModel", config.getAsJsonArray("architectures").get(0).getAsString());
         assertEquals(32, config.get("n_embd").getAsInt());
         assertEquals(4, config.get("n_head").getAsInt());
     }
 
     @Test
     void loadsCheckpointsWithoutPrefixAndWithHfBuffers(@TempDir Path dir) throws IOException {
-        // The original GPT-2 release names tensors "h.0.attn.c_attn.weight" and stores "h.0.attn.bias" buffers.
+        // The original GPT-2 release names tensors "h.0.attn.c_attn.weight" and stores
+        // "h.0.attn.bias" buffers.
         Path golden = Path.of("src/test/resources/golden/gpt2-tiny");
         Files.copy(golden.resolve("config.json"), dir.resolve("config.json"));
         Map<String, ai.sentinel.io.TensorData> renamed = new LinkedHashMap<>();
         try (SafetensorsFile file = SafetensorsFile.open(golden.resolve("model.safetensors"))) {
             for (var e : file.entries().values()) {
-                renamed.put(e.name().replace("transformer.", ""),
+                renamed.put(
+                        e.name().replace("transformer.", ""),
                         ai.sentinel.io.TensorData.ofFloats(file.readFloats(e.name()), e.shape()));
             }
         }
-        renamed.put("h.0.attn.bias", ai.sentinel.io.TensorData.ofFloats(new float[64 * 64], 1, 1, 64, 64));
-        ai.sentinel.io.SafetensorsWriter.write(dir.resolve("model.safetensors"), renamed, Map.of("format", "pt"));
-        try (CausalLm plain = ModelFiles.load(dir, manager); CausalLm prefixed = ModelFiles.load(golden, manager);
+        renamed.put(
+                "h.0.attn.bias",
+                ai.sentinel.io.TensorData.ofFloats(new float[64 * 64], 1, 1, 64, 64));
+        ai.sentinel.io.SafetensorsWriter.write(
+                dir.resolve("model.safetensors"), renamed, Map.of("format", "pt"));
+        try (CausalLm plain = ModelFiles.load(dir, manager);
+                CausalLm prefixed = ModelFiles.load(golden, manager);
                 NDScope scope = new NDScope()) {
             NDArray tokens = TinyModels.tokens(manager, 1, 1, 8, 99);
-            assertBitIdentical(floats(prefixed.forward(tokens, AttentionProbe.NONE)),
-                    floats(plain.forward(tokens, AttentionProbe.NONE)), "logits");
+            assertBitIdentical(
+                    floats(prefixed.forward(tokens, AttentionProbe.NONE)),
+                    floats(plain.forward(tokens, AttentionProbe.NONE)),
+                    "logits");
         }
     }
 
@@ -125,14 +142,18 @@ class ModelFilesTest {
         config.addProperty("n_layer", 3);
         Json.write(dir.resolve("config.json"), config);
         IOException missing = assertThrows(IOException.class, () -> ModelFiles.load(dir, manager));
-        assertTrue(missing.getMessage().contains("missing [\"transformer.h.2."), missing.getMessage());
+        assertTrue(
+                missing.getMessage().contains("missing [\"transformer.h.2."), missing.getMessage());
         config.addProperty("n_layer", 2);
         config.addProperty("n_embd", 64);
         Json.write(dir.resolve("config.json"), config);
         IOException shape = assertThrows(IOException.class, () -> ModelFiles.load(dir, manager));
-        assertTrue(shape.getMessage().contains("has shape") && shape.getMessage().contains("needs"),
+        assertTrue(
+                shape.getMessage().contains("has shape") && shape.getMessage().contains("needs"),
                 shape.getMessage());
-        IOException noFolder = assertThrows(IOException.class, () -> ModelFiles.load(dir.resolve("nope"), manager));
+        IOException noFolder =
+                assertThrows(
+                        IOException.class, () -> ModelFiles.load(dir.resolve("nope"), manager));
         assertTrue(noFolder.getMessage().contains("does not exist"));
     }
 }

@@ -27,24 +27,43 @@ class PlasticityCycleTest {
     }
 
     @Test
-    void aWarmUpLongerThanTheLearningPhaseIsFittedSoGrownHeadsEndEveryCycleFullyOpen(@TempDir Path dir)
-            throws Exception {
-        CycleConfig config = CycleConfig.builder().cycles(3).initialTrainingSteps(0).learningSteps(6)
-                .initialPruning(0.25).growthRatio(1.0).mode(PruneMode.COMPRESSED)
-                .schedule(new GrowthSchedule(0.01f, 100, 5f, 100))
-                .training(new CycleConfig.Training(4, 1e-3f, 2, 2)).metricBatches(2).sampleTokens(0).seed(5)
-                .build();
+    void aWarmUpLongerThanTheLearningPhaseIsFittedSoGrownHeadsEndEveryCycleFullyOpen(
+            @TempDir Path dir) throws Exception {
+        CycleConfig config =
+                CycleConfig.builder()
+                        .cycles(3)
+                        .initialTrainingSteps(0)
+                        .learningSteps(6)
+                        .initialPruning(0.25)
+                        .growthRatio(1.0)
+                        .mode(PruneMode.COMPRESSED)
+                        .schedule(new GrowthSchedule(0.01f, 100, 5f, 100))
+                        .training(new CycleConfig.Training(4, 1e-3f, 2, 2))
+                        .metricBatches(2)
+                        .sampleTokens(0)
+                        .seed(5)
+                        .build();
         assertEquals(new GrowthSchedule(0.01f, 6, 5f, 6), config.learningSchedule());
-        try (NDManager manager = NDManager.newBaseManager(); CausalLm model = TinyModels.tiny(manager, 4);
+        try (NDManager manager = NDManager.newBaseManager();
+                CausalLm model = TinyModels.tiny(manager, 4);
                 RunLog log = new RunLog(dir)) {
-            List<CycleResult> results = new PlasticityCycle(model, data(), config, log, m -> List.of(),
-                    (m, stage) -> {}, StepListener.NONE).run();
+            List<CycleResult> results =
+                    new PlasticityCycle(
+                                    model,
+                                    data(),
+                                    config,
+                                    log,
+                                    m -> List.of(),
+                                    (m, stage) -> {},
+                                    StepListener.NONE)
+                            .run();
             int grown = 0;
             for (CycleResult r : results) {
                 grown += r.grownHeads().size();
             }
             assertFalse(grown == 0, "the test needs grown heads");
-            assertEquals(List.<HeadId>of(), model.gates().partiallyOpen(), "no head left half-warmed");
+            assertEquals(
+                    List.<HeadId>of(), model.gates().partiallyOpen(), "no head left half-warmed");
             for (int layer = 0; layer < 2; layer++) {
                 for (int h : model.config().headsPresent(layer)) {
                     HeadId head = new HeadId(layer, h);

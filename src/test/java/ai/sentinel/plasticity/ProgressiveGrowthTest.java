@@ -44,8 +44,16 @@ class ProgressiveGrowthTest {
 
     private static ProgressiveGrowth.Settings settings(double start, double target) {
         // 12 steps; growth over the first half (steps 2, 4 and 6), every 2 steps
-        return new ProgressiveGrowth.Settings(GrowthMethod.GRADIENT_SENSITIVITY, GrowthInit.FUNCTION_PRESERVING,
-                start, target, 2, 0.5, new GrowthSchedule(0.01f, 4, 5f, 4), 0.01f, 3);
+        return new ProgressiveGrowth.Settings(
+                GrowthMethod.GRADIENT_SENSITIVITY,
+                GrowthInit.FUNCTION_PRESERVING,
+                start,
+                target,
+                2,
+                0.5,
+                new GrowthSchedule(0.01f, 4, 5f, 4),
+                0.01f,
+                3);
     }
 
     private static float[] weights(CausalLm model, HeadId head) {
@@ -65,32 +73,65 @@ class ProgressiveGrowthTest {
     }
 
     @Test
-    void startsUniformlyPrunedGrowsOnScheduleAndKeepsWaitingHeadsFrozen(@TempDir Path dir) throws Exception {
+    void startsUniformlyPrunedGrowsOnScheduleAndKeepsWaitingHeadsFrozen(@TempDir Path dir)
+            throws Exception {
         TextDataset data = data();
-        try (NDManager m = NDManager.newBaseManager(); CausalLm model = TinyModels.tiny(m, 4)) {
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model = TinyModels.tiny(m, 4)) {
             List<JsonObject> events = new ArrayList<>();
             // 2 layers × 4 heads: start 1/8 → raised to one per layer (2); target 6 of 8
-            ProgressiveGrowth growth = ProgressiveGrowth.start(model, new HeadMeter(data.validation(), 4, 2),
-                    settings(0.125, 0.75), 12, events::add);
+            ProgressiveGrowth growth =
+                    ProgressiveGrowth.start(
+                            model,
+                            new HeadMeter(data.validation(), 4, 2),
+                            settings(0.125, 0.75),
+                            12,
+                            events::add);
             assertEquals(2, model.gates().numActive());
             for (int layer = 0; layer < 2; layer++) {
                 int l = layer;
-                assertEquals(1, Plasticity.activeHeads(model).stream().filter(h -> h.layer() == l).count());
+                assertEquals(
+                        1,
+                        Plasticity.activeHeads(model).stream().filter(h -> h.layer() == l).count());
             }
             assertEquals(6, events.size(), "one pruning event per head pruned at the start");
-            assertEquals(List.of(2, 2, 3, 4, 4, 5, 6, 6), List.of(growth.targetActive(0), growth.targetActive(1),
-                    growth.targetActive(2), growth.targetActive(3), growth.targetActive(4), growth.targetActive(5),
-                    growth.targetActive(6), growth.targetActive(11)));
+            assertEquals(
+                    List.of(2, 2, 3, 4, 4, 5, 6, 6),
+                    List.of(
+                            growth.targetActive(0),
+                            growth.targetActive(1),
+                            growth.targetActive(2),
+                            growth.targetActive(3),
+                            growth.targetActive(4),
+                            growth.targetActive(5),
+                            growth.targetActive(6),
+                            growth.targetActive(11)));
 
             Map<HeadId, float[]> before = new HashMap<>();
             for (HeadId h : Plasticity.allHeads(model)) {
                 before.put(h, weights(model, h));
             }
             List<Integer> activeBeforeStep = new ArrayList<>();
-            try (Trainer t = new Trainer(model, data, new TrainConfig(12, 4, LrSchedule.constant(3e-3f),
-                    AdamWConfig.defaults(), 1f, 0, 2, 0, 7, false), StepListener.NONE)) {
+            try (Trainer t =
+                    new Trainer(
+                            model,
+                            data,
+                            new TrainConfig(
+                                    12,
+                                    4,
+                                    LrSchedule.constant(3e-3f),
+                                    AdamWConfig.defaults(),
+                                    1f,
+                                    0,
+                                    2,
+                                    0,
+                                    7,
+                                    false),
+                            StepListener.NONE)) {
                 t.addHook(growth);
-                t.addHook((long step, AdamW optimizer) -> activeBeforeStep.add(model.gates().numActive()));
+                t.addHook(
+                        (long step, AdamW optimizer) ->
+                                activeBeforeStep.add(model.gates().numActive()));
                 t.run(dir.resolve("checkpoint"), f -> {});
             }
             assertEquals(List.of(2, 2, 3, 3, 4, 4, 6, 6, 6, 6, 6, 6), activeBeforeStep);
@@ -100,11 +141,17 @@ class ProgressiveGrowthTest {
             masked.removeAll(growth.active());
             assertEquals(2, masked.size());
             for (HeadId h : masked) {
-                assertArrayEquals(before.get(h), weights(model, h), h + " never grew, so it must not have moved");
+                assertArrayEquals(
+                        before.get(h),
+                        weights(model, h),
+                        h + " never grew, so it must not have moved");
             }
             for (HeadId h : growth.active()) {
                 assertFalse(Arrays.equals(before.get(h), weights(model, h)), h + " trained");
-                assertEquals(1f, model.gates().gateValues()[h.layer() * 4 + h.head()], 1e-6f,
+                assertEquals(
+                        1f,
+                        model.gates().gateValues()[h.layer() * 4 + h.head()],
+                        1e-6f,
                         h + ": every gate has warmed up to 1 by the end");
             }
         }
@@ -114,7 +161,18 @@ class ProgressiveGrowthTest {
     void rejectsSettingsThatCannotWork() {
         assertThrows(IllegalArgumentException.class, () -> settings(0.5, 0.25));
         assertThrows(IllegalArgumentException.class, () -> settings(0, 0.5));
-        assertThrows(IllegalArgumentException.class, () -> new ProgressiveGrowth.Settings(GrowthMethod.RANDOM,
-                GrowthInit.FUNCTION_PRESERVING, 0.1, 0.7, 0, 0.5, GrowthSchedule.defaults(), 0.01f, 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        new ProgressiveGrowth.Settings(
+                                GrowthMethod.RANDOM,
+                                GrowthInit.FUNCTION_PRESERVING,
+                                0.1,
+                                0.7,
+                                0,
+                                0.5,
+                                GrowthSchedule.defaults(),
+                                0.01f,
+                                1));
     }
 }

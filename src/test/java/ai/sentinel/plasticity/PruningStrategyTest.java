@@ -21,12 +21,16 @@ class PruningStrategyTest {
         return new HeadScores(new double[][] {{v[0], v[1], v[2], v[3]}, {v[4], v[5], v[6], v[7]}});
     }
 
-    /** Entropy, gradient, magnitude and importance planted so each rule points at different heads. */
+    /**
+     * Entropy, gradient, magnitude and importance planted so each rule points at different heads.
+     */
     private static HeadMeasurements planted() {
-        HeadScores entropy = scores(0.1, 0.9, 0.2, 0.3, 0.95, 0.4, 0.5, 0.6); // highest: (1,0), (0,1)
+        HeadScores entropy =
+                scores(0.1, 0.9, 0.2, 0.3, 0.95, 0.4, 0.5, 0.6); // highest: (1,0), (0,1)
         HeadScores gradient = scores(5, 6, 0.1, 7, 8, 9, 0.2, 10); // lowest: (0,2), (1,2)
         HeadScores magnitude = scores(3, 1, 4, 0.5, 9, 2, 6, 5); // lowest: (0,3), (0,1)
-        HeadScores importance = scores(0.7, 0.6, 0.5, 0.4, 0.01, 0.3, 0.2, 0.02); // lowest: (1,0), (1,3)
+        HeadScores importance =
+                scores(0.7, 0.6, 0.5, 0.4, 0.01, 0.3, 0.2, 0.02); // lowest: (1,0), (1,3)
         return new HeadMeasurements(entropy, entropy, gradient, magnitude, importance, 1);
     }
 
@@ -42,26 +46,36 @@ class PruningStrategyTest {
 
     private static List<HeadId> pick(PruningMethod method, int count, long seed) {
         PruningStrategy s = method.create(seed, 0.5, 0.5);
-        return RANKING.select(s.priorities(planted()), all(), count, 8, 0, seed, s.samePerLayer()).chosen();
+        return RANKING.select(s.priorities(planted()), all(), count, 8, 0, seed, s.samePerLayer())
+                .chosen();
     }
 
     @Test
     void eachStrategyPrunesWhatItsRuleSays() {
-        assertEquals(List.of(new HeadId(1, 0), new HeadId(0, 1)), pick(PruningMethod.ENTROPY, 2, 1));
-        assertEquals(List.of(new HeadId(0, 2), new HeadId(1, 2)), pick(PruningMethod.GRADIENT, 2, 1));
-        assertEquals(List.of(new HeadId(0, 3), new HeadId(0, 1)), pick(PruningMethod.MAGNITUDE, 2, 1));
-        assertEquals(List.of(new HeadId(1, 0), new HeadId(1, 3)), pick(PruningMethod.IMPORTANCE, 2, 1));
+        assertEquals(
+                List.of(new HeadId(1, 0), new HeadId(0, 1)), pick(PruningMethod.ENTROPY, 2, 1));
+        assertEquals(
+                List.of(new HeadId(0, 2), new HeadId(1, 2)), pick(PruningMethod.GRADIENT, 2, 1));
+        assertEquals(
+                List.of(new HeadId(0, 3), new HeadId(0, 1)), pick(PruningMethod.MAGNITUDE, 2, 1));
+        assertEquals(
+                List.of(new HeadId(1, 0), new HeadId(1, 3)), pick(PruningMethod.IMPORTANCE, 2, 1));
     }
 
     @Test
     void combinedBlendsNormalisedEntropyAndGradient() {
         PruningStrategy entropyOnly = PruningMethod.COMBINED.create(1, 1, 0);
         PruningStrategy gradientOnly = PruningMethod.COMBINED.create(1, 0, 1);
-        assertEquals(pick(PruningMethod.ENTROPY, 3, 1), RANKING.select(entropyOnly.priorities(planted()), all(), 3, 8,
-                0, 1, false).chosen());
-        assertEquals(pick(PruningMethod.GRADIENT, 2, 1), RANKING.select(gradientOnly.priorities(planted()), all(), 2,
-                8, 0, 1, false).chosen());
-        // equal weights: (1,0) has top entropy (1.0) and mid gradient; (0,2) low entropy but lowest gradient
+        assertEquals(
+                pick(PruningMethod.ENTROPY, 3, 1),
+                RANKING.select(entropyOnly.priorities(planted()), all(), 3, 8, 0, 1, false)
+                        .chosen());
+        assertEquals(
+                pick(PruningMethod.GRADIENT, 2, 1),
+                RANKING.select(gradientOnly.priorities(planted()), all(), 2, 8, 0, 1, false)
+                        .chosen());
+        // equal weights: (1,0) has top entropy (1.0) and mid gradient; (0,2) low entropy but lowest
+        // gradient
         HeadScores p = PruningMethod.COMBINED.create(1, 0.5, 0.5).priorities(planted());
         double e10 = (0.95 - 0.1) / 0.85;
         double g10 = (8 - 0.1) / 9.9;
@@ -80,10 +94,13 @@ class PruningStrategyTest {
         }
         assertEquals(1.0, sumSquares, 1e-12);
         PruningStrategy s = PruningMethod.IMPORTANCE.create(1, 0, 0);
-        // raw: layer 1's small values go first; normalised, layer 0's (0,3) = 0.4/1.14 ranks below (1,3) = 0.02/0.36
-        assertEquals(List.of(new HeadId(1, 0), new HeadId(1, 3), new HeadId(0, 3)),
+        // raw: layer 1's small values go first; normalised, layer 0's (0,3) = 0.4/1.14 ranks below
+        // (1,3) = 0.02/0.36
+        assertEquals(
+                List.of(new HeadId(1, 0), new HeadId(1, 3), new HeadId(0, 3)),
                 RANKING.select(s.priorities(normalized), all(), 3, 8, 0, 1, false).chosen());
-        assertEquals(List.of(new HeadId(1, 0), new HeadId(1, 3), new HeadId(1, 2)),
+        assertEquals(
+                List.of(new HeadId(1, 0), new HeadId(1, 3), new HeadId(1, 2)),
                 RANKING.select(s.priorities(m), all(), 3, 8, 0, 1, false).chosen());
     }
 
@@ -91,18 +108,26 @@ class PruningStrategyTest {
     void randomIsSeededAndUniformPrunesTheSameNumberPerLayer() {
         assertEquals(pick(PruningMethod.RANDOM, 4, 7), pick(PruningMethod.RANDOM, 4, 7));
         assertNotEquals(pick(PruningMethod.RANDOM, 4, 7), pick(PruningMethod.RANDOM, 4, 8));
-        Map<Integer, Long> perLayer = pick(PruningMethod.UNIFORM, 4, 3).stream()
-                .collect(Collectors.groupingBy(HeadId::layer, Collectors.counting()));
+        Map<Integer, Long> perLayer =
+                pick(PruningMethod.UNIFORM, 4, 3).stream()
+                        .collect(Collectors.groupingBy(HeadId::layer, Collectors.counting()));
         assertEquals(Map.of(0, 2L, 1, 2L), perLayer);
     }
 
     @Test
     void guardsKeepOneHeadPerLayerAndCapThePrunedFraction() {
         HeadScores layerZeroFirst = scores(9, 8, 7, 6, 1, 1, 1, 1);
-        List<HeadId> chosen = new HeadRanking(1, 0.9).select(layerZeroFirst, all(), 5, 8, 0, 1, false).chosen();
-        assertEquals(3, chosen.stream().filter(h -> h.layer() == 0).count(), "layer 0 keeps one head");
+        List<HeadId> chosen =
+                new HeadRanking(1, 0.9).select(layerZeroFirst, all(), 5, 8, 0, 1, false).chosen();
+        assertEquals(
+                3, chosen.stream().filter(h -> h.layer() == 0).count(), "layer 0 keeps one head");
         assertEquals(5, chosen.size());
-        assertEquals(2, new HeadRanking(1, 0.5).select(layerZeroFirst, all(), 5, 8, 2, 1, false).chosen().size(),
+        assertEquals(
+                2,
+                new HeadRanking(1, 0.5)
+                        .select(layerZeroFirst, all(), 5, 8, 2, 1, false)
+                        .chosen()
+                        .size(),
                 "at most 50% of 8 heads pruned, 2 already were");
     }
 
@@ -116,7 +141,8 @@ class PruningStrategyTest {
         assertTrue(a.chosen().stream().allMatch(h -> h.layer() == 0));
         boolean differs = false;
         for (long seed = 12; seed < 30 && !differs; seed++) {
-            differs = !RANKING.select(tied, all(), 2, 8, 0, seed, false).chosen().equals(a.chosen());
+            differs =
+                    !RANKING.select(tied, all(), 2, 8, 0, seed, false).chosen().equals(a.chosen());
         }
         assertTrue(differs, "another seed breaks the tie differently");
     }

@@ -10,20 +10,29 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class RecoveryTest {
-    /** 64 sequences with losses spread ±0.5 nats around {@code mean}, the same spread at every stage. */
+    /**
+     * 64 sequences with losses spread ±0.5 nats around {@code mean}, the same spread at every
+     * stage.
+     */
     private static StageResult stage(Stage stage, double shift, double noise, long seed) {
         SplittableRandom sequences = new SplittableRandom(7);
         SplittableRandom jitter = new SplittableRandom(seed);
         List<Double> losses = new ArrayList<>();
         for (int i = 0; i < 64; i++) {
-            losses.add(2.5 + sequences.nextDouble(-0.5, 0.5) + shift + (noise == 0 ? 0 : jitter.nextDouble(-noise, noise)));
+            losses.add(
+                    2.5
+                            + sequences.nextDouble(-0.5, 0.5)
+                            + shift
+                            + (noise == 0 ? 0 : jitter.nextDouble(-noise, noise)));
         }
         double mean = losses.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         return new StageResult(stage, 1, 0, mean, losses, 12, 1000, List.of());
     }
 
     private static Recovery recovery(double pruningShift, double finalShift) {
-        return Recovery.of(stage(Stage.BASELINE, 0, 0.01, 1), stage(Stage.PRUNED, pruningShift, 0.01, 2),
+        return Recovery.of(
+                stage(Stage.BASELINE, 0, 0.01, 1),
+                stage(Stage.PRUNED, pruningShift, 0.01, 2),
                 stage(Stage.FINAL, finalShift, 0.01, 3));
     }
 
@@ -34,8 +43,11 @@ class RecoveryTest {
         StageResult base = stage(Stage.BASELINE, 0, 0.01, 1);
         StageResult pruned = stage(Stage.PRUNED, 0.2, 0.01, 2);
         StageResult last = stage(Stage.FINAL, 0.05, 0.01, 3);
-        assertEquals((pruned.perplexity() - last.perplexity()) / (pruned.perplexity() - base.perplexity()),
-                r.ratio().getAsDouble(), 1e-12);
+        assertEquals(
+                (pruned.perplexity() - last.perplexity())
+                        / (pruned.perplexity() - base.perplexity()),
+                r.ratio().getAsDouble(),
+                1e-12);
     }
 
     @Test
@@ -51,14 +63,25 @@ class RecoveryTest {
             pruned.add(base.sequenceLosses().get(i) + lost);
             last.add(base.sequenceLosses().get(i) + lost / 2);
         }
-        Recovery.Ratio exact = (Recovery.Ratio) Recovery.of(base, withLosses(Stage.PRUNED, pruned),
-                withLosses(Stage.FINAL, last));
+        Recovery.Ratio exact =
+                (Recovery.Ratio)
+                        Recovery.of(
+                                base,
+                                withLosses(Stage.PRUNED, pruned),
+                                withLosses(Stage.FINAL, last));
         assertEquals(0, exact.standardError(), 1e-9);
     }
 
     private static StageResult withLosses(Stage stage, List<Double> losses) {
-        return new StageResult(stage, 1, 0, losses.stream().mapToDouble(Double::doubleValue).average().orElseThrow(),
-                losses, 12, 1000, List.of());
+        return new StageResult(
+                stage,
+                1,
+                0,
+                losses.stream().mapToDouble(Double::doubleValue).average().orElseThrow(),
+                losses,
+                12,
+                1000,
+                List.of());
     }
 
     @Test
@@ -79,10 +102,13 @@ class RecoveryTest {
 
     @Test
     void theNoiseIsThatOfPairedDifferencesNotOfEitherLoss() {
-        // ±0.5 nats between sequences but only ±0.01 between stages of one sequence: a 0.02 shift is real
+        // ±0.5 nats between sequences but only ±0.01 between stages of one sequence: a 0.02 shift
+        // is real
         Recovery r = recovery(0.02, 0);
         assertInstanceOf(Recovery.Ratio.class, r, r.describe());
-        assertTrue(r.damage().standardError() < stage(Stage.BASELINE, 0, 0.01, 1).lossStandardError() / 10);
+        assertTrue(
+                r.damage().standardError()
+                        < stage(Stage.BASELINE, 0, 0.01, 1).lossStandardError() / 10);
     }
 
     @Test

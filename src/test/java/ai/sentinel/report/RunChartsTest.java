@@ -15,7 +15,15 @@ import org.junit.jupiter.api.Test;
 
 class RunChartsTest {
     private static StageResult stage(Stage stage, int cycle, long step, double loss, int heads) {
-        return new StageResult(stage, cycle, step, loss, List.of(loss - 0.01, loss + 0.01), heads, 1000, List.of());
+        return new StageResult(
+                stage,
+                cycle,
+                step,
+                loss,
+                List.of(loss - 0.01, loss + 0.01),
+                heads,
+                1000,
+                List.of());
     }
 
     private static List<RunEvent> cycles(int n) {
@@ -25,8 +33,12 @@ class RunChartsTest {
             events.add(stage(Stage.BASELINE, c, step, 2.0, 16));
             events.add(stage(Stage.PRUNED, c, step, 2.1, 12));
             events.add(stage(Stage.GROWN, c, step, 2.1, 14));
-            events.add(new RunEvent.StepMetrics(TrainingPhase.LEARNING, c, step + 20, 2.05, 1e-3, 14, 1000, 1));
-            events.add(new RunEvent.StepMetrics(TrainingPhase.LEARNING, c, step + 40, 2.0, 1e-4, 14, 1000, 1));
+            events.add(
+                    new RunEvent.StepMetrics(
+                            TrainingPhase.LEARNING, c, step + 20, 2.05, 1e-3, 14, 1000, 1));
+            events.add(
+                    new RunEvent.StepMetrics(
+                            TrainingPhase.LEARNING, c, step + 40, 2.0, 1e-4, 14, 1000, 1));
             events.add(stage(Stage.FINAL, c, step + 40, 1.98, 14));
         }
         return events;
@@ -43,7 +55,9 @@ class RunChartsTest {
         assertTrue(RunCharts.perCycle(run(cycles(3)).cycles()).isPresent());
         List<RunEvent> oneStep = new ArrayList<>(cycles(1));
         oneStep.removeIf(e -> e instanceof RunEvent.StepMetrics && e.step() == 20);
-        assertTrue(RunCharts.loss(run(oneStep), one.cycles()).isEmpty(), "a single logged step is no curve");
+        assertTrue(
+                RunCharts.loss(run(oneStep), one.cycles()).isEmpty(),
+                "a single logged step is no curve");
     }
 
     @Test

@@ -21,23 +21,56 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 
-/** The files of a run folder that {@code report} reads: a corrupt one is read, or named in a one-line error. */
+/**
+ * The files of a run folder that {@code report} reads: a corrupt one is read, or named in a
+ * one-line error.
+ */
 class RunFolderFuzzTest {
     private static final Path DIR = FuzzFolder.create("run-folder");
     private static final String CONFIG = "{\"command\": \"cycle\", \"cycles\": 1, \"seed\": 42}";
-    private static final String SUMMARY = "{\"cycles\": [{\"cycle\": 1, \"baseline\": {\"loss\": 2.5, \"perplexity\":"
-            + " 12.2, \"active_heads\": 16}, \"pruned_heads\": [\"L0H1\"], \"perplexity_recovery\": NaN}]}";
+    private static final String SUMMARY =
+            "{\"cycles\": [{\"cycle\": 1, \"baseline\": {\"loss\": 2.5, \"perplexity\":"
+                    + " 12.2, \"active_heads\": 16}, \"pruned_heads\": [\"L0H1\"], \"perplexity_recovery\": NaN}]}";
+
     /** Lines the run writer itself produces: a stage, a training step and a head map. */
-    private static final String LOG = String.join("\n",
-            RunEventJson.toJson(new StageResult(Stage.BASELINE, 1, 20, 2.5, List.of(2.4, 2.6), 16, 1000,
-                    List.of("a"))).toString(),
-            RunEventJson.toJson(new RunEvent.StepMetrics(TrainingPhase.LEARNING, 1, 30, 2.4, 1e-3, 16, 1000, 5e4))
-                    .toString(),
-            RunEventJson.toJson(new RunEvent.HeadMap(Stage.BASELINE, 1, 20, new HeadGrid(new double[][] {{1, 0}}),
-                    new HeadGrid(new double[][] {{1, 0.5}}), new HeadGrid(new double[][] {{1, 1}}))).toString())
-            + "\n";
-    private static final List<String> FILES = List.of("config.json", "summary.json", "metrics.jsonl", "events.jsonl",
-            "heads.jsonl");
+    private static final String LOG =
+            String.join(
+                            "\n",
+                            RunEventJson.toJson(
+                                            new StageResult(
+                                                    Stage.BASELINE,
+                                                    1,
+                                                    20,
+                                                    2.5,
+                                                    List.of(2.4, 2.6),
+                                                    16,
+                                                    1000,
+                                                    List.of("a")))
+                                    .toString(),
+                            RunEventJson.toJson(
+                                            new RunEvent.StepMetrics(
+                                                    TrainingPhase.LEARNING,
+                                                    1,
+                                                    30,
+                                                    2.4,
+                                                    1e-3,
+                                                    16,
+                                                    1000,
+                                                    5e4))
+                                    .toString(),
+                            RunEventJson.toJson(
+                                            new RunEvent.HeadMap(
+                                                    Stage.BASELINE,
+                                                    1,
+                                                    20,
+                                                    new HeadGrid(new double[][] {{1, 0}}),
+                                                    new HeadGrid(new double[][] {{1, 0.5}}),
+                                                    new HeadGrid(new double[][] {{1, 1}})))
+                                    .toString())
+                    + "\n";
+
+    private static final List<String> FILES =
+            List.of("config.json", "summary.json", "metrics.jsonl", "events.jsonl", "heads.jsonl");
 
     @AfterContainer
     static void cleanUp() throws IOException {
@@ -45,7 +78,8 @@ class RunFolderFuzzTest {
     }
 
     @Property
-    void aCorruptRunFileIsReadOrNamed(@ForAll("file") int which, @ForAll("corrupt") byte[] bytes) throws IOException {
+    void aCorruptRunFileIsReadOrNamed(@ForAll("file") int which, @ForAll("corrupt") byte[] bytes)
+            throws IOException {
         Path run = DIR.resolve("run");
         Files.createDirectories(run);
         Files.writeString(run.resolve("config.json"), CONFIG);
@@ -65,7 +99,9 @@ class RunFolderFuzzTest {
 
     @Provide
     Arbitrary<byte[]> corrupt() {
-        return Arbitraries.oneOf(Corruptions.ofJson(CONFIG), Corruptions.ofJson(SUMMARY),
+        return Arbitraries.oneOf(
+                Corruptions.ofJson(CONFIG),
+                Corruptions.ofJson(SUMMARY),
                 Corruptions.of(LOG.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 }

@@ -5,13 +5,17 @@ import java.nio.file.Path;
 
 /**
  * What a parser may do with a corrupt file: succeed, or fail with the project's own clear error, an
- * {@link IOException} or {@link IllegalArgumentException} whose one-line message names the file. Anything else (a
- * NullPointerException, ClassCastException, IndexOutOfBounds, OutOfMemoryError, a native error) is a defect, and so
- * is allocating more than a small multiple of the file's size.
+ * {@link IOException} or {@link IllegalArgumentException} whose one-line message names the file.
+ * Anything else (a NullPointerException, ClassCastException, IndexOutOfBounds, OutOfMemoryError, a
+ * native error) is a defect, and so is allocating more than a small multiple of the file's size.
  */
 public final class CleanFailure {
-    /** Gson's tree and Java strings cost a few dozen bytes per byte of JSON; weights widen at most 4× (F16 → F32). */
+    /**
+     * Gson's tree and Java strings cost a few dozen bytes per byte of JSON; weights widen at most
+     * 4× (F16 → F32).
+     */
     private static final long BYTES_PER_FILE_BYTE = 64;
+
     private static final long SLACK_BYTES = 8L << 20;
 
     /** A parser under test. */
@@ -22,12 +26,18 @@ public final class CleanFailure {
 
     private CleanFailure() {}
 
-    /** Runs {@code parse} on {@code file} ({@code size} bytes) and fails the property on any unclear outcome. */
+    /**
+     * Runs {@code parse} on {@code file} ({@code size} bytes) and fails the property on any unclear
+     * outcome.
+     */
     public static void check(Path file, long size, Parse parse) {
         check(file, size, BYTES_PER_FILE_BYTE, parse);
     }
 
-    /** As {@link #check(Path, long, Parse)}, allowing {@code bytesPerFileByte} of heap per byte of the file. */
+    /**
+     * As {@link #check(Path, long, Parse)}, allowing {@code bytesPerFileByte} of heap per byte of
+     * the file.
+     */
     public static void check(Path file, long size, long bytesPerFileByte, Parse parse) {
         long before = Corruptions.allocatedBytes();
         try {
@@ -41,7 +51,8 @@ public final class CleanFailure {
                 throw new AssertionError("not one line: " + message, e);
             }
         } catch (Throwable e) {
-            throw new AssertionError("unclear failure " + e.getClass().getName() + " on " + file, e);
+            throw new AssertionError(
+                    "unclear failure " + e.getClass().getName() + " on " + file, e);
         }
         long allocated = Corruptions.allocatedBytes() - before;
         if (allocated > bytesPerFileByte * size + SLACK_BYTES) {

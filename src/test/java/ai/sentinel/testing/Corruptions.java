@@ -17,56 +17,92 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 
 /**
- * Corrupt variants of a valid file, for property-based fuzzing of our parsers: truncations, bit flips, overwritten
- * bytes, random bytes, and structural JSON damage (a value replaced by one of another type, a huge or negative
- * number, deep nesting, a key removed). Each variant is drawn by jqwik from a seed, so a failure is reproducible.
+ * Corrupt variants of a valid file, for property-based fuzzing of our parsers: truncations, bit
+ * flips, overwritten bytes, random bytes, and structural JSON damage (a value replaced by one of
+ * another type, a huge or negative number, deep nesting, a key removed). Each variant is drawn by
+ * jqwik from a seed, so a failure is reproducible.
  */
 public final class Corruptions {
-    /** Numbers that break careless code: out of int and long range, negative, fractional, non-finite. */
-    private static final List<String> NASTY_NUMBERS = List.of("-1", "0", "2147483648", "4294967296",
-            "9223372036854775807", "9223372036854775808", "-9223372036854775808", "1e30", "1e308", "1e400", "1.5",
-            "-0.0", "NaN", "Infinity", "-Infinity", "18446744073709551616", "1099511627776");
+    /**
+     * Numbers that break careless code: out of int and long range, negative, fractional,
+     * non-finite.
+     */
+    private static final List<String> NASTY_NUMBERS =
+            List.of(
+                    "-1",
+                    "0",
+                    "2147483648",
+                    "4294967296",
+                    "9223372036854775807",
+                    "9223372036854775808",
+                    "-9223372036854775808",
+                    "1e30",
+                    "1e308",
+                    "1e400",
+                    "1.5",
+                    "-0.0",
+                    "NaN",
+                    "Infinity",
+                    "-Infinity",
+                    "18446744073709551616",
+                    "1099511627776");
 
     private Corruptions() {}
 
-    /** Byte-level corruption of {@code valid}: truncated, bits flipped, bytes overwritten, or random bytes. */
+    /**
+     * Byte-level corruption of {@code valid}: truncated, bits flipped, bytes overwritten, or random
+     * bytes.
+     */
     public static Arbitrary<byte[]> of(byte[] valid) {
-        return Arbitraries.oneOf(truncated(valid), bitFlipped(valid), overwritten(valid), randomBytes());
+        return Arbitraries.oneOf(
+                truncated(valid), bitFlipped(valid), overwritten(valid), randomBytes());
     }
 
-    /** Any corruption of a JSON text: byte-level damage or structural damage, weighted towards the latter. */
+    /**
+     * Any corruption of a JSON text: byte-level damage or structural damage, weighted towards the
+     * latter.
+     */
     public static Arbitrary<byte[]> ofJson(String json) {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(1, of(bytes)),
-                net.jqwik.api.Tuple.of(3, jsonDamaged(json).map(s -> s.getBytes(StandardCharsets.UTF_8))));
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(1, of(bytes)),
+                net.jqwik.api.Tuple.of(
+                        3, jsonDamaged(json).map(s -> s.getBytes(StandardCharsets.UTF_8))));
     }
 
     public static Arbitrary<byte[]> truncated(byte[] valid) {
-        return Arbitraries.integers().between(0, Math.max(0, valid.length - 1)).map(n -> Arrays.copyOf(valid, n));
+        return Arbitraries.integers()
+                .between(0, Math.max(0, valid.length - 1))
+                .map(n -> Arrays.copyOf(valid, n));
     }
 
     public static Arbitrary<byte[]> bitFlipped(byte[] valid) {
-        return Arbitraries.longs().map(seed -> {
-            SplittableRandom random = new SplittableRandom(seed);
-            byte[] copy = valid.clone();
-            int flips = 1 + random.nextInt(8);
-            for (int i = 0; i < flips && copy.length > 0; i++) {
-                int at = random.nextInt(copy.length);
-                copy[at] ^= (byte) (1 << random.nextInt(8));
-            }
-            return copy;
-        });
+        return Arbitraries.longs()
+                .map(
+                        seed -> {
+                            SplittableRandom random = new SplittableRandom(seed);
+                            byte[] copy = valid.clone();
+                            int flips = 1 + random.nextInt(8);
+                            for (int i = 0; i < flips && copy.length > 0; i++) {
+                                int at = random.nextInt(copy.length);
+                                copy[at] ^= (byte) (1 << random.nextInt(8));
+                            }
+                            return copy;
+                        });
     }
 
     public static Arbitrary<byte[]> overwritten(byte[] valid) {
-        return Combinators.combine(Arbitraries.integers().between(0, Math.max(0, valid.length - 1)),
-                Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(16)).as((at, bytes) -> {
-                    byte[] copy = valid.clone();
-                    for (int i = 0; i < bytes.length && at + i < copy.length; i++) {
-                        copy[at + i] = bytes[i];
-                    }
-                    return copy;
-                });
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, Math.max(0, valid.length - 1)),
+                        Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(16))
+                .as(
+                        (at, bytes) -> {
+                            byte[] copy = valid.clone();
+                            for (int i = 0; i < bytes.length && at + i < copy.length; i++) {
+                                copy[at + i] = bytes[i];
+                            }
+                            return copy;
+                        });
     }
 
     public static Arbitrary<byte[]> randomBytes() {
@@ -75,20 +111,24 @@ public final class Corruptions {
 
     /** {@code json} with one to three structural changes at random places of its tree. */
     public static Arbitrary<String> jsonDamaged(String json) {
-        return Arbitraries.longs().map(seed -> {
-            SplittableRandom random = new SplittableRandom(seed);
-            JsonElement tree = JsonParser.parseString(json);
-            int changes = 1 + random.nextInt(3);
-            for (int i = 0; i < changes; i++) {
-                tree = damage(tree, random, 0);
-            }
-            return serialize(tree, random);
-        });
+        return Arbitraries.longs()
+                .map(
+                        seed -> {
+                            SplittableRandom random = new SplittableRandom(seed);
+                            JsonElement tree = JsonParser.parseString(json);
+                            int changes = 1 + random.nextInt(3);
+                            for (int i = 0; i < changes; i++) {
+                                tree = damage(tree, random, 0);
+                            }
+                            return serialize(tree, random);
+                        });
     }
 
     private static JsonElement damage(JsonElement e, SplittableRandom random, int depth) {
-        boolean descend = (e.isJsonObject() && e.getAsJsonObject().size() > 0
-                || e.isJsonArray() && e.getAsJsonArray().size() > 0) && random.nextInt(4) != 0;
+        boolean descend =
+                (e.isJsonObject() && e.getAsJsonObject().size() > 0
+                                || e.isJsonArray() && e.getAsJsonArray().size() > 0)
+                        && random.nextInt(4) != 0;
         if (!descend) {
             return replacement(random);
         }
@@ -111,8 +151,10 @@ public final class Corruptions {
 
     private static JsonElement replacement(SplittableRandom random) {
         return switch (random.nextInt(7)) {
-            case 0 -> new JsonPrimitive(new com.google.gson.internal.LazilyParsedNumber(
-                    NASTY_NUMBERS.get(random.nextInt(NASTY_NUMBERS.size()))));
+            case 0 ->
+                    new JsonPrimitive(
+                            new com.google.gson.internal.LazilyParsedNumber(
+                                    NASTY_NUMBERS.get(random.nextInt(NASTY_NUMBERS.size()))));
             case 1 -> new JsonPrimitive("x".repeat(random.nextInt(4)));
             case 2 -> JsonNull.INSTANCE;
             case 3 -> new JsonPrimitive(random.nextBoolean());
@@ -120,8 +162,11 @@ public final class Corruptions {
             case 5 -> {
                 JsonArray array = new JsonArray();
                 for (int i = random.nextInt(4); i > 0; i--) {
-                    array.add(new JsonPrimitive(new com.google.gson.internal.LazilyParsedNumber(
-                            NASTY_NUMBERS.get(random.nextInt(NASTY_NUMBERS.size())))));
+                    array.add(
+                            new JsonPrimitive(
+                                    new com.google.gson.internal.LazilyParsedNumber(
+                                            NASTY_NUMBERS.get(
+                                                    random.nextInt(NASTY_NUMBERS.size())))));
                 }
                 yield array;
             }
@@ -140,9 +185,16 @@ public final class Corruptions {
         return root;
     }
 
-    /** Serializes leniently (NaN allowed), and sometimes as deep raw nesting that no tree could hold. */
+    /**
+     * Serializes leniently (NaN allowed), and sometimes as deep raw nesting that no tree could
+     * hold.
+     */
     private static String serialize(JsonElement tree, SplittableRandom random) {
-        String text = new com.google.gson.GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(tree);
+        String text =
+                new com.google.gson.GsonBuilder()
+                        .serializeSpecialFloatingPointValues()
+                        .create()
+                        .toJson(tree);
         if (random.nextInt(20) == 0) {
             int at = random.nextInt(text.length() + 1);
             return text.substring(0, at) + "[".repeat(100_000) + text.substring(at);
@@ -152,6 +204,7 @@ public final class Corruptions {
 
     /** Bytes allocated by the calling thread so far (HotSpot's per-thread counter). */
     public static long allocatedBytes() {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+                .getCurrentThreadAllocatedBytes();
     }
 }

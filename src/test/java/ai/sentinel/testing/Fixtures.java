@@ -7,7 +7,9 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
 
-/** Test fixtures that live in the repository: the built-in corpora and {@code src/test/resources}. */
+/**
+ * Test fixtures that live in the repository: the built-in corpora and {@code src/test/resources}.
+ */
 public final class Fixtures {
     private static String shakespeare;
 
@@ -17,7 +19,9 @@ public final class Fixtures {
     public static synchronized String shakespeare() {
         if (shakespeare == null) {
             try {
-                shakespeare = new DatasetLocator(Path.of("no-data-folder")).read(DatasetLocator.TINY_SHAKESPEARE);
+                shakespeare =
+                        new DatasetLocator(Path.of("no-data-folder"))
+                                .read(DatasetLocator.TINY_SHAKESPEARE);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -30,7 +34,10 @@ public final class Fixtures {
         return shakespeare().substring(0, chars);
     }
 
-    /** The real GPT-2 tokenizer files ({@code src/test/resources/tokenizers/gpt2}, MIT-licensed, see LICENSE there). */
+    /**
+     * The real GPT-2 tokenizer files ({@code src/test/resources/tokenizers/gpt2}, MIT-licensed, see
+     * LICENSE there).
+     */
     public static Path gpt2Tokenizer() {
         return resource("/tokenizers/gpt2");
     }
@@ -39,7 +46,8 @@ public final class Fixtures {
     public static Path resource(String name) {
         URL url = Fixtures.class.getResource(name);
         if (url == null) {
-            throw new IllegalStateException("test resource " + name + " is missing from src/test/resources");
+            throw new IllegalStateException(
+                    "test resource " + name + " is missing from src/test/resources");
         }
         try {
             return Path.of(url.toURI());

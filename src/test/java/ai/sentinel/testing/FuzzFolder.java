@@ -5,7 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A scratch folder for a fuzz class (jqwik properties get no JUnit @TempDir); deleted after the class. */
+/**
+ * A scratch folder for a fuzz class (jqwik properties get no JUnit @TempDir); deleted after the
+ * class.
+ */
 public final class FuzzFolder {
     private FuzzFolder() {}
 

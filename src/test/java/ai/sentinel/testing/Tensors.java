@@ -6,7 +6,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import java.util.Arrays;
 
-/** Numeric assertions that report the first differing index and the largest difference, as llm.c does. */
+/**
+ * Numeric assertions that report the first differing index and the largest difference, as llm.c
+ * does.
+ */
 public final class Tensors {
     private Tensors() {}
 
@@ -14,7 +17,8 @@ public final class Tensors {
         return a.toType(DataType.FLOAT32, false).toFloatArray();
     }
 
-    public static void assertAllClose(float[] expected, float[] actual, double tolerance, String what) {
+    public static void assertAllClose(
+            float[] expected, float[] actual, double tolerance, String what) {
         if (expected.length != actual.length) {
             fail(what + ": expected " + expected.length + " values, got " + actual.length);
         }
@@ -28,14 +32,22 @@ public final class Tensors {
             worst = Math.max(worst, Double.isNaN(d) ? Double.POSITIVE_INFINITY : d);
         }
         if (first >= 0) {
-            fail(String.format("%s: first mismatch at %d (expected %s, got %s); max |diff| %.3e > %.1e", what,
-                    first, expected[first], actual[first], worst, tolerance));
+            fail(
+                    String.format(
+                            "%s: first mismatch at %d (expected %s, got %s); max |diff| %.3e > %.1e",
+                            what, first, expected[first], actual[first], worst, tolerance));
         }
     }
 
-    public static void assertAllClose(NDArray expected, NDArray actual, double tolerance, String what) {
+    public static void assertAllClose(
+            NDArray expected, NDArray actual, double tolerance, String what) {
         if (!expected.getShape().equals(actual.getShape())) {
-            fail(what + ": shape " + actual.getShape() + " differs from expected " + expected.getShape());
+            fail(
+                    what
+                            + ": shape "
+                            + actual.getShape()
+                            + " differs from expected "
+                            + expected.getShape());
         }
         assertAllClose(floats(expected), floats(actual), tolerance, what);
     }

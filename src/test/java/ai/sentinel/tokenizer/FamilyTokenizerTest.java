@@ -15,22 +15,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Llama's tokenizer, in the structure its tokenizer.json has: a SentencePiece-style BPE (a {@code ▁} for spaces,
- * byte fallback) whose post-processor puts {@code <s>} first. Text round-trips, and prompts get the special token the
- * file says, training text none. (OPT's is in {@code model.opt.OptTokenizerTest}.)
+ * Llama's tokenizer, in the structure its tokenizer.json has: a SentencePiece-style BPE (a {@code
+ * ▁} for spaces, byte fallback) whose post-processor puts {@code <s>} first. Text round-trips, and
+ * prompts get the special token the file says, training text none. (OPT's is in {@code
+ * model.opt.OptTokenizerTest}.)
  */
 class FamilyTokenizerTest {
     private static final String TEXT = "Hello world,  twice:\tüñí — 123\n";
 
     /** A template post-processor that puts {@code token} (id {@code id}) before the sequence. */
     private static JsonObject prepending(String token, int id) {
-        return JsonParser.parseString("""
+        return JsonParser.parseString(
+                        """
                 {"type": "TemplateProcessing",
                  "single": [{"SpecialToken": {"id": "%1$s", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}],
                  "pair": [{"SpecialToken": {"id": "%1$s", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
                           {"Sequence": {"id": "B", "type_id": 1}}],
                  "special_tokens": {"%1$s": {"id": "%1$s", "ids": [%2$d], "tokens": ["%1$s"]}}}
-                """.formatted(token, id)).getAsJsonObject();
+                """
+                                .formatted(token, id))
+                .getAsJsonObject();
     }
 
     private static JsonObject addedToken(String content, int id) {
@@ -46,8 +50,8 @@ class FamilyTokenizerTest {
     }
 
     @Test
-    void llamaPromptsStartWithBeginningOfSentenceAndTextRoundTripsThroughByteFallback(@TempDir Path dir)
-            throws IOException {
+    void llamaPromptsStartWithBeginningOfSentenceAndTextRoundTripsThroughByteFallback(
+            @TempDir Path dir) throws IOException {
         JsonObject vocab = new JsonObject();
         vocab.addProperty("<unk>", 0);
         vocab.addProperty("<s>", 1);
@@ -55,7 +59,9 @@ class FamilyTokenizerTest {
         for (int b = 0; b < 256; b++) {
             vocab.addProperty(String.format("<0x%02X>", b), 3 + b);
         }
-        String[] pieces = {"▁", "H", "e", "l", "o", "w", "r", "d", "ll", "▁w", "He", "Hell", "Hello"};
+        String[] pieces = {
+            "▁", "H", "e", "l", "o", "w", "r", "d", "ll", "▁w", "He", "Hell", "Hello"
+        };
         for (int i = 0; i < pieces.length; i++) {
             vocab.addProperty(pieces[i], 259 + i);
         }
@@ -63,7 +69,9 @@ class FamilyTokenizerTest {
         for (String m : new String[] {"l l", "▁ w", "H e", "He ll", "Hell o"}) {
             merges.add(m);
         }
-        JsonObject json = JsonParser.parseString("""
+        JsonObject json =
+                JsonParser.parseString(
+                                """
                 {"version": "1.0", "truncation": null, "padding": null, "added_tokens": [],
                  "normalizer": {"type": "Sequence", "normalizers": [{"type": "Prepend", "prepend": "▁"},
                      {"type": "Replace", "pattern": {"String": " "}, "content": "▁"}]},
@@ -73,7 +81,8 @@ class FamilyTokenizerTest {
                      {"type": "Fuse"}, {"type": "Strip", "content": " ", "start": 1, "stop": 0}]},
                  "model": {"type": "BPE", "dropout": null, "unk_token": "<unk>", "continuing_subword_prefix": null,
                      "end_of_word_suffix": null, "fuse_unk": true, "byte_fallback": true}}
-                """).getAsJsonObject();
+                """)
+                        .getAsJsonObject();
         json.getAsJsonObject("model").add("vocab", vocab);
         json.getAsJsonObject("model").add("merges", merges);
         JsonArray added = json.getAsJsonArray("added_tokens");
@@ -86,7 +95,10 @@ class FamilyTokenizerTest {
         try (HfTokenizer llama = HfTokenizer.load(file)) {
             int[] ids = llama.encode(TEXT);
             assertEquals(TEXT, llama.decode(ids));
-            assertEquals(271, ids[1], "'Hello' merged into one piece after the ▁: " + Arrays.toString(ids));
+            assertEquals(
+                    271,
+                    ids[1],
+                    "'Hello' merged into one piece after the ▁: " + Arrays.toString(ids));
             int[] prompt = llama.encodePrompt(TEXT);
             assertEquals(1, prompt[0]);
             assertArrayEquals(ids, Arrays.copyOfRange(prompt, 1, prompt.length));

@@ -14,16 +14,17 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
- * Corrupt tokenizer files fail with one line naming the file. Every generated input goes through the Java
- * validation that guards the native (Rust) loader; a modest number go through the native loader as well, since a
- * fault there would take the JVM down with it.
+ * Corrupt tokenizer files fail with one line naming the file. Every generated input goes through
+ * the Java validation that guards the native (Rust) loader; a modest number go through the native
+ * loader as well, since a fault there would take the JVM down with it.
  */
 class TokenizerFuzzTest {
     private static final Path DIR = FuzzFolder.create("tokenizer");
     private static final String VALID = TokenizerJson.forBytes();
 
     static {
-        // load the native library and its classes once, so their one-time cost is not counted against a try
+        // load the native library and its classes once, so their one-time cost is not counted
+        // against a try
         try {
             Path file = DIR.resolve("warm-up.json");
             Files.writeString(file, VALID);
@@ -39,24 +40,34 @@ class TokenizerFuzzTest {
     }
 
     @Property
-    void corruptTokenizerJsonFailsClearlyInJava(@ForAll("corrupt") byte[] bytes) throws IOException {
+    void corruptTokenizerJsonFailsClearlyInJava(@ForAll("corrupt") byte[] bytes)
+            throws IOException {
         Path file = DIR.resolve(TokenizerJson.FILE);
         Files.write(file, bytes);
-        CleanFailure.check(file, bytes.length, () -> TokenizerJson.validate(
-                ai.sentinel.io.Json.readText(file), file.toString()));
+        CleanFailure.check(
+                file,
+                bytes.length,
+                () -> TokenizerJson.validate(ai.sentinel.io.Json.readText(file), file.toString()));
     }
 
     @Property(tries = 150)
-    void corruptTokenizerJsonFailsClearlyThroughTheNativeLoader(@ForAll("corrupt") byte[] bytes) throws IOException {
+    void corruptTokenizerJsonFailsClearlyThroughTheNativeLoader(@ForAll("corrupt") byte[] bytes)
+            throws IOException {
         Path file = DIR.resolve(TokenizerJson.FILE);
         Files.write(file, bytes);
-        // DJL's binding copies the text several times on its way to Rust (measured: ~340 bytes of heap per byte of a
-        // file holding a 100,000-character token); our own Java path is held to the default bound above
-        CleanFailure.check(file, bytes.length, 1024, () -> {
-            try (HfTokenizer tokenizer = HfTokenizer.load(file)) {
-                tokenizer.decode(tokenizer.encode("Hello world, üñí"));
-            }
-        });
+        // DJL's binding copies the text several times on its way to Rust (measured: ~340 bytes of
+        // heap per byte of a
+        // file holding a 100,000-character token); our own Java path is held to the default bound
+        // above
+        CleanFailure.check(
+                file,
+                bytes.length,
+                1024,
+                () -> {
+                    try (HfTokenizer tokenizer = HfTokenizer.load(file)) {
+                        tokenizer.decode(tokenizer.encode("Hello world, üñí"));
+                    }
+                });
     }
 
     @Property
@@ -65,7 +76,8 @@ class TokenizerFuzzTest {
         Files.write(vocab, bytes);
         Path merges = DIR.resolve("merges.txt");
         Files.writeString(merges, "#version: 0.2\nh e\nhe l\n");
-        CleanFailure.check(vocab, bytes.length, () -> TokenizerJson.fromVocabAndMerges(vocab, merges));
+        CleanFailure.check(
+                vocab, bytes.length, () -> TokenizerJson.fromVocabAndMerges(vocab, merges));
     }
 
     @Provide
@@ -75,7 +87,7 @@ class TokenizerFuzzTest {
 
     @Provide
     Arbitrary<byte[]> corruptVocab() {
-        return Corruptions.ofJson("{\"h\": 0, \"e\": 1, \"l\": 2, \"he\": 3, \"hel\": 4, \"<|endoftext|>\": 5}");
+        return Corruptions.ofJson(
+                "{\"h\": 0, \"e\": 1, \"l\": 2, \"he\": 3, \"hel\": 4, \"<|endoftext|>\": 5}");
     }
-
 }

@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.sentinel.testing.Fixtures;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TokenizerTest {
-    private static final String PARAGRAPH = "First Citizen:\nBefore we proceed any further, hear me speak.\n\n"
-            + "All:\nSpeak, speak.  Tabs\tand üñíçødé — “quotes” 123,456 <|endoftext|>";
+    private static final String PARAGRAPH =
+            "First Citizen:\nBefore we proceed any further, hear me speak.\n\n"
+                    + "All:\nSpeak, speak.  Tabs\tand üñíçødé — “quotes” 123,456 <|endoftext|>";
 
     private static Path gpt2() {
         return Fixtures.gpt2Tokenizer();
@@ -39,11 +39,11 @@ class TokenizerTest {
 
     @Test
     void assembledFromVocabAndMergesEncodesLikeTheShippedTokenizerJson() throws IOException {
-        String text = Fixtures.shakespeare(20000)
-                + PARAGRAPH;
+        String text = Fixtures.shakespeare(20000) + PARAGRAPH;
         try (HfTokenizer shipped = HfTokenizer.load(gpt2().resolve("tokenizer.json"));
-                HfTokenizer assembled = HfTokenizer.fromVocabAndMerges(gpt2().resolve("vocab.json"),
-                        gpt2().resolve("merges.txt"))) {
+                HfTokenizer assembled =
+                        HfTokenizer.fromVocabAndMerges(
+                                gpt2().resolve("vocab.json"), gpt2().resolve("merges.txt"))) {
             assertArrayEquals(shipped.encode(text), assembled.encode(text));
             assertEquals(shipped.endOfText(), assembled.endOfText());
         }

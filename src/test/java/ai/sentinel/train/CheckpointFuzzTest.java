@@ -14,13 +14,16 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
- * Checkpoint state read back on resume: a corrupt {@code train_state.json} in a sealed checkpoint reads or fails with
- * one line naming it; a corrupt manifest only ever makes the folder incomplete, never an exception.
+ * Checkpoint state read back on resume: a corrupt {@code train_state.json} in a sealed checkpoint
+ * reads or fails with one line naming it; a corrupt manifest only ever makes the folder incomplete,
+ * never an exception.
  */
 class CheckpointFuzzTest {
     private static final Path DIR = FuzzFolder.create("checkpoint");
-    private static final String STATE = new TrainState(120, new ai.sentinel.data.BatchSampler.Position(3, 17), 42)
-            .toJson().toString();
+    private static final String STATE =
+            new TrainState(120, new ai.sentinel.data.BatchSampler.Position(3, 17), 42)
+                    .toJson()
+                    .toString();
 
     @AfterContainer
     static void cleanUp() throws IOException {
@@ -28,16 +31,23 @@ class CheckpointFuzzTest {
     }
 
     @Property
-    void corruptTrainStateReadsOrFailsClearly(@ForAll("corruptState") byte[] bytes) throws IOException {
+    void corruptTrainStateReadsOrFailsClearly(@ForAll("corruptState") byte[] bytes)
+            throws IOException {
         Path folder = DIR.resolve("checkpoint");
-        AtomicFiles.replaceFolder(folder, tmp -> Files.write(tmp.resolve(Checkpoint.STATE_FILE), bytes));
-        CleanFailure.check(folder.resolve(Checkpoint.STATE_FILE), bytes.length, () -> Checkpoint.readState(folder));
+        AtomicFiles.replaceFolder(
+                folder, tmp -> Files.write(tmp.resolve(Checkpoint.STATE_FILE), bytes));
+        CleanFailure.check(
+                folder.resolve(Checkpoint.STATE_FILE),
+                bytes.length,
+                () -> Checkpoint.readState(folder));
     }
 
     @Property
-    void aCorruptManifestOnlyMakesTheFolderIncomplete(@ForAll("corruptManifest") byte[] bytes) throws IOException {
+    void aCorruptManifestOnlyMakesTheFolderIncomplete(@ForAll("corruptManifest") byte[] bytes)
+            throws IOException {
         Path folder = DIR.resolve("sealed");
-        AtomicFiles.replaceFolder(folder, tmp -> Files.writeString(tmp.resolve(Checkpoint.STATE_FILE), STATE));
+        AtomicFiles.replaceFolder(
+                folder, tmp -> Files.writeString(tmp.resolve(Checkpoint.STATE_FILE), STATE));
         Path manifest = folder.resolve("manifest.json");
         Files.write(manifest, bytes);
         CleanFailure.check(manifest, bytes.length, () -> AtomicFiles.isComplete(folder));
@@ -51,7 +61,8 @@ class CheckpointFuzzTest {
     @Provide
     Arbitrary<byte[]> corruptManifest() throws IOException {
         Path folder = DIR.resolve("template");
-        AtomicFiles.replaceFolder(folder, tmp -> Files.writeString(tmp.resolve(Checkpoint.STATE_FILE), STATE));
+        AtomicFiles.replaceFolder(
+                folder, tmp -> Files.writeString(tmp.resolve(Checkpoint.STATE_FILE), STATE));
         return Corruptions.ofJson(Files.readString(folder.resolve("manifest.json")));
     }
 }

@@ -27,8 +27,14 @@ class LrScheduleTest {
 
     @Test
     void rejectsNonsense() {
-        assertThrows(IllegalArgumentException.class, () -> new LrSchedule(0f, 0, 10, LrSchedule.Decay.COSINE, 0f));
-        assertThrows(IllegalArgumentException.class, () -> new LrSchedule(1f, -1, 10, LrSchedule.Decay.COSINE, 0f));
-        assertThrows(IllegalArgumentException.class, () -> new LrSchedule(1f, 0, 10, LrSchedule.Decay.COSINE, 2f));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new LrSchedule(0f, 0, 10, LrSchedule.Decay.COSINE, 0f));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new LrSchedule(1f, -1, 10, LrSchedule.Decay.COSINE, 0f));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new LrSchedule(1f, 0, 10, LrSchedule.Decay.COSINE, 2f));
     }
 }

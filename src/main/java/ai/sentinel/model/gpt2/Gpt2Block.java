@@ -22,8 +22,12 @@ final class Gpt2Block {
         this.mlp = mlp;
     }
 
-    NDArray forward(NDArray x, NDArray gateRow, NDArray causalBias, KvCache cache, AttentionProbe probe) {
-        NDArray h = x.add(attention.forward(ln1.forward(x), gateRow, causalBias, cache, probe)); // (B, T, C)
+    NDArray forward(
+            NDArray x, NDArray gateRow, NDArray causalBias, KvCache cache, AttentionProbe probe) {
+        NDArray h =
+                x.add(
+                        attention.forward(
+                                ln1.forward(x), gateRow, causalBias, cache, probe)); // (B, T, C)
         return h.add(mlp.forward(ln2.forward(h)));
     }
 

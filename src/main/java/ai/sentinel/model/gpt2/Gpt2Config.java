@@ -20,36 +20,54 @@ import java.util.TreeSet;
  * @param prunedHeads heads physically removed per layer ({@code pruned_heads}), by original index
  * @param eosTokenId end-of-text id, or −1 when the vocabulary has none
  */
-public record Gpt2Config(int vocabSize, int maxPositions, int numLayers, int numHeads, int width, int innerWidth,
-        float layerNormEps, Activation activation, Map<Integer, Set<Integer>> prunedHeads, int eosTokenId)
+public record Gpt2Config(
+        int vocabSize,
+        int maxPositions,
+        int numLayers,
+        int numHeads,
+        int width,
+        int innerWidth,
+        float layerNormEps,
+        Activation activation,
+        Map<Integer, Set<Integer>> prunedHeads,
+        int eosTokenId)
         implements ModelConfig {
 
-    /** Keys that would change the computation if set away from GPT-2's defaults; we refuse those. */
-    private static final Map<String, Object> UNSUPPORTED_UNLESS_DEFAULT = Map.of(
-            "scale_attn_weights", true,
-            "scale_attn_by_inverse_layer_idx", false,
-            "reorder_and_upcast_attn", false,
-            "add_cross_attention", false);
+    /**
+     * Keys that would change the computation if set away from GPT-2's defaults; we refuse those.
+     */
+    private static final Map<String, Object> UNSUPPORTED_UNLESS_DEFAULT =
+            Map.of(
+                    "scale_attn_weights", true,
+                    "scale_attn_by_inverse_layer_idx", false,
+                    "reorder_and_upcast_attn", false,
+                    "add_cross_attention", false);
 
     public Gpt2Config {
         require(vocabSize > 0, "vocab_size must be > 0, got " + vocabSize);
         require(maxPositions > 0, "n_positions must be > 0, got " + maxPositions);
         require(numLayers > 0, "n_layer must be > 0, got " + numLayers);
         require(numHeads > 0, "n_head must be > 0, got " + numHeads);
-        require(width > 0 && width % numHeads == 0,
+        require(
+                width > 0 && width % numHeads == 0,
                 "n_embd " + width + " must be a positive multiple of n_head " + numHeads);
         require(innerWidth > 0, "n_inner must be > 0, got " + innerWidth);
         require(layerNormEps > 0, "layer_norm_epsilon must be > 0, got " + layerNormEps);
-        require(eosTokenId >= -1 && eosTokenId < vocabSize,
+        require(
+                eosTokenId >= -1 && eosTokenId < vocabSize,
                 "eos_token_id " + eosTokenId + " is outside the vocabulary of " + vocabSize);
         Map<Integer, Set<Integer>> copy = new TreeMap<>();
         for (Map.Entry<Integer, Set<Integer>> e : prunedHeads.entrySet()) {
             int layer = e.getKey();
-            require(layer >= 0 && layer < numLayers, "pruned_heads names layer " + layer + " of " + numLayers);
+            require(
+                    layer >= 0 && layer < numLayers,
+                    "pruned_heads names layer " + layer + " of " + numLayers);
             for (int h : e.getValue()) {
                 require(h >= 0 && h < numHeads, "pruned_heads names head " + h + " of " + numHeads);
             }
-            require(e.getValue().size() < numHeads, "pruned_heads removes every head of layer " + layer);
+            require(
+                    e.getValue().size() < numHeads,
+                    "pruned_heads removes every head of layer " + layer);
             if (!e.getValue().isEmpty()) {
                 copy.put(layer, Set.copyOf(new TreeSet<>(e.getValue())));
             }
@@ -58,9 +76,19 @@ public record Gpt2Config(int vocabSize, int maxPositions, int numLayers, int num
     }
 
     /** A config with GPT-2's defaults for everything but the shape. */
-    public static Gpt2Config of(int vocabSize, int maxPositions, int numLayers, int numHeads, int width) {
-        return new Gpt2Config(vocabSize, maxPositions, numLayers, numHeads, width, 4 * width, 1e-5f,
-                Activation.GELU_TANH, Map.of(), vocabSize == 50257 ? 50256 : -1);
+    public static Gpt2Config of(
+            int vocabSize, int maxPositions, int numLayers, int numHeads, int width) {
+        return new Gpt2Config(
+                vocabSize,
+                maxPositions,
+                numLayers,
+                numHeads,
+                width,
+                4 * width,
+                1e-5f,
+                Activation.GELU_TANH,
+                Map.of(),
+                vocabSize == 50257 ? 50256 : -1);
     }
 
     @Override
@@ -76,7 +104,9 @@ public record Gpt2Config(int vocabSize, int maxPositions, int numLayers, int num
     @Override
     public int[] headsPresent(int layer) {
         Set<Integer> removed = prunedHeads.getOrDefault(layer, Set.of());
-        return java.util.stream.IntStream.range(0, numHeads).filter(h -> !removed.contains(h)).toArray();
+        return java.util.stream.IntStream.range(0, numHeads)
+                .filter(h -> !removed.contains(h))
+                .toArray();
     }
 
     /** Parses a HF config.json; wrong types and out-of-range values are errors naming the key. */
@@ -85,22 +115,40 @@ public record Gpt2Config(int vocabSize, int maxPositions, int numLayers, int num
         require(type.equals("gpt2"), "model_type " + Json.quote(type) + " is not a GPT-2 model");
         for (Map.Entry<String, Object> e : UNSUPPORTED_UNLESS_DEFAULT.entrySet()) {
             if (JsonFields.has(json, e.getKey())
-                    && JsonFields.asBoolean(json.get(e.getKey()), e.getKey()) != (Boolean) e.getValue()) {
-                throw new IllegalArgumentException("config.json sets " + e.getKey() + " = "
-                        + json.get(e.getKey()) + "; only " + e.getValue() + " is supported");
+                    && JsonFields.asBoolean(json.get(e.getKey()), e.getKey())
+                            != (Boolean) e.getValue()) {
+                throw new IllegalArgumentException(
+                        "config.json sets "
+                                + e.getKey()
+                                + " = "
+                                + json.get(e.getKey())
+                                + "; only "
+                                + e.getValue()
+                                + " is supported");
             }
         }
         int width = JsonFields.requireInt(json, "n_embd");
         double eps = JsonFields.optDouble(json, "layer_norm_epsilon", 1e-5);
         require(eps > 0 && eps < 1, "layer_norm_epsilon must be in (0, 1), got " + eps);
-        return new Gpt2Config(JsonFields.requireInt(json, "vocab_size"), JsonFields.requireInt(json, "n_positions"),
-                JsonFields.requireInt(json, "n_layer"), JsonFields.requireInt(json, "n_head"), width,
-                JsonFields.has(json, "n_inner") ? JsonFields.requireInt(json, "n_inner") : 4 * width,
-                (float) eps, parseActivation(JsonFields.optString(json, "activation_function", "gelu_new")),
-                parsePrunedHeads(json.get("pruned_heads")), JsonFields.optInt(json, "eos_token_id", -1));
+        return new Gpt2Config(
+                JsonFields.requireInt(json, "vocab_size"),
+                JsonFields.requireInt(json, "n_positions"),
+                JsonFields.requireInt(json, "n_layer"),
+                JsonFields.requireInt(json, "n_head"),
+                width,
+                JsonFields.has(json, "n_inner")
+                        ? JsonFields.requireInt(json, "n_inner")
+                        : 4 * width,
+                (float) eps,
+                parseActivation(JsonFields.optString(json, "activation_function", "gelu_new")),
+                parsePrunedHeads(json.get("pruned_heads")),
+                JsonFields.optInt(json, "eos_token_id", -1));
     }
 
-    /** A complete HF config.json for this model (loads with {@code GPT2LMHeadModel.from_pretrained}). */
+    /**
+     * A complete HF config.json for this model (loads with {@code
+     * GPT2LMHeadModel.from_pretrained}).
+     */
     public JsonObject toHfJson() {
         JsonObject json = new JsonObject();
         JsonArray architectures = new JsonArray();
@@ -128,11 +176,12 @@ public record Gpt2Config(int vocabSize, int maxPositions, int numLayers, int num
             json.addProperty("eos_token_id", eosTokenId);
         }
         JsonObject pruned = new JsonObject();
-        prunedHeads.forEach((layer, heads) -> {
-            JsonArray list = new JsonArray();
-            new TreeSet<>(heads).forEach(list::add);
-            pruned.add(Integer.toString(layer), list);
-        });
+        prunedHeads.forEach(
+                (layer, heads) -> {
+                    JsonArray list = new JsonArray();
+                    new TreeSet<>(heads).forEach(list::add);
+                    pruned.add(Integer.toString(layer), list);
+                });
         json.add("pruned_heads", pruned);
         return json;
     }
@@ -142,8 +191,11 @@ public record Gpt2Config(int vocabSize, int maxPositions, int numLayers, int num
             case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> Activation.GELU_TANH;
             case "gelu" -> Activation.GELU;
             case "relu" -> Activation.RELU;
-            default -> throw new IllegalArgumentException("activation_function " + Json.quote(name)
-                    + " is not supported (accepted: gelu_new, gelu_pytorch_tanh, gelu_fast, gelu, relu)");
+            default ->
+                    throw new IllegalArgumentException(
+                            "activation_function "
+                                    + Json.quote(name)
+                                    + " is not supported (accepted: gelu_new, gelu_pytorch_tanh, gelu_fast, gelu, relu)");
         };
     }
 
@@ -160,17 +212,22 @@ public record Gpt2Config(int vocabSize, int maxPositions, int numLayers, int num
         if (element == null || element.isJsonNull()) {
             return result;
         }
-        for (Map.Entry<String, JsonElement> e : JsonFields.asObject(element, "pruned_heads").entrySet()) {
+        for (Map.Entry<String, JsonElement> e :
+                JsonFields.asObject(element, "pruned_heads").entrySet()) {
             Set<Integer> heads = new TreeSet<>();
-            for (JsonElement h : JsonFields.asArray(e.getValue(), "pruned_heads[" + Json.quote(e.getKey()) + "]")) {
-                heads.add(JsonFields.asInt(h, "a head in pruned_heads[" + Json.quote(e.getKey()) + "]"));
+            for (JsonElement h :
+                    JsonFields.asArray(
+                            e.getValue(), "pruned_heads[" + Json.quote(e.getKey()) + "]")) {
+                heads.add(
+                        JsonFields.asInt(
+                                h, "a head in pruned_heads[" + Json.quote(e.getKey()) + "]"));
             }
             int layer;
             try {
                 layer = Integer.parseInt(e.getKey());
             } catch (NumberFormatException notANumber) {
-                throw new IllegalArgumentException("pruned_heads has key " + Json.quote(e.getKey())
-                        + ", not a layer number");
+                throw new IllegalArgumentException(
+                        "pruned_heads has key " + Json.quote(e.getKey()) + ", not a layer number");
             }
             result.put(layer, heads);
         }
@@ -185,6 +242,8 @@ public record Gpt2Config(int vocabSize, int maxPositions, int numLayers, int num
 
     /** Heads present per layer, for display. */
     public List<Integer> headsPresentPerLayer() {
-        return java.util.stream.IntStream.range(0, numLayers).mapToObj(this::numHeadsPresent).toList();
+        return java.util.stream.IntStream.range(0, numLayers)
+                .mapToObj(this::numHeadsPresent)
+                .toList();
     }
 }

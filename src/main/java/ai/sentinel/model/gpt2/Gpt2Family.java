@@ -1,8 +1,8 @@
 package ai.sentinel.model.gpt2;
 
 import ai.djl.ndarray.NDManager;
-import ai.sentinel.io.TensorSource;
 import ai.sentinel.io.TensorData;
+import ai.sentinel.io.TensorSource;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.Family;
 import ai.sentinel.model.ModelConfig;
@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** GPT-2 and the models that share its layout (DistilGPT-2, GPT-2 medium/large/XL): {@code model_type} gpt2. */
+/**
+ * GPT-2 and the models that share its layout (DistilGPT-2, GPT-2 medium/large/XL): {@code
+ * model_type} gpt2.
+ */
 public final class Gpt2Family implements Family {
     public static final Gpt2Family INSTANCE = new Gpt2Family();
 
@@ -35,7 +38,8 @@ public final class Gpt2Family implements Family {
     }
 
     @Override
-    public CausalLm load(ModelConfig config, TensorSource weights, NDManager parent) throws IOException {
+    public CausalLm load(ModelConfig config, TensorSource weights, NDManager parent)
+            throws IOException {
         return Gpt2Weights.load((Gpt2Config) config, weights, parent);
     }
 
@@ -67,12 +71,23 @@ public final class Gpt2Family implements Family {
         }
 
         @Override
-        public CausalLm initialize(int vocabSize, Integer numLayers, Integer numHeads, Integer width, NDManager parent,
+        public CausalLm initialize(
+                int vocabSize,
+                Integer numLayers,
+                Integer numHeads,
+                Integer width,
+                NDManager parent,
                 long seed) {
             Gpt2Config base = preset.config(vocabSize);
-            return Gpt2Model.initialize(Gpt2Config.of(base.vocabSize(), base.maxPositions(),
-                    numLayers != null ? numLayers : base.numLayers(), numHeads != null ? numHeads : base.numHeads(),
-                    width != null ? width : base.width()), parent, seed);
+            return Gpt2Model.initialize(
+                    Gpt2Config.of(
+                            base.vocabSize(),
+                            base.maxPositions(),
+                            numLayers != null ? numLayers : base.numLayers(),
+                            numHeads != null ? numHeads : base.numHeads(),
+                            width != null ? width : base.width()),
+                    parent,
+                    seed);
         }
     }
 }

@@ -8,14 +8,14 @@ import ai.sentinel.model.AttentionLayout;
 import ai.sentinel.model.AttentionProbe;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadGates;
+import ai.sentinel.model.HeadId;
+import ai.sentinel.model.HeadRemap;
 import ai.sentinel.model.KvCache;
 import ai.sentinel.nn.Embedding;
 import ai.sentinel.nn.LayerNorm;
 import ai.sentinel.nn.Linear;
 import ai.sentinel.nn.Masks;
 import ai.sentinel.nn.Parameter;
-import ai.sentinel.model.HeadId;
-import ai.sentinel.model.HeadRemap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -27,8 +27,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * GPT-2: learned token and position embeddings, pre-LayerNorm blocks with gated causal attention, a final
- * LayerNorm, and the unembedding tied to the token embedding ({@code logits = ln_f(x)·wteᵀ}).
+ * GPT-2: learned token and position embeddings, pre-LayerNorm blocks with gated causal attention, a
+ * final LayerNorm, and the unembedding tied to the token embedding ({@code logits = ln_f(x)·wteᵀ}).
  *
  * <p>Dropout is not applied: training is deterministic for a given seed.
  */
@@ -58,7 +58,10 @@ public final class Gpt2Model implements CausalLm {
         this.gates = new HeadGates(manager, config.numLayers(), config.numHeads(), dtype);
     }
 
-    /** A model of the given shape with every weight zero, to be filled by {@link Gpt2Weights} or {@link Gpt2Init}. */
+    /**
+     * A model of the given shape with every weight zero, to be filled by {@link Gpt2Weights} or
+     * {@link Gpt2Init}.
+     */
     static Gpt2Model allocate(Gpt2Config config, NDManager parent, DataType dtype) {
         return new Gpt2Model(config, parent.newSubManager(), dtype);
     }
@@ -68,8 +71,12 @@ public final class Gpt2Model implements CausalLm {
         return initialize(config, parent, seed, DataType.FLOAT32);
     }
 
-    /** As {@link #initialize(Gpt2Config, NDManager, long)} in another precision (FLOAT64 for gradient checks). */
-    public static Gpt2Model initialize(Gpt2Config config, NDManager parent, long seed, DataType dtype) {
+    /**
+     * As {@link #initialize(Gpt2Config, NDManager, long)} in another precision (FLOAT64 for
+     * gradient checks).
+     */
+    public static Gpt2Model initialize(
+            Gpt2Config config, NDManager parent, long seed, DataType dtype) {
         Gpt2Model model = allocate(config, parent, dtype);
         Gpt2Init.apply(model, seed);
         return model;
@@ -79,20 +86,32 @@ public final class Gpt2Model implements CausalLm {
         String p = "h." + layer + ".";
         int C = config.width();
         int present = config.numHeadsPresent(layer) * config.headDim();
-        Gpt2Attention attention = new Gpt2Attention(layer, config.headsPresent(layer), config.headDim(),
-                linear(p + "attn.c_attn", C, 3 * present), linear(p + "attn.c_proj", present, C), manager);
-        Gpt2Mlp mlp = new Gpt2Mlp(linear(p + "mlp.c_fc", C, config.innerWidth()),
-                linear(p + "mlp.c_proj", config.innerWidth(), C), config.activation());
+        Gpt2Attention attention =
+                new Gpt2Attention(
+                        layer,
+                        config.headsPresent(layer),
+                        config.headDim(),
+                        linear(p + "attn.c_attn", C, 3 * present),
+                        linear(p + "attn.c_proj", present, C),
+                        manager);
+        Gpt2Mlp mlp =
+                new Gpt2Mlp(
+                        linear(p + "mlp.c_fc", C, config.innerWidth()),
+                        linear(p + "mlp.c_proj", config.innerWidth(), C),
+                        config.activation());
         return new Gpt2Block(layerNorm(p + "ln_1"), attention, layerNorm(p + "ln_2"), mlp);
     }
 
     private Linear linear(String name, int in, int out) {
-        return new Linear(zeros(name + ".weight", true, in, out), zeros(name + ".bias", false, out));
+        return new Linear(
+                zeros(name + ".weight", true, in, out), zeros(name + ".bias", false, out));
     }
 
     private LayerNorm layerNorm(String name) {
-        return new LayerNorm(zeros(name + ".weight", false, config.width()), zeros(name + ".bias", false,
-                config.width()), config.layerNormEps());
+        return new LayerNorm(
+                zeros(name + ".weight", false, config.width()),
+                zeros(name + ".bias", false, config.width()),
+                config.layerNormEps());
     }
 
     private Parameter zeros(String name, boolean decay, long... shape) {
@@ -105,22 +124,31 @@ public final class Gpt2Model implements CausalLm {
     }
 
     @Override
-    public NDArray forward(NDArray tokens, KvCache cache, AttentionProbe probe) { // tokens (B, T) int64
+    public NDArray forward(
+            NDArray tokens, KvCache cache, AttentionProbe probe) { // tokens (B, T) int64
         int T = Math.toIntExact(tokens.getShape().get(1));
         int past = cache == null ? 0 : cache.length();
         if (past + T > config.maxPositions()) {
-            throw new IllegalArgumentException("sequence of " + (past + T) + " positions exceeds the model's "
-                    + config.maxPositions());
+            throw new IllegalArgumentException(
+                    "sequence of "
+                            + (past + T)
+                            + " positions exceeds the model's "
+                            + config.maxPositions());
         }
         NDManager m = tokens.getManager();
         NDArray positions = m.arange(past, past + T, 1, DataType.INT64); // (T)
-        NDArray x = tokenEmbedding.forward(tokens).add(positionEmbedding.forward(positions)); // (B, T, C)
+        NDArray x =
+                tokenEmbedding
+                        .forward(tokens)
+                        .add(positionEmbedding.forward(positions)); // (B, T, C)
         NDArray effectiveGates = gates.effective(); // (L, H)
         NDArray causalBias = Masks.causalBias(m, T, past, dtype); // (T, S)
         for (int layer = 0; layer < blocks.size(); layer++) {
             x = blocks.get(layer).forward(x, effectiveGates.get(layer), causalBias, cache, probe);
         }
-        return finalNorm.forward(x).matMul(tokenEmbedding.weight().value().transpose()); // (B, T, V)
+        return finalNorm
+                .forward(x)
+                .matMul(tokenEmbedding.weight().value().transpose()); // (B, T, V)
     }
 
     @Override
@@ -129,11 +157,15 @@ public final class Gpt2Model implements CausalLm {
         List<HeadRemap> remaps = new ArrayList<>();
         for (Map.Entry<Integer, Set<Integer>> e : byLayer.entrySet()) {
             int layer = e.getKey();
-            int[] kept = Arrays.stream(config.headsPresent(layer)).filter(h -> !e.getValue().contains(h)).toArray();
+            int[] kept =
+                    Arrays.stream(config.headsPresent(layer))
+                            .filter(h -> !e.getValue().contains(h))
+                            .toArray();
             if (kept.length == config.headsPresent(layer).length - e.getValue().size()) {
                 remaps.addAll(relayout(layer, kept));
             } else {
-                throw new IllegalArgumentException("layer " + layer + " does not hold all of heads " + e.getValue());
+                throw new IllegalArgumentException(
+                        "layer " + layer + " does not hold all of heads " + e.getValue());
             }
         }
         heads.forEach(h -> gates.setMasked(h, true));
@@ -149,7 +181,8 @@ public final class Gpt2Model implements CausalLm {
             Arrays.stream(config.headsPresent(layer)).forEach(present::add);
             for (int h : e.getValue()) {
                 if (!present.add(h)) {
-                    throw new IllegalArgumentException("head " + new HeadId(layer, h) + " is already present");
+                    throw new IllegalArgumentException(
+                            "head " + new HeadId(layer, h) + " is already present");
                 }
             }
             remaps.addAll(relayout(layer, present.stream().mapToInt(Integer::intValue).toArray()));
@@ -164,12 +197,14 @@ public final class Gpt2Model implements CausalLm {
     }
 
     /**
-     * Rebuilds layer {@code layer} to hold exactly the heads {@code newPresent}: kept heads' slices move to their new
-     * places, inserted heads get zero slices (the grower initialises them). Runs outside any NDScope.
+     * Rebuilds layer {@code layer} to hold exactly the heads {@code newPresent}: kept heads' slices
+     * move to their new places, inserted heads get zero slices (the grower initialises them). Runs
+     * outside any NDScope.
      */
     private List<HeadRemap> relayout(int layer, int[] newPresent) {
         if (newPresent.length == 0) {
-            throw new IllegalArgumentException("removing every head of layer " + layer + " is not allowed");
+            throw new IllegalArgumentException(
+                    "removing every head of layer " + layer + " is not allowed");
         }
         Gpt2Block block = blocks.get(layer);
         Gpt2Attention old = block.attention();
@@ -185,11 +220,26 @@ public final class Gpt2Model implements CausalLm {
             }
         }
         pruned.put(layer, removed);
-        config = new Gpt2Config(config.vocabSize(), config.maxPositions(), config.numLayers(), config.numHeads(),
-                config.width(), config.innerWidth(), config.layerNormEps(), config.activation(), pruned,
-                config.eosTokenId());
-        block.replaceAttention(new Gpt2Attention(layer, newPresent, config.headDim(), old.qkvProj(),
-                old.outputProj(), manager));
+        config =
+                new Gpt2Config(
+                        config.vocabSize(),
+                        config.maxPositions(),
+                        config.numLayers(),
+                        config.numHeads(),
+                        config.width(),
+                        config.innerWidth(),
+                        config.layerNormEps(),
+                        config.activation(),
+                        pruned,
+                        config.eosTokenId());
+        block.replaceAttention(
+                new Gpt2Attention(
+                        layer,
+                        newPresent,
+                        config.headDim(),
+                        old.qkvProj(),
+                        old.outputProj(),
+                        manager));
         old.close();
         return remaps;
     }

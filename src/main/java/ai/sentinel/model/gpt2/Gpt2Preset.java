@@ -1,10 +1,12 @@
 package ai.sentinel.model.gpt2;
 
-/** Built-in GPT-2 shapes for training from scratch; the vocabulary size comes from the tokenizer. */
+/**
+ * Built-in GPT-2 shapes for training from scratch; the vocabulary size comes from the tokenizer.
+ */
 public enum Gpt2Preset {
     /**
-     * 4 layers × 4 heads, width 128, 128 positions (the default block length, so every position is trained): about
-     * 0.8 M weights, for quick CPU work and tests.
+     * 4 layers × 4 heads, width 128, 128 positions (the default block length, so every position is
+     * trained): about 0.8 M weights, for quick CPU work and tests.
      */
     NANO(4, 4, 128, 128),
     /** DistilGPT-2's shape: 6 layers × 12 heads, width 768, 1024 positions. */

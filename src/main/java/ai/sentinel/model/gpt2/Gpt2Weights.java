@@ -1,12 +1,12 @@
 package ai.sentinel.model.gpt2;
 
-import ai.sentinel.nn.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.sentinel.io.Json;
-import ai.sentinel.io.TensorSource;
 import ai.sentinel.io.TensorData;
+import ai.sentinel.io.TensorSource;
+import ai.sentinel.nn.EngineArrays;
 import ai.sentinel.nn.Init;
 import ai.sentinel.nn.LayerNorm;
 import ai.sentinel.nn.Linear;
@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The one table between our GPT-2 and Hugging Face's tensor names. HF's {@code Conv1D} stores weights input ×
- * output, exactly as {@link Linear} does, so no tensor is transposed. The unembedding is tied to {@code wte}, so
- * {@code lm_head.weight} is neither needed nor written.
+ * The one table between our GPT-2 and Hugging Face's tensor names. HF's {@code Conv1D} stores
+ * weights input × output, exactly as {@link Linear} does, so no tensor is transposed. The
+ * unembedding is tied to {@code wte}, so {@code lm_head.weight} is neither needed nor written.
  */
 public final class Gpt2Weights {
     private static final String PREFIX = "transformer.";
@@ -59,11 +59,13 @@ public final class Gpt2Weights {
     }
 
     /**
-     * Loads a GPT-2 checkpoint. Accepts names with or without the {@code transformer.} prefix (the original GPT-2
-     * release has none) and skips HF's non-weight buffers ({@code attn.bias}, {@code attn.masked_bias}) and the tied
-     * {@code lm_head.weight}. Missing or unexpected tensors and shape mismatches are errors that list them.
+     * Loads a GPT-2 checkpoint. Accepts names with or without the {@code transformer.} prefix (the
+     * original GPT-2 release has none) and skips HF's non-weight buffers ({@code attn.bias}, {@code
+     * attn.masked_bias}) and the tied {@code lm_head.weight}. Missing or unexpected tensors and
+     * shape mismatches are errors that list them.
      */
-    public static Gpt2Model load(Gpt2Config config, TensorSource file, ai.djl.ndarray.NDManager parent)
+    public static Gpt2Model load(
+            Gpt2Config config, TensorSource file, ai.djl.ndarray.NDManager parent)
             throws IOException {
         Map<String, String> found = matchNames(config, file);
         Gpt2Model model = Gpt2Model.allocate(config, parent, DataType.FLOAT32);
@@ -83,17 +85,25 @@ public final class Gpt2Weights {
         long[] want = p.value().getShape().getShape();
         long[] have = file.entry(key).shape();
         if (!Arrays.equals(want, have)) {
-            throw new IOException(file.path() + ": tensor " + Json.quote(key) + " has shape " + Arrays.toString(have)
-                    + " but the config needs " + Arrays.toString(want));
+            throw new IOException(
+                    file.path()
+                            + ": tensor "
+                            + Json.quote(key)
+                            + " has shape "
+                            + Arrays.toString(have)
+                            + " but the config needs "
+                            + Arrays.toString(want));
         }
-        NDArray value = EngineArrays.of(model.manager(), file.readFiniteFloats(key), new Shape(want));
+        NDArray value =
+                EngineArrays.of(model.manager(), file.readFiniteFloats(key), new Shape(want));
         p.replace(Init.ofType(value, p.value().getDataType()));
     }
 
     /**
-     * The shape of every weight under its HF name, from the config alone: the file's header is checked against it
-     * before anything is allocated, so a corrupt or hostile {@code config.json} (n_embd 10⁹) cannot make us
-     * allocate more memory than the weights file holds. Matches {@link #byHfName} (tested).
+     * The shape of every weight under its HF name, from the config alone: the file's header is
+     * checked against it before anything is allocated, so a corrupt or hostile {@code config.json}
+     * (n_embd 10⁹) cannot make us allocate more memory than the weights file holds. Matches {@link
+     * #byHfName} (tested).
      */
     static Map<String, long[]> expectedShapes(Gpt2Config c) {
         long width = c.width();
@@ -115,14 +125,21 @@ public final class Gpt2Weights {
         return shapes;
     }
 
-    /** A linear layer's (in, out) weight and (out) bias, or a LayerNorm's (C) weight and bias when out is −1. */
+    /**
+     * A linear layer's (in, out) weight and (out) bias, or a LayerNorm's (C) weight and bias when
+     * out is −1.
+     */
     private static void putShapes(Map<String, long[]> shapes, String name, long in, long out) {
         shapes.put(name + ".weight", out < 0 ? new long[] {in} : new long[] {in, out});
         shapes.put(name + ".bias", new long[] {out < 0 ? in : out});
     }
 
-    /** Matches the file's tensors to the expected names (prefix optional), checking each shape; returns HF → key. */
-    private static Map<String, String> matchNames(Gpt2Config config, TensorSource file) throws IOException {
+    /**
+     * Matches the file's tensors to the expected names (prefix optional), checking each shape;
+     * returns HF → key.
+     */
+    private static Map<String, String> matchNames(Gpt2Config config, TensorSource file)
+            throws IOException {
         Map<String, long[]> expected = expectedShapes(config);
         Map<String, String> found = new LinkedHashMap<>();
         List<String> unexpected = new ArrayList<>();
@@ -134,24 +151,37 @@ public final class Gpt2Weights {
                 unexpected.add(key);
             }
         }
-        List<String> missing = expected.keySet().stream().filter(k -> !found.containsKey(k)).toList();
+        List<String> missing =
+                expected.keySet().stream().filter(k -> !found.containsKey(k)).toList();
         if (!missing.isEmpty() || !unexpected.isEmpty()) {
-            throw new IOException(file.path() + " does not match the GPT-2 config: missing " + summary(missing)
-                    + ", unexpected " + summary(unexpected));
+            throw new IOException(
+                    file.path()
+                            + " does not match the GPT-2 config: missing "
+                            + summary(missing)
+                            + ", unexpected "
+                            + summary(unexpected));
         }
         for (Map.Entry<String, String> e : found.entrySet()) {
             long[] want = expected.get(e.getKey());
             long[] have = file.entry(e.getValue()).shape();
             if (!Arrays.equals(want, have)) {
-                throw new IOException(file.path() + ": tensor " + Json.quote(e.getValue()) + " has shape "
-                        + Arrays.toString(have) + " but the config needs " + Arrays.toString(want));
+                throw new IOException(
+                        file.path()
+                                + ": tensor "
+                                + Json.quote(e.getValue())
+                                + " has shape "
+                                + Arrays.toString(have)
+                                + " but the config needs "
+                                + Arrays.toString(want));
             }
         }
         return found;
     }
 
     private static boolean isIgnoredBuffer(String name) {
-        return name.endsWith(".attn.bias") || name.endsWith(".attn.masked_bias") || name.equals("lm_head.weight");
+        return name.endsWith(".attn.bias")
+                || name.endsWith(".attn.masked_bias")
+                || name.equals("lm_head.weight");
     }
 
     private static String summary(List<String> names) {
@@ -159,19 +189,24 @@ public final class Gpt2Weights {
             return "none";
         }
         List<String> sorted = new TreeSet<>(names).stream().map(Json::quote).toList();
-        return sorted.size() <= 6 ? sorted.toString()
+        return sorted.size() <= 6
+                ? sorted.toString()
                 : sorted.subList(0, 6) + " and " + (sorted.size() - 6) + " more";
     }
 
     /** The weights as F32 tensors under their HF names. */
     public static Map<String, TensorData> export(Gpt2Model model) {
         Map<String, TensorData> tensors = new LinkedHashMap<>();
-        byHfName(model).forEach((name, p) -> {
-            NDArray v = p.value();
-            float[] values = v.getDataType() == DataType.FLOAT32 ? v.toFloatArray()
-                    : v.toType(DataType.FLOAT32, false).toFloatArray();
-            tensors.put(name, TensorData.ofFloats(values, v.getShape().getShape()));
-        });
+        byHfName(model)
+                .forEach(
+                        (name, p) -> {
+                            NDArray v = p.value();
+                            float[] values =
+                                    v.getDataType() == DataType.FLOAT32
+                                            ? v.toFloatArray()
+                                            : v.toType(DataType.FLOAT32, false).toFloatArray();
+                            tensors.put(name, TensorData.ofFloats(values, v.getShape().getShape()));
+                        });
         return tensors;
     }
 }

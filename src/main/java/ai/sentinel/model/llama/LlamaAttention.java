@@ -19,16 +19,18 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Grouped-query causal self-attention with rotary positions and one gate per query head:
- * {@code attn(x) = o_proj(concat_h m_h·g_h·softmax(rope(Q_h)·rope(K_{g(h)})ᵀ/√D + causal)·V_{g(h)})}, where query
- * head {@code h} reads key/value group {@code g(h) = h / (H/G)}.
+ * Grouped-query causal self-attention with rotary positions and one gate per query head: {@code
+ * attn(x) = o_proj(concat_h m_h·g_h·softmax(rope(Q_h)·rope(K_{g(h)})ᵀ/√D + causal)·V_{g(h)})},
+ * where query head {@code h} reads key/value group {@code g(h) = h / (H/G)}.
  *
- * <p>With every gate at 1 this equals {@code LlamaAttention} in HF transformers (models/llama/modeling_llama.py),
- * and gpt-fast's {@code Attention}. The gate scales its head's context before {@code o_proj}, so an o_proj bias is
- * added once. Only the {@code Hp} present query heads ({@code heads}, original indices) and the {@code Gp} groups
- * they read are held; a group leaves with its last query head.
+ * <p>With every gate at 1 this equals {@code LlamaAttention} in HF transformers
+ * (models/llama/modeling_llama.py), and gpt-fast's {@code Attention}. The gate scales its head's
+ * context before {@code o_proj}, so an o_proj bias is added once. Only the {@code Hp} present query
+ * heads ({@code heads}, original indices) and the {@code Gp} groups they read are held; a group
+ * leaves with its last query head.
  */
-@SuppressWarnings("LocalVariableName") // B, T, S, Hp, Gp, D as in the paper; see docs/ARCHITECTURE.md
+@SuppressWarnings(
+        "LocalVariableName") // B, T, S, Hp, Gp, D as in the paper; see docs/ARCHITECTURE.md
 final class LlamaAttention {
     private final int layer;
     private final int[] heads; // original index of each present query head
@@ -39,10 +41,12 @@ final class LlamaAttention {
     private final TorchLinear vProj; // (C) -> (Gp·D)
     private final TorchLinear oProj; // (Hp·D) -> (C)
     private final NDArray presentHeadIndex; // (Hp) int64, to pick present heads' gates
-    private final NDArray groupOfHead; // (Hp) int64: which present group each present query head reads
+    private final NDArray
+            groupOfHead; // (Hp) int64: which present group each present query head reads
     private final float scale;
 
-    LlamaAttention(int layer, int[] heads, LlamaConfig config, List<TorchLinear> qkvo, NDManager manager) {
+    LlamaAttention(
+            int layer, int[] heads, LlamaConfig config, List<TorchLinear> qkvo, NDManager manager) {
         this.layer = layer;
         this.heads = heads.clone();
         this.headDim = config.headDim();
@@ -52,10 +56,15 @@ final class LlamaAttention {
         this.vProj = qkvo.get(2);
         this.oProj = qkvo.get(3);
         int[] groups = IntStream.of(heads).map(h -> h / headsPerGroup).distinct().toArray();
-        long[] groupIndex = IntStream.of(heads).mapToLong(h -> Arrays.binarySearch(groups, h / headsPerGroup))
-                .toArray();
-        this.presentHeadIndex = EngineArrays.of(manager, IntStream.of(heads).asLongStream().toArray(),
-                new Shape(heads.length));
+        long[] groupIndex =
+                IntStream.of(heads)
+                        .mapToLong(h -> Arrays.binarySearch(groups, h / headsPerGroup))
+                        .toArray();
+        this.presentHeadIndex =
+                EngineArrays.of(
+                        manager,
+                        IntStream.of(heads).asLongStream().toArray(),
+                        new Shape(heads.length));
         this.groupOfHead = EngineArrays.of(manager, groupIndex, new Shape(heads.length));
         this.scale = (float) (1.0 / Math.sqrt(headDim));
     }
@@ -65,7 +74,12 @@ final class LlamaAttention {
      * @param gateRow (H) effective gates {@code m·g} of this layer's original query heads
      * @param positions the rotation and (T, S) causal bias of these T positions, S = cached + T
      */
-    NDArray forward(NDArray x, NDArray gateRow, LlamaPositions positions, KvCache cache, AttentionProbe probe) {
+    NDArray forward(
+            NDArray x,
+            NDArray gateRow,
+            LlamaPositions positions,
+            KvCache cache,
+            AttentionProbe probe) {
         long B = x.getShape().get(0);
         long T = x.getShape().get(1);
         int Hp = heads.length;
@@ -73,13 +87,20 @@ final class LlamaAttention {
         NDArray q = rope.apply(split(qProj.forward(x), B, T)); // (B, Hp, T, D)
         NDArray k = rope.apply(split(kProj.forward(x), B, T)); // (B, Gp, T, D)
         NDArray v = split(vProj.forward(x), B, T); // (B, Gp, T, D)
-        NDArray[] kv = cache == null ? new NDArray[] {k, v} : cache.append(layer, k, v); // 2 × (B, Gp, S, D)
+        NDArray[] kv =
+                cache == null
+                        ? new NDArray[] {k, v}
+                        : cache.append(layer, k, v); // 2 × (B, Gp, S, D)
         NDArray keys = byQueryHead(kv[0]); // (B, Hp, S, D)
-        NDArray scores = Scalars.times(q.matMul(keys.transpose(0, 1, 3, 2)), scale).add(positions.causalBias());
+        NDArray scores =
+                Scalars.times(q.matMul(keys.transpose(0, 1, 3, 2)), scale)
+                        .add(positions.causalBias());
         NDArray probs = scores.softmax(-1); // (B, Hp, T, S)
         probe.onAttention(layer, probs);
-        NDArray context = probs.matMul(byQueryHead(kv[1])).mul(presentGates(gateRow).reshape(1, Hp, 1, 1));
-        return oProj.forward(context.transpose(0, 2, 1, 3).reshape(B, T, Hp * headDim)); // (B, T, C)
+        NDArray context =
+                probs.matMul(byQueryHead(kv[1])).mul(presentGates(gateRow).reshape(1, Hp, 1, 1));
+        return oProj.forward(
+                context.transpose(0, 2, 1, 3).reshape(B, T, Hp * headDim)); // (B, T, C)
     }
 
     /** (B, T, N·D) -> (B, N, T, D). */
@@ -88,29 +109,40 @@ final class LlamaAttention {
     }
 
     /**
-     * Each present query head's keys or values: (B, Gp, S, D) -> (B, Hp, S, D). With every head present this is
-     * gpt-fast's {@code repeat_interleave(H/G, dim=1)}; after head removal the groups repeat unevenly.
+     * Each present query head's keys or values: (B, Gp, S, D) -> (B, Hp, S, D). With every head
+     * present this is gpt-fast's {@code repeat_interleave(H/G, dim=1)}; after head removal the
+     * groups repeat unevenly.
      */
     private NDArray byQueryHead(NDArray groups) {
-        return groups.getShape().get(1) == heads.length ? groups : groups.get(new NDIndex(":, {}", groupOfHead));
+        return groups.getShape().get(1) == heads.length
+                ? groups
+                : groups.get(new NDIndex(":, {}", groupOfHead));
     }
 
     private NDArray presentGates(NDArray gateRow) {
         return heads.length == gateRow.getShape().get(0) ? gateRow : gateRow.get(presentHeadIndex);
     }
 
-    /** Where each head lies: rows of q_proj (query heads), k_proj and v_proj (groups), their biases; o_proj columns. */
+    /**
+     * Where each head lies: rows of q_proj (query heads), k_proj and v_proj (groups), their biases;
+     * o_proj columns.
+     */
     AttentionLayout layout() {
         List<AttentionLayout.Projection> projections = new ArrayList<>();
         List<TorchLinear> qkv = List.of(qProj, kProj, vProj);
         List<Role> roles = List.of(Role.QUERY, Role.KEY, Role.VALUE);
         for (int i = 0; i < 3; i++) {
-            projections.add(new AttentionLayout.Projection(qkv.get(i).weight(), 0, List.of(roles.get(i)), true));
+            projections.add(
+                    new AttentionLayout.Projection(
+                            qkv.get(i).weight(), 0, List.of(roles.get(i)), true));
             if (qkv.get(i).hasBias()) {
-                projections.add(new AttentionLayout.Projection(qkv.get(i).bias(), 0, List.of(roles.get(i)), false));
+                projections.add(
+                        new AttentionLayout.Projection(
+                                qkv.get(i).bias(), 0, List.of(roles.get(i)), false));
             }
         }
-        projections.add(new AttentionLayout.Projection(oProj.weight(), 1, List.of(Role.OUTPUT), true));
+        projections.add(
+                new AttentionLayout.Projection(oProj.weight(), 1, List.of(Role.OUTPUT), true));
         return new AttentionLayout(headDim, headsPerGroup, projections);
     }
 

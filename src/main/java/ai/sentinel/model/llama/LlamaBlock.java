@@ -15,15 +15,28 @@ final class LlamaBlock {
     private final RmsNorm postAttentionNorm; // HF post_attention_layernorm
     private final LlamaMlp mlp;
 
-    LlamaBlock(RmsNorm inputNorm, LlamaAttention attention, RmsNorm postAttentionNorm, LlamaMlp mlp) {
+    LlamaBlock(
+            RmsNorm inputNorm, LlamaAttention attention, RmsNorm postAttentionNorm, LlamaMlp mlp) {
         this.inputNorm = inputNorm;
         this.attention = attention;
         this.postAttentionNorm = postAttentionNorm;
         this.mlp = mlp;
     }
 
-    NDArray forward(NDArray x, NDArray gateRow, LlamaPositions positions, KvCache cache, AttentionProbe probe) {
-        NDArray h = x.add(attention.forward(inputNorm.forward(x), gateRow, positions, cache, probe)); // (B, T, C)
+    NDArray forward(
+            NDArray x,
+            NDArray gateRow,
+            LlamaPositions positions,
+            KvCache cache,
+            AttentionProbe probe) {
+        NDArray h =
+                x.add(
+                        attention.forward(
+                                inputNorm.forward(x),
+                                gateRow,
+                                positions,
+                                cache,
+                                probe)); // (B, T, C)
         return h.add(mlp.forward(postAttentionNorm.forward(h)));
     }
 

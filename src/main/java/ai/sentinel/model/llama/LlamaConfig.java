@@ -13,30 +13,49 @@ import java.util.TreeSet;
 import java.util.stream.IntStream;
 
 /**
- * Llama-family hyperparameters, as in a Hugging Face {@code config.json} of {@code model_type} llama, qwen2 or
- * mistral (HF {@code LlamaConfig}, {@code Qwen2Config}, {@code MistralConfig}).
+ * Llama-family hyperparameters, as in a Hugging Face {@code config.json} of {@code model_type}
+ * llama, qwen2 or mistral (HF {@code LlamaConfig}, {@code Qwen2Config}, {@code MistralConfig}).
  *
- * <p>Heads removed by compressed pruning are kept in {@code prunedHeads} and written under the Sentinel-specific key
- * {@value #PRUNED_HEADS_KEY}: HF Llama configs have no per-layer head counts, so a folder with removed heads loads
- * in Sentinel only (Hugging Face loaders report the smaller tensor shapes).
+ * <p>Heads removed by compressed pruning are kept in {@code prunedHeads} and written under the
+ * Sentinel-specific key {@value #PRUNED_HEADS_KEY}: HF Llama configs have no per-layer head counts,
+ * so a folder with removed heads loads in Sentinel only (Hugging Face loaders report the smaller
+ * tensor shapes).
  *
- * @param numKvHeads key/value groups ({@code num_key_value_heads}); {@code numHeads / numKvHeads} query heads share
- *     each
+ * @param numKvHeads key/value groups ({@code num_key_value_heads}); {@code numHeads / numKvHeads}
+ *     query heads share each
  * @param innerWidth the SwiGLU MLP's hidden width ({@code intermediate_size})
  * @param biases which projections carry a bias
  * @param prunedHeads query heads physically removed per layer, by original index
  * @param bosTokenId beginning-of-text id, or −1
  * @param eosTokenId end-of-text id (the first, when the config lists several), or −1
  */
-public record LlamaConfig(LlamaVariant variant, int vocabSize, int maxPositions, int numLayers, int numHeads,
-        int numKvHeads, int width, int headDim, int innerWidth, float rmsNormEps, double ropeTheta,
-        LlamaRopeScaling ropeScaling, boolean tieWordEmbeddings, Biases biases,
-        Map<Integer, Set<Integer>> prunedHeads, int bosTokenId, int eosTokenId) implements ModelConfig {
+public record LlamaConfig(
+        LlamaVariant variant,
+        int vocabSize,
+        int maxPositions,
+        int numLayers,
+        int numHeads,
+        int numKvHeads,
+        int width,
+        int headDim,
+        int innerWidth,
+        float rmsNormEps,
+        double ropeTheta,
+        LlamaRopeScaling ropeScaling,
+        boolean tieWordEmbeddings,
+        Biases biases,
+        Map<Integer, Set<Integer>> prunedHeads,
+        int bosTokenId,
+        int eosTokenId)
+        implements ModelConfig {
 
     /** The config.json key under which Sentinel records removed heads. */
     public static final String PRUNED_HEADS_KEY = "sentinel_pruned_heads";
 
-    /** @param qkv biases on q_proj, k_proj, v_proj; @param output on o_proj; @param mlp on gate, up and down */
+    /**
+     * @param qkv biases on q_proj, k_proj, v_proj; @param output on o_proj; @param mlp on gate, up
+     *     and down
+     */
     public record Biases(boolean qkv, boolean output, boolean mlp) {}
 
     public LlamaConfig {
@@ -44,32 +63,82 @@ public record LlamaConfig(LlamaVariant variant, int vocabSize, int maxPositions,
         require(maxPositions > 0, "max_position_embeddings must be > 0, got " + maxPositions);
         require(numLayers > 0, "num_hidden_layers must be > 0, got " + numLayers);
         require(numHeads > 0, "num_attention_heads must be > 0, got " + numHeads);
-        require(numKvHeads > 0 && numHeads % numKvHeads == 0, "num_key_value_heads " + numKvHeads
-                + " must divide num_attention_heads " + numHeads);
+        require(
+                numKvHeads > 0 && numHeads % numKvHeads == 0,
+                "num_key_value_heads "
+                        + numKvHeads
+                        + " must divide num_attention_heads "
+                        + numHeads);
         require(width > 0, "hidden_size must be > 0, got " + width);
-        require(headDim > 0 && headDim % 2 == 0, "head_dim must be even and > 0 (rotary pairs), got " + headDim);
+        require(
+                headDim > 0 && headDim % 2 == 0,
+                "head_dim must be even and > 0 (rotary pairs), got " + headDim);
         require(innerWidth > 0, "intermediate_size must be > 0, got " + innerWidth);
-        require(rmsNormEps > 0 && rmsNormEps < 1, "rms_norm_eps must be in (0, 1), got " + rmsNormEps);
-        require(ropeTheta > 1 && Double.isFinite(ropeTheta), "rope_theta must be > 1, got " + ropeTheta);
-        require(bosTokenId >= -1 && bosTokenId < vocabSize, "bos_token_id " + bosTokenId + " is outside the "
-                + "vocabulary of " + vocabSize);
-        require(eosTokenId >= -1 && eosTokenId < vocabSize, "eos_token_id " + eosTokenId + " is outside the "
-                + "vocabulary of " + vocabSize);
+        require(
+                rmsNormEps > 0 && rmsNormEps < 1,
+                "rms_norm_eps must be in (0, 1), got " + rmsNormEps);
+        require(
+                ropeTheta > 1 && Double.isFinite(ropeTheta),
+                "rope_theta must be > 1, got " + ropeTheta);
+        require(
+                bosTokenId >= -1 && bosTokenId < vocabSize,
+                "bos_token_id " + bosTokenId + " is outside the " + "vocabulary of " + vocabSize);
+        require(
+                eosTokenId >= -1 && eosTokenId < vocabSize,
+                "eos_token_id " + eosTokenId + " is outside the " + "vocabulary of " + vocabSize);
         prunedHeads = validPrunedHeads(prunedHeads, numLayers, numHeads);
     }
 
-    /** A Llama config with no biases, no rope scaling, tied embeddings and Llama's defaults otherwise. */
-    public static LlamaConfig of(int vocabSize, int maxPositions, int numLayers, int numHeads, int numKvHeads,
+    /**
+     * A Llama config with no biases, no rope scaling, tied embeddings and Llama's defaults
+     * otherwise.
+     */
+    public static LlamaConfig of(
+            int vocabSize,
+            int maxPositions,
+            int numLayers,
+            int numHeads,
+            int numKvHeads,
             int width) {
-        return new LlamaConfig(LlamaVariant.LLAMA, vocabSize, maxPositions, numLayers, numHeads, numKvHeads, width,
-                width / numHeads, 4 * width, 1e-6f, 10000, LlamaRopeScaling.NONE, true,
-                new Biases(false, false, false), Map.of(), -1, -1);
+        return new LlamaConfig(
+                LlamaVariant.LLAMA,
+                vocabSize,
+                maxPositions,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                width,
+                width / numHeads,
+                4 * width,
+                1e-6f,
+                10000,
+                LlamaRopeScaling.NONE,
+                true,
+                new Biases(false, false, false),
+                Map.of(),
+                -1,
+                -1);
     }
 
     /** The same architecture with another set of removed heads. */
     LlamaConfig withPrunedHeads(Map<Integer, Set<Integer>> pruned) {
-        return new LlamaConfig(variant, vocabSize, maxPositions, numLayers, numHeads, numKvHeads, width, headDim,
-                innerWidth, rmsNormEps, ropeTheta, ropeScaling, tieWordEmbeddings, biases, pruned, bosTokenId,
+        return new LlamaConfig(
+                variant,
+                vocabSize,
+                maxPositions,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                width,
+                headDim,
+                innerWidth,
+                rmsNormEps,
+                ropeTheta,
+                ropeScaling,
+                tieWordEmbeddings,
+                biases,
+                pruned,
+                bosTokenId,
                 eosTokenId);
     }
 
@@ -94,12 +163,18 @@ public record LlamaConfig(LlamaVariant variant, int vocabSize, int maxPositions,
         return IntStream.of(headsPresent(layer)).map(h -> h / headsPerGroup()).distinct().toArray();
     }
 
-    /** Parses a HF config.json; wrong types, unsupported features and out-of-range values name the key. */
+    /**
+     * Parses a HF config.json; wrong types, unsupported features and out-of-range values name the
+     * key.
+     */
     public static LlamaConfig fromHfJson(JsonObject json) {
         return LlamaConfigJson.parse(json);
     }
 
-    /** A complete HF config.json for this model (plus {@value #PRUNED_HEADS_KEY} once heads are removed). */
+    /**
+     * A complete HF config.json for this model (plus {@value #PRUNED_HEADS_KEY} once heads are
+     * removed).
+     */
     public JsonObject toHfJson() {
         JsonObject json = new JsonObject();
         JsonArray architectures = new JsonArray();
@@ -124,7 +199,9 @@ public record LlamaConfig(LlamaVariant variant, int vocabSize, int maxPositions,
             json.addProperty("mlp_bias", biases.mlp());
         }
         if (variant != LlamaVariant.LLAMA) {
-            json.add("sliding_window", com.google.gson.JsonNull.INSTANCE); // absent, Mistral's would default to 4096
+            json.add(
+                    "sliding_window",
+                    com.google.gson.JsonNull.INSTANCE); // absent, Mistral's would default to 4096
         }
         json.addProperty("attention_dropout", 0.0);
         json.addProperty("initializer_range", 0.02);
@@ -136,26 +213,33 @@ public record LlamaConfig(LlamaVariant variant, int vocabSize, int maxPositions,
         }
         if (!prunedHeads.isEmpty()) {
             JsonObject pruned = new JsonObject();
-            prunedHeads.forEach((layer, heads) -> {
-                JsonArray list = new JsonArray();
-                new TreeSet<>(heads).forEach(list::add);
-                pruned.add(Integer.toString(layer), list);
-            });
+            prunedHeads.forEach(
+                    (layer, heads) -> {
+                        JsonArray list = new JsonArray();
+                        new TreeSet<>(heads).forEach(list::add);
+                        pruned.add(Integer.toString(layer), list);
+                    });
             json.add(PRUNED_HEADS_KEY, pruned);
         }
         return json;
     }
 
-    private static Map<Integer, Set<Integer>> validPrunedHeads(Map<Integer, Set<Integer>> prunedHeads, int numLayers,
-            int numHeads) {
+    private static Map<Integer, Set<Integer>> validPrunedHeads(
+            Map<Integer, Set<Integer>> prunedHeads, int numLayers, int numHeads) {
         Map<Integer, Set<Integer>> copy = new TreeMap<>();
         for (Map.Entry<Integer, Set<Integer>> e : prunedHeads.entrySet()) {
             int layer = e.getKey();
-            require(layer >= 0 && layer < numLayers, PRUNED_HEADS_KEY + " names layer " + layer + " of " + numLayers);
+            require(
+                    layer >= 0 && layer < numLayers,
+                    PRUNED_HEADS_KEY + " names layer " + layer + " of " + numLayers);
             for (int h : e.getValue()) {
-                require(h >= 0 && h < numHeads, PRUNED_HEADS_KEY + " names head " + h + " of " + numHeads);
+                require(
+                        h >= 0 && h < numHeads,
+                        PRUNED_HEADS_KEY + " names head " + h + " of " + numHeads);
             }
-            require(e.getValue().size() < numHeads, PRUNED_HEADS_KEY + " removes every head of layer " + layer);
+            require(
+                    e.getValue().size() < numHeads,
+                    PRUNED_HEADS_KEY + " removes every head of layer " + layer);
             if (!e.getValue().isEmpty()) {
                 copy.put(layer, Set.copyOf(new TreeSet<>(e.getValue())));
             }
@@ -174,7 +258,8 @@ public record LlamaConfig(LlamaVariant variant, int vocabSize, int maxPositions,
         if (element == null || element.isJsonNull()) {
             return result;
         }
-        for (Map.Entry<String, JsonElement> e : JsonFields.asObject(element, PRUNED_HEADS_KEY).entrySet()) {
+        for (Map.Entry<String, JsonElement> e :
+                JsonFields.asObject(element, PRUNED_HEADS_KEY).entrySet()) {
             String what = PRUNED_HEADS_KEY + "[" + Json.quote(e.getKey()) + "]";
             Set<Integer> heads = new TreeSet<>();
             for (JsonElement h : JsonFields.asArray(e.getValue(), what)) {
@@ -183,8 +268,11 @@ public record LlamaConfig(LlamaVariant variant, int vocabSize, int maxPositions,
             try {
                 result.put(Integer.parseInt(e.getKey()), heads);
             } catch (NumberFormatException notANumber) {
-                throw new IllegalArgumentException(PRUNED_HEADS_KEY + " has key " + Json.quote(e.getKey())
-                        + ", not a layer number");
+                throw new IllegalArgumentException(
+                        PRUNED_HEADS_KEY
+                                + " has key "
+                                + Json.quote(e.getKey())
+                                + ", not a layer number");
             }
         }
         return result;

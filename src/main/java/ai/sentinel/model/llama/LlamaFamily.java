@@ -1,8 +1,8 @@
 package ai.sentinel.model.llama;
 
 import ai.djl.ndarray.NDManager;
-import ai.sentinel.io.TensorSource;
 import ai.sentinel.io.TensorData;
+import ai.sentinel.io.TensorSource;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.Family;
 import ai.sentinel.model.ModelConfig;
@@ -12,7 +12,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** Llama and the models that reuse its architecture: {@code model_type} llama, qwen2 and mistral. */
+/**
+ * Llama and the models that reuse its architecture: {@code model_type} llama, qwen2 and mistral.
+ */
 public final class LlamaFamily implements Family {
     public static final LlamaFamily INSTANCE = new LlamaFamily();
 
@@ -34,7 +36,8 @@ public final class LlamaFamily implements Family {
     }
 
     @Override
-    public CausalLm load(ModelConfig config, TensorSource weights, NDManager parent) throws IOException {
+    public CausalLm load(ModelConfig config, TensorSource weights, NDManager parent)
+            throws IOException {
         return LlamaWeights.load((LlamaConfig) config, weights, parent);
     }
 
@@ -66,9 +69,15 @@ public final class LlamaFamily implements Family {
         }
 
         @Override
-        public CausalLm initialize(int vocabSize, Integer numLayers, Integer numHeads, Integer width, NDManager parent,
+        public CausalLm initialize(
+                int vocabSize,
+                Integer numLayers,
+                Integer numHeads,
+                Integer width,
+                NDManager parent,
                 long seed) {
-            return LlamaModel.initialize(preset.config(vocabSize, numLayers, numHeads, width), parent, seed);
+            return LlamaModel.initialize(
+                    preset.config(vocabSize, numLayers, numHeads, width), parent, seed);
         }
     }
 }

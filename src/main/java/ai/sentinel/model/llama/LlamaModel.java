@@ -28,9 +28,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * A Llama-family model ({@code LlamaForCausalLM}, {@code Qwen2ForCausalLM}, {@code MistralForCausalLM}): token
- * embedding, pre-RMSNorm blocks with gated grouped-query rotary attention and SwiGLU MLPs, a final RMSNorm, and the
- * unembedding ({@code logits = norm(x)·Wᵀ}, W = {@code lm_head} or, tied, {@code embed_tokens}).
+ * A Llama-family model ({@code LlamaForCausalLM}, {@code Qwen2ForCausalLM}, {@code
+ * MistralForCausalLM}): token embedding, pre-RMSNorm blocks with gated grouped-query rotary
+ * attention and SwiGLU MLPs, a final RMSNorm, and the unembedding ({@code logits = norm(x)·Wᵀ}, W =
+ * {@code lm_head} or, tied, {@code embed_tokens}).
  */
 public final class LlamaModel implements CausalLm {
     private LlamaConfig config; // replaced by head surgery: pruned heads change
@@ -47,20 +48,31 @@ public final class LlamaModel implements CausalLm {
         this.config = config;
         this.manager = manager;
         this.dtype = dtype;
-        this.tokenEmbedding = new Embedding(zeros("embed_tokens.weight", true, config.vocabSize(), config.width()));
+        this.tokenEmbedding =
+                new Embedding(
+                        zeros("embed_tokens.weight", true, config.vocabSize(), config.width()));
         List<LlamaBlock> list = new ArrayList<>();
         for (int layer = 0; layer < config.numLayers(); layer++) {
             list.add(block(layer));
         }
         this.blocks = Collections.unmodifiableList(list);
         this.finalNorm = rmsNorm("norm.weight");
-        this.unembedding = config.tieWordEmbeddings() ? tokenEmbedding.weight()
-                : zeros("lm_head.weight", true, config.vocabSize(), config.width());
-        this.rope = new Rope(manager, config.ropeScaling().inverseFrequencies(config.ropeTheta(), config.headDim()));
+        this.unembedding =
+                config.tieWordEmbeddings()
+                        ? tokenEmbedding.weight()
+                        : zeros("lm_head.weight", true, config.vocabSize(), config.width());
+        this.rope =
+                new Rope(
+                        manager,
+                        config.ropeScaling()
+                                .inverseFrequencies(config.ropeTheta(), config.headDim()));
         this.gates = new HeadGates(manager, config.numLayers(), config.numHeads(), dtype);
     }
 
-    /** A model of the given shape with every weight zero, to be filled by {@link LlamaWeights} or {@link LlamaInit}. */
+    /**
+     * A model of the given shape with every weight zero, to be filled by {@link LlamaWeights} or
+     * {@link LlamaInit}.
+     */
     static LlamaModel allocate(LlamaConfig config, NDManager parent, DataType dtype) {
         return new LlamaModel(config, parent.newSubManager(), dtype);
     }
@@ -70,8 +82,12 @@ public final class LlamaModel implements CausalLm {
         return initialize(config, parent, seed, DataType.FLOAT32);
     }
 
-    /** As {@link #initialize(LlamaConfig, NDManager, long)} in another precision (FLOAT64 for gradient checks). */
-    public static LlamaModel initialize(LlamaConfig config, NDManager parent, long seed, DataType dtype) {
+    /**
+     * As {@link #initialize(LlamaConfig, NDManager, long)} in another precision (FLOAT64 for
+     * gradient checks).
+     */
+    public static LlamaModel initialize(
+            LlamaConfig config, NDManager parent, long seed, DataType dtype) {
         LlamaModel model = allocate(config, parent, dtype);
         LlamaInit.apply(model, seed);
         return model;
@@ -84,20 +100,29 @@ public final class LlamaModel implements CausalLm {
         int D = config.headDim();
         int queries = config.numHeadsPresent(layer) * D;
         int keys = config.groupsPresent(layer).length * D;
-        List<TorchLinear> qkvo = List.of(linear(p + "self_attn.q_proj", C, queries, bias.qkv()),
-                linear(p + "self_attn.k_proj", C, keys, bias.qkv()), linear(p + "self_attn.v_proj", C, keys,
-                        bias.qkv()), linear(p + "self_attn.o_proj", queries, C, bias.output()));
+        List<TorchLinear> qkvo =
+                List.of(
+                        linear(p + "self_attn.q_proj", C, queries, bias.qkv()),
+                        linear(p + "self_attn.k_proj", C, keys, bias.qkv()),
+                        linear(p + "self_attn.v_proj", C, keys, bias.qkv()),
+                        linear(p + "self_attn.o_proj", queries, C, bias.output()));
         int F = config.innerWidth();
-        LlamaMlp mlp = new LlamaMlp(linear(p + "mlp.gate_proj", C, F, bias.mlp()),
-                linear(p + "mlp.up_proj", C, F, bias.mlp()), linear(p + "mlp.down_proj", F, C, bias.mlp()));
-        return new LlamaBlock(rmsNorm(p + "input_layernorm.weight"),
+        LlamaMlp mlp =
+                new LlamaMlp(
+                        linear(p + "mlp.gate_proj", C, F, bias.mlp()),
+                        linear(p + "mlp.up_proj", C, F, bias.mlp()),
+                        linear(p + "mlp.down_proj", F, C, bias.mlp()));
+        return new LlamaBlock(
+                rmsNorm(p + "input_layernorm.weight"),
                 new LlamaAttention(layer, config.headsPresent(layer), config, qkvo, manager),
-                rmsNorm(p + "post_attention_layernorm.weight"), mlp);
+                rmsNorm(p + "post_attention_layernorm.weight"),
+                mlp);
     }
 
     private TorchLinear linear(String name, int in, int out, boolean bias) {
         Parameter weight = zeros(name + ".weight", true, out, in);
-        return bias ? TorchLinear.withBias(weight, zeros(name + ".bias", false, out))
+        return bias
+                ? TorchLinear.withBias(weight, zeros(name + ".bias", false, out))
                 : TorchLinear.withoutBias(weight);
     }
 
@@ -116,16 +141,22 @@ public final class LlamaModel implements CausalLm {
 
     @Override
     @SuppressWarnings("LocalVariableName")
-    public NDArray forward(NDArray tokens, KvCache cache, AttentionProbe probe) { // tokens (B, T) int64
+    public NDArray forward(
+            NDArray tokens, KvCache cache, AttentionProbe probe) { // tokens (B, T) int64
         int T = Math.toIntExact(tokens.getShape().get(1));
         int past = cache == null ? 0 : cache.length();
         if (past + T > config.maxPositions()) {
-            throw new IllegalArgumentException("sequence of " + (past + T) + " positions exceeds the model's "
-                    + config.maxPositions());
+            throw new IllegalArgumentException(
+                    "sequence of "
+                            + (past + T)
+                            + " positions exceeds the model's "
+                            + config.maxPositions());
         }
         NDManager m = tokens.getManager();
-        LlamaPositions positions = new LlamaPositions(rope.at(m, past, T, dtype),
-                Masks.causalBias(m, T, past, dtype)); // (T, D) rotation, (T, S) bias
+        LlamaPositions positions =
+                new LlamaPositions(
+                        rope.at(m, past, T, dtype),
+                        Masks.causalBias(m, T, past, dtype)); // (T, D) rotation, (T, S) bias
         NDArray x = tokenEmbedding.forward(tokens); // (B, T, C)
         NDArray effectiveGates = gates.effective(); // (L, H)
         for (int layer = 0; layer < blocks.size(); layer++) {
@@ -142,7 +173,8 @@ public final class LlamaModel implements CausalLm {
             int[] present = config.headsPresent(layer);
             int[] kept = Arrays.stream(present).filter(h -> !e.getValue().contains(h)).toArray();
             if (kept.length != present.length - e.getValue().size()) {
-                throw new IllegalArgumentException("layer " + layer + " does not hold all of heads " + e.getValue());
+                throw new IllegalArgumentException(
+                        "layer " + layer + " does not hold all of heads " + e.getValue());
             }
             remaps.addAll(relayout(layer, kept));
         }
@@ -159,7 +191,8 @@ public final class LlamaModel implements CausalLm {
             Arrays.stream(config.headsPresent(layer)).forEach(present::add);
             for (int h : e.getValue()) {
                 if (!present.add(h)) {
-                    throw new IllegalArgumentException("head " + new HeadId(layer, h) + " is already present");
+                    throw new IllegalArgumentException(
+                            "head " + new HeadId(layer, h) + " is already present");
                 }
             }
             remaps.addAll(relayout(layer, present.stream().mapToInt(Integer::intValue).toArray()));
@@ -174,12 +207,14 @@ public final class LlamaModel implements CausalLm {
     }
 
     /**
-     * Rebuilds layer {@code layer} to hold exactly the query heads {@code newPresent}: kept slices move to their new
-     * places, inserted heads (and groups whose first head returns) get zero slices. Runs outside any NDScope.
+     * Rebuilds layer {@code layer} to hold exactly the query heads {@code newPresent}: kept slices
+     * move to their new places, inserted heads (and groups whose first head returns) get zero
+     * slices. Runs outside any NDScope.
      */
     private List<HeadRemap> relayout(int layer, int[] newPresent) {
         if (newPresent.length == 0) {
-            throw new IllegalArgumentException("removing every head of layer " + layer + " is not allowed");
+            throw new IllegalArgumentException(
+                    "removing every head of layer " + layer + " is not allowed");
         }
         LlamaBlock block = blocks.get(layer);
         LlamaAttention old = block.attention();
@@ -196,7 +231,8 @@ public final class LlamaModel implements CausalLm {
         }
         pruned.put(layer, removed);
         config = config.withPrunedHeads(pruned);
-        block.replaceAttention(new LlamaAttention(layer, newPresent, config, old.projections(), manager));
+        block.replaceAttention(
+                new LlamaAttention(layer, newPresent, config, old.projections(), manager));
         old.close();
         return remaps;
     }

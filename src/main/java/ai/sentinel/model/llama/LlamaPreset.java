@@ -1,10 +1,12 @@
 package ai.sentinel.model.llama;
 
-/** Built-in Llama shapes for training from scratch; the vocabulary size comes from the tokenizer. */
+/**
+ * Built-in Llama shapes for training from scratch; the vocabulary size comes from the tokenizer.
+ */
 public enum LlamaPreset {
     /**
-     * 4 layers × 4 query heads in 2 key/value groups, width 128, 128 positions: about 1.0 M weights with
-     * byte-level tokens (MLP width 4 × 128), for quick CPU work and tests.
+     * 4 layers × 4 query heads in 2 key/value groups, width 128, 128 positions: about 1.0 M weights
+     * with byte-level tokens (MLP width 4 × 128), for quick CPU work and tests.
      */
     LLAMA_NANO("llama-nano", 4, 4, 2, 128, 128);
 
@@ -15,7 +17,13 @@ public enum LlamaPreset {
     private final int width;
     private final int maxPositions;
 
-    LlamaPreset(String displayName, int numLayers, int numHeads, int numKvHeads, int width, int maxPositions) {
+    LlamaPreset(
+            String displayName,
+            int numLayers,
+            int numHeads,
+            int numKvHeads,
+            int width,
+            int maxPositions) {
         this.displayName = displayName;
         this.numLayers = numLayers;
         this.numHeads = numHeads;
@@ -29,16 +37,23 @@ public enum LlamaPreset {
     }
 
     /**
-     * The preset's config; {@code null} overrides keep the preset's layers, heads or width. With another head count
-     * the preset's key/value groups are kept when they divide it, else every head gets its own (plain MHA).
+     * The preset's config; {@code null} overrides keep the preset's layers, heads or width. With
+     * another head count the preset's key/value groups are kept when they divide it, else every
+     * head gets its own (plain MHA).
      */
     public LlamaConfig config(int vocabSize, Integer layers, Integer heads, Integer embedding) {
         int h = heads != null ? heads : numHeads;
         int c = embedding != null ? embedding : width;
         if (c % h != 0) {
-            throw new IllegalArgumentException("width " + c + " must be a multiple of the heads per layer " + h);
+            throw new IllegalArgumentException(
+                    "width " + c + " must be a multiple of the heads per layer " + h);
         }
-        return LlamaConfig.of(vocabSize, maxPositions, layers != null ? layers : numLayers, h,
-                h % numKvHeads == 0 ? numKvHeads : h, c);
+        return LlamaConfig.of(
+                vocabSize,
+                maxPositions,
+                layers != null ? layers : numLayers,
+                h,
+                h % numKvHeads == 0 ? numKvHeads : h,
+                c);
     }
 }

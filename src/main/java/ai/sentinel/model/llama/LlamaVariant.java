@@ -4,7 +4,9 @@ import ai.sentinel.io.Json;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** The Hugging Face model types that share Llama's architecture, with the class name each writes. */
+/**
+ * The Hugging Face model types that share Llama's architecture, with the class name each writes.
+ */
 public enum LlamaVariant {
     LLAMA("LlamaForCausalLM"),
     /** Qwen2: biases on q, k and v (none on o_proj or the MLP); an optional sliding window. */
@@ -27,8 +29,14 @@ public enum LlamaVariant {
     }
 
     static LlamaVariant of(String modelType) {
-        return Arrays.stream(values()).filter(v -> v.modelType().equals(modelType)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("model_type " + Json.quote(modelType)
-                        + " is not a Llama-family model (accepted: llama, qwen2, mistral)"));
+        return Arrays.stream(values())
+                .filter(v -> v.modelType().equals(modelType))
+                .findFirst()
+                .orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        "model_type "
+                                                + Json.quote(modelType)
+                                                + " is not a Llama-family model (accepted: llama, qwen2, mistral)"));
     }
 }

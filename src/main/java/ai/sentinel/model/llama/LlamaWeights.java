@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.sentinel.io.Json;
-import ai.sentinel.io.TensorSource;
 import ai.sentinel.io.TensorData;
+import ai.sentinel.io.TensorSource;
 import ai.sentinel.nn.EngineArrays;
 import ai.sentinel.nn.Init;
 import ai.sentinel.nn.Parameter;
@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The one table between our Llama and Hugging Face's tensor names ({@code LlamaForCausalLM} and the Qwen2 and
- * Mistral classes, which use the same names). Both store linear weights output × input ({@code nn.Linear}), so no
- * tensor is transposed. Tied models have no {@code lm_head.weight}.
+ * The one table between our Llama and Hugging Face's tensor names ({@code LlamaForCausalLM} and the
+ * Qwen2 and Mistral classes, which use the same names). Both store linear weights output × input
+ * ({@code nn.Linear}), so no tensor is transposed. Tied models have no {@code lm_head.weight}.
  */
 public final class LlamaWeights {
     private static final String PREFIX = "model.";
@@ -51,7 +51,8 @@ public final class LlamaWeights {
         return map;
     }
 
-    private static void putLinears(Map<String, Parameter> map, String prefix, String[] names, List<TorchLinear> l) {
+    private static void putLinears(
+            Map<String, Parameter> map, String prefix, String[] names, List<TorchLinear> l) {
         for (int i = 0; i < names.length; i++) {
             map.put(prefix + names[i] + ".weight", l.get(i).weight());
             if (l.get(i).hasBias()) {
@@ -61,9 +62,10 @@ public final class LlamaWeights {
     }
 
     /**
-     * The shape of every weight under its HF name, from the config alone: the file's header is checked against it
-     * before anything is allocated, so a corrupt or hostile {@code config.json} cannot make us allocate more memory
-     * than the weights file holds. Matches {@link #byHfName} (tested).
+     * The shape of every weight under its HF name, from the config alone: the file's header is
+     * checked against it before anything is allocated, so a corrupt or hostile {@code config.json}
+     * cannot make us allocate more memory than the weights file holds. Matches {@link #byHfName}
+     * (tested).
      */
     static Map<String, long[]> expectedShapes(LlamaConfig c) {
         long width = c.width();
@@ -93,7 +95,8 @@ public final class LlamaWeights {
     }
 
     /** An {@code nn.Linear}'s (out, in) weight and, if present, its (out) bias. */
-    private static void putLinear(Map<String, long[]> shapes, String name, long in, long out, boolean bias) {
+    private static void putLinear(
+            Map<String, long[]> shapes, String name, long in, long out, boolean bias) {
         shapes.put(name + ".weight", new long[] {out, in});
         if (bias) {
             shapes.put(name + ".bias", new long[] {out});
@@ -101,19 +104,23 @@ public final class LlamaWeights {
     }
 
     /**
-     * Loads a Llama-family checkpoint. Skips the rotary {@code inv_freq} buffers older checkpoints carry and a
-     * {@code lm_head.weight} written beside tied embeddings. Missing or unexpected tensors and shape mismatches are
-     * errors that list them; non-finite values are refused.
+     * Loads a Llama-family checkpoint. Skips the rotary {@code inv_freq} buffers older checkpoints
+     * carry and a {@code lm_head.weight} written beside tied embeddings. Missing or unexpected
+     * tensors and shape mismatches are errors that list them; non-finite values are refused.
      */
-    public static LlamaModel load(LlamaConfig config, TensorSource file, NDManager parent) throws IOException {
+    public static LlamaModel load(LlamaConfig config, TensorSource file, NDManager parent)
+            throws IOException {
         Map<String, long[]> expected = expectedShapes(config);
         checkNames(expected, file);
         LlamaModel model = LlamaModel.allocate(config, parent, DataType.FLOAT32);
         try {
             for (Map.Entry<String, Parameter> e : byHfName(model).entrySet()) {
                 Parameter p = e.getValue();
-                NDArray value = EngineArrays.of(model.manager(), file.readFiniteFloats(e.getKey()),
-                        new Shape(expected.get(e.getKey())));
+                NDArray value =
+                        EngineArrays.of(
+                                model.manager(),
+                                file.readFiniteFloats(e.getKey()),
+                                new Shape(expected.get(e.getKey())));
                 p.replace(Init.ofType(value, p.value().getDataType()));
             }
             return model;
@@ -123,23 +130,37 @@ public final class LlamaWeights {
         }
     }
 
-    private static void checkNames(Map<String, long[]> expected, TensorSource file) throws IOException {
+    private static void checkNames(Map<String, long[]> expected, TensorSource file)
+            throws IOException {
         List<String> unexpected = new ArrayList<>();
         for (String key : file.entries().keySet()) {
-            if (!expected.containsKey(key) && !key.endsWith(".rotary_emb.inv_freq") && !key.equals(LM_HEAD)) {
+            if (!expected.containsKey(key)
+                    && !key.endsWith(".rotary_emb.inv_freq")
+                    && !key.equals(LM_HEAD)) {
                 unexpected.add(key);
             }
         }
-        List<String> missing = expected.keySet().stream().filter(k -> !file.entries().containsKey(k)).toList();
+        List<String> missing =
+                expected.keySet().stream().filter(k -> !file.entries().containsKey(k)).toList();
         if (!missing.isEmpty() || !unexpected.isEmpty()) {
-            throw new IOException(file.path() + " does not match the Llama config: missing " + summary(missing)
-                    + ", unexpected " + summary(unexpected));
+            throw new IOException(
+                    file.path()
+                            + " does not match the Llama config: missing "
+                            + summary(missing)
+                            + ", unexpected "
+                            + summary(unexpected));
         }
         for (Map.Entry<String, long[]> e : expected.entrySet()) {
             long[] have = file.entry(e.getKey()).shape();
             if (!Arrays.equals(e.getValue(), have)) {
-                throw new IOException(file.path() + ": tensor " + Json.quote(e.getKey()) + " has shape "
-                        + Arrays.toString(have) + " but the config needs " + Arrays.toString(e.getValue()));
+                throw new IOException(
+                        file.path()
+                                + ": tensor "
+                                + Json.quote(e.getKey())
+                                + " has shape "
+                                + Arrays.toString(have)
+                                + " but the config needs "
+                                + Arrays.toString(e.getValue()));
             }
         }
     }
@@ -149,19 +170,24 @@ public final class LlamaWeights {
             return "none";
         }
         List<String> sorted = new TreeSet<>(names).stream().map(Json::quote).toList();
-        return sorted.size() <= 6 ? sorted.toString()
+        return sorted.size() <= 6
+                ? sorted.toString()
                 : sorted.subList(0, 6) + " and " + (sorted.size() - 6) + " more";
     }
 
     /** The weights as F32 tensors under their HF names. */
     public static Map<String, TensorData> export(LlamaModel model) {
         Map<String, TensorData> tensors = new LinkedHashMap<>();
-        byHfName(model).forEach((name, p) -> {
-            NDArray v = p.value();
-            float[] values = v.getDataType() == DataType.FLOAT32 ? v.toFloatArray()
-                    : v.toType(DataType.FLOAT32, false).toFloatArray();
-            tensors.put(name, TensorData.ofFloats(values, v.getShape().getShape()));
-        });
+        byHfName(model)
+                .forEach(
+                        (name, p) -> {
+                            NDArray v = p.value();
+                            float[] values =
+                                    v.getDataType() == DataType.FLOAT32
+                                            ? v.toFloatArray()
+                                            : v.toType(DataType.FLOAT32, false).toFloatArray();
+                            tensors.put(name, TensorData.ofFloats(values, v.getShape().getShape()));
+                        });
         return tensors;
     }
 }

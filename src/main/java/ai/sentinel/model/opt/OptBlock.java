@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An OPT decoder layer, in either LayerNorm order ({@code do_layer_norm_before}):
- * pre-LN {@code x + attn(ln1(x))}, then {@code x + mlp(ln2(x))} (OPT-125m and most sizes);
- * post-LN {@code ln1(x + attn(x))}, then {@code ln2(x + mlp(x))} (OPT-350m).
- * HF names {@code ln1} {@code self_attn_layer_norm} and {@code ln2} {@code final_layer_norm}.
+ * An OPT decoder layer, in either LayerNorm order ({@code do_layer_norm_before}): pre-LN {@code x +
+ * attn(ln1(x))}, then {@code x + mlp(ln2(x))} (OPT-125m and most sizes); post-LN {@code ln1(x +
+ * attn(x))}, then {@code ln2(x + mlp(x))} (OPT-350m). HF names {@code ln1} {@code
+ * self_attn_layer_norm} and {@code ln2} {@code final_layer_norm}.
  */
 final class OptBlock {
     private final boolean normBefore;
@@ -29,12 +29,24 @@ final class OptBlock {
         this.mlp = mlp;
     }
 
-    NDArray forward(NDArray x, NDArray gateRow, NDArray causalBias, KvCache cache, AttentionProbe probe) {
+    NDArray forward(
+            NDArray x, NDArray gateRow, NDArray causalBias, KvCache cache, AttentionProbe probe) {
         if (normBefore) {
-            NDArray h = x.add(attention.forward(ln1.forward(x), gateRow, causalBias, cache, probe)); // (B, T, C)
+            NDArray h =
+                    x.add(
+                            attention.forward(
+                                    ln1.forward(x),
+                                    gateRow,
+                                    causalBias,
+                                    cache,
+                                    probe)); // (B, T, C)
             return h.add(mlp.forward(ln2.forward(h)));
         }
-        NDArray h = ln1.forward(x.add(attention.forward(x, gateRow, causalBias, cache, probe))); // (B, T, C)
+        NDArray h =
+                ln1.forward(
+                        x.add(
+                                attention.forward(
+                                        x, gateRow, causalBias, cache, probe))); // (B, T, C)
         return ln2.forward(h.add(mlp.forward(h)));
     }
 

@@ -1,8 +1,8 @@
 package ai.sentinel.model.opt;
 
 import ai.djl.ndarray.NDManager;
-import ai.sentinel.io.TensorSource;
 import ai.sentinel.io.TensorData;
+import ai.sentinel.io.TensorSource;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.Family;
 import ai.sentinel.model.ModelConfig;
@@ -34,7 +34,8 @@ public final class OptFamily implements Family {
     }
 
     @Override
-    public CausalLm load(ModelConfig config, TensorSource weights, NDManager parent) throws IOException {
+    public CausalLm load(ModelConfig config, TensorSource weights, NDManager parent)
+            throws IOException {
         return OptWeights.load((OptConfig) config, weights, parent);
     }
 
@@ -66,11 +67,20 @@ public final class OptFamily implements Family {
         }
 
         @Override
-        public CausalLm initialize(int vocabSize, Integer numLayers, Integer numHeads, Integer width, NDManager parent,
+        public CausalLm initialize(
+                int vocabSize,
+                Integer numLayers,
+                Integer numHeads,
+                Integer width,
+                NDManager parent,
                 long seed) {
             OptConfig base = preset.config(vocabSize);
-            return OptModel.initialize(base.reshaped(numLayers != null ? numLayers : base.numLayers(),
-                    numHeads != null ? numHeads : base.numHeads(), width != null ? width : base.width()), parent,
+            return OptModel.initialize(
+                    base.reshaped(
+                            numLayers != null ? numLayers : base.numLayers(),
+                            numHeads != null ? numHeads : base.numHeads(),
+                            width != null ? width : base.width()),
+                    parent,
                     seed);
         }
     }

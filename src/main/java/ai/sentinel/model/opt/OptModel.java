@@ -28,16 +28,18 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * OPT (Zhang et al. 2022; HF {@code OPTForCausalLM}): token embeddings (projected to the residual width by
- * {@code project_in} where narrower), learned positions read at row {@code p + 2}, gated decoder layers in either
- * LayerNorm order, a final LayerNorm (pre-LN only), {@code project_out}, and the unembedding tied to the token
- * embedding: {@code logits = project_out(ln_f(x))·embed_tokensᵀ}.
+ * OPT (Zhang et al. 2022; HF {@code OPTForCausalLM}): token embeddings (projected to the residual
+ * width by {@code project_in} where narrower), learned positions read at row {@code p + 2}, gated
+ * decoder layers in either LayerNorm order, a final LayerNorm (pre-LN only), {@code project_out},
+ * and the unembedding tied to the token embedding: {@code logits =
+ * project_out(ln_f(x))·embed_tokensᵀ}.
  *
  * <p>Dropout is not applied: training is deterministic for a given seed.
  *
- * <p>The projections and the final LayerNorm are {@code Optional}: they are absent in real checkpoints (OPT-125m has
- * no projections, OPT-350m no final LayerNorm), so the weights table must not name them; an identity object would
- * hide that difference from the reader of {@link #forward} and from {@link OptWeights}.
+ * <p>The projections and the final LayerNorm are {@code Optional}: they are absent in real
+ * checkpoints (OPT-125m has no projections, OPT-350m no final LayerNorm), so the weights table must
+ * not name them; an identity object would hide that difference from the reader of {@link #forward}
+ * and from {@link OptWeights}.
  */
 @SuppressWarnings("LocalVariableName") // B, T, C, E as in the paper; see docs/ARCHITECTURE.md
 public final class OptModel implements CausalLm {
@@ -49,7 +51,8 @@ public final class OptModel implements CausalLm {
     private final Optional<Parameter> projectIn; // HF project_in [C, E], no bias; absent when E = C
     private final List<OptBlock> blocks;
     private final Optional<LayerNorm> finalNorm; // HF decoder.final_layer_norm; absent post-LN
-    private final Optional<Parameter> projectOut; // HF project_out [E, C], no bias; absent when E = C
+    private final Optional<Parameter>
+            projectOut; // HF project_out [E, C], no bias; absent when E = C
     private final HeadGates gates;
 
     private OptModel(OptConfig config, NDManager manager, DataType dtype) {
@@ -58,22 +61,36 @@ public final class OptModel implements CausalLm {
         this.dtype = dtype;
         int C = config.width();
         int E = config.embedWidth();
-        this.tokenEmbedding = new Embedding(zeros("embed_tokens.weight", true, config.vocabSize(), E));
-        this.positionEmbedding = new Embedding(zeros("embed_positions.weight", true,
-                config.maxPositions() + OptConfig.POSITION_OFFSET, C));
+        this.tokenEmbedding =
+                new Embedding(zeros("embed_tokens.weight", true, config.vocabSize(), E));
+        this.positionEmbedding =
+                new Embedding(
+                        zeros(
+                                "embed_positions.weight",
+                                true,
+                                config.maxPositions() + OptConfig.POSITION_OFFSET,
+                                C));
         boolean project = config.projectsEmbeddings();
-        this.projectIn = project ? Optional.of(zeros("project_in.weight", true, C, E)) : Optional.empty();
+        this.projectIn =
+                project ? Optional.of(zeros("project_in.weight", true, C, E)) : Optional.empty();
         List<OptBlock> list = new ArrayList<>();
         for (int layer = 0; layer < config.numLayers(); layer++) {
             list.add(block(layer));
         }
         this.blocks = Collections.unmodifiableList(list);
-        this.finalNorm = config.hasFinalLayerNorm() ? Optional.of(layerNorm("final_layer_norm")) : Optional.empty();
-        this.projectOut = project ? Optional.of(zeros("project_out.weight", true, E, C)) : Optional.empty();
+        this.finalNorm =
+                config.hasFinalLayerNorm()
+                        ? Optional.of(layerNorm("final_layer_norm"))
+                        : Optional.empty();
+        this.projectOut =
+                project ? Optional.of(zeros("project_out.weight", true, E, C)) : Optional.empty();
         this.gates = new HeadGates(manager, config.numLayers(), config.numHeads(), dtype);
     }
 
-    /** A model of the given shape with every weight zero, to be filled by {@link OptWeights} or {@link OptInit}. */
+    /**
+     * A model of the given shape with every weight zero, to be filled by {@link OptWeights} or
+     * {@link OptInit}.
+     */
     static OptModel allocate(OptConfig config, NDManager parent, DataType dtype) {
         return new OptModel(config, parent.newSubManager(), dtype);
     }
@@ -83,8 +100,12 @@ public final class OptModel implements CausalLm {
         return initialize(config, parent, seed, DataType.FLOAT32);
     }
 
-    /** As {@link #initialize(OptConfig, NDManager, long)} in another precision (FLOAT64 for gradient checks). */
-    public static OptModel initialize(OptConfig config, NDManager parent, long seed, DataType dtype) {
+    /**
+     * As {@link #initialize(OptConfig, NDManager, long)} in another precision (FLOAT64 for gradient
+     * checks).
+     */
+    public static OptModel initialize(
+            OptConfig config, NDManager parent, long seed, DataType dtype) {
         OptModel model = allocate(config, parent, dtype);
         OptInit.apply(model, seed);
         return model;
@@ -94,22 +115,37 @@ public final class OptModel implements CausalLm {
         String p = "layers." + layer + ".";
         int C = config.width();
         int present = config.numHeadsPresent(layer) * config.headDim();
-        OptAttention.Projections proj = new OptAttention.Projections(linear(p + "self_attn.q_proj", C, present),
-                linear(p + "self_attn.k_proj", C, present), linear(p + "self_attn.v_proj", C, present),
-                linear(p + "self_attn.out_proj", present, C));
-        OptAttention attention = new OptAttention(layer, config.headsPresent(layer), config.headDim(), proj, manager);
-        OptMlp mlp = new OptMlp(linear(p + "fc1", C, config.ffnWidth()), linear(p + "fc2", config.ffnWidth(), C));
-        return new OptBlock(config.layerNormBefore(), layerNorm(p + "self_attn_layer_norm"), attention,
-                layerNorm(p + "final_layer_norm"), mlp);
+        OptAttention.Projections proj =
+                new OptAttention.Projections(
+                        linear(p + "self_attn.q_proj", C, present),
+                        linear(p + "self_attn.k_proj", C, present),
+                        linear(p + "self_attn.v_proj", C, present),
+                        linear(p + "self_attn.out_proj", present, C));
+        OptAttention attention =
+                new OptAttention(
+                        layer, config.headsPresent(layer), config.headDim(), proj, manager);
+        OptMlp mlp =
+                new OptMlp(
+                        linear(p + "fc1", C, config.ffnWidth()),
+                        linear(p + "fc2", config.ffnWidth(), C));
+        return new OptBlock(
+                config.layerNormBefore(),
+                layerNorm(p + "self_attn_layer_norm"),
+                attention,
+                layerNorm(p + "final_layer_norm"),
+                mlp);
     }
 
     private TorchLinear linear(String name, int in, int out) {
-        return TorchLinear.withBias(zeros(name + ".weight", true, out, in), zeros(name + ".bias", false, out));
+        return TorchLinear.withBias(
+                zeros(name + ".weight", true, out, in), zeros(name + ".bias", false, out));
     }
 
     private LayerNorm layerNorm(String name) {
-        return new LayerNorm(zeros(name + ".weight", false, config.width()), zeros(name + ".bias", false,
-                config.width()), OptConfig.LAYER_NORM_EPS);
+        return new LayerNorm(
+                zeros(name + ".weight", false, config.width()),
+                zeros(name + ".bias", false, config.width()),
+                OptConfig.LAYER_NORM_EPS);
     }
 
     private Parameter zeros(String name, boolean decay, long... shape) {
@@ -122,12 +158,16 @@ public final class OptModel implements CausalLm {
     }
 
     @Override
-    public NDArray forward(NDArray tokens, KvCache cache, AttentionProbe probe) { // tokens (B, T) int64
+    public NDArray forward(
+            NDArray tokens, KvCache cache, AttentionProbe probe) { // tokens (B, T) int64
         int T = Math.toIntExact(tokens.getShape().get(1));
         int past = cache == null ? 0 : cache.length();
         if (past + T > config.maxPositions()) {
-            throw new IllegalArgumentException("sequence of " + (past + T) + " positions exceeds the model's "
-                    + config.maxPositions());
+            throw new IllegalArgumentException(
+                    "sequence of "
+                            + (past + T)
+                            + " positions exceeds the model's "
+                            + config.maxPositions());
         }
         NDManager m = tokens.getManager();
         int first = past + OptConfig.POSITION_OFFSET;
@@ -140,10 +180,13 @@ public final class OptModel implements CausalLm {
             x = blocks.get(layer).forward(x, effectiveGates.get(layer), causalBias, cache, probe);
         }
         NDArray normed = finalNorm.isPresent() ? finalNorm.get().forward(x) : x;
-        return project(projectOut, normed).matMul(tokenEmbedding.weight().value().transpose()); // (B, T, V)
+        return project(projectOut, normed)
+                .matMul(tokenEmbedding.weight().value().transpose()); // (B, T, V)
     }
 
-    /** {@code x·Wᵀ} with an [out, in] weight and no bias, or x itself when the projection is absent. */
+    /**
+     * {@code x·Wᵀ} with an [out, in] weight and no bias, or x itself when the projection is absent.
+     */
     private static NDArray project(Optional<Parameter> weight, NDArray x) {
         return weight.isPresent() ? x.matMul(weight.get().value().transpose()) : x;
     }
@@ -156,7 +199,8 @@ public final class OptModel implements CausalLm {
             int[] present = config.headsPresent(layer);
             int[] kept = Arrays.stream(present).filter(h -> !e.getValue().contains(h)).toArray();
             if (kept.length != present.length - e.getValue().size()) {
-                throw new IllegalArgumentException("layer " + layer + " does not hold all of heads " + e.getValue());
+                throw new IllegalArgumentException(
+                        "layer " + layer + " does not hold all of heads " + e.getValue());
             }
             remaps.addAll(relayout(layer, kept));
         }
@@ -173,7 +217,8 @@ public final class OptModel implements CausalLm {
             Arrays.stream(config.headsPresent(layer)).forEach(present::add);
             for (int h : e.getValue()) {
                 if (!present.add(h)) {
-                    throw new IllegalArgumentException("head " + new HeadId(layer, h) + " is already present");
+                    throw new IllegalArgumentException(
+                            "head " + new HeadId(layer, h) + " is already present");
                 }
             }
             remaps.addAll(relayout(layer, present.stream().mapToInt(Integer::intValue).toArray()));
@@ -188,12 +233,14 @@ public final class OptModel implements CausalLm {
     }
 
     /**
-     * Rebuilds layer {@code layer} to hold exactly the heads {@code newPresent}: kept heads' slices move to their new
-     * places, inserted heads get zero slices (the grower initialises them). Runs outside any NDScope.
+     * Rebuilds layer {@code layer} to hold exactly the heads {@code newPresent}: kept heads' slices
+     * move to their new places, inserted heads get zero slices (the grower initialises them). Runs
+     * outside any NDScope.
      */
     private List<HeadRemap> relayout(int layer, int[] newPresent) {
         if (newPresent.length == 0) {
-            throw new IllegalArgumentException("removing every head of layer " + layer + " is not allowed");
+            throw new IllegalArgumentException(
+                    "removing every head of layer " + layer + " is not allowed");
         }
         OptBlock block = blocks.get(layer);
         OptAttention old = block.attention();
@@ -210,7 +257,8 @@ public final class OptModel implements CausalLm {
         }
         pruned.put(layer, removed);
         config = config.withPrunedHeads(pruned);
-        block.replaceAttention(new OptAttention(layer, newPresent, config.headDim(), old.projections(), manager));
+        block.replaceAttention(
+                new OptAttention(layer, newPresent, config.headDim(), old.projections(), manager));
         old.close();
         return remaps;
     }

@@ -3,8 +3,8 @@ package ai.sentinel.model.opt;
 /** Built-in OPT shapes for training from scratch; the vocabulary size comes from the tokenizer. */
 public enum OptPreset {
     /**
-     * 4 layers × 4 heads, width 128, 128 positions, pre-LN, no embedding projection: GPT-2 nano's shape in OPT's
-     * layout, for quick CPU work and tests.
+     * 4 layers × 4 heads, width 128, 128 positions, pre-LN, no embedding projection: GPT-2 nano's
+     * shape in OPT's layout, for quick CPU work and tests.
      */
     OPT_NANO("opt-nano", 4, 4, 128, 128),
     /** OPT-125m's shape: 12 layers × 12 heads, width 768, 2048 positions. */

@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.sentinel.io.Json;
-import ai.sentinel.io.TensorSource;
 import ai.sentinel.io.TensorData;
+import ai.sentinel.io.TensorSource;
 import ai.sentinel.nn.EngineArrays;
 import ai.sentinel.nn.Init;
 import ai.sentinel.nn.LayerNorm;
@@ -21,13 +21,18 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The one table between our OPT and Hugging Face's tensor names ({@code OPTForCausalLM}). Weights are
- * {@code nn.Linear}'s [out, in], as {@link TorchLinear} stores them, so no tensor is transposed. The unembedding is
- * tied to {@code embed_tokens}, so {@code lm_head.weight} is neither needed nor written.
+ * The one table between our OPT and Hugging Face's tensor names ({@code OPTForCausalLM}). Weights
+ * are {@code nn.Linear}'s [out, in], as {@link TorchLinear} stores them, so no tensor is
+ * transposed. The unembedding is tied to {@code embed_tokens}, so {@code lm_head.weight} is neither
+ * needed nor written.
  */
 public final class OptWeights {
     private static final String PREFIX = "model.decoder.";
-    /** Older facebook/opt checkpoints were saved from {@code OPTModel}: their names lack {@code model.}. */
+
+    /**
+     * Older facebook/opt checkpoints were saved from {@code OPTModel}: their names lack {@code
+     * model.}.
+     */
     private static final String LEGACY_PREFIX = "decoder.";
 
     private OptWeights() {}
@@ -67,16 +72,19 @@ public final class OptWeights {
     }
 
     /**
-     * The shape of every weight under its HF name, from the config alone: the file's header is checked against it
-     * before anything is allocated, so a corrupt or hostile {@code config.json} cannot make us allocate more memory
-     * than the weights file holds. Matches {@link #byHfName} (tested).
+     * The shape of every weight under its HF name, from the config alone: the file's header is
+     * checked against it before anything is allocated, so a corrupt or hostile {@code config.json}
+     * cannot make us allocate more memory than the weights file holds. Matches {@link #byHfName}
+     * (tested).
      */
     static Map<String, long[]> expectedShapes(OptConfig c) {
         long width = c.width();
         long embed = c.embedWidth();
         Map<String, long[]> shapes = new LinkedHashMap<>();
         shapes.put(PREFIX + "embed_tokens.weight", new long[] {c.vocabSize(), embed});
-        shapes.put(PREFIX + "embed_positions.weight", new long[] {c.maxPositions() + OptConfig.POSITION_OFFSET, width});
+        shapes.put(
+                PREFIX + "embed_positions.weight",
+                new long[] {c.maxPositions() + OptConfig.POSITION_OFFSET, width});
         if (c.projectsEmbeddings()) {
             shapes.put(PREFIX + "project_in.weight", new long[] {width, embed});
         }
@@ -101,18 +109,23 @@ public final class OptWeights {
         return shapes;
     }
 
-    /** A linear layer's [out, in] weight and (out) bias, or a LayerNorm's (C) weight and bias when out is −1. */
+    /**
+     * A linear layer's [out, in] weight and (out) bias, or a LayerNorm's (C) weight and bias when
+     * out is −1.
+     */
     private static void putShapes(Map<String, long[]> shapes, String name, long in, long out) {
         shapes.put(name + ".weight", out < 0 ? new long[] {in} : new long[] {out, in});
         shapes.put(name + ".bias", new long[] {out < 0 ? in : out});
     }
 
     /**
-     * Loads an OPT checkpoint. Accepts names with {@code model.decoder.} or {@code decoder.} and skips the tied
-     * {@code lm_head.weight}. Missing or unexpected tensors and shape mismatches are errors that list them; every
-     * shape is checked before anything is allocated, and non-finite values are refused.
+     * Loads an OPT checkpoint. Accepts names with {@code model.decoder.} or {@code decoder.} and
+     * skips the tied {@code lm_head.weight}. Missing or unexpected tensors and shape mismatches are
+     * errors that list them; every shape is checked before anything is allocated, and non-finite
+     * values are refused.
      */
-    public static OptModel load(OptConfig config, TensorSource file, NDManager parent) throws IOException {
+    public static OptModel load(OptConfig config, TensorSource file, NDManager parent)
+            throws IOException {
         Map<String, String> found = matchNames(config, file);
         OptModel model = OptModel.allocate(config, parent, DataType.FLOAT32);
         try {
@@ -126,14 +139,20 @@ public final class OptWeights {
         }
     }
 
-    private static void copyInto(TensorSource file, String key, Parameter p, OptModel model) throws IOException {
+    private static void copyInto(TensorSource file, String key, Parameter p, OptModel model)
+            throws IOException {
         long[] want = p.value().getShape().getShape();
-        NDArray value = EngineArrays.of(model.manager(), file.readFiniteFloats(key), new Shape(want));
+        NDArray value =
+                EngineArrays.of(model.manager(), file.readFiniteFloats(key), new Shape(want));
         p.replace(Init.ofType(value, p.value().getDataType()));
     }
 
-    /** Matches the file's tensors to the expected names (either prefix), checking each shape; returns HF → key. */
-    private static Map<String, String> matchNames(OptConfig config, TensorSource file) throws IOException {
+    /**
+     * Matches the file's tensors to the expected names (either prefix), checking each shape;
+     * returns HF → key.
+     */
+    private static Map<String, String> matchNames(OptConfig config, TensorSource file)
+            throws IOException {
         Map<String, long[]> expected = expectedShapes(config);
         Map<String, String> found = new LinkedHashMap<>();
         List<String> unexpected = new ArrayList<>();
@@ -145,17 +164,28 @@ public final class OptWeights {
                 unexpected.add(key);
             }
         }
-        List<String> missing = expected.keySet().stream().filter(k -> !found.containsKey(k)).toList();
+        List<String> missing =
+                expected.keySet().stream().filter(k -> !found.containsKey(k)).toList();
         if (!missing.isEmpty() || !unexpected.isEmpty()) {
-            throw new IOException(file.path() + " does not match the OPT config: missing " + summary(missing)
-                    + ", unexpected " + summary(unexpected));
+            throw new IOException(
+                    file.path()
+                            + " does not match the OPT config: missing "
+                            + summary(missing)
+                            + ", unexpected "
+                            + summary(unexpected));
         }
         for (Map.Entry<String, String> e : found.entrySet()) {
             long[] want = expected.get(e.getKey());
             long[] have = file.entry(e.getValue()).shape();
             if (!Arrays.equals(want, have)) {
-                throw new IOException(file.path() + ": tensor " + Json.quote(e.getValue()) + " has shape "
-                        + Arrays.toString(have) + " but the config needs " + Arrays.toString(want));
+                throw new IOException(
+                        file.path()
+                                + ": tensor "
+                                + Json.quote(e.getValue())
+                                + " has shape "
+                                + Arrays.toString(have)
+                                + " but the config needs "
+                                + Arrays.toString(want));
             }
         }
         return found;
@@ -166,19 +196,24 @@ public final class OptWeights {
             return "none";
         }
         List<String> sorted = new TreeSet<>(names).stream().map(Json::quote).toList();
-        return sorted.size() <= 6 ? sorted.toString()
+        return sorted.size() <= 6
+                ? sorted.toString()
                 : sorted.subList(0, 6) + " and " + (sorted.size() - 6) + " more";
     }
 
     /** The weights as F32 tensors under their HF names. */
     public static Map<String, TensorData> export(OptModel model) {
         Map<String, TensorData> tensors = new LinkedHashMap<>();
-        byHfName(model).forEach((name, p) -> {
-            NDArray v = p.value();
-            float[] values = v.getDataType() == DataType.FLOAT32 ? v.toFloatArray()
-                    : v.toType(DataType.FLOAT32, false).toFloatArray();
-            tensors.put(name, TensorData.ofFloats(values, v.getShape().getShape()));
-        });
+        byHfName(model)
+                .forEach(
+                        (name, p) -> {
+                            NDArray v = p.value();
+                            float[] values =
+                                    v.getDataType() == DataType.FLOAT32
+                                            ? v.toFloatArray()
+                                            : v.toType(DataType.FLOAT32, false).toFloatArray();
+                            tensors.put(name, TensorData.ofFloats(values, v.getShape().getShape()));
+                        });
         return tensors;
     }
 }

@@ -17,8 +17,8 @@ import ai.sentinel.model.AttentionProbe;
 import ai.sentinel.model.HeadId;
 import ai.sentinel.model.KvCache;
 import ai.sentinel.nn.Losses;
-import ai.sentinel.nn.Scalars;
 import ai.sentinel.nn.Parameter;
+import ai.sentinel.nn.Scalars;
 import ai.sentinel.testing.TinyModels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,8 +42,11 @@ class Gpt2ModelTest {
     private static double loss(Gpt2Model model, NDArray tokens) {
         NDArray inputs = tokens.get(new NDIndex(":, :-1"));
         NDArray targets = tokens.get(new NDIndex(":, 1:"));
-        return Scalars.dividedBy(Losses.crossEntropySum(model.forward(inputs, AttentionProbe.NONE), targets),
-                targets.getShape().size()).toType(DataType.FLOAT64, false).getDouble();
+        return Scalars.dividedBy(
+                        Losses.crossEntropySum(model.forward(inputs, AttentionProbe.NONE), targets),
+                        targets.getShape().size())
+                .toType(DataType.FLOAT64, false)
+                .getDouble();
     }
 
     @Test
@@ -55,8 +58,11 @@ class Gpt2ModelTest {
             NDArray inputs = tokens.get(new NDIndex(":, :-1"));
             NDArray targets = tokens.get(new NDIndex(":, 1:"));
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                collector.backward(Scalars.dividedBy(Losses.crossEntropySum(model.forward(inputs,
-                        AttentionProbe.NONE), targets), targets.getShape().size()));
+                collector.backward(
+                        Scalars.dividedBy(
+                                Losses.crossEntropySum(
+                                        model.forward(inputs, AttentionProbe.NONE), targets),
+                                targets.getShape().size()));
             }
             double[] autograd = model.gates().gate().gradient().toDoubleArray();
             float above = 1.0001f; // gates are set as floats: use the exact float steps
@@ -70,10 +76,13 @@ class Gpt2ModelTest {
                 double down = loss(model, tokens);
                 model.gates().setGate(head, 1f);
                 double numeric = (up - down) / ((double) above - below);
-                assertEquals(numeric, autograd[i], 1e-7 + 1e-5 * Math.abs(numeric), "dL/dg for " + head);
+                assertEquals(
+                        numeric, autograd[i], 1e-7 + 1e-5 * Math.abs(numeric), "dL/dg for " + head);
                 largest = Math.max(largest, Math.abs(numeric));
             }
-            assertTrue(largest > 1e-3, "gate gradients are all ~0, so the check would prove nothing: " + largest);
+            assertTrue(
+                    largest > 1e-3,
+                    "gate gradients are all ~0, so the check would prove nothing: " + largest);
         }
     }
 
@@ -81,13 +90,21 @@ class Gpt2ModelTest {
     void maskingAHeadEqualsZeroingItsRowsOfTheOutputProjection() {
         HeadId head = new HeadId(1, 2);
         try (Gpt2Model masked = TinyModels.tinyWithStrongWeights(manager, SEED, DataType.FLOAT32);
-                Gpt2Model zeroed = TinyModels.tinyWithStrongWeights(manager, SEED, DataType.FLOAT32);
-                Gpt2Model intact = TinyModels.tinyWithStrongWeights(manager, SEED, DataType.FLOAT32)) {
+                Gpt2Model zeroed =
+                        TinyModels.tinyWithStrongWeights(manager, SEED, DataType.FLOAT32);
+                Gpt2Model intact =
+                        TinyModels.tinyWithStrongWeights(manager, SEED, DataType.FLOAT32)) {
             masked.gates().setMasked(head, true);
             int D = TinyModels.TINY.headDim();
-            Parameter proj = zeroed.parameters().stream().filter(p -> p.name().equals("h.1.attn.c_proj.weight"))
-                    .findFirst().orElseThrow();
-            proj.value().set(new NDIndex((head.head() * D) + ":" + ((head.head() + 1) * D) + ", :"), 0f);
+            Parameter proj =
+                    zeroed.parameters().stream()
+                            .filter(p -> p.name().equals("h.1.attn.c_proj.weight"))
+                            .findFirst()
+                            .orElseThrow();
+            proj.value()
+                    .set(
+                            new NDIndex((head.head() * D) + ":" + ((head.head() + 1) * D) + ", :"),
+                            0f);
             try (NDScope scope = new NDScope()) {
                 NDArray tokens = TinyModels.tokens(manager, 5, 2, 9, 99);
                 float[] a = floats(masked.forward(tokens, AttentionProbe.NONE));
@@ -112,16 +129,30 @@ class Gpt2ModelTest {
             NDArray tokens = TinyModels.tokens(manager, 11, 2, 10, 99);
             int prompt = 4;
             try (NDScope scope = new NDScope()) {
-                NDArray first = model.forward(tokens.get(new NDIndex(":, :" + prompt)), cache, AttentionProbe.NONE);
-                NDArray full = model.forward(tokens.get(new NDIndex(":, :" + prompt)), AttentionProbe.NONE);
+                NDArray first =
+                        model.forward(
+                                tokens.get(new NDIndex(":, :" + prompt)),
+                                cache,
+                                AttentionProbe.NONE);
+                NDArray full =
+                        model.forward(
+                                tokens.get(new NDIndex(":, :" + prompt)), AttentionProbe.NONE);
                 assertAllClose(full, first, 1e-5, "prompt logits");
             }
             for (int t = prompt; t < 10; t++) {
                 try (NDScope scope = new NDScope()) {
-                    NDArray step = model.forward(tokens.get(new NDIndex(":, " + t + ":" + (t + 1))), cache,
-                            AttentionProbe.NONE); // (B, 1, V)
-                    NDArray full = model.forward(tokens.get(new NDIndex(":, :" + (t + 1))), AttentionProbe.NONE);
-                    assertAllClose(full.get(new NDIndex(":, " + t + ":" + (t + 1) + ", :")), step, 1e-5,
+                    NDArray step =
+                            model.forward(
+                                    tokens.get(new NDIndex(":, " + t + ":" + (t + 1))),
+                                    cache,
+                                    AttentionProbe.NONE); // (B, 1, V)
+                    NDArray full =
+                            model.forward(
+                                    tokens.get(new NDIndex(":, :" + (t + 1))), AttentionProbe.NONE);
+                    assertAllClose(
+                            full.get(new NDIndex(":, " + t + ":" + (t + 1) + ", :")),
+                            step,
+                            1e-5,
                             "logits at position " + t);
                     assertEquals(t + 1, cache.length());
                 }
@@ -144,7 +175,8 @@ class Gpt2ModelTest {
                     for (int j = 0; j < 6; j++) {
                         float p = probs[(h * 6 + i) * 6 + j];
                         if (j > i) {
-                            assertEquals(0f, p, "head " + h + " query " + i + " sees future key " + j);
+                            assertEquals(
+                                    0f, p, "head " + h + " query " + i + " sees future key " + j);
                         }
                         rowSum += p;
                     }
@@ -154,8 +186,10 @@ class Gpt2ModelTest {
             // Changing a future token must not change earlier logits.
             NDArray changed = tokens.duplicate();
             changed.set(new NDIndex(0, 5), 42);
-            float[] a = floats(model.forward(tokens, AttentionProbe.NONE).get(new NDIndex(":, :5")));
-            float[] b = floats(model.forward(changed, AttentionProbe.NONE).get(new NDIndex(":, :5")));
+            float[] a =
+                    floats(model.forward(tokens, AttentionProbe.NONE).get(new NDIndex(":, :5")));
+            float[] b =
+                    floats(model.forward(changed, AttentionProbe.NONE).get(new NDIndex(":, :5")));
             assertAllClose(a, b, 0, "logits before the changed position");
         }
     }

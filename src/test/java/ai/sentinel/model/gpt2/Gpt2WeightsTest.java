@@ -14,16 +14,30 @@ class Gpt2WeightsTest {
     @Test
     void expectedShapesMatchTheAllocatedModelIncludingPrunedHeads() {
         Gpt2Config plain = Gpt2Config.of(99, 64, 2, 4, 32);
-        Gpt2Config pruned = new Gpt2Config(99, 64, 3, 4, 32, 48, 1e-5f, plain.activation(),
-                Map.of(0, Set.of(1, 3), 2, Set.of(0)), -1);
+        Gpt2Config pruned =
+                new Gpt2Config(
+                        99,
+                        64,
+                        3,
+                        4,
+                        32,
+                        48,
+                        1e-5f,
+                        plain.activation(),
+                        Map.of(0, Set.of(1, 3), 2, Set.of(0)),
+                        -1);
         try (NDManager manager = NDManager.newBaseManager()) {
             for (Gpt2Config config : new Gpt2Config[] {plain, pruned}) {
                 try (Gpt2Model model = Gpt2Model.initialize(config, manager, 1)) {
                     Map<String, Parameter> actual = Gpt2Weights.byHfName(model);
                     Map<String, long[]> expected = Gpt2Weights.expectedShapes(config);
                     assertEquals(actual.keySet(), expected.keySet());
-                    actual.forEach((name, p) -> assertArrayEquals(p.value().getShape().getShape(),
-                            expected.get(name), name));
+                    actual.forEach(
+                            (name, p) ->
+                                    assertArrayEquals(
+                                            p.value().getShape().getShape(),
+                                            expected.get(name),
+                                            name));
                 }
             }
         }

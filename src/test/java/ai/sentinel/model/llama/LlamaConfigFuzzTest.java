@@ -17,8 +17,9 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
- * Corrupt Llama {@code config.json} files parse, or fail with one line naming the file; some also go through the
- * whole load beside valid weights, which must never allocate past the file's size (as ConfigFuzzTest for GPT-2).
+ * Corrupt Llama {@code config.json} files parse, or fail with one line naming the file; some also
+ * go through the whole load beside valid weights, which must never allocate past the file's size
+ * (as ConfigFuzzTest for GPT-2).
  */
 class LlamaConfigFuzzTest {
     private static final Path DIR = FuzzFolder.create("llama-config");
@@ -40,10 +41,13 @@ class LlamaConfigFuzzTest {
     }
 
     @Property(tries = 60)
-    void corruptConfigsBesideValidWeightsLoadOrFailClearly(@ForAll("corrupt") byte[] bytes) throws IOException {
+    void corruptConfigsBesideValidWeightsLoadOrFailClearly(@ForAll("corrupt") byte[] bytes)
+            throws IOException {
         Path folder = DIR.resolve("load");
         Files.createDirectories(folder);
-        Files.copy(VALID.resolve(ModelFiles.WEIGHTS_FILE), folder.resolve(ModelFiles.WEIGHTS_FILE),
+        Files.copy(
+                VALID.resolve(ModelFiles.WEIGHTS_FILE),
+                folder.resolve(ModelFiles.WEIGHTS_FILE),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Path file = folder.resolve(ModelFiles.CONFIG_FILE);
         Files.write(file, bytes);
@@ -61,7 +65,8 @@ class LlamaConfigFuzzTest {
     private static Path validFolder() {
         Path folder = DIR.resolve("valid");
         try (NDManager manager = NDManager.newBaseManager();
-                LlamaModel model = LlamaModel.initialize(LlamaConfig.of(16, 8, 1, 2, 1, 8), manager, 1)) {
+                LlamaModel model =
+                        LlamaModel.initialize(LlamaConfig.of(16, 8, 1, 2, 1, 8), manager, 1)) {
             ModelFiles.save(model, folder);
             return folder;
         } catch (IOException e) {

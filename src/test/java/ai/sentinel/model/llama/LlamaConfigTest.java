@@ -12,12 +12,16 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** config.json keys of Llama, Qwen2 and Mistral: defaults, legacy keys, round trips, and clear refusals. */
+/**
+ * config.json keys of Llama, Qwen2 and Mistral: defaults, legacy keys, round trips, and clear
+ * refusals.
+ */
 class LlamaConfigTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden");
 
     private static LlamaConfig golden(String folder) throws Exception {
-        return LlamaConfig.fromHfJson(Json.readObject(GOLDEN.resolve(folder).resolve("config.json")));
+        return LlamaConfig.fromHfJson(
+                Json.readObject(GOLDEN.resolve(folder).resolve("config.json")));
     }
 
     @Test
@@ -34,14 +38,19 @@ class LlamaConfigTest {
         assertEquals(3, qwen.headsPerGroup());
         LlamaConfig mha = golden("llama-tiny-mha-bias-linear");
         assertEquals(4, mha.numKvHeads(), "num_key_value_heads defaults to num_attention_heads");
-        assertEquals(new LlamaRopeScaling(LlamaRopeScaling.Type.LINEAR, 2, 0, 0, 0), mha.ropeScaling(),
+        assertEquals(
+                new LlamaRopeScaling(LlamaRopeScaling.Type.LINEAR, 2, 0, 0, 0),
+                mha.ropeScaling(),
                 "the legacy 'type' key");
         assertEquals(new LlamaConfig.Biases(true, true, true), mha.biases());
     }
 
     @Test
     void writtenConfigsReadBackEqualIncludingRemovedHeads() throws Exception {
-        for (String folder : new String[] {"llama-tiny-gqa-llama3", "qwen2-tiny-tied", "llama-tiny-mha-bias-linear"}) {
+        for (String folder :
+                new String[] {
+                    "llama-tiny-gqa-llama3", "qwen2-tiny-tied", "llama-tiny-mha-bias-linear"
+                }) {
             LlamaConfig config = golden(folder);
             assertEquals(config, LlamaConfig.fromHfJson(config.toHfJson()), folder);
             LlamaConfig pruned = config.withPrunedHeads(Map.of(1, Set.of(0, 3)));
@@ -55,8 +64,11 @@ class LlamaConfigTest {
     void llama3EndOfTextListsAndTransformersV5RopeParametersAreRead() throws Exception {
         JsonObject base = LlamaConfig.of(99, 64, 2, 4, 2, 32).toHfJson();
         assertEquals(2, LlamaConfig.fromHfJson(with(base, "eos_token_id", "[2, 7]")).eosTokenId());
-        JsonObject v5 = with(base, "rope_parameters", "{\"rope_type\": \"linear\", \"rope_theta\": 500.0, "
-                + "\"factor\": 2.0}");
+        JsonObject v5 =
+                with(
+                        base,
+                        "rope_parameters",
+                        "{\"rope_type\": \"linear\", \"rope_theta\": 500.0, " + "\"factor\": 2.0}");
         v5.remove("rope_theta");
         v5.remove("rope_scaling");
         LlamaConfig parsed = LlamaConfig.fromHfJson(v5);
@@ -68,23 +80,44 @@ class LlamaConfigTest {
     void unsupportedFeaturesAreRefusedNamingTheKey() throws Exception {
         JsonObject base = LlamaConfig.of(99, 64, 2, 4, 2, 32).toHfJson();
         assertRefused(with(base, "hidden_act", "\"gelu\""), "hidden_act");
-        assertRefused(with(base, "rope_scaling", "{\"rope_type\": \"yarn\", \"factor\": 4}"), "rope_scaling");
+        assertRefused(
+                with(base, "rope_scaling", "{\"rope_type\": \"yarn\", \"factor\": 4}"),
+                "rope_scaling");
         assertRefused(with(base, "num_key_value_heads", "3"), "num_key_value_heads");
-        assertRefused(with(base, "architectures", "[\"LlamaForSequenceClassification\"]"), "architectures");
-        JsonObject mistral = with(with(base, "model_type", "\"mistral\""), "architectures",
-                "[\"MistralForCausalLM\"]");
+        assertRefused(
+                with(base, "architectures", "[\"LlamaForSequenceClassification\"]"),
+                "architectures");
+        JsonObject mistral =
+                with(
+                        with(base, "model_type", "\"mistral\""),
+                        "architectures",
+                        "[\"MistralForCausalLM\"]");
         assertRefused(with(mistral, "sliding_window", "16"), "sliding_window");
-        assertEquals(LlamaVariant.MISTRAL, LlamaConfig.fromHfJson(with(mistral, "sliding_window", "null")).variant());
+        assertEquals(
+                LlamaVariant.MISTRAL,
+                LlamaConfig.fromHfJson(with(mistral, "sliding_window", "null")).variant());
         JsonObject longMistral = with(mistral, "max_position_embeddings", "32768");
         longMistral.remove("sliding_window");
         assertRefused(longMistral, "sliding_window"); // HF's MistralConfig defaults it to 4096
         LlamaConfig written = LlamaConfig.fromHfJson(with(longMistral, "sliding_window", "null"));
-        assertEquals(written, LlamaConfig.fromHfJson(written.toHfJson()), "written with an explicit null window");
-        assertEquals(LlamaVariant.MISTRAL, LlamaConfig.fromHfJson(with(mistral, "sliding_window", "4096")).variant(),
+        assertEquals(
+                written,
+                LlamaConfig.fromHfJson(written.toHfJson()),
+                "written with an explicit null window");
+        assertEquals(
+                LlamaVariant.MISTRAL,
+                LlamaConfig.fromHfJson(with(mistral, "sliding_window", "4096")).variant(),
                 "a window as long as the context is never in use");
-        JsonObject qwen = with(with(base, "model_type", "\"qwen2\""), "architectures", "[\"Qwen2ForCausalLM\"]");
+        JsonObject qwen =
+                with(
+                        with(base, "model_type", "\"qwen2\""),
+                        "architectures",
+                        "[\"Qwen2ForCausalLM\"]");
         qwen = with(qwen, "sliding_window", "16");
-        assertEquals(LlamaVariant.QWEN2, LlamaConfig.fromHfJson(qwen).variant(), "use_sliding_window is off");
+        assertEquals(
+                LlamaVariant.QWEN2,
+                LlamaConfig.fromHfJson(qwen).variant(),
+                "use_sliding_window is off");
         assertRefused(with(qwen, "use_sliding_window", "true"), "sliding_window");
     }
 
@@ -95,7 +128,8 @@ class LlamaConfigTest {
     }
 
     private static void assertRefused(JsonObject json, String key) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LlamaConfig.fromHfJson(json));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> LlamaConfig.fromHfJson(json));
         assertTrue(e.getMessage().contains(key), e.getMessage());
     }
 }

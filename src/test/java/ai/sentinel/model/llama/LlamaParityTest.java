@@ -30,19 +30,26 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Parity with an independent Llama / Qwen2 written from the math in plain PyTorch
- * (tools/golden/make_family_references.py): each folder loads through our Hugging Face loader, and rotary
- * frequencies, logits, loss, ∂loss/∂gates (at 1 and at non-unit gates) and six AdamW losses match. The three
- * folders cover GQA with llama3 rope scaling and an untied lm_head, Qwen2's q/k/v-only biases with 3 heads per group
- * and tied embeddings, and Llama-2-era keys (MHA, every bias, legacy {@code type: linear} scaling).
+ * (tools/golden/make_family_references.py): each folder loads through our Hugging Face loader, and
+ * rotary frequencies, logits, loss, ∂loss/∂gates (at 1 and at non-unit gates) and six AdamW losses
+ * match. The three folders cover GQA with llama3 rope scaling and an untied lm_head, Qwen2's
+ * q/k/v-only biases with 3 heads per group and tied embeddings, and Llama-2-era keys (MHA, every
+ * bias, legacy {@code type: linear} scaling).
  */
 class LlamaParityTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden");
-    /** float32 with different BLAS libraries and summation orders: agreement to ~1e-6 is typical. */
+
+    /**
+     * float32 with different BLAS libraries and summation orders: agreement to ~1e-6 is typical.
+     */
     private static final double LOGITS_TOLERANCE = 2e-5;
+
     private static final double LOSS_TOLERANCE = 1e-5;
     private static final double GATE_GRAD_TOLERANCE = 1e-5;
+
     /** Five optimizer steps compound rounding differences; the losses move by ~0.3 per step. */
     private static final double ADAMW_LOSS_TOLERANCE = 1e-4;
+
     /** The reference computes inverse frequencies in float32, as HF does. */
     private static final double INV_FREQ_TOLERANCE = 1e-7;
 
@@ -59,7 +66,9 @@ class LlamaParityTest {
     }
 
     private static NDArray ids(SafetensorsFile expected) throws Exception {
-        return EngineArrays.of(manager, expected.readLongs("input_ids"),
+        return EngineArrays.of(
+                manager,
+                expected.readLongs("input_ids"),
                 new Shape(expected.entry("input_ids").shape()));
     }
 
@@ -68,95 +77,137 @@ class LlamaParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"llama-tiny-gqa-llama3", "qwen2-tiny-tied", "llama-tiny-mha-bias-linear"})
+    @ValueSource(
+            strings = {"llama-tiny-gqa-llama3", "qwen2-tiny-tied", "llama-tiny-mha-bias-linear"})
     void rotaryFrequenciesAndLogitsMatchTheReference(String folder) throws Exception {
         try (SafetensorsFile expected = expected(folder);
-                CausalLm model = ModelFiles.load(GOLDEN.resolve(folder), manager); NDScope scope = new NDScope()) {
+                CausalLm model = ModelFiles.load(GOLDEN.resolve(folder), manager);
+                NDScope scope = new NDScope()) {
             double[] inverse = ((LlamaModel) model).ropeInverseFrequencies();
             float[] actual = new float[inverse.length];
             for (int i = 0; i < inverse.length; i++) {
                 actual[i] = (float) inverse[i];
             }
-            assertAllClose(expected.readFloats("rope_inv_freq"), actual, INV_FREQ_TOLERANCE, "rope inv_freq");
+            assertAllClose(
+                    expected.readFloats("rope_inv_freq"),
+                    actual,
+                    INV_FREQ_TOLERANCE,
+                    "rope inv_freq");
             NDArray logits = model.forward(ids(expected), AttentionProbe.NONE);
             assertEquals(new Shape(2, 8, model.config().vocabSize()), logits.getShape());
-            assertAllClose(expected.readFloats("logits"), floats(logits), LOGITS_TOLERANCE, "logits");
+            assertAllClose(
+                    expected.readFloats("logits"), floats(logits), LOGITS_TOLERANCE, "logits");
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"llama-tiny-gqa-llama3", "qwen2-tiny-tied", "llama-tiny-mha-bias-linear"})
+    @ValueSource(
+            strings = {"llama-tiny-gqa-llama3", "qwen2-tiny-tied", "llama-tiny-mha-bias-linear"})
     void lossAndGateGradientsMatchTheReference(String folder) throws Exception {
         try (SafetensorsFile expected = expected(folder);
-                CausalLm model = ModelFiles.load(GOLDEN.resolve(folder), manager); NDScope scope = new NDScope()) {
+                CausalLm model = ModelFiles.load(GOLDEN.resolve(folder), manager);
+                NDScope scope = new NDScope()) {
             float loss = lossAndBackward(model, ids(expected));
             assertEquals(expected.readFloats("loss")[0], loss, LOSS_TOLERANCE, "loss");
-            assertAllClose(expected.readFloats("gate_grad"), floats(model.gates().gate().gradient()),
-                    GATE_GRAD_TOLERANCE, "dloss/dgates");
+            assertAllClose(
+                    expected.readFloats("gate_grad"),
+                    floats(model.gates().gate().gradient()),
+                    GATE_GRAD_TOLERANCE,
+                    "dloss/dgates");
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"llama-tiny-gqa-llama3", "qwen2-tiny-tied", "llama-tiny-mha-bias-linear"})
+    @ValueSource(
+            strings = {"llama-tiny-gqa-llama3", "qwen2-tiny-tied", "llama-tiny-mha-bias-linear"})
     void nonUnitGatesScaleQueryHeadsAsTheReferenceDoes(String folder) throws Exception {
         try (SafetensorsFile expected = expected(folder);
-                CausalLm model = ModelFiles.load(GOLDEN.resolve(folder), manager); NDScope scope = new NDScope()) {
+                CausalLm model = ModelFiles.load(GOLDEN.resolve(folder), manager);
+                NDScope scope = new NDScope()) {
             float[] gates = expected.readFloats("gates");
             int heads = model.config().numHeads();
             for (int i = 0; i < gates.length; i++) {
                 model.gates().setGate(new HeadId(i / heads, i % heads), gates[i]);
             }
             NDArray logits = model.forward(ids(expected), AttentionProbe.NONE);
-            assertAllClose(expected.readFloats("logits_gated"), floats(logits), LOGITS_TOLERANCE, "gated logits");
+            assertAllClose(
+                    expected.readFloats("logits_gated"),
+                    floats(logits),
+                    LOGITS_TOLERANCE,
+                    "gated logits");
             lossAndBackward(model, ids(expected));
-            assertAllClose(expected.readFloats("gated_gate_grad"), floats(model.gates().gate().gradient()),
-                    GATE_GRAD_TOLERANCE, "dloss/dgates at non-unit gates");
+            assertAllClose(
+                    expected.readFloats("gated_gate_grad"),
+                    floats(model.gates().gate().gradient()),
+                    GATE_GRAD_TOLERANCE,
+                    "dloss/dgates at non-unit gates");
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"llama-tiny-gqa-llama3", "qwen2-tiny-tied", "llama-tiny-mha-bias-linear"})
+    @ValueSource(
+            strings = {"llama-tiny-gqa-llama3", "qwen2-tiny-tied", "llama-tiny-mha-bias-linear"})
     void maskingAHeadEqualsAZeroGate(String folder) throws Exception {
         try (SafetensorsFile expected = expected(folder);
-                CausalLm model = ModelFiles.load(GOLDEN.resolve(folder), manager); NDScope scope = new NDScope()) {
+                CausalLm model = ModelFiles.load(GOLDEN.resolve(folder), manager);
+                NDScope scope = new NDScope()) {
             float[] gates = expected.readFloats("gates"); // head (0, 2) has gate 0 in the reference
             int heads = model.config().numHeads();
             for (int i = 0; i < gates.length; i++) {
-                model.gates().setGate(new HeadId(i / heads, i % heads), gates[i] == 0f ? 1f : gates[i]);
+                model.gates()
+                        .setGate(new HeadId(i / heads, i % heads), gates[i] == 0f ? 1f : gates[i]);
             }
             model.gates().setMasked(new HeadId(0, 2), true);
             NDArray logits = model.forward(ids(expected), AttentionProbe.NONE);
-            assertAllClose(expected.readFloats("logits_gated"), floats(logits), LOGITS_TOLERANCE, "masked logits");
+            assertAllClose(
+                    expected.readFloats("logits_gated"),
+                    floats(logits),
+                    LOGITS_TOLERANCE,
+                    "masked logits");
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"llama-tiny-gqa-llama3", "qwen2-tiny-tied", "llama-tiny-mha-bias-linear"})
+    @ValueSource(
+            strings = {"llama-tiny-gqa-llama3", "qwen2-tiny-tied", "llama-tiny-mha-bias-linear"})
     void fiveAdamWStepsFollowTheReferenceLosses(String folder) throws Exception {
         try (SafetensorsFile expected = expected(folder);
                 CausalLm model = ModelFiles.load(GOLDEN.resolve(folder), manager);
-                AdamW optimizer = new AdamW(model.parameters(), new AdamWConfig(0.9f, 0.999f, 1e-8f, 0.1f),
-                        manager)) {
+                AdamW optimizer =
+                        new AdamW(
+                                model.parameters(),
+                                new AdamWConfig(0.9f, 0.999f, 1e-8f, 0.1f),
+                                manager)) {
             float[] losses = expected.readFloats("adamw_losses");
             for (int step = 0; step < losses.length; step++) {
                 try (NDScope scope = new NDScope()) {
                     float loss = lossAndBackward(model, ids(expected));
-                    assertEquals(losses[step], loss, ADAMW_LOSS_TOLERANCE, "loss before AdamW step " + step);
+                    assertEquals(
+                            losses[step],
+                            loss,
+                            ADAMW_LOSS_TOLERANCE,
+                            "loss before AdamW step " + step);
                 }
                 optimizer.step(1e-2f);
             }
         }
     }
 
-    /** Mean next-token cross-entropy of ids[:, 1:] given ids[:, :-1]; leaves fresh gradients on every leaf. */
+    /**
+     * Mean next-token cross-entropy of ids[:, 1:] given ids[:, :-1]; leaves fresh gradients on
+     * every leaf.
+     */
     static float lossAndBackward(CausalLm model, NDArray ids) {
         model.parameters().forEach(Parameter::zeroGradient);
         model.gates().gate().zeroGradient();
         NDArray inputs = ids.get(new NDIndex(":, :-1"));
         NDArray targets = ids.get(new NDIndex(":, 1:"));
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray loss = Scalars.dividedBy(Losses.crossEntropySum(model.forward(inputs, AttentionProbe.NONE),
-                    targets), targets.getShape().size());
+            NDArray loss =
+                    Scalars.dividedBy(
+                            Losses.crossEntropySum(
+                                    model.forward(inputs, AttentionProbe.NONE), targets),
+                            targets.getShape().size());
             collector.backward(loss);
             return loss.getFloat();
         }

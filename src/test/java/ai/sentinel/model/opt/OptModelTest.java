@@ -35,12 +35,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The head contract on a tiny random OPT in both layouts (pre-LN; post-LN with project_in/project_out): gates,
- * masks, removal, regrowth, the key/value cache and save/load agree with each other and with autograd.
+ * The head contract on a tiny random OPT in both layouts (pre-LN; post-LN with
+ * project_in/project_out): gates, masks, removal, regrowth, the key/value cache and save/load agree
+ * with each other and with autograd.
  */
 class OptModelTest {
     private static final long SEED = 7;
-    private static final List<HeadId> DOOMED = List.of(new HeadId(0, 1), new HeadId(1, 3), new HeadId(1, 0));
+    private static final List<HeadId> DOOMED =
+            List.of(new HeadId(0, 1), new HeadId(1, 3), new HeadId(1, 0));
     private static NDManager manager;
 
     @BeforeAll
@@ -62,8 +64,11 @@ class OptModelTest {
     /** Mean next-token loss of a fixed batch. */
     private static NDArray loss(CausalLm model, NDArray tokens) {
         NDArray targets = tokens.get(new NDIndex(":, 1:"));
-        return Scalars.dividedBy(Losses.crossEntropySum(model.forward(tokens.get(new NDIndex(":, :-1")),
-                AttentionProbe.NONE), targets), targets.getShape().size());
+        return Scalars.dividedBy(
+                Losses.crossEntropySum(
+                        model.forward(tokens.get(new NDIndex(":, :-1")), AttentionProbe.NONE),
+                        targets),
+                targets.getShape().size());
     }
 
     @ParameterizedTest
@@ -88,10 +93,16 @@ class OptModelTest {
                 double down = loss(model, tokens).getDouble();
                 model.gates().setGate(head, 1f);
                 double numeric = (up - down) / ((double) above - below);
-                assertEquals(numeric, autograd[i], 1e-7 + 1e-5 * Math.abs(numeric), layout + " dL/dg for " + head);
+                assertEquals(
+                        numeric,
+                        autograd[i],
+                        1e-7 + 1e-5 * Math.abs(numeric),
+                        layout + " dL/dg for " + head);
                 largest = Math.max(largest, Math.abs(numeric));
             }
-            assertTrue(largest > 1e-3, "gate gradients are all ~0, so the check would prove nothing: " + largest);
+            assertTrue(
+                    largest > 1e-3,
+                    "gate gradients are all ~0, so the check would prove nothing: " + largest);
         }
     }
 
@@ -104,8 +115,16 @@ class OptModelTest {
                 OptModel intact = TinyOpt.strong(manager, layout, SEED, DataType.FLOAT32)) {
             masked.gates().setMasked(head, true);
             int D = TinyOpt.PRE.headDim();
-            zeroed.blocks().get(1).attention().projections().output().weight().value()
-                    .set(new NDIndex(":, " + (head.head() * D) + ":" + ((head.head() + 1) * D)), 0f);
+            zeroed.blocks()
+                    .get(1)
+                    .attention()
+                    .projections()
+                    .output()
+                    .weight()
+                    .value()
+                    .set(
+                            new NDIndex(":, " + (head.head() * D) + ":" + ((head.head() + 1) * D)),
+                            0f);
             float[] a = logits(masked);
             assertAllClose(logits(zeroed), a, 1e-6, layout + ": masked vs zeroed out_proj columns");
             float[] c = logits(intact);
@@ -125,7 +144,11 @@ class OptModelTest {
             long before = compressed.numParameters();
             assertTrue(Pruner.prune(adaptive, DOOMED, PruneMode.ADAPTIVE).isEmpty());
             Pruner.prune(compressed, DOOMED, PruneMode.COMPRESSED);
-            assertAllClose(logits(adaptive), logits(compressed), 1e-5, layout + ": adaptive vs compressed");
+            assertAllClose(
+                    logits(adaptive),
+                    logits(compressed),
+                    1e-5,
+                    layout + ": adaptive vs compressed");
             int perHead = 4 * 32 * 8 + 3 * 8; // q, k, v rows + out_proj columns, and q, k, v bias
             assertEquals(before - 3L * perHead, compressed.numParameters());
             assertEquals(2, compressed.config().numHeadsPresent(1));
@@ -140,14 +163,26 @@ class OptModelTest {
             Pruner.prune(model, DOOMED, PruneMode.COMPRESSED);
             float[] pruned = logits(model);
             long params = model.numParameters();
-            Grower.grow(model, DOOMED, GrowthInit.FUNCTION_PRESERVING, 0.01f, 0.01f, new HeadScores(new double[2][4]),
+            Grower.grow(
+                    model,
+                    DOOMED,
+                    GrowthInit.FUNCTION_PRESERVING,
+                    0.01f,
+                    0.01f,
+                    new HeadScores(new double[2][4]),
                     9);
-            assertAllClose(pruned, logits(model), 1e-6, layout + ": logits at the instant of growth");
+            assertAllClose(
+                    pruned, logits(model), 1e-6, layout + ": logits at the instant of growth");
             assertEquals(8, model.gates().numActive());
             assertEquals(4, model.config().numHeadsPresent(1));
             assertTrue(model.numParameters() > params, "regrowth puts the slices back");
-            model.gates().setGate(DOOMED.get(0), 1f); // the regrown head's fresh q, k, v now take part
-            assertAllClose(pruned, logits(model), 1e-6, layout + ": zero out_proj columns keep the function");
+            model.gates()
+                    .setGate(DOOMED.get(0), 1f); // the regrown head's fresh q, k, v now take part
+            assertAllClose(
+                    pruned,
+                    logits(model),
+                    1e-6,
+                    layout + ": zero out_proj columns keep the function");
         }
     }
 
@@ -162,16 +197,30 @@ class OptModelTest {
             NDArray tokens = TinyOpt.tokens(manager, 11, 2, 10);
             int prompt = 4;
             try (NDScope scope = new NDScope()) {
-                NDArray first = model.forward(tokens.get(new NDIndex(":, :" + prompt)), cache, AttentionProbe.NONE);
-                NDArray full = model.forward(tokens.get(new NDIndex(":, :" + prompt)), AttentionProbe.NONE);
+                NDArray first =
+                        model.forward(
+                                tokens.get(new NDIndex(":, :" + prompt)),
+                                cache,
+                                AttentionProbe.NONE);
+                NDArray full =
+                        model.forward(
+                                tokens.get(new NDIndex(":, :" + prompt)), AttentionProbe.NONE);
                 assertAllClose(full, first, 1e-5, layout + " prompt logits");
             }
             for (int t = prompt; t < 10; t++) {
                 try (NDScope scope = new NDScope()) {
-                    NDArray step = model.forward(tokens.get(new NDIndex(":, " + t + ":" + (t + 1))), cache,
-                            AttentionProbe.NONE); // (B, 1, V)
-                    NDArray full = model.forward(tokens.get(new NDIndex(":, :" + (t + 1))), AttentionProbe.NONE);
-                    assertAllClose(full.get(new NDIndex(":, " + t + ":" + (t + 1) + ", :")), step, 1e-5,
+                    NDArray step =
+                            model.forward(
+                                    tokens.get(new NDIndex(":, " + t + ":" + (t + 1))),
+                                    cache,
+                                    AttentionProbe.NONE); // (B, 1, V)
+                    NDArray full =
+                            model.forward(
+                                    tokens.get(new NDIndex(":, :" + (t + 1))), AttentionProbe.NONE);
+                    assertAllClose(
+                            full.get(new NDIndex(":, " + t + ":" + (t + 1) + ", :")),
+                            step,
+                            1e-5,
                             layout + " logits at position " + t);
                     assertEquals(t + 1, cache.length());
                 }
@@ -181,8 +230,8 @@ class OptModelTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"pre", "post-proj"})
-    void savedAndReloadedModelsGiveBitIdenticalLogitsEvenWhenCompressed(String layout, @TempDir Path dir)
-            throws Exception {
+    void savedAndReloadedModelsGiveBitIdenticalLogitsEvenWhenCompressed(
+            String layout, @TempDir Path dir) throws Exception {
         try (OptModel model = TinyOpt.strong(manager, layout, SEED, DataType.FLOAT32)) {
             ModelFiles.save(model, dir.resolve("full"));
             try (CausalLm reloaded = ModelFiles.load(dir.resolve("full"), manager)) {
@@ -192,7 +241,8 @@ class OptModelTest {
             model.gates().setGate(new HeadId(0, 2), 0.25f);
             ModelFiles.save(model, dir.resolve("compressed"));
             try (CausalLm reloaded = ModelFiles.load(dir.resolve("compressed"), manager)) {
-                assertBitIdentical(logits(model), logits(reloaded), layout + " compressed round trip");
+                assertBitIdentical(
+                        logits(model), logits(reloaded), layout + " compressed round trip");
                 assertEquals(model.config(), reloaded.config());
                 assertEquals(model.numParameters(), reloaded.numParameters());
             }
@@ -208,7 +258,9 @@ class OptModelTest {
             AttentionCapture capture = new AttentionCapture();
             model.forward(tokens, capture);
             assertEquals(2, capture.probabilities().size());
-            assertEquals(new ai.djl.ndarray.types.Shape(1, 4, 6, 6), capture.probabilities().get(0).getShape());
+            assertEquals(
+                    new ai.djl.ndarray.types.Shape(1, 4, 6, 6),
+                    capture.probabilities().get(0).getShape());
             float[] probs = floats(capture.probabilities().get(0));
             for (int h = 0; h < 4; h++) {
                 for (int i = 0; i < 6; i++) {
@@ -216,7 +268,8 @@ class OptModelTest {
                     for (int j = 0; j < 6; j++) {
                         float p = probs[(h * 6 + i) * 6 + j];
                         if (j > i) {
-                            assertEquals(0f, p, "head " + h + " query " + i + " sees future key " + j);
+                            assertEquals(
+                                    0f, p, "head " + h + " query " + i + " sees future key " + j);
                         }
                         rowSum += p;
                     }
@@ -225,8 +278,10 @@ class OptModelTest {
             }
             NDArray changed = tokens.duplicate();
             changed.set(new NDIndex(0, 5), 42);
-            float[] a = floats(model.forward(tokens, AttentionProbe.NONE).get(new NDIndex(":, :5")));
-            float[] b = floats(model.forward(changed, AttentionProbe.NONE).get(new NDIndex(":, :5")));
+            float[] a =
+                    floats(model.forward(tokens, AttentionProbe.NONE).get(new NDIndex(":, :5")));
+            float[] b =
+                    floats(model.forward(changed, AttentionProbe.NONE).get(new NDIndex(":, :5")));
             assertAllClose(a, b, 0, "logits before the changed position");
         }
     }

@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * OPT's tokenizer is GPT-2's byte-level BPE behind fairseq's four specials ({@code <s>} 0, {@code <pad>} 1,
- * {@code </s>} 2, {@code <unk>} 3), with a post-processor that prepends {@code </s>}. Built here from the GPT-2
- * fixture with every id shifted by 4 (the real OPT vocabulary orders tokens differently; the structure is the same).
+ * OPT's tokenizer is GPT-2's byte-level BPE behind fairseq's four specials ({@code <s>} 0, {@code
+ * <pad>} 1, {@code </s>} 2, {@code <unk>} 3), with a post-processor that prepends {@code </s>}.
+ * Built here from the GPT-2 fixture with every id shifted by 4 (the real OPT vocabulary orders
+ * tokens differently; the structure is the same).
  */
 class OptTokenizerTest {
     private static final Path GPT2 = Path.of("src/test/resources/tokenizers/gpt2/tokenizer.json");
@@ -28,16 +29,24 @@ class OptTokenizerTest {
     void theTokenizersPostProcessorPrependsEndOfSequence(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("tokenizer.json");
         Files.writeString(file, optLike(Json.readObject(GPT2)).toString());
-        try (HfTokenizer opt = HfTokenizer.load(file); HfTokenizer gpt2 = HfTokenizer.load(GPT2)) {
-            assertArrayEquals(new int[] {15496, 995}, gpt2.encodePrompt("Hello world"), "GPT-2 adds nothing");
+        try (HfTokenizer opt = HfTokenizer.load(file);
+                HfTokenizer gpt2 = HfTokenizer.load(GPT2)) {
+            assertArrayEquals(
+                    new int[] {15496, 995}, gpt2.encodePrompt("Hello world"), "GPT-2 adds nothing");
             assertArrayEquals(new int[] {2, 15496 + 4, 995 + 4}, opt.encodePrompt("Hello world"));
-            assertArrayEquals(new int[] {15496 + 4, 995 + 4}, opt.encode("Hello world"), "training text: no marker");
+            assertArrayEquals(
+                    new int[] {15496 + 4, 995 + 4},
+                    opt.encode("Hello world"),
+                    "training text: no marker");
             assertEquals(" world", opt.decode(new int[] {995 + 4}));
             assertEquals(50257 + 4, opt.vocabSize());
         }
     }
 
-    /** GPT-2's tokenizer.json with ids shifted by 4, the four specials, and a {@code </s> $A} template. */
+    /**
+     * GPT-2's tokenizer.json with ids shifted by 4, the four specials, and a {@code </s> $A}
+     * template.
+     */
     private static JsonObject optLike(JsonObject gpt2) {
         JsonObject model = gpt2.getAsJsonObject("model");
         JsonObject vocab = new JsonObject();
@@ -56,7 +65,10 @@ class OptTokenizerTest {
         }
         model.add("vocab", vocab);
         gpt2.add("added_tokens", added);
-        gpt2.add("post_processor", JsonParser.parseString("""
+        gpt2.add(
+                "post_processor",
+                JsonParser.parseString(
+                        """
                 {"type": "TemplateProcessing",
                  "single": [{"SpecialToken": {"id": "</s>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}],
                  "pair": [{"SpecialToken": {"id": "</s>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},

@@ -13,8 +13,13 @@ import java.util.SplittableRandom;
 final class TinyOpt {
     /** OPT-125m's layout: pre-LN, final LayerNorm, no embedding projection. */
     static final OptConfig PRE = OptConfig.of(99, 64, 2, 4, 32);
-    /** OPT-350m's layout: post-LN, no final LayerNorm, 24-wide embeddings with project_in/project_out. */
-    static final OptConfig POST_PROJ = new OptConfig(99, 64, 2, 4, 32, 64, 24, false, false, 2, 2, 1, Map.of());
+
+    /**
+     * OPT-350m's layout: post-LN, no final LayerNorm, 24-wide embeddings with
+     * project_in/project_out.
+     */
+    static final OptConfig POST_PROJ =
+            new OptConfig(99, 64, 2, 4, 32, 64, 24, false, false, 2, 2, 1, Map.of());
 
     private TinyOpt() {}
 
@@ -27,8 +32,9 @@ final class TinyOpt {
     }
 
     /**
-     * A tiny model whose weights are larger than OPT's initialisation (std 0.2 instead of 0.02, LayerNorm γ around
-     * 1), so attention patterns are far from uniform and every head visibly matters.
+     * A tiny model whose weights are larger than OPT's initialisation (std 0.2 instead of 0.02,
+     * LayerNorm γ around 1), so attention patterns are far from uniform and every head visibly
+     * matters.
      */
     static OptModel strong(NDManager manager, String layout, long seed, DataType dtype) {
         OptModel model = OptModel.initialize(config(layout), manager, seed, dtype);
