@@ -10,6 +10,7 @@ import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadGates;
 import ai.sentinel.model.HeadId;
 import ai.sentinel.model.HeadRemap;
+import ai.sentinel.model.HeadSurgery;
 import ai.sentinel.model.KvCache;
 import ai.sentinel.nn.Embedding;
 import ai.sentinel.nn.LayerNorm;
@@ -17,15 +18,10 @@ import ai.sentinel.nn.Masks;
 import ai.sentinel.nn.Parameter;
 import ai.sentinel.nn.TorchLinear;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * OPT (Zhang et al. 2022; HF {@code OPTForCausalLM}): token embeddings (projected to the residual
@@ -193,74 +189,25 @@ public final class OptModel implements CausalLm {
 
     @Override
     public List<HeadRemap> removeHeads(Collection<HeadId> heads) {
-        List<HeadRemap> remaps = new ArrayList<>();
-        for (Map.Entry<Integer, Set<Integer>> e : byLayer(heads).entrySet()) {
-            int layer = e.getKey();
-            int[] present = config.headsPresent(layer);
-            int[] kept = Arrays.stream(present).filter(h -> !e.getValue().contains(h)).toArray();
-            if (kept.length != present.length - e.getValue().size()) {
-                throw new IllegalArgumentException(
-                        "layer " + layer + " does not hold all of heads " + e.getValue());
-            }
-            remaps.addAll(relayout(layer, kept));
-        }
-        heads.forEach(h -> gates.setMasked(h, true));
-        return remaps;
+        return HeadSurgery.remove(this, heads, this::rebuildAttention);
     }
 
     @Override
     public List<HeadRemap> insertHeads(Collection<HeadId> heads) {
-        List<HeadRemap> remaps = new ArrayList<>();
-        for (Map.Entry<Integer, Set<Integer>> e : byLayer(heads).entrySet()) {
-            int layer = e.getKey();
-            Set<Integer> present = new TreeSet<>();
-            Arrays.stream(config.headsPresent(layer)).forEach(present::add);
-            for (int h : e.getValue()) {
-                if (!present.add(h)) {
-                    throw new IllegalArgumentException(
-                            "head " + new HeadId(layer, h) + " is already present");
-                }
-            }
-            remaps.addAll(relayout(layer, present.stream().mapToInt(Integer::intValue).toArray()));
-        }
-        return remaps;
+        return HeadSurgery.insert(this, heads, this::rebuildAttention);
     }
 
-    private static Map<Integer, Set<Integer>> byLayer(Collection<HeadId> heads) {
-        Map<Integer, Set<Integer>> map = new TreeMap<>();
-        heads.forEach(h -> map.computeIfAbsent(h.layer(), k -> new TreeSet<>()).add(h.head()));
-        return map;
-    }
-
-    /**
-     * Rebuilds layer {@code layer} to hold exactly the heads {@code newPresent}: kept heads' slices
-     * move to their new places, inserted heads get zero slices (the grower initialises them). Runs
-     * outside any NDScope.
-     */
-    private List<HeadRemap> relayout(int layer, int[] newPresent) {
-        if (newPresent.length == 0) {
-            throw new IllegalArgumentException(
-                    "removing every head of layer " + layer + " is not allowed");
-        }
+    /** Records layer {@code layer}'s new present heads and gives it an attention over them. */
+    private void rebuildAttention(int layer, int[] present) {
         OptBlock block = blocks.get(layer);
         OptAttention old = block.attention();
-        List<HeadRemap> remaps = old.layout().remaps(config.headsPresent(layer), newPresent);
-        for (HeadRemap r : remaps) {
-            r.parameter().replace(r.apply(r.parameter().value()));
-        }
-        Map<Integer, Set<Integer>> pruned = new TreeMap<>(config.prunedHeads());
-        Set<Integer> removed = new TreeSet<>();
-        for (int h = 0; h < config.numHeads(); h++) {
-            if (AttentionLayout.indexOf(newPresent, h) < 0) {
-                removed.add(h);
-            }
-        }
-        pruned.put(layer, removed);
-        config = config.withPrunedHeads(pruned);
+        config =
+                config.withPrunedHeads(
+                        HeadSurgery.removedAfter(
+                                config.prunedHeads(), config.numHeads(), layer, present));
         block.replaceAttention(
-                new OptAttention(layer, newPresent, config.headDim(), old.projections(), manager));
+                new OptAttention(layer, present, config.headDim(), old.projections(), manager));
         old.close();
-        return remaps;
     }
 
     @Override
