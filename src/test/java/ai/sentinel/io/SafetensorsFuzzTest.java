@@ -3,6 +3,7 @@ package ai.sentinel.io;
 import ai.sentinel.testing.CleanFailure;
 import ai.sentinel.testing.Corruptions;
 import ai.sentinel.testing.FuzzFolder;
+import ai.sentinel.testing.FuzzSeed;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -34,7 +35,7 @@ class SafetensorsFuzzTest {
         AtomicFiles.deleteRecursively(DIR);
     }
 
-    @Property
+    @Property(seed = FuzzSeed.SEED)
     void corruptFilesFailClearly(@ForAll("corrupt") byte[] bytes) throws IOException {
         Path file = DIR.resolve("model.safetensors");
         Files.write(file, bytes);

@@ -7,6 +7,7 @@ import ai.sentinel.model.gpt2.Gpt2Model;
 import ai.sentinel.testing.CleanFailure;
 import ai.sentinel.testing.Corruptions;
 import ai.sentinel.testing.FuzzFolder;
+import ai.sentinel.testing.FuzzSeed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ class ConfigFuzzTest {
         AtomicFiles.deleteRecursively(DIR);
     }
 
-    @Property
+    @Property(seed = FuzzSeed.SEED)
     void corruptConfigsParseOrFailClearly(@ForAll("corrupt") byte[] bytes) throws IOException {
         Path folder = DIR.resolve("parse");
         Files.createDirectories(folder);
@@ -41,7 +42,7 @@ class ConfigFuzzTest {
         CleanFailure.check(file, bytes.length, () -> ModelFiles.readConfig(folder));
     }
 
-    @Property(tries = 60)
+    @Property(tries = 60, seed = FuzzSeed.SEED)
     void corruptConfigsBesideValidWeightsLoadOrFailClearly(@ForAll("corrupt") byte[] bytes)
             throws IOException {
         Path folder = DIR.resolve("load");

@@ -8,6 +8,7 @@ import ai.sentinel.model.gpt2.Gpt2Model;
 import ai.sentinel.testing.CleanFailure;
 import ai.sentinel.testing.Corruptions;
 import ai.sentinel.testing.FuzzFolder;
+import ai.sentinel.testing.FuzzSeed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ class CycleStateFuzzTest {
         AtomicFiles.deleteRecursively(DIR);
     }
 
-    @Property
+    @Property(seed = FuzzSeed.SEED)
     void corruptCycleStateReadsOrFailsClearly(@ForAll("corrupt") byte[] bytes) throws IOException {
         Path run = DIR.resolve("run");
         Path folder = CycleCheckpoint.folder(run);

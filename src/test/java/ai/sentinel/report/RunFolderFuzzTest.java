@@ -10,6 +10,7 @@ import ai.sentinel.plasticity.TrainingPhase;
 import ai.sentinel.testing.CleanFailure;
 import ai.sentinel.testing.Corruptions;
 import ai.sentinel.testing.FuzzFolder;
+import ai.sentinel.testing.FuzzSeed;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +78,7 @@ class RunFolderFuzzTest {
         AtomicFiles.deleteRecursively(DIR);
     }
 
-    @Property
+    @Property(seed = FuzzSeed.SEED)
     void aCorruptRunFileIsReadOrNamed(@ForAll("file") int which, @ForAll("corrupt") byte[] bytes)
             throws IOException {
         Path run = DIR.resolve("run");

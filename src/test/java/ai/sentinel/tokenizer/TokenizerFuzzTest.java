@@ -4,6 +4,7 @@ import ai.sentinel.io.AtomicFiles;
 import ai.sentinel.testing.CleanFailure;
 import ai.sentinel.testing.Corruptions;
 import ai.sentinel.testing.FuzzFolder;
+import ai.sentinel.testing.FuzzSeed;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ class TokenizerFuzzTest {
         AtomicFiles.deleteRecursively(DIR);
     }
 
-    @Property
+    @Property(seed = FuzzSeed.SEED)
     void corruptTokenizerJsonFailsClearlyInJava(@ForAll("corrupt") byte[] bytes)
             throws IOException {
         Path file = DIR.resolve(TokenizerJson.FILE);
@@ -50,7 +51,7 @@ class TokenizerFuzzTest {
                 () -> TokenizerJson.validate(ai.sentinel.io.Json.readText(file), file.toString()));
     }
 
-    @Property(tries = 150)
+    @Property(tries = 150, seed = FuzzSeed.SEED)
     void corruptTokenizerJsonFailsClearlyThroughTheNativeLoader(@ForAll("corrupt") byte[] bytes)
             throws IOException {
         Path file = DIR.resolve(TokenizerJson.FILE);
@@ -70,7 +71,7 @@ class TokenizerFuzzTest {
                 });
     }
 
-    @Property
+    @Property(seed = FuzzSeed.SEED)
     void corruptVocabJsonFailsClearly(@ForAll("corruptVocab") byte[] bytes) throws IOException {
         Path vocab = DIR.resolve("vocab.json");
         Files.write(vocab, bytes);

@@ -4,6 +4,7 @@ import ai.sentinel.io.AtomicFiles;
 import ai.sentinel.testing.CleanFailure;
 import ai.sentinel.testing.Corruptions;
 import ai.sentinel.testing.FuzzFolder;
+import ai.sentinel.testing.FuzzSeed;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ class CheckpointFuzzTest {
         AtomicFiles.deleteRecursively(DIR);
     }
 
-    @Property
+    @Property(seed = FuzzSeed.SEED)
     void corruptTrainStateReadsOrFailsClearly(@ForAll("corruptState") byte[] bytes)
             throws IOException {
         Path folder = DIR.resolve("checkpoint");
@@ -42,7 +43,7 @@ class CheckpointFuzzTest {
                 () -> Checkpoint.readState(folder));
     }
 
-    @Property
+    @Property(seed = FuzzSeed.SEED)
     void aCorruptManifestOnlyMakesTheFolderIncomplete(@ForAll("corruptManifest") byte[] bytes)
             throws IOException {
         Path folder = DIR.resolve("sealed");

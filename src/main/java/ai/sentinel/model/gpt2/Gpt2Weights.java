@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.sentinel.io.Json;
 import ai.sentinel.io.TensorData;
 import ai.sentinel.io.TensorSource;
+import ai.sentinel.model.ModelFiles;
 import ai.sentinel.nn.EngineArrays;
 import ai.sentinel.nn.Init;
 import ai.sentinel.nn.LayerNorm;
@@ -156,7 +157,9 @@ public final class Gpt2Weights {
         if (!missing.isEmpty() || !unexpected.isEmpty()) {
             throw new IOException(
                     file.path()
-                            + " does not match the GPT-2 config: missing "
+                            + " does not match the GPT-2 config in "
+                            + file.path().resolveSibling(ModelFiles.CONFIG_FILE)
+                            + ": missing "
                             + summary(missing)
                             + ", unexpected "
                             + summary(unexpected));

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.sentinel.io.Json;
 import ai.sentinel.io.TensorData;
 import ai.sentinel.io.TensorSource;
+import ai.sentinel.model.ModelFiles;
 import ai.sentinel.nn.EngineArrays;
 import ai.sentinel.nn.Init;
 import ai.sentinel.nn.Parameter;
@@ -145,7 +146,9 @@ public final class LlamaWeights {
         if (!missing.isEmpty() || !unexpected.isEmpty()) {
             throw new IOException(
                     file.path()
-                            + " does not match the Llama config: missing "
+                            + " does not match the Llama config in "
+                            + file.path().resolveSibling(ModelFiles.CONFIG_FILE)
+                            + ": missing "
                             + summary(missing)
                             + ", unexpected "
                             + summary(unexpected));

@@ -6,6 +6,7 @@ import ai.sentinel.model.ModelFiles;
 import ai.sentinel.testing.CleanFailure;
 import ai.sentinel.testing.Corruptions;
 import ai.sentinel.testing.FuzzFolder;
+import ai.sentinel.testing.FuzzSeed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ class LlamaConfigFuzzTest {
         AtomicFiles.deleteRecursively(DIR);
     }
 
-    @Property(tries = 300)
+    @Property(seed = FuzzSeed.SEED)
     void corruptConfigsParseOrFailClearly(@ForAll("corrupt") byte[] bytes) throws IOException {
         Path folder = DIR.resolve("parse");
         Files.createDirectories(folder);
@@ -40,7 +41,7 @@ class LlamaConfigFuzzTest {
         CleanFailure.check(file, bytes.length, () -> ModelFiles.readConfig(folder));
     }
 
-    @Property(tries = 60)
+    @Property(tries = 60, seed = FuzzSeed.SEED)
     void corruptConfigsBesideValidWeightsLoadOrFailClearly(@ForAll("corrupt") byte[] bytes)
             throws IOException {
         Path folder = DIR.resolve("load");
