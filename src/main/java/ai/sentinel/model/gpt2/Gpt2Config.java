@@ -3,15 +3,13 @@ package ai.sentinel.model.gpt2;
 import ai.sentinel.io.Json;
 import ai.sentinel.io.JsonFields;
 import ai.sentinel.model.ModelConfig;
+import ai.sentinel.model.RemovedHeads;
 import ai.sentinel.nn.Activation;
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * GPT-2 hyperparameters, as in a Hugging Face {@code config.json} of {@code model_type} "gpt2".
@@ -56,23 +54,7 @@ public record Gpt2Config(
         require(
                 eosTokenId >= -1 && eosTokenId < vocabSize,
                 "eos_token_id " + eosTokenId + " is outside the vocabulary of " + vocabSize);
-        Map<Integer, Set<Integer>> copy = new TreeMap<>();
-        for (Map.Entry<Integer, Set<Integer>> e : prunedHeads.entrySet()) {
-            int layer = e.getKey();
-            require(
-                    layer >= 0 && layer < numLayers,
-                    "pruned_heads names layer " + layer + " of " + numLayers);
-            for (int h : e.getValue()) {
-                require(h >= 0 && h < numHeads, "pruned_heads names head " + h + " of " + numHeads);
-            }
-            require(
-                    e.getValue().size() < numHeads,
-                    "pruned_heads removes every head of layer " + layer);
-            if (!e.getValue().isEmpty()) {
-                copy.put(layer, Set.copyOf(new TreeSet<>(e.getValue())));
-            }
-        }
-        prunedHeads = Map.copyOf(copy);
+        prunedHeads = RemovedHeads.checked(prunedHeads, numLayers, numHeads, "pruned_heads");
     }
 
     /** A config with GPT-2's defaults for everything but the shape. */
@@ -98,15 +80,12 @@ public record Gpt2Config(
 
     @Override
     public int numHeadsPresent(int layer) {
-        return numHeads - prunedHeads.getOrDefault(layer, Set.of()).size();
+        return headsPresent(layer).length;
     }
 
     @Override
     public int[] headsPresent(int layer) {
-        Set<Integer> removed = prunedHeads.getOrDefault(layer, Set.of());
-        return java.util.stream.IntStream.range(0, numHeads)
-                .filter(h -> !removed.contains(h))
-                .toArray();
+        return RemovedHeads.present(prunedHeads, layer, numHeads);
     }
 
     /** Parses a HF config.json; wrong types and out-of-range values are errors naming the key. */
@@ -141,7 +120,7 @@ public record Gpt2Config(
                         : 4 * width,
                 (float) eps,
                 parseActivation(JsonFields.optString(json, "activation_function", "gelu_new")),
-                parsePrunedHeads(json.get("pruned_heads")),
+                RemovedHeads.parse(json.get("pruned_heads"), "pruned_heads"),
                 JsonFields.optInt(json, "eos_token_id", -1));
     }
 
@@ -175,14 +154,7 @@ public record Gpt2Config(
             json.addProperty("bos_token_id", eosTokenId);
             json.addProperty("eos_token_id", eosTokenId);
         }
-        JsonObject pruned = new JsonObject();
-        prunedHeads.forEach(
-                (layer, heads) -> {
-                    JsonArray list = new JsonArray();
-                    new TreeSet<>(heads).forEach(list::add);
-                    pruned.add(Integer.toString(layer), list);
-                });
-        json.add("pruned_heads", pruned);
+        json.add("pruned_heads", RemovedHeads.toJson(prunedHeads));
         return json;
     }
 
@@ -205,33 +177,6 @@ public record Gpt2Config(
             case GELU -> "gelu";
             case RELU -> "relu";
         };
-    }
-
-    private static Map<Integer, Set<Integer>> parsePrunedHeads(JsonElement element) {
-        Map<Integer, Set<Integer>> result = new TreeMap<>();
-        if (element == null || element.isJsonNull()) {
-            return result;
-        }
-        for (Map.Entry<String, JsonElement> e :
-                JsonFields.asObject(element, "pruned_heads").entrySet()) {
-            Set<Integer> heads = new TreeSet<>();
-            for (JsonElement h :
-                    JsonFields.asArray(
-                            e.getValue(), "pruned_heads[" + Json.quote(e.getKey()) + "]")) {
-                heads.add(
-                        JsonFields.asInt(
-                                h, "a head in pruned_heads[" + Json.quote(e.getKey()) + "]"));
-            }
-            int layer;
-            try {
-                layer = Integer.parseInt(e.getKey());
-            } catch (NumberFormatException notANumber) {
-                throw new IllegalArgumentException(
-                        "pruned_heads has key " + Json.quote(e.getKey()) + ", not a layer number");
-            }
-            result.put(layer, heads);
-        }
-        return result;
     }
 
     private static void require(boolean condition, String message) {

@@ -1,15 +1,11 @@
 package ai.sentinel.model.llama;
 
-import ai.sentinel.io.Json;
-import ai.sentinel.io.JsonFields;
 import ai.sentinel.model.ModelConfig;
+import ai.sentinel.model.RemovedHeads;
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.stream.IntStream;
 
 /**
@@ -50,7 +46,7 @@ public record LlamaConfig(
         implements ModelConfig {
 
     /** The config.json key under which Sentinel records removed heads. */
-    public static final String PRUNED_HEADS_KEY = "sentinel_pruned_heads";
+    public static final String PRUNED_HEADS_KEY = RemovedHeads.SENTINEL_KEY;
 
     /**
      * @param qkv biases on q_proj, k_proj, v_proj; @param output on o_proj; @param mlp on gate, up
@@ -86,7 +82,7 @@ public record LlamaConfig(
         require(
                 eosTokenId >= -1 && eosTokenId < vocabSize,
                 "eos_token_id " + eosTokenId + " is outside the " + "vocabulary of " + vocabSize);
-        prunedHeads = validPrunedHeads(prunedHeads, numLayers, numHeads);
+        prunedHeads = RemovedHeads.checked(prunedHeads, numLayers, numHeads, PRUNED_HEADS_KEY);
     }
 
     /**
@@ -149,13 +145,12 @@ public record LlamaConfig(
 
     @Override
     public int numHeadsPresent(int layer) {
-        return numHeads - prunedHeads.getOrDefault(layer, Set.of()).size();
+        return headsPresent(layer).length;
     }
 
     @Override
     public int[] headsPresent(int layer) {
-        Set<Integer> removed = prunedHeads.getOrDefault(layer, Set.of());
-        return IntStream.range(0, numHeads).filter(h -> !removed.contains(h)).toArray();
+        return RemovedHeads.present(prunedHeads, layer, numHeads);
     }
 
     /** The key/value groups of {@code layer} that still have a present query head, ascending. */
@@ -212,69 +207,14 @@ public record LlamaConfig(
             json.addProperty("eos_token_id", eosTokenId);
         }
         if (!prunedHeads.isEmpty()) {
-            JsonObject pruned = new JsonObject();
-            prunedHeads.forEach(
-                    (layer, heads) -> {
-                        JsonArray list = new JsonArray();
-                        new TreeSet<>(heads).forEach(list::add);
-                        pruned.add(Integer.toString(layer), list);
-                    });
-            json.add(PRUNED_HEADS_KEY, pruned);
+            json.add(PRUNED_HEADS_KEY, RemovedHeads.toJson(prunedHeads));
         }
         return json;
-    }
-
-    private static Map<Integer, Set<Integer>> validPrunedHeads(
-            Map<Integer, Set<Integer>> prunedHeads, int numLayers, int numHeads) {
-        Map<Integer, Set<Integer>> copy = new TreeMap<>();
-        for (Map.Entry<Integer, Set<Integer>> e : prunedHeads.entrySet()) {
-            int layer = e.getKey();
-            require(
-                    layer >= 0 && layer < numLayers,
-                    PRUNED_HEADS_KEY + " names layer " + layer + " of " + numLayers);
-            for (int h : e.getValue()) {
-                require(
-                        h >= 0 && h < numHeads,
-                        PRUNED_HEADS_KEY + " names head " + h + " of " + numHeads);
-            }
-            require(
-                    e.getValue().size() < numHeads,
-                    PRUNED_HEADS_KEY + " removes every head of layer " + layer);
-            if (!e.getValue().isEmpty()) {
-                copy.put(layer, Set.copyOf(new TreeSet<>(e.getValue())));
-            }
-        }
-        return Map.copyOf(copy);
     }
 
     static void require(boolean condition, String message) {
         if (!condition) {
             throw new IllegalArgumentException(message);
         }
-    }
-
-    static Map<Integer, Set<Integer>> parsePrunedHeads(JsonElement element) {
-        Map<Integer, Set<Integer>> result = new TreeMap<>();
-        if (element == null || element.isJsonNull()) {
-            return result;
-        }
-        for (Map.Entry<String, JsonElement> e :
-                JsonFields.asObject(element, PRUNED_HEADS_KEY).entrySet()) {
-            String what = PRUNED_HEADS_KEY + "[" + Json.quote(e.getKey()) + "]";
-            Set<Integer> heads = new TreeSet<>();
-            for (JsonElement h : JsonFields.asArray(e.getValue(), what)) {
-                heads.add(JsonFields.asInt(h, "a head in " + what));
-            }
-            try {
-                result.put(Integer.parseInt(e.getKey()), heads);
-            } catch (NumberFormatException notANumber) {
-                throw new IllegalArgumentException(
-                        PRUNED_HEADS_KEY
-                                + " has key "
-                                + Json.quote(e.getKey())
-                                + ", not a layer number");
-            }
-        }
-        return result;
     }
 }

@@ -4,6 +4,7 @@ import static ai.sentinel.model.llama.LlamaConfig.require;
 
 import ai.sentinel.io.Json;
 import ai.sentinel.io.JsonFields;
+import ai.sentinel.model.RemovedHeads;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -61,7 +62,8 @@ final class LlamaConfigJson {
                 LlamaRopeScaling.fromHfJson(rope == json ? json.get("rope_scaling") : rope),
                 optBoolean(json, "tie_word_embeddings", false),
                 biases(json, variant),
-                LlamaConfig.parsePrunedHeads(json.get(LlamaConfig.PRUNED_HEADS_KEY)),
+                RemovedHeads.parse(
+                        json.get(LlamaConfig.PRUNED_HEADS_KEY), LlamaConfig.PRUNED_HEADS_KEY),
                 tokenId(json, "bos_token_id"),
                 tokenId(json, "eos_token_id"));
     }

@@ -3,15 +3,13 @@ package ai.sentinel.model.opt;
 import ai.sentinel.io.Json;
 import ai.sentinel.io.JsonFields;
 import ai.sentinel.model.ModelConfig;
+import ai.sentinel.model.RemovedHeads;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.stream.IntStream;
 
 /**
  * OPT hyperparameters, as in a Hugging Face {@code config.json} of {@code model_type} "opt"
@@ -54,7 +52,7 @@ public record OptConfig(
     /** The vocabulary size of the released OPT checkpoints (config.json vocab_size). */
     public static final int OPT_VOCAB_SIZE = 50272;
 
-    static final String PRUNED_HEADS_KEY = "sentinel_pruned_heads";
+    static final String PRUNED_HEADS_KEY = RemovedHeads.SENTINEL_KEY;
     private static final String ARCHITECTURE = "OPTForCausalLM";
 
     public OptConfig {
@@ -73,7 +71,7 @@ public record OptConfig(
         requireToken("bos_token_id", bosTokenId, vocabSize);
         requireToken("eos_token_id", eosTokenId, vocabSize);
         requireToken("pad_token_id", padTokenId, vocabSize);
-        prunedHeads = checkedPrunedHeads(prunedHeads, numLayers, numHeads);
+        prunedHeads = RemovedHeads.checked(prunedHeads, numLayers, numHeads, PRUNED_HEADS_KEY);
     }
 
     /**
@@ -107,13 +105,12 @@ public record OptConfig(
 
     @Override
     public int numHeadsPresent(int layer) {
-        return numHeads - prunedHeads.getOrDefault(layer, Set.of()).size();
+        return headsPresent(layer).length;
     }
 
     @Override
     public int[] headsPresent(int layer) {
-        Set<Integer> removed = prunedHeads.getOrDefault(layer, Set.of());
-        return IntStream.range(0, numHeads).filter(h -> !removed.contains(h)).toArray();
+        return RemovedHeads.present(prunedHeads, layer, numHeads);
     }
 
     /** Whether {@code project_in} and {@code project_out} exist. */
@@ -196,7 +193,7 @@ public record OptConfig(
                 JsonFields.optInt(json, "bos_token_id", -1),
                 JsonFields.optInt(json, "eos_token_id", -1),
                 JsonFields.optInt(json, "pad_token_id", -1),
-                parsePrunedHeads(json.get(PRUNED_HEADS_KEY)));
+                RemovedHeads.parse(json.get(PRUNED_HEADS_KEY), PRUNED_HEADS_KEY));
     }
 
     /**
@@ -231,14 +228,7 @@ public record OptConfig(
         addToken(json, "eos_token_id", eosTokenId);
         addToken(json, "pad_token_id", padTokenId);
         if (!prunedHeads.isEmpty()) {
-            JsonObject pruned = new JsonObject();
-            prunedHeads.forEach(
-                    (layer, heads) -> {
-                        JsonArray list = new JsonArray();
-                        new TreeSet<>(heads).forEach(list::add);
-                        pruned.add(Integer.toString(layer), list);
-                    });
-            json.add(PRUNED_HEADS_KEY, pruned);
+            json.add(PRUNED_HEADS_KEY, RemovedHeads.toJson(prunedHeads));
         }
         return json;
     }
@@ -274,54 +264,6 @@ public record OptConfig(
 
     private static boolean optBoolean(JsonObject json, String key, boolean fallback) {
         return JsonFields.has(json, key) ? JsonFields.asBoolean(json.get(key), key) : fallback;
-    }
-
-    private static Map<Integer, Set<Integer>> parsePrunedHeads(JsonElement element) {
-        Map<Integer, Set<Integer>> result = new TreeMap<>();
-        if (element == null || element.isJsonNull()) {
-            return result;
-        }
-        for (Map.Entry<String, JsonElement> e :
-                JsonFields.asObject(element, PRUNED_HEADS_KEY).entrySet()) {
-            String where = PRUNED_HEADS_KEY + "[" + Json.quote(e.getKey()) + "]";
-            Set<Integer> heads = new TreeSet<>();
-            for (JsonElement h : JsonFields.asArray(e.getValue(), where)) {
-                heads.add(JsonFields.asInt(h, "a head in " + where));
-            }
-            try {
-                result.put(Integer.parseInt(e.getKey()), heads);
-            } catch (NumberFormatException notANumber) {
-                throw new IllegalArgumentException(
-                        PRUNED_HEADS_KEY
-                                + " has key "
-                                + Json.quote(e.getKey())
-                                + ", not a layer number");
-            }
-        }
-        return result;
-    }
-
-    private static Map<Integer, Set<Integer>> checkedPrunedHeads(
-            Map<Integer, Set<Integer>> pruned, int numLayers, int numHeads) {
-        Map<Integer, Set<Integer>> copy = new TreeMap<>();
-        for (Map.Entry<Integer, Set<Integer>> e : pruned.entrySet()) {
-            int layer = e.getKey();
-            require(
-                    layer >= 0 && layer < numLayers,
-                    PRUNED_HEADS_KEY + " names layer " + layer + " of " + numLayers);
-            for (int h : e.getValue()) {
-                require(
-                        h >= 0 && h < numHeads,
-                        PRUNED_HEADS_KEY + " names head " + h + " of " + numHeads);
-            }
-            require(
-                    e.getValue().size() < numHeads,
-                    PRUNED_HEADS_KEY + " removes every head of layer " + layer);
-            if (!e.getValue().isEmpty()) {
-                copy.put(layer, Set.copyOf(e.getValue()));
-            }
-        }
-        return Map.copyOf(copy);
     }
 
     private static void requireToken(String key, int id, int vocabSize) {
