@@ -31,7 +31,7 @@ class ArchitectureTest {
                     Map.entry("model.llama", Set.of("model", "nn", "io")),
                     Map.entry("eval", Set.of("model", "nn", "data")),
                     Map.entry("train", Set.of("model", "nn", "data", "eval", "io")),
-                    Map.entry("bench", Set.of("model", "model.gpt2", "nn", "data", "train")),
+                    Map.entry("bench", Set.of("model", "nn", "data", "train")),
                     Map.entry("metrics", Set.of("model", "nn", "data")),
                     Map.entry(
                             "plasticity",
@@ -65,7 +65,6 @@ class ArchitectureTest {
                                     "tokenizer",
                                     "data",
                                     "model",
-                                    "model.gpt2",
                                     "eval",
                                     "train",
                                     "bench",

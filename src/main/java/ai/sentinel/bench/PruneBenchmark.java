@@ -9,10 +9,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.sentinel.model.AttentionProbe;
 import ai.sentinel.model.CausalLm;
+import ai.sentinel.model.Family;
 import ai.sentinel.model.HeadId;
 import ai.sentinel.model.KvCache;
-import ai.sentinel.model.gpt2.Gpt2Config;
-import ai.sentinel.model.gpt2.Gpt2Model;
+import ai.sentinel.model.ModelConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -55,13 +55,31 @@ public final class PruneBenchmark {
      *     timing)
      */
     public static Result run(
-            Gpt2Config shape,
+            Family.Preset preset,
+            int vocab,
             double fraction,
             int batchSize,
             int seqLen,
             int steps,
             int newTokens,
             long seed) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu());
+                CausalLm full = preset.initialize(vocab, null, null, null, manager, seed);
+                CausalLm pruned = preset.initialize(vocab, null, null, null, manager, seed)) {
+            return run(full, pruned, fraction, batchSize, seqLen, steps, newTokens, seed);
+        }
+    }
+
+    private static Result run(
+            CausalLm full,
+            CausalLm pruned,
+            double fraction,
+            int batchSize,
+            int seqLen,
+            int steps,
+            int newTokens,
+            long seed) {
+        ModelConfig shape = full.config();
         if (PROMPT_TOKENS + newTokens > shape.maxPositions()) {
             throw new IllegalArgumentException(
                     "a "
@@ -73,49 +91,45 @@ public final class PruneBenchmark {
                             + shape.maxPositions()
                             + " positions");
         }
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu());
-                CausalLm full = Gpt2Model.initialize(shape, manager, seed);
-                CausalLm pruned = Gpt2Model.initialize(shape, manager, seed)) {
-            pruned.removeHeads(headsToRemove(shape, fraction, seed));
-            // the two models take turns, step by step, so machine noise hits both alike
-            double[] fullSeconds = new double[steps];
-            double[] prunedSeconds = new double[steps];
-            for (int i = -2; i < steps; i++) {
-                double a = forwardSeconds(full, batchSize, seqLen);
-                double b = forwardSeconds(pruned, batchSize, seqLen);
-                if (i >= 0) {
-                    fullSeconds[i] = a;
-                    prunedSeconds[i] = b;
-                }
+        pruned.removeHeads(headsToRemove(shape, fraction, seed));
+        // the two models take turns, step by step, so machine noise hits both alike
+        double[] fullSeconds = new double[steps];
+        double[] prunedSeconds = new double[steps];
+        for (int i = -2; i < steps; i++) {
+            double a = forwardSeconds(full, batchSize, seqLen);
+            double b = forwardSeconds(pruned, batchSize, seqLen);
+            if (i >= 0) {
+                fullSeconds[i] = a;
+                prunedSeconds[i] = b;
             }
-            int repeats = newTokens == 0 ? 0 : Math.max(3, steps / 5);
-            double[] fullGeneration = new double[repeats];
-            double[] prunedGeneration = new double[repeats];
-            for (int i = -1; i < repeats; i++) {
-                double a = generationSeconds(full, batchSize, newTokens);
-                double b = generationSeconds(pruned, batchSize, newTokens);
-                if (i >= 0) {
-                    fullGeneration[i] = a;
-                    prunedGeneration[i] = b;
-                }
-            }
-            double tokens = batchSize * (double) seqLen;
-            double generated = batchSize * (double) newTokens;
-            return new Result(
-                    batchSize,
-                    seqLen,
-                    fraction,
-                    full.numParameters(),
-                    pruned.numParameters(),
-                    tokens / median(fullSeconds),
-                    tokens / median(prunedSeconds),
-                    newTokens,
-                    repeats == 0 ? Double.NaN : generated / median(fullGeneration),
-                    repeats == 0 ? Double.NaN : generated / median(prunedGeneration));
         }
+        int repeats = newTokens == 0 ? 0 : Math.max(3, steps / 5);
+        double[] fullGeneration = new double[repeats];
+        double[] prunedGeneration = new double[repeats];
+        for (int i = -1; i < repeats; i++) {
+            double a = generationSeconds(full, batchSize, newTokens);
+            double b = generationSeconds(pruned, batchSize, newTokens);
+            if (i >= 0) {
+                fullGeneration[i] = a;
+                prunedGeneration[i] = b;
+            }
+        }
+        double tokens = batchSize * (double) seqLen;
+        double generated = batchSize * (double) newTokens;
+        return new Result(
+                batchSize,
+                seqLen,
+                fraction,
+                full.numParameters(),
+                pruned.numParameters(),
+                tokens / median(fullSeconds),
+                tokens / median(prunedSeconds),
+                newTokens,
+                repeats == 0 ? Double.NaN : generated / median(fullGeneration),
+                repeats == 0 ? Double.NaN : generated / median(prunedGeneration));
     }
 
-    private static List<HeadId> headsToRemove(Gpt2Config shape, double fraction, long seed) {
+    private static List<HeadId> headsToRemove(ModelConfig shape, double fraction, long seed) {
         int perLayer =
                 Math.min(shape.numHeads() - 1, (int) Math.round(fraction * shape.numHeads()));
         SplittableRandom random = new SplittableRandom(seed);

@@ -6,8 +6,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.sentinel.data.Batch;
-import ai.sentinel.model.gpt2.Gpt2Config;
-import ai.sentinel.model.gpt2.Gpt2Model;
+import ai.sentinel.model.CausalLm;
+import ai.sentinel.model.Family;
+import ai.sentinel.model.ModelConfig;
 import ai.sentinel.train.AdamW;
 import ai.sentinel.train.AdamWConfig;
 import ai.sentinel.train.TrainingStep;
@@ -26,7 +27,7 @@ import java.util.SplittableRandom;
 public final class TrainBenchmark {
     /** What was measured; times are medians over the timed steps. */
     public record Result(
-            Gpt2Config shape,
+            ModelConfig shape,
             int batchSize,
             int seqLen,
             int steps,
@@ -50,7 +51,22 @@ public final class TrainBenchmark {
     private TrainBenchmark() {}
 
     public static Result run(
-            Gpt2Config shape, int batchSize, int seqLen, int warmupSteps, int steps, long seed) {
+            Family.Preset preset,
+            int vocab,
+            int batchSize,
+            int seqLen,
+            int warmupSteps,
+            int steps,
+            long seed) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu());
+                CausalLm model = preset.initialize(vocab, null, null, null, manager, seed)) {
+            return run(model, batchSize, seqLen, warmupSteps, steps, seed);
+        }
+    }
+
+    private static Result run(
+            CausalLm model, int batchSize, int seqLen, int warmupSteps, int steps, long seed) {
+        ModelConfig shape = model.config();
         if (seqLen > shape.maxPositions()) {
             throw new IllegalArgumentException(
                     "sequence length "
@@ -59,9 +75,8 @@ public final class TrainBenchmark {
                             + shape.maxPositions()
                             + " positions");
         }
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu());
-                Gpt2Model model = Gpt2Model.initialize(shape, manager, seed);
-                AdamW optimizer = new AdamW(model.parameters(), AdamWConfig.defaults(), manager)) {
+        NDManager manager = model.manager();
+        try (AdamW optimizer = new AdamW(model.parameters(), AdamWConfig.defaults(), manager)) {
             TrainingStep step = new TrainingStep(model, optimizer, 1.0f);
             SplittableRandom random = new SplittableRandom(seed);
             double[] seconds = new double[steps];
@@ -75,8 +90,7 @@ public final class TrainBenchmark {
             }
             Arrays.sort(seconds);
             double median = seconds[steps / 2];
-            long matmulWeights =
-                    model.numParameters() - (long) shape.maxPositions() * shape.width();
+            long matmulWeights = model.numParameters() - model.positionTableParameters();
             double flopsPerToken =
                     6.0 * matmulWeights + 12.0 * shape.numLayers() * seqLen * shape.width();
             return new Result(

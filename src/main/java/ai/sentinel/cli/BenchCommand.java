@@ -2,8 +2,8 @@ package ai.sentinel.cli;
 
 import ai.sentinel.bench.PruneBenchmark;
 import ai.sentinel.bench.TrainBenchmark;
-import ai.sentinel.model.gpt2.Gpt2Config;
-import ai.sentinel.model.gpt2.Gpt2Preset;
+import ai.sentinel.model.Families;
+import ai.sentinel.model.Family;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,19 +15,33 @@ import picocli.CommandLine.Option;
         description = "Measure throughput.",
         subcommands = {BenchCommand.Train.class, BenchCommand.Prune.class})
 final class BenchCommand {
-    /** The model shape a benchmark builds (random weights). */
+    /** The model shape a benchmark builds (random weights): any family's preset. */
     static final class Shape {
         @Option(
                 names = "--shape",
-                defaultValue = "DISTILGPT2",
-                description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
-        Gpt2Preset shape;
+                defaultValue = "distilgpt2",
+                paramLabel = "PRESET",
+                description =
+                        "A preset of any family (nano, distilgpt2, gpt2, opt-nano, opt-125m, llama-nano)."
+                                + " Default: ${DEFAULT-VALUE}.")
+        String shape;
 
         @Option(
                 names = "--vocab",
                 defaultValue = "50257",
                 description = "Default: ${DEFAULT-VALUE}.")
         int vocab;
+
+        Family.Preset preset() {
+            return Families.preset(shape)
+                    .orElseThrow(
+                            () ->
+                                    new IllegalArgumentException(
+                                            "--shape "
+                                                    + shape
+                                                    + " is not a preset; accepted: "
+                                                    + Families.presetNames()));
+        }
     }
 
     @Command(
@@ -35,7 +49,7 @@ final class BenchCommand {
             mixinStandardHelpOptions = true,
             sortOptions = false,
             description =
-                    "Time training steps (forward, backward, clip, AdamW) of a GPT-2 shape on random tokens;"
+                    "Time training steps (forward, backward, clip, AdamW) of a preset's shape on random tokens;"
                             + " report tokens/s and model-FLOP utilisation of this machine's measured FP32 matmul peak.",
             footer = {
                 "",
@@ -70,7 +84,7 @@ final class BenchCommand {
         public Integer call() {
             int batchSize = batch.batchSize;
             int seqLen = seq.seqLen;
-            Gpt2Preset shape = model.shape;
+            Family.Preset shape = model.preset();
             int vocab = model.vocab;
             long seed = seedOption.seed;
             if (batchSize < 1 || seqLen < 1 || steps < 1 || warmupSteps < 0 || vocab < 1) {
@@ -78,9 +92,8 @@ final class BenchCommand {
                         "--batch-size, --seq-len, --steps and --vocab must be >= 1 and"
                                 + " --warmup-steps >= 0");
             }
-            Gpt2Config config = shape.config(vocab);
             TrainBenchmark.Result r =
-                    TrainBenchmark.run(config, batchSize, seqLen, warmupSteps, steps, seed);
+                    TrainBenchmark.run(shape, vocab, batchSize, seqLen, warmupSteps, steps, seed);
             if (json) {
                 System.out.printf(
                         java.util.Locale.ROOT,
@@ -88,7 +101,7 @@ final class BenchCommand {
                                 + "\"seq_len\":%d,\"seconds_per_step\":%.4f,\"tokens_per_second\":%.1f,"
                                 + "\"model_gflops_per_step\":%.2f,\"achieved_gflops\":%.2f,\"peak_gflops\":%.2f,"
                                 + "\"mfu\":%.4f}%n",
-                        shape.name().toLowerCase(),
+                        shape.name(),
                         batchSize,
                         seqLen,
                         r.secondsPerStep(),
@@ -100,7 +113,7 @@ final class BenchCommand {
             } else {
                 System.out.printf(
                         "%s, batch %d × %d tokens: %.3f s/step (median of %d), %.0f tokens/s%n",
-                        shape.name().toLowerCase(),
+                        shape.name(),
                         batchSize,
                         seqLen,
                         r.secondsPerStep(),
@@ -123,7 +136,7 @@ final class BenchCommand {
             mixinStandardHelpOptions = true,
             sortOptions = false,
             description =
-                    "Forward and generation tokens/s of a GPT-2 shape before and after compressed pruning (the"
+                    "Forward and generation tokens/s of a preset's shape before and after compressed pruning (the"
                             + " same number of heads removed from every layer, at random from the seed), in one process.",
             footer = {
                 "",
@@ -163,7 +176,7 @@ final class BenchCommand {
         public Integer call() {
             int batchSize = batch.batchSize;
             int seqLen = seq.seqLen;
-            Gpt2Preset shape = model.shape;
+            Family.Preset shape = model.preset();
             int vocab = model.vocab;
             long seed = seedOption.seed;
             if (newTokens < 0) {
@@ -176,17 +189,11 @@ final class BenchCommand {
             }
             PruneBenchmark.Result r =
                     PruneBenchmark.run(
-                            shape.config(vocab),
-                            fraction,
-                            batchSize,
-                            seqLen,
-                            steps,
-                            newTokens,
-                            seed);
+                            shape, vocab, fraction, batchSize, seqLen, steps, newTokens, seed);
             System.out.printf(
                     "%s, batch %d × %d, %.0f%% of heads removed: parameters %,d → %,d; forward %.0f → %.0f"
                             + " tokens/s (×%.2f)",
-                    shape.name().toLowerCase(),
+                    shape.name(),
                     batchSize,
                     seqLen,
                     100 * fraction,

@@ -57,6 +57,14 @@ public interface CausalLm extends AutoCloseable {
         return new KvCache(config().numLayers());
     }
 
+    /**
+     * Weights of a learned position table (GPT-2's {@code wpe}, OPT's {@code embed_positions}): a
+     * lookup, not a matrix product, so model-FLOP counts leave them out. 0 for rotary models.
+     */
+    default long positionTableParameters() {
+        return 0;
+    }
+
     default long numParameters() {
         return parameters().stream().mapToLong(Parameter::numElements).sum();
     }

@@ -210,6 +210,11 @@ public final class Gpt2Model implements CausalLm {
     }
 
     @Override
+    public long positionTableParameters() {
+        return positionEmbedding.weight().numElements();
+    }
+
+    @Override
     public List<Parameter> parameters() {
         List<Parameter> list = new ArrayList<>();
         list.add(tokenEmbedding.weight());

@@ -235,6 +235,11 @@ public final class OptModel implements CausalLm {
     }
 
     @Override
+    public long positionTableParameters() {
+        return positionEmbedding.weight().numElements();
+    }
+
+    @Override
     public List<Parameter> parameters() {
         List<Parameter> list = new ArrayList<>();
         list.add(tokenEmbedding.weight());
