@@ -1,6 +1,7 @@
 package ai.sentinel.model;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.sentinel.io.TensorData;
 import ai.sentinel.io.TensorSource;
 import com.google.gson.JsonObject;
@@ -59,12 +60,29 @@ public interface Family {
          * A freshly initialised model; {@code null} overrides keep the preset's layers, heads or
          * width.
          */
+        default CausalLm initialize(
+                int vocabSize,
+                Integer numLayers,
+                Integer numHeads,
+                Integer width,
+                NDManager parent,
+                long seed) {
+            return initialize(
+                    vocabSize, numLayers, numHeads, width, parent, seed, DataType.FLOAT32);
+        }
+
+        /**
+         * As {@link #initialize(int, Integer, Integer, Integer, NDManager, long)} in another
+         * precision (FLOAT64 for gradient checks against finite differences); the same seed draws
+         * the same weights in every precision.
+         */
         CausalLm initialize(
                 int vocabSize,
                 Integer numLayers,
                 Integer numHeads,
                 Integer width,
                 NDManager parent,
-                long seed);
+                long seed,
+                DataType dtype);
     }
 }

@@ -1,6 +1,7 @@
 package ai.sentinel.model.gpt2;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.sentinel.io.TensorData;
 import ai.sentinel.io.TensorSource;
 import ai.sentinel.model.CausalLm;
@@ -77,7 +78,8 @@ public final class Gpt2Family implements Family {
                 Integer numHeads,
                 Integer width,
                 NDManager parent,
-                long seed) {
+                long seed,
+                DataType dtype) {
             Gpt2Config base = preset.config(vocabSize);
             return Gpt2Model.initialize(
                     Gpt2Config.of(
@@ -87,7 +89,8 @@ public final class Gpt2Family implements Family {
                             numHeads != null ? numHeads : base.numHeads(),
                             width != null ? width : base.width()),
                     parent,
-                    seed);
+                    seed,
+                    dtype);
         }
     }
 }

@@ -1,6 +1,7 @@
 package ai.sentinel.model.llama;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.sentinel.io.TensorData;
 import ai.sentinel.io.TensorSource;
 import ai.sentinel.model.CausalLm;
@@ -75,9 +76,10 @@ public final class LlamaFamily implements Family {
                 Integer numHeads,
                 Integer width,
                 NDManager parent,
-                long seed) {
+                long seed,
+                DataType dtype) {
             return LlamaModel.initialize(
-                    preset.config(vocabSize, numLayers, numHeads, width), parent, seed);
+                    preset.config(vocabSize, numLayers, numHeads, width), parent, seed, dtype);
         }
     }
 }

@@ -1,6 +1,7 @@
 package ai.sentinel.model.opt;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.sentinel.io.TensorData;
 import ai.sentinel.io.TensorSource;
 import ai.sentinel.model.CausalLm;
@@ -73,7 +74,8 @@ public final class OptFamily implements Family {
                 Integer numHeads,
                 Integer width,
                 NDManager parent,
-                long seed) {
+                long seed,
+                DataType dtype) {
             OptConfig base = preset.config(vocabSize);
             return OptModel.initialize(
                     base.reshaped(
@@ -81,7 +83,8 @@ public final class OptFamily implements Family {
                             numHeads != null ? numHeads : base.numHeads(),
                             width != null ? width : base.width()),
                     parent,
-                    seed);
+                    seed,
+                    dtype);
         }
     }
 }

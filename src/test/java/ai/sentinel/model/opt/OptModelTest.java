@@ -35,9 +35,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The head contract on a tiny random OPT in both layouts (pre-LN; post-LN with
- * project_in/project_out): gates, masks, removal, regrowth, the key/value cache and save/load agree
- * with each other and with autograd.
+ * The head contract on OPT-350m's layout (post-LN, project_in/project_out), which no preset has:
+ * gates, masks, removal, regrowth, the key/value cache and save/load agree with each other and with
+ * autograd. OPT-125m's pre-LN layout (the opt-nano preset) keeps the same contract in {@code
+ * ai.sentinel.model.FamilyContractTest}; causality is checked here in both layouts.
  */
 class OptModelTest {
     private static final long SEED = 7;
@@ -72,7 +73,7 @@ class OptModelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"pre", "post-proj"})
+    @ValueSource(strings = {"post-proj"}) // pre-LN: FamilyContractTest (opt-nano)
     void gateGradientsEqualCentralFiniteDifferencesForEveryHead(String layout) {
         try (OptModel model = TinyOpt.strong(manager, layout, SEED, DataType.FLOAT64);
                 NDScope scope = new NDScope()) {
@@ -107,7 +108,7 @@ class OptModelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"pre", "post-proj"})
+    @ValueSource(strings = {"post-proj"}) // pre-LN: FamilyContractTest (opt-nano)
     void maskingAHeadEqualsZeroingItsInputColumnsOfTheOutputProjection(String layout) {
         HeadId head = new HeadId(1, 2);
         try (OptModel masked = TinyOpt.strong(manager, layout, SEED, DataType.FLOAT32);
@@ -137,7 +138,7 @@ class OptModelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"pre", "post-proj"})
+    @ValueSource(strings = {"post-proj"}) // pre-LN: FamilyContractTest (opt-nano)
     void adaptiveAndCompressedPruningGiveTheSameLogitsAndCompressedReallyShrinks(String layout) {
         try (OptModel adaptive = TinyOpt.strong(manager, layout, SEED, DataType.FLOAT32);
                 OptModel compressed = TinyOpt.strong(manager, layout, SEED, DataType.FLOAT32)) {
@@ -157,7 +158,7 @@ class OptModelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"pre", "post-proj"})
+    @ValueSource(strings = {"post-proj"}) // pre-LN: FamilyContractTest (opt-nano)
     void functionPreservingRegrowthAfterRemovalLeavesLogitsUnchanged(String layout) {
         try (OptModel model = TinyOpt.strong(manager, layout, SEED, DataType.FLOAT32)) {
             Pruner.prune(model, DOOMED, PruneMode.COMPRESSED);
@@ -187,7 +188,7 @@ class OptModelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"pre", "post-proj"})
+    @ValueSource(strings = {"post-proj"}) // pre-LN: FamilyContractTest (opt-nano)
     void cachedDecodingEqualsFullRecomputationAtEveryStep(String layout) {
         try (OptModel model = TinyOpt.strong(manager, layout, SEED, DataType.FLOAT32);
                 KvCache cache = model.newCache()) {
@@ -229,7 +230,7 @@ class OptModelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"pre", "post-proj"})
+    @ValueSource(strings = {"post-proj"}) // pre-LN: FamilyContractTest (opt-nano)
     void savedAndReloadedModelsGiveBitIdenticalLogitsEvenWhenCompressed(
             String layout, @TempDir Path dir) throws Exception {
         try (OptModel model = TinyOpt.strong(manager, layout, SEED, DataType.FLOAT32)) {
