@@ -83,6 +83,20 @@ public final class CycleCheckpoint {
         return c == 0 ? TrainingPhase.INITIAL_TRAINING : TrainingPhase.LEARNING;
     }
 
+    /** The point a saved state names; a value from a damaged file is quoted, never echoed raw. */
+    private static Point point(String name) {
+        for (Point p : Point.values()) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException(
+                "point "
+                        + Json.quote(name)
+                        + " is not one of "
+                        + java.util.Arrays.toString(Point.values()));
+    }
+
     static void save(Path run, CausalLm model, State state) throws IOException {
         JsonObject json = new JsonObject();
         json.addProperty("format_version", FORMAT_VERSION);
@@ -121,7 +135,7 @@ public final class CycleCheckpoint {
                                 + FORMAT_VERSION
                                 + "; restart the run without --resume");
             }
-            Point point = Point.valueOf(JsonFields.requireString(json, "point"));
+            Point point = point(JsonFields.requireString(json, "point"));
             int cycle = JsonFields.requireInt(json, "cycle");
             long step = JsonFields.requireLong(json, "step");
             List<CycleResult> results =
