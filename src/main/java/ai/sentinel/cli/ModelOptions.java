@@ -3,6 +3,7 @@ package ai.sentinel.cli;
 import ai.djl.ndarray.NDManager;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HubCache;
+import ai.sentinel.model.ModelFiles;
 import ai.sentinel.model.ModelSource;
 import ai.sentinel.nn.Devices;
 import ai.sentinel.tokenizer.ByteTokenizer;
@@ -117,6 +118,8 @@ final class ModelOptions {
                                 + model
                                 + " uses its own tokenizer.json");
             }
+            ModelFiles.readConfig(
+                    f.folder()); // a broken config.json is named before a missing tokenizer
             return HfTokenizer.load(f.folder());
         }
         if (tokenizer == null || tokenizer.toLowerCase(Locale.ROOT).equals("byte")) {
