@@ -85,9 +85,8 @@ public final class HeadSchedule implements StepHook {
                 }
             }
             // every other parameter trains at the base rate, including one whose scale a resumed
-            // run restored
-            // from its checkpoint (this schedule never set it, yet it must be cleared as in the run
-            // that did)
+            // run restored from its checkpoint (this schedule never set it, yet it must be cleared
+            // as in the run that did)
             for (Parameter p : optimizer.rateScaledParameters()) {
                 if (!scales.containsKey(p)) {
                     optimizer.clearRateScale(p);

@@ -52,8 +52,8 @@ final class RunCharts {
                                                                 + "prune, grow"))
                                 .toList());
         // Initial training starts far above where the cycles move (5.6 vs 2.5 nats on nano): fit
-        // the axis to the
-        // cycles and say that the start is above it, or the cycles' changes flatten into one line.
+        // the axis to the cycles and say that the start is above it, or the cycles' changes
+        // flatten into one line.
         long firstCycle = cycles.isEmpty() ? 0 : cycles.get(0).baseline().step();
         double[] range = lossRange(series, firstCycle);
         Ticks axis = Ticks.fit(range[0], range[1], 0.06, false, true);

@@ -81,9 +81,8 @@ final class TokenizerJson {
      */
     static Summary validate(String text, String source) throws JsonFormatException {
         // strict: the Rust loader aborts the whole JVM on some syntax it cannot read (a panic
-        // inside the decoder's
-        // deserializer on "-Infinity", found by TokenizerFuzzTest), so it only ever sees plain RFC
-        // 8259 JSON
+        // inside the decoder's deserializer on "-Infinity", found by TokenizerFuzzTest), so it
+        // only ever sees plain RFC 8259 JSON
         JsonElement parsed = Json.parseStrict(text, source);
         if (!parsed.isJsonObject()) {
             throw new JsonFormatException(

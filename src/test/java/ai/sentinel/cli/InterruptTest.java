@@ -70,8 +70,8 @@ class InterruptTest {
                 log.toString().contains(firstProgress),
                 "training never reached step " + STEPS / 10 + ":\n" + log);
         // SIGTERM, the same shutdown hook as Ctrl-C's SIGINT; through the handle, which (unlike
-        // Process.destroy)
-        // leaves our end of the output pipe open to read what the run prints as it stops
+        // Process.destroy) leaves our end of the output pipe open to read what the run prints as it
+        // stops
         process.toHandle().destroy();
         for (String line; (line = output.readLine()) != null; ) {
             log.append(line).append('\n');

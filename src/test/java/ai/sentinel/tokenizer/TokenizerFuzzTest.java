@@ -57,9 +57,8 @@ class TokenizerFuzzTest {
         Path file = DIR.resolve(TokenizerJson.FILE);
         Files.write(file, bytes);
         // DJL's binding copies the text several times on its way to Rust (measured: ~340 bytes of
-        // heap per byte of a
-        // file holding a 100,000-character token); our own Java path is held to the default bound
-        // above
+        // heap per byte of a file holding a 100,000-character token); our own Java path is held to
+        // the default bound above
         CleanFailure.check(
                 file,
                 bytes.length,
