@@ -8,6 +8,7 @@ import ai.sentinel.experiments.PruningTolerance;
 import ai.sentinel.experiments.RepeatedCycles;
 import ai.sentinel.io.Json;
 import ai.sentinel.model.CausalLm;
+import ai.sentinel.model.Families;
 import ai.sentinel.plasticity.CycleConfig;
 import ai.sentinel.plasticity.GrowthMethod;
 import ai.sentinel.report.TrainingCurve;
@@ -297,8 +298,9 @@ final class ExperimentCommand {
         public Integer call() throws IOException {
             if (!model.isPreset()) {
                 throw new IllegalArgumentException(
-                        "--model must name a preset (nano, distilgpt2, gpt2): this"
-                                + " experiment trains from scratch");
+                        "--model must name a preset ("
+                                + Families.presetNames()
+                                + "): this experiment trains from scratch");
             }
             Path out = output.folder();
             Tokenizer tokenizer = model.loadTokenizer();
