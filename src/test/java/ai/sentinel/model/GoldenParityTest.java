@@ -1,9 +1,8 @@
-package ai.sentinel.model.opt;
+package ai.sentinel.model;
 
 import static ai.sentinel.testing.Tensors.assertAllClose;
 import static ai.sentinel.testing.Tensors.floats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -13,29 +12,28 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.sentinel.io.SafetensorsFile;
-import ai.sentinel.model.AttentionProbe;
-import ai.sentinel.model.CausalLm;
-import ai.sentinel.model.HeadId;
-import ai.sentinel.model.ModelFiles;
+import ai.sentinel.nn.EngineArrays;
 import ai.sentinel.nn.Losses;
 import ai.sentinel.nn.Parameter;
 import ai.sentinel.nn.Scalars;
 import ai.sentinel.train.AdamW;
 import ai.sentinel.train.AdamWConfig;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Parity with an independent OPT written from the math in plain PyTorch
- * (tools/golden/make_family_references.py), for OPT-125m's layout ({@code opt-tiny-pre}: pre-LN,
- * final LayerNorm) and OPT-350m's ({@code opt-tiny-post-proj}: post-LN, no final LayerNorm,
- * project_in/project_out): each folder loads through our Hugging Face loader, and logits, loss,
- * ∂loss/∂gates and five AdamW steps match.
+ * Parity with independent implementations written from the published architectures in plain PyTorch
+ * ({@code tools/golden/make_references.py} for GPT-2, {@code make_family_references.py} for OPT and
+ * the Llama family): each golden folder loads through our Hugging Face loader as its family, and
+ * logits, loss, ∂loss/∂gates at unit and non-unit gates, a masked head and the losses of five
+ * {@code torch.optim.AdamW} steps match. One suite for every family's folders.
  */
-class OptParityTest {
+class GoldenParityTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden");
 
     /**
@@ -49,8 +47,6 @@ class OptParityTest {
     /** Five optimizer steps compound rounding differences; the losses move by ~0.3 per step. */
     private static final double ADAMW_LOSS_TOLERANCE = 1e-4;
 
-    private static final int HEADS = 4;
-
     private static NDManager manager;
 
     @BeforeAll
@@ -63,9 +59,22 @@ class OptParityTest {
         manager.close();
     }
 
+    /** Each golden folder and the family it must load as. */
+    static Stream<Arguments> folders() {
+        return Stream.of(
+                Arguments.of("gpt2-tiny", "GPT-2"),
+                Arguments.of("opt-tiny-pre", "OPT"),
+                Arguments.of("opt-tiny-post-proj", "OPT"),
+                Arguments.of("llama-tiny-gqa-llama3", "Llama"),
+                Arguments.of("qwen2-tiny-tied", "Llama"),
+                Arguments.of("llama-tiny-mha-bias-linear", "Llama"));
+    }
+
     private static NDArray ids(SafetensorsFile expected) throws Exception {
-        return manager.create(
-                expected.readLongs("input_ids"), new Shape(expected.entry("input_ids").shape()));
+        return EngineArrays.of(
+                manager,
+                expected.readLongs("input_ids"),
+                new Shape(expected.entry("input_ids").shape()));
     }
 
     private static SafetensorsFile expected(String folder) throws Exception {
@@ -76,13 +85,21 @@ class OptParityTest {
         return ModelFiles.load(GOLDEN.resolve(folder), manager);
     }
 
+    /** Sets the reference's gates on (layer, head), row-major. */
+    private static void setGates(CausalLm model, float[] gates) {
+        int heads = model.config().numHeads();
+        for (int i = 0; i < gates.length; i++) {
+            model.gates().setGate(new HeadId(i / heads, i % heads), gates[i]);
+        }
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"opt-tiny-pre", "opt-tiny-post-proj"})
-    void logitsMatchTheReference(String folder) throws Exception {
+    @MethodSource("folders")
+    void logitsMatchTheReference(String folder, String family) throws Exception {
         try (SafetensorsFile expected = expected(folder);
                 CausalLm model = load(folder);
                 NDScope scope = new NDScope()) {
-            assertInstanceOf(OptModel.class, model);
+            assertEquals(family, Families.of(model).name());
             NDArray logits = model.forward(ids(expected), AttentionProbe.NONE);
             assertEquals(new Shape(2, 8, model.config().vocabSize()), logits.getShape());
             assertAllClose(
@@ -94,8 +111,8 @@ class OptParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"opt-tiny-pre", "opt-tiny-post-proj"})
-    void lossAndGateGradientsMatchTheReference(String folder) throws Exception {
+    @MethodSource("folders")
+    void lossAndGateGradientsMatchTheReference(String folder, String family) throws Exception {
         try (SafetensorsFile expected = expected(folder);
                 CausalLm model = load(folder);
                 NDScope scope = new NDScope()) {
@@ -110,15 +127,12 @@ class OptParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"opt-tiny-pre", "opt-tiny-post-proj"})
-    void nonUnitGatesScaleHeadsAsTheReferenceDoes(String folder) throws Exception {
+    @MethodSource("folders")
+    void nonUnitGatesScaleHeadsAsTheReferenceDoes(String folder, String family) throws Exception {
         try (SafetensorsFile expected = expected(folder);
                 CausalLm model = load(folder);
                 NDScope scope = new NDScope()) {
-            float[] gates = expected.readFloats("gates");
-            for (int i = 0; i < gates.length; i++) {
-                model.gates().setGate(new HeadId(i / HEADS, i % HEADS), gates[i]);
-            }
+            setGates(model, expected.readFloats("gates"));
             NDArray logits = model.forward(ids(expected), AttentionProbe.NONE);
             assertAllClose(
                     expected.readFloats("logits_gated"),
@@ -135,16 +149,16 @@ class OptParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"opt-tiny-pre", "opt-tiny-post-proj"})
-    void maskingAHeadEqualsAZeroGate(String folder) throws Exception {
+    @MethodSource("folders")
+    void maskingAHeadEqualsAZeroGate(String folder, String family) throws Exception {
         try (SafetensorsFile expected = expected(folder);
                 CausalLm model = load(folder);
                 NDScope scope = new NDScope()) {
             float[] gates = expected.readFloats("gates"); // head (0, 2) has gate 0 in the reference
             for (int i = 0; i < gates.length; i++) {
-                model.gates()
-                        .setGate(new HeadId(i / HEADS, i % HEADS), gates[i] == 0f ? 1f : gates[i]);
+                gates[i] = gates[i] == 0f ? 1f : gates[i];
             }
+            setGates(model, gates);
             model.gates().setMasked(new HeadId(0, 2), true);
             NDArray logits = model.forward(ids(expected), AttentionProbe.NONE);
             assertAllClose(
@@ -156,8 +170,8 @@ class OptParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"opt-tiny-pre", "opt-tiny-post-proj"})
-    void fiveAdamWStepsFollowTheReferenceLosses(String folder) throws Exception {
+    @MethodSource("folders")
+    void fiveAdamWStepsFollowTheReferenceLosses(String folder, String family) throws Exception {
         try (SafetensorsFile expected = expected(folder);
                 CausalLm model = load(folder);
                 AdamW optimizer =
@@ -184,7 +198,7 @@ class OptParityTest {
      * Mean next-token cross-entropy of ids[:, 1:] given ids[:, :-1]; leaves fresh gradients on
      * every leaf.
      */
-    static float lossAndBackward(CausalLm model, NDArray ids) {
+    private static float lossAndBackward(CausalLm model, NDArray ids) {
         model.parameters().forEach(Parameter::zeroGradient);
         model.gates().gate().zeroGradient();
         NDArray inputs = ids.get(new NDIndex(":, :-1"));
