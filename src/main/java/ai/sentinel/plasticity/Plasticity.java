@@ -5,6 +5,7 @@ import ai.sentinel.metrics.HeadMeter;
 import ai.sentinel.metrics.HeadScores;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
+import ai.sentinel.model.HeadRemap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -17,8 +18,12 @@ import java.util.Set;
  * was done.
  */
 public final class Plasticity {
-    /** What a pruning step did: each head it pruned and why, and the ties its cut split. */
-    public record Pruned(List<PruneDecision> decisions, List<List<HeadId>> tiesAtCut) {
+    /**
+     * What a pruning step did: each head it pruned and why, the ties its cut split, and the
+     * re-layouts of compressed pruning for a live optimizer to follow ({@code AdamW.remap}).
+     */
+    public record Pruned(
+            List<PruneDecision> decisions, List<List<HeadId>> tiesAtCut, List<HeadRemap> remaps) {
         public List<HeadId> heads() {
             return decisions.stream().map(PruneDecision::head).toList();
         }
@@ -34,8 +39,11 @@ public final class Plasticity {
         }
     }
 
-    /** What a growth step did: each head it grew, in rank order, and why. */
-    public record Grown(List<GrowDecision> decisions) {
+    /**
+     * What a growth step did: each head it grew, in rank order, and why, and the re-layouts of
+     * heads re-inserted after compressed pruning for a live optimizer to follow.
+     */
+    public record Grown(List<GrowDecision> decisions, List<HeadRemap> remaps) {
         public List<HeadId> heads() {
             return decisions.stream().map(GrowDecision::head).toList();
         }
@@ -75,7 +83,7 @@ public final class Plasticity {
                                 total - active.size(),
                                 request.seed(),
                                 strategy.samePerLayer());
-        Pruner.prune(model, selection.chosen(), request.mode());
+        List<HeadRemap> remaps = Pruner.prune(model, selection.chosen(), request.mode());
         List<PruneDecision> decisions = new ArrayList<>();
         for (HeadId h : selection.chosen()) {
             decisions.add(
@@ -90,7 +98,7 @@ public final class Plasticity {
                             m.magnitude().get(h),
                             m.importance().get(h)));
         }
-        return new Pruned(decisions, selection.tiesAtCut());
+        return new Pruned(decisions, selection.tiesAtCut(), remaps);
     }
 
     /**
@@ -104,7 +112,7 @@ public final class Plasticity {
         candidates.removeAll(activeHeads(model));
         int count = Math.min(candidates.size(), request.count());
         if (count == 0) {
-            return new Grown(List.of());
+            return new Grown(List.of(), List.of());
         }
         CandidateProbe.Measured probe =
                 CandidateProbe.measure(model, candidates, meter, request.seed());
@@ -125,14 +133,15 @@ public final class Plasticity {
                                                 activePerLayer,
                                                 request.seed()))
                                 .subList(0, count));
-        Grower.grow(
-                model,
-                chosen,
-                request.init(),
-                request.startGate(),
-                request.initialScale(),
-                importance,
-                request.seed());
+        List<HeadRemap> remaps =
+                Grower.grow(
+                        model,
+                        chosen,
+                        request.init(),
+                        request.startGate(),
+                        request.initialScale(),
+                        importance,
+                        request.seed());
         List<GrowDecision> decisions = new ArrayList<>();
         for (int rank = 0; rank < chosen.size(); rank++) {
             HeadId h = chosen.get(rank);
@@ -146,7 +155,7 @@ public final class Plasticity {
                             probe.atFullGate().importance().get(h),
                             probe.atZeroGate().normalizedEntropy().get(h)));
         }
-        return new Grown(decisions);
+        return new Grown(decisions, remaps);
     }
 
     /** Every head slot of the model, layer by layer, present or removed. */

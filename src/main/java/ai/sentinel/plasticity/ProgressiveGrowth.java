@@ -6,7 +6,7 @@ import ai.sentinel.metrics.HeadScores;
 import ai.sentinel.metrics.MaskedHeads;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
-import ai.sentinel.train.AdamW;
+import ai.sentinel.train.StepContext;
 import ai.sentinel.train.StepHook;
 import com.google.gson.JsonObject;
 import java.util.List;
@@ -133,7 +133,7 @@ public final class ProgressiveGrowth implements StepHook {
     }
 
     @Override
-    public void beforeStep(long step, AdamW optimizer) {
+    public void beforeStep(long step, StepContext context) {
         boolean event = step > 0 && (step % settings.growEvery() == 0 || step == growthSteps);
         int missing = targetActive(step) - Plasticity.activeHeads(model).size();
         if (event && missing > 0) {
@@ -156,7 +156,7 @@ public final class ProgressiveGrowth implements StepHook {
             heads.grown(grown.heads(), step);
             grown.events(0, step).forEach(e -> events.accept(RunEventJson.toJson(e)));
         }
-        heads.beforeStep(step, optimizer);
+        heads.beforeStep(step, context);
     }
 
     /** Heads active now. */

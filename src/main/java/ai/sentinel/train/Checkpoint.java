@@ -7,7 +7,9 @@ import ai.sentinel.io.SafetensorsFile;
 import ai.sentinel.io.SafetensorsWriter;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.ModelFiles;
+import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +25,7 @@ public final class Checkpoint {
     public static final String MODEL_FOLDER = "model";
     static final String OPTIMIZER_FILE = "optimizer.safetensors";
     static final String STATE_FILE = "train_state.json";
+    static final String HOOKS_FOLDER = "hooks";
 
     private Checkpoint() {}
 
@@ -31,6 +34,7 @@ public final class Checkpoint {
             CausalLm model,
             AdamW optimizer,
             TrainState state,
+            Map<String, JsonObject> hookStates,
             AtomicFiles.FolderWriter modelExtras)
             throws IOException {
         AtomicFiles.replaceFolder(
@@ -48,6 +52,14 @@ public final class Checkpoint {
                                     "step",
                                     Long.toString(optimizer.stepCount())));
                     Json.write(tmp.resolve(STATE_FILE), state.toJson());
+                    if (!hookStates.isEmpty()) {
+                        Files.createDirectories(tmp.resolve(HOOKS_FOLDER));
+                        for (Map.Entry<String, JsonObject> e : hookStates.entrySet()) {
+                            Json.write(
+                                    tmp.resolve(HOOKS_FOLDER).resolve(e.getKey() + ".json"),
+                                    e.getValue());
+                        }
+                    }
                 });
     }
 
@@ -79,12 +91,32 @@ public final class Checkpoint {
         }
     }
 
-    /** Restores the optimizer's moments and step count. */
+    /**
+     * The state a stateful hook wrote into the checkpoint in {@code folder}, if it wrote one there.
+     */
+    static Optional<JsonObject> readHookState(Path folder, String name) throws IOException {
+        Path file = folder.resolve(HOOKS_FOLDER).resolve(name + ".json");
+        return Files.exists(file) ? Optional.of(Json.readObject(file)) : Optional.empty();
+    }
+
+    /**
+     * Restores the optimizer's moments and its own step count (which differs from the run's when
+     * one optimizer serves several runs, as a cycle's phases).
+     */
     static void restoreOptimizer(Path folder, AdamW optimizer, TrainState state)
             throws IOException {
-        try (SafetensorsFile file = SafetensorsFile.open(folder.resolve(OPTIMIZER_FILE))) {
+        Path path = folder.resolve(OPTIMIZER_FILE);
+        try (SafetensorsFile file = SafetensorsFile.open(path)) {
+            long steps;
+            try {
+                steps =
+                        Long.parseLong(
+                                file.metadata().getOrDefault("step", Long.toString(state.step())));
+            } catch (NumberFormatException e) {
+                throw new JsonFormatException(path + ": metadata \"step\" is not a whole number");
+            }
             optimizer.importState(
-                    state.step(),
+                    steps,
                     name ->
                             file.entries().containsKey(name)
                                     ? Optional.of(file.readFiniteFloats(name))

@@ -9,10 +9,13 @@ import ai.sentinel.eval.Evaluator;
 import ai.sentinel.io.AtomicFiles;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.nn.Parameter;
+import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -27,6 +30,8 @@ public final class Trainer implements AutoCloseable {
     private final TrainConfig config;
     private final StepListener listener;
     private final AdamW optimizer;
+    private final boolean ownsOptimizer;
+    private final HeadRates rates;
     private final List<Parameter> trained;
     private final TrainingStep trainingStep;
     private final Evaluator evaluator;
@@ -35,23 +40,54 @@ public final class Trainer implements AutoCloseable {
     private TrainState state;
 
     public Trainer(CausalLm model, TextDataset data, TrainConfig config, StepListener listener) {
+        this(model, data, config, listener, null);
+    }
+
+    /**
+     * A trainer that updates with {@code shared} (made for {@link #trainedParameters}), which it
+     * neither owns nor closes: one optimizer serving several runs keeps its moments across them.
+     * {@code null}: a fresh optimizer of its own.
+     */
+    public Trainer(
+            CausalLm model,
+            TextDataset data,
+            TrainConfig config,
+            StepListener listener,
+            AdamW shared) {
         this.model = model;
         this.data = data;
         this.config = config;
         this.listener = listener;
-        List<Parameter> params = new ArrayList<>(model.parameters());
-        if (config.trainGates()) {
-            params.add(model.gates().gate());
+        this.trained = trainedParameters(model, config);
+        this.ownsOptimizer = shared == null;
+        this.optimizer =
+                shared != null ? shared : new AdamW(trained, config.optimizer(), model.manager());
+        if (!optimizer.parameters().equals(trained)) {
+            throw new IllegalArgumentException(
+                    "the shared optimizer does not hold exactly the parameters this run trains");
         }
-        this.trained = List.copyOf(params);
-        this.optimizer = new AdamW(trained, config.optimizer(), model.manager());
+        this.rates = new HeadRates(model);
         this.trainingStep = new TrainingStep(model, optimizer, config.gradClip());
         this.evaluator = new Evaluator(data.validation(), config.batchSize(), config.evalBatches());
         this.state = TrainState.fresh(config.seed());
     }
 
+    /** The parameters a run of {@code config} trains: the model's, and its gates if asked. */
+    public static List<Parameter> trainedParameters(CausalLm model, TrainConfig config) {
+        List<Parameter> params = new ArrayList<>(model.parameters());
+        if (config.trainGates()) {
+            params.add(model.gates().gate());
+        }
+        return List.copyOf(params);
+    }
+
     public AdamW optimizer() {
         return optimizer;
+    }
+
+    /** The per-head learning-rate controls the hooks compose, applied before every update. */
+    public HeadRates rates() {
+        return rates;
     }
 
     public TrainState state() {
@@ -78,13 +114,47 @@ public final class Trainer implements AutoCloseable {
                             + config.seed());
         }
         Checkpoint.restoreOptimizer(checkpoint, optimizer, saved);
+        for (StepHook hook : hooks) {
+            if (hook instanceof StatefulHook stateful) {
+                JsonObject json =
+                        Checkpoint.readHookState(checkpoint, stateful.stateName())
+                                .orElseThrow(
+                                        () ->
+                                                new IOException(
+                                                        "checkpoint "
+                                                                + checkpoint
+                                                                + " holds no state of "
+                                                                + stateful.stateName()
+                                                                + ": resume with the options of the run that wrote it"));
+                try {
+                    stateful.restoreState(json);
+                } catch (IllegalArgumentException e) {
+                    throw new ai.sentinel.io.JsonFormatException(
+                            checkpoint.resolve(Checkpoint.HOOKS_FOLDER)
+                                    + "/"
+                                    + stateful.stateName()
+                                    + ".json: "
+                                    + e.getMessage());
+                }
+            }
+        }
         state = saved;
     }
 
     /**
-     * Adds a hook that runs before every optimizer step (gate warm-up, per-head learning rates).
+     * Adds a hook that runs around every optimizer step (gate warm-up, per-head learning rates,
+     * controllers), after those added before it. Add stateful hooks before {@link #resumeFrom}.
      */
     public void addHook(StepHook hook) {
+        if (hook instanceof StatefulHook stateful
+                && hooks.stream()
+                        .anyMatch(
+                                h ->
+                                        h instanceof StatefulHook other
+                                                && other.stateName()
+                                                        .equals(stateful.stateName()))) {
+            throw new IllegalArgumentException("two hooks keep state as " + stateful.stateName());
+        }
         hooks.add(hook);
     }
 
@@ -112,9 +182,11 @@ public final class Trainer implements AutoCloseable {
             long t0 = System.nanoTime();
             Batch batch = sampler.next();
             float lr = config.schedule().rate(step);
+            StepContext context = new StepContext(optimizer, rates);
             for (StepHook hook : hooks) {
-                hook.beforeStep(step, optimizer);
+                hook.beforeStep(step, context);
             }
+            rates.applyTo(optimizer);
             TrainingStep.Outcome outcome;
             try {
                 outcome = trainingStep.apply(batch, lr, step);
@@ -124,6 +196,9 @@ public final class Trainer implements AutoCloseable {
                                 + ". "
                                 + lastGoodState(checkpoint)
                                 + "; lower --lr or raise --lr-warmup-steps");
+            }
+            for (StepHook hook : hooks) {
+                hook.afterStep(step, outcome, context);
             }
             lastLoss = outcome.loss();
             state = new TrainState(step + 1, sampler.position(), config.seed());
@@ -148,7 +223,7 @@ public final class Trainer implements AutoCloseable {
                     || (config.checkpointEvery() > 0
                             && state.step() % config.checkpointEvery() == 0)) {
                 requireFiniteWeights(state.step(), checkpoint);
-                Checkpoint.save(checkpoint, model, optimizer, state, modelExtras);
+                Checkpoint.save(checkpoint, model, optimizer, state, hookStates(), modelExtras);
                 listener.onCheckpoint(state.step(), checkpoint);
             }
         }
@@ -162,6 +237,16 @@ public final class Trainer implements AutoCloseable {
                 lastEval,
                 state.step() < config.steps(),
                 elapsed > 0 ? tokensDone / elapsed : 0);
+    }
+
+    private Map<String, JsonObject> hookStates() {
+        Map<String, JsonObject> states = new LinkedHashMap<>();
+        for (StepHook hook : hooks) {
+            if (hook instanceof StatefulHook stateful) {
+                states.put(stateful.stateName(), stateful.saveState());
+            }
+        }
+        return states;
     }
 
     /** Where the last good weights are, as a sentence for the divergence message. */
@@ -204,6 +289,8 @@ public final class Trainer implements AutoCloseable {
 
     @Override
     public void close() {
-        optimizer.close();
+        if (ownsOptimizer) {
+            optimizer.close();
+        }
     }
 }

@@ -19,8 +19,11 @@ import java.util.List;
  * was.
  */
 public final class TrainingStep {
-    /** What a step measured: the loss before the update and the gradient norm before clipping. */
-    public record Outcome(float loss, double gradNorm) {}
+    /**
+     * What a step measured: the loss before the update, the gradient norm before clipping, and the
+     * raw {@code ∂L/∂g} of every head gate (row-major layers × heads, before clipping).
+     */
+    public record Outcome(float loss, double gradNorm, float[] gateGradient) {}
 
     private final CausalLm model;
     private final AdamW optimizer;
@@ -51,6 +54,13 @@ public final class TrainingStep {
                 collector.backward(mean);
                 loss = mean.getFloat();
             }
+            // copied before clipping, which scales it when the gates are trained
+            float[] gateGradient =
+                    model.gates()
+                            .gate()
+                            .gradient()
+                            .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                            .toFloatArray();
             double gradNorm = GradClip.clipGlobalNorm(trained, gradClip);
             if (!Float.isFinite(loss) || !Double.isFinite(gradNorm)) {
                 throw new TrainingDivergedException(
@@ -63,7 +73,7 @@ public final class TrainingStep {
                                 + "); the model was not updated");
             }
             optimizer.step(lr);
-            return new Outcome(loss, gradNorm);
+            return new Outcome(loss, gradNorm, gateGradient);
         }
     }
 }

@@ -31,6 +31,7 @@ import ai.sentinel.plasticity.GrowthSchedule;
 import ai.sentinel.plasticity.HeadSchedule;
 import ai.sentinel.plasticity.PruneMode;
 import ai.sentinel.plasticity.Pruner;
+import ai.sentinel.testing.AfterStep;
 import ai.sentinel.train.AdamW;
 import ai.sentinel.train.AdamWConfig;
 import ai.sentinel.train.LrSchedule;
@@ -218,7 +219,9 @@ class FamilyContractTest {
                         new HeadScores(new double[LAYERS][HEADS]),
                         9);
                 String what = subject + " " + mode;
-                assertAllClose(pruned, logits(model), 1e-6, what + ": logits at growth");
+                // re-inserting removed heads widens the projections, so the products sum in another
+                // order: a few float ulps of logits of size ~3 (1.2e-6 seen on llama-nano)
+                assertAllClose(pruned, logits(model), 1e-5, what + ": logits at growth");
                 assertEquals(params, model.numParameters(), what + ": every slice is back");
                 assertEquals(8, model.gates().numActive());
                 for (HeadId head : DOOMED) {
@@ -234,7 +237,7 @@ class FamilyContractTest {
                     model.gates().setGate(head, 1f);
                 }
                 assertAllClose(
-                        pruned, logits(model), 1e-6, what + ": open gates, zero output slices");
+                        pruned, logits(model), 1e-5, what + ": open gates, zero output slices");
             }
         }
     }
@@ -416,50 +419,56 @@ class FamilyContractTest {
             try (Trainer trainer = trainer(model, steps)) {
                 trainer.addHook(heads);
                 trainer.addHook(
-                        (step, optimizer) -> {
-                            assertEquals(schedule.gate(step), model.gates().gateValue(grown), 1e-7);
-                            Map<HeadId, Float> multipliers = new HashMap<>();
-                            for (HeadId head : allHeads()) {
-                                multipliers.put(
-                                        head,
-                                        head.equals(grown)
-                                                ? schedule.rateMultiplier(step)
-                                                : model.gates().isMasked(head) ? 0f : 1f);
-                            }
-                            for (HeadId head : allHeads()) {
-                                for (HeadSlice s : model.headLayout().slices(head)) {
-                                    boolean groupRole =
-                                            s.role() == HeadSlice.Role.KEY
-                                                    || s.role() == HeadSlice.Role.VALUE;
-                                    float expected =
-                                            base
-                                                    * (groupRole
-                                                            ? groupMultiplier(
-                                                                    model, head, multipliers)
-                                                            : multipliers.get(head));
-                                    float[] range = rateRange(optimizer, s, base);
-                                    String what =
-                                            subject
-                                                    + " step "
-                                                    + step
-                                                    + ": "
-                                                    + s.role()
-                                                    + (s.weight() ? " weight" : " bias")
-                                                    + " rate of "
-                                                    + head;
-                                    assertEquals(expected, range[0], 1e-9, what + " (min)");
-                                    assertEquals(expected, range[1], 1e-9, what + " (max)");
-                                    checked[0]++;
-                                }
-                            }
-                            for (Parameter p : model.parameters()) {
-                                if (!headParameters.contains(p)) {
-                                    float[] range = rateRange(optimizer, p, null, base);
-                                    assertEquals(base, range[0], 1e-9, p.name());
-                                    assertEquals(base, range[1], 1e-9, p.name());
-                                }
-                            }
-                        });
+                        (AfterStep)
+                                (step, optimizer) -> {
+                                    assertEquals(
+                                            schedule.gate(step),
+                                            model.gates().gateValue(grown),
+                                            1e-7);
+                                    Map<HeadId, Float> multipliers = new HashMap<>();
+                                    for (HeadId head : allHeads()) {
+                                        multipliers.put(
+                                                head,
+                                                head.equals(grown)
+                                                        ? schedule.rateMultiplier(step)
+                                                        : model.gates().isMasked(head) ? 0f : 1f);
+                                    }
+                                    for (HeadId head : allHeads()) {
+                                        for (HeadSlice s : model.headLayout().slices(head)) {
+                                            boolean groupRole =
+                                                    s.role() == HeadSlice.Role.KEY
+                                                            || s.role() == HeadSlice.Role.VALUE;
+                                            float expected =
+                                                    base
+                                                            * (groupRole
+                                                                    ? groupMultiplier(
+                                                                            model,
+                                                                            head,
+                                                                            multipliers)
+                                                                    : multipliers.get(head));
+                                            float[] range = rateRange(optimizer, s, base);
+                                            String what =
+                                                    subject
+                                                            + " step "
+                                                            + step
+                                                            + ": "
+                                                            + s.role()
+                                                            + (s.weight() ? " weight" : " bias")
+                                                            + " rate of "
+                                                            + head;
+                                            assertEquals(expected, range[0], 1e-9, what + " (min)");
+                                            assertEquals(expected, range[1], 1e-9, what + " (max)");
+                                            checked[0]++;
+                                        }
+                                    }
+                                    for (Parameter p : model.parameters()) {
+                                        if (!headParameters.contains(p)) {
+                                            float[] range = rateRange(optimizer, p, null, base);
+                                            assertEquals(base, range[0], 1e-9, p.name());
+                                            assertEquals(base, range[1], 1e-9, p.name());
+                                        }
+                                    }
+                                });
                 trainer.run(dir.resolve("rates"), f -> {});
             }
             assertTrue(checked[0] >= steps * 8 * 4, subject + ": too few slices checked");

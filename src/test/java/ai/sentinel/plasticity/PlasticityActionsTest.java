@@ -22,6 +22,7 @@ import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
 import ai.sentinel.model.HeadSlice;
 import ai.sentinel.model.ModelFiles;
+import ai.sentinel.testing.AfterStep;
 import ai.sentinel.testing.TinyModels;
 import ai.sentinel.train.AdamWConfig;
 import ai.sentinel.train.LrSchedule;
@@ -263,39 +264,42 @@ class PlasticityActionsTest {
                 float[] gates = new float[6];
                 t.addHook(heads);
                 t.addHook(
-                        (step, optimizer) -> {
-                            gates[(int) step] = model.gates().gateValue(grown);
-                            HeadSlice q = model.headLayout().slices(grown).get(0);
-                            HeadSlice other = model.headLayout().slices(new HeadId(0, 0)).get(0);
-                            HeadSlice masked = model.headLayout().slices(DOOMED.get(1)).get(0);
-                            try (NDScope scope = new NDScope()) {
-                                NDArray rate = optimizer.effectiveRate(q.parameter(), base);
-                                assertAllClose(
-                                        new float[] {base * schedule.rateMultiplier(step)},
-                                        new float[] {rate.get(q.index()).max().getFloat()},
-                                        1e-9,
-                                        "new head's rate");
-                                assertEquals(
-                                        rate.get(q.index()).min().getFloat(),
-                                        rate.get(q.index()).max().getFloat());
-                                assertEquals(
-                                        base,
-                                        optimizer
-                                                .effectiveRate(other.parameter(), base)
-                                                .get(other.index())
-                                                .max()
-                                                .getFloat(),
-                                        1e-9);
-                                assertEquals(
-                                        0f,
-                                        optimizer
-                                                .effectiveRate(masked.parameter(), base)
-                                                .get(masked.index())
-                                                .max()
-                                                .getFloat(),
-                                        "a masked head is frozen");
-                            }
-                        });
+                        (AfterStep)
+                                (step, optimizer) -> {
+                                    gates[(int) step] = model.gates().gateValue(grown);
+                                    HeadSlice q = model.headLayout().slices(grown).get(0);
+                                    HeadSlice other =
+                                            model.headLayout().slices(new HeadId(0, 0)).get(0);
+                                    HeadSlice masked =
+                                            model.headLayout().slices(DOOMED.get(1)).get(0);
+                                    try (NDScope scope = new NDScope()) {
+                                        NDArray rate = optimizer.effectiveRate(q.parameter(), base);
+                                        assertAllClose(
+                                                new float[] {base * schedule.rateMultiplier(step)},
+                                                new float[] {rate.get(q.index()).max().getFloat()},
+                                                1e-9,
+                                                "new head's rate");
+                                        assertEquals(
+                                                rate.get(q.index()).min().getFloat(),
+                                                rate.get(q.index()).max().getFloat());
+                                        assertEquals(
+                                                base,
+                                                optimizer
+                                                        .effectiveRate(other.parameter(), base)
+                                                        .get(other.index())
+                                                        .max()
+                                                        .getFloat(),
+                                                1e-9);
+                                        assertEquals(
+                                                0f,
+                                                optimizer
+                                                        .effectiveRate(masked.parameter(), base)
+                                                        .get(masked.index())
+                                                        .max()
+                                                        .getFloat(),
+                                                "a masked head is frozen");
+                                    }
+                                });
                 t.run(dir.resolve("w"), f -> {});
                 for (int s = 0; s < 6; s++) {
                     assertEquals(Math.min(1, 0.01 + 0.99 * s / 10), gates[s], 1e-6, "s(" + s + ")");

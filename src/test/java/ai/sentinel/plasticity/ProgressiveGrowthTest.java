@@ -13,9 +13,9 @@ import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
 import ai.sentinel.model.HeadSlice;
 import ai.sentinel.testing.TinyModels;
-import ai.sentinel.train.AdamW;
 import ai.sentinel.train.AdamWConfig;
 import ai.sentinel.train.LrSchedule;
+import ai.sentinel.train.StepContext;
 import ai.sentinel.train.StepListener;
 import ai.sentinel.train.TrainConfig;
 import ai.sentinel.train.Trainer;
@@ -130,7 +130,7 @@ class ProgressiveGrowthTest {
                             StepListener.NONE)) {
                 t.addHook(growth);
                 t.addHook(
-                        (long step, AdamW optimizer) ->
+                        (long step, StepContext context) ->
                                 activeBeforeStep.add(model.gates().numActive()));
                 t.run(dir.resolve("checkpoint"), f -> {});
             }
