@@ -14,7 +14,10 @@ public sealed interface RunEvent
                 RunEvent.HeadGrown,
                 RunEvent.PruningTies,
                 RunEvent.HeadMap,
-                RunEvent.Measurements {
+                RunEvent.Measurements,
+                RunEvent.ControllerDecision,
+                RunEvent.ControllerSnapshot,
+                RunEvent.ControllerInterval {
     /** 0 for initial training, then 1, 2, …. */
     int cycle();
 
@@ -78,4 +81,70 @@ public sealed interface RunEvent
             HeadGrid magnitude,
             HeadGrid importance)
             implements RunEvent {}
+
+    /** What a controller did to a head while the model trained. */
+    enum ControllerAction {
+        PRUNED,
+        REVIVED;
+
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * A head pruned or revived by a controller during training ({@code controller}: its name, as
+     * {@code --controller} takes it), with the numbers the rule read (NaN where it read none) and
+     * the rule in words.
+     */
+    record ControllerDecision(
+            int cycle,
+            long step,
+            String controller,
+            ControllerAction action,
+            HeadId head,
+            double entropy,
+            double gradientNorm,
+            double gate,
+            String reason)
+            implements RunEvent {}
+
+    /**
+     * A controller's view of every head at one of its steps (NaN where not measured): normalised
+     * entropy, gradient norm, gate (the learned controller's open probability, else the gate
+     * value), and state (1 active, 0 masked, −1 removed). Drawn as the head-dynamics heat maps.
+     */
+    record ControllerSnapshot(
+            int cycle,
+            long step,
+            String controller,
+            HeadGrid entropy,
+            HeadGrid gradientNorm,
+            HeadGrid gate,
+            HeadGrid state)
+            implements RunEvent {}
+
+    /**
+     * One controller interval: heads pruned and revived in it and where the run stands after it.
+     * {@code penaltyWeight} (λ) and {@code expectedOpen} (expected number of open gates) belong to
+     * the learned controller, NaN for the others; {@code validationLoss} is NaN when not measured.
+     */
+    record ControllerInterval(
+            int cycle,
+            long step,
+            String controller,
+            int pruned,
+            int revived,
+            int activeHeads,
+            int totalHeads,
+            double trainLoss,
+            double validationLoss,
+            double penaltyWeight,
+            double expectedOpen)
+            implements RunEvent {
+        /** The fraction of heads pruned: 1 − active / total. */
+        public double sparsity() {
+            return 1.0 - (double) activeHeads / totalHeads;
+        }
+    }
 }

@@ -69,6 +69,35 @@ public final class RunEventJson {
             o.add("gates", grid(h.gates(), Flag.NUMBER));
             o.add("present", grid(h.present(), Flag.BOOLEAN));
             return o;
+        } else if (event instanceof RunEvent.ControllerDecision d) {
+            JsonObject o = headEvent("controller_" + d.action().key(), d, d.head());
+            o.addProperty("controller", d.controller());
+            o.add("normalized_entropy", num(d.entropy()));
+            o.add("gradient_norm", num(d.gradientNorm()));
+            o.add("gate", num(d.gate()));
+            o.addProperty("reason", d.reason());
+            return o;
+        } else if (event instanceof RunEvent.ControllerSnapshot c) {
+            JsonObject o = base("controller_heads", "controller", c);
+            o.addProperty("controller", c.controller());
+            o.add("normalized_entropy", grid(c.entropy(), Flag.NUMBER));
+            o.add("gradient_norm", grid(c.gradientNorm(), Flag.NUMBER));
+            o.add("gate", grid(c.gate(), Flag.NUMBER));
+            o.add("state", grid(c.state(), Flag.NUMBER));
+            return o;
+        } else if (event instanceof RunEvent.ControllerInterval i) {
+            JsonObject o = base("controller_interval", "controller", i);
+            o.addProperty("controller", i.controller());
+            o.addProperty("pruned", i.pruned());
+            o.addProperty("revived", i.revived());
+            o.addProperty("active_heads", i.activeHeads());
+            o.addProperty("total_heads", i.totalHeads());
+            o.add("sparsity", num(i.sparsity()));
+            o.add("train_loss", num(i.trainLoss()));
+            o.add("validation_loss", num(i.validationLoss()));
+            o.add("penalty_weight", num(i.penaltyWeight()));
+            o.add("expected_open", num(i.expectedOpen()));
+            return o;
         } else {
             RunEvent.Measurements m = (RunEvent.Measurements) event;
             JsonObject o = base("measurements", "measured", m);
@@ -151,6 +180,41 @@ public final class RunEventJson {
                             grid(o.getAsJsonArray("gradient_norm")),
                             grid(o.getAsJsonArray("magnitude")),
                             grid(o.getAsJsonArray("importance")));
+            case "controller_pruned", "controller_revived" ->
+                    new RunEvent.ControllerDecision(
+                            cycle,
+                            step,
+                            o.get("controller").getAsString(),
+                            kind.equals("controller_pruned")
+                                    ? RunEvent.ControllerAction.PRUNED
+                                    : RunEvent.ControllerAction.REVIVED,
+                            head(o),
+                            number(o, "normalized_entropy"),
+                            number(o, "gradient_norm"),
+                            number(o, "gate"),
+                            o.get("reason").getAsString());
+            case "controller_heads" ->
+                    new RunEvent.ControllerSnapshot(
+                            cycle,
+                            step,
+                            o.get("controller").getAsString(),
+                            grid(o.getAsJsonArray("normalized_entropy")),
+                            grid(o.getAsJsonArray("gradient_norm")),
+                            grid(o.getAsJsonArray("gate")),
+                            grid(o.getAsJsonArray("state")));
+            case "controller_interval" ->
+                    new RunEvent.ControllerInterval(
+                            cycle,
+                            step,
+                            o.get("controller").getAsString(),
+                            o.get("pruned").getAsInt(),
+                            o.get("revived").getAsInt(),
+                            o.get("active_heads").getAsInt(),
+                            o.get("total_heads").getAsInt(),
+                            number(o, "train_loss"),
+                            number(o, "validation_loss"),
+                            number(o, "penalty_weight"),
+                            number(o, "expected_open"));
             default -> throw new IllegalArgumentException("unknown run event \"" + kind + "\"");
         };
     }

@@ -65,10 +65,14 @@ public final class RunLog implements AutoCloseable {
 
     /** The file an event is written to. */
     static String fileOf(RunEvent event) {
-        if (event instanceof RunEvent.StepMetrics || event instanceof StageResult) {
+        if (event instanceof RunEvent.StepMetrics
+                || event instanceof StageResult
+                || event instanceof RunEvent.ControllerInterval) {
             return METRICS;
         }
-        if (event instanceof RunEvent.HeadMap || event instanceof RunEvent.Measurements) {
+        if (event instanceof RunEvent.HeadMap
+                || event instanceof RunEvent.Measurements
+                || event instanceof RunEvent.ControllerSnapshot) {
             return HEADS;
         }
         return EVENTS;
