@@ -5,6 +5,7 @@ import ai.sentinel.data.TextDataset;
 import ai.sentinel.io.Json;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.plasticity.TrainingRun;
+import ai.sentinel.plasticity.ValidationSamples;
 import ai.sentinel.tokenizer.HfTokenizer;
 import ai.sentinel.tokenizer.Tokenizer;
 import ai.sentinel.train.AdamWConfig;
@@ -37,6 +38,9 @@ import picocli.CommandLine.Option;
             "  sentinel train -m nano --steps 600 --out runs/nano --resume   (continue an interrupted run)"
         })
 final class TrainCommand implements Callable<Integer> {
+    /** Tokens sampled after the fixed prompt, before and after a run that changes heads. */
+    private static final int SAMPLE_TOKENS = 40;
+
     @Mixin ModelOptions model;
     @Mixin DataOptions data;
 
@@ -146,11 +150,6 @@ final class TrainCommand implements Callable<Integer> {
                                 new TrainingRun.Progressive(
                                         growth.settings(seed), growth.metricBatches.metricBatches))
                         : Optional.empty(); // settings are checked here, before any work
-        if (resume && progressive) {
-            throw new IllegalArgumentException(
-                    "--resume does not continue a --progressive run yet (the growth"
-                            + " schedule's state is not checkpointed); start it again without --resume");
-        }
         if (resume && !TrainingRun.recoverCheckpoint(out)) {
             throw new IOException(
                     "--resume: no checkpoint in " + out.resolve(TrainingRun.CHECKPOINT));
@@ -174,8 +173,18 @@ final class TrainCommand implements Callable<Integer> {
                     data.describe());
             try (TrainingRun run =
                     new TrainingRun(
-                            out, lm, dataset, config, growthPlan, new ProgressBar("train"))) {
-                if (progressive) {
+                            out,
+                            lm,
+                            dataset,
+                            config,
+                            new TrainingRun.HeadChanges(
+                                    growthPlan,
+                                    Optional.empty(),
+                                    ValidationSamples.continuingValidation(
+                                            tokenizer, dataset, SAMPLE_TOKENS, seed)),
+                            resume,
+                            new ProgressBar("train"))) {
+                if (progressive && !resume) {
                     System.err.printf(
                             "Progressive growth: %d of %d heads active at step 0%n",
                             lm.gates().numActive(),

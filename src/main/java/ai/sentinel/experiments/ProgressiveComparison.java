@@ -16,6 +16,7 @@ import ai.sentinel.plasticity.Plasticity;
 import ai.sentinel.plasticity.ProgressiveGrowth;
 import ai.sentinel.plasticity.PruneMode;
 import ai.sentinel.plasticity.Pruner;
+import ai.sentinel.plasticity.RunEventJson;
 import ai.sentinel.report.LinePlot;
 import ai.sentinel.train.AdamWConfig;
 import ai.sentinel.train.CompositeListener;
@@ -137,7 +138,11 @@ public final class ProgressiveComparison {
                             new HeadMeter(data.validation(), s.batchSize(), s.metricBatches());
                     growth =
                             ProgressiveGrowth.start(
-                                    model, meter, s.growth(), s.steps(), events::add);
+                                    model,
+                                    meter,
+                                    s.growth(),
+                                    s.steps(),
+                                    e -> events.add(RunEventJson.toJson(e)));
                     trainer.addHook(growth);
                 } else if (arm.equals(FINAL_SHAPE)) {
                     List<HeadId> masked = new ArrayList<>(Plasticity.allHeads(model));

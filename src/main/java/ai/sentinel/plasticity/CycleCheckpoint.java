@@ -8,6 +8,7 @@ import ai.sentinel.io.JsonFormatException;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
 import ai.sentinel.model.ModelFiles;
+import ai.sentinel.train.AdamW;
 import ai.sentinel.train.Checkpoint;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -33,6 +34,7 @@ import java.util.Optional;
 public final class CycleCheckpoint {
     static final String FOLDER = "resume";
     static final String STATE_FILE = "cycle_state.json";
+    private static final String OPTIMIZER_FILE = "optimizer.safetensors";
     private static final int FORMAT_VERSION = 1;
     private static final Gson GSON =
             new GsonBuilder().serializeSpecialFloatingPointValues().create();
@@ -97,7 +99,12 @@ public final class CycleCheckpoint {
                         + java.util.Arrays.toString(Point.values()));
     }
 
-    static void save(Path run, CausalLm model, State state) throws IOException {
+    /**
+     * Saves the state with the model and, once the run has one, the optimizer that its learning
+     * phases share.
+     */
+    static void save(Path run, CausalLm model, Optional<AdamW> optimizer, State state)
+            throws IOException {
         JsonObject json = new JsonObject();
         json.addProperty("format_version", FORMAT_VERSION);
         json.addProperty("point", state.point().name());
@@ -110,6 +117,9 @@ public final class CycleCheckpoint {
                 folder(run),
                 tmp -> {
                     ModelFiles.save(model, tmp.resolve("model"));
+                    if (optimizer.isPresent()) {
+                        Checkpoint.writeOptimizer(tmp.resolve(OPTIMIZER_FILE), optimizer.get());
+                    }
                     Json.write(tmp.resolve(STATE_FILE), json);
                 });
     }
@@ -180,6 +190,24 @@ public final class CycleCheckpoint {
             return ModelFiles.load(trainer.resolve(Checkpoint.MODEL_FOLDER), manager);
         }
         return ModelFiles.load(folder(run).resolve("model"), manager);
+    }
+
+    /**
+     * Restores the shared optimizer saved with the state in {@code run}; false when the state was
+     * saved before the run had one.
+     */
+    static boolean restoreOptimizer(Path run, AdamW optimizer) throws IOException {
+        Path file = folder(run).resolve(OPTIMIZER_FILE);
+        if (!Files.exists(file)) {
+            return false;
+        }
+        Checkpoint.readOptimizer(file, optimizer);
+        return true;
+    }
+
+    /** Whether the state in {@code run} was saved with an optimizer. */
+    static boolean hasOptimizer(Path run) {
+        return Files.exists(folder(run).resolve(OPTIMIZER_FILE));
     }
 
     /**

@@ -11,6 +11,8 @@ import ai.sentinel.metrics.HeadScores;
 import ai.sentinel.metrics.MaskedHeads;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
+import ai.sentinel.train.AdamW;
+import ai.sentinel.train.AdamWConfig;
 import ai.sentinel.train.Checkpoint;
 import ai.sentinel.train.CompositeListener;
 import ai.sentinel.train.StepListener;
@@ -47,6 +49,13 @@ public final class PlasticityCycle {
     private final TextDataset data;
     private final CycleConfig config;
     private final RunLog log;
+
+    /**
+     * The AdamW every learning phase shares, made by the first one: moments follow head surgery
+     * ({@link AdamW#remap}) instead of starting afresh each phase.
+     */
+    private AdamW optimizer;
+
     private final Sampler sampler;
     private final StageSaver saver;
     private final StepListener progress;
@@ -110,9 +119,20 @@ public final class PlasticityCycle {
         int c = state.cycle();
         if (state.point() == CycleCheckpoint.Point.CYCLE_DONE) {
             JsonlFiles.truncate(log.folder().resolve(RunLog.METRICS), bytes[0]);
+            if (CycleCheckpoint.hasOptimizer(log.folder())) {
+                CycleCheckpoint.restoreOptimizer(log.folder(), optimizer());
+            }
             return cyclesFrom(c + 1, results);
         }
         cutMetricsBackToTrainerCheckpoint(c, bytes[0]);
+        // a phase's own checkpoint holds the optimizer as that phase left it (after any surgery a
+        // controller made); otherwise the state's copy is the one to continue
+        boolean phaseCheckpoint =
+                state.point() == CycleCheckpoint.Point.BEFORE_TRAINING
+                        && Checkpoint.exists(CycleCheckpoint.trainerCheckpoint(log.folder(), c));
+        if (!phaseCheckpoint && CycleCheckpoint.hasOptimizer(log.folder())) {
+            CycleCheckpoint.restoreOptimizer(log.folder(), optimizer());
+        }
         if (c == 0) {
             train(
                     0,
@@ -175,6 +195,7 @@ public final class PlasticityCycle {
         CycleCheckpoint.save(
                 log.folder(),
                 model,
+                Optional.ofNullable(optimizer),
                 new CycleCheckpoint.State(point, c, step, List.copyOf(results), half, bytes));
     }
 
@@ -229,6 +250,9 @@ public final class PlasticityCycle {
                                 config.normalizeImportance(),
                                 config.seed() + c));
         pruned.events(c, step).forEach(log::write);
+        if (optimizer != null) {
+            optimizer.remap(pruned.remaps());
+        }
         return pruned.heads();
     }
 
@@ -253,6 +277,9 @@ public final class PlasticityCycle {
                                 config.seed() + c),
                         importance);
         grown.events(c, step).forEach(log::write);
+        if (optimizer != null) {
+            optimizer.remap(grown.remaps());
+        }
         return grown.heads();
     }
 
@@ -300,7 +327,12 @@ public final class PlasticityCycle {
                 };
         Path checkpoint = CycleCheckpoint.trainerCheckpoint(log.folder(), c);
         try (Trainer trainer =
-                new Trainer(model, data, trainConfig, CompositeListener.of(progress, metrics))) {
+                new Trainer(
+                        model,
+                        data,
+                        trainConfig,
+                        CompositeListener.of(progress, metrics),
+                        optimizer())) {
             trainer.addHook(schedule);
             if (resuming && Checkpoint.exists(checkpoint)) {
                 trainer.resumeFrom(checkpoint);
@@ -308,6 +340,14 @@ public final class PlasticityCycle {
             trainer.run(checkpoint, folder -> {});
         }
         step += steps;
+    }
+
+    /** The shared optimizer, made on first use for the model's trained parameters. */
+    private AdamW optimizer() {
+        if (optimizer == null) {
+            optimizer = new AdamW(model.parameters(), AdamWConfig.defaults(), model.manager());
+        }
+        return optimizer;
     }
 
     private StageResult stage(Stage stage, int c) throws IOException {

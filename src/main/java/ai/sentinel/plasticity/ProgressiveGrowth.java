@@ -1,15 +1,17 @@
 package ai.sentinel.plasticity;
 
+import ai.sentinel.io.JsonFields;
 import ai.sentinel.metrics.HeadMeasurements;
 import ai.sentinel.metrics.HeadMeter;
 import ai.sentinel.metrics.HeadScores;
 import ai.sentinel.metrics.MaskedHeads;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
+import ai.sentinel.train.StatefulHook;
 import ai.sentinel.train.StepContext;
-import ai.sentinel.train.StepHook;
 import com.google.gson.JsonObject;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -22,7 +24,7 @@ import java.util.function.Consumer;
  * rate; masked heads stay frozen. Masks only (adaptive): heads keep their slots, so the optimizer's
  * state never has to move.
  */
-public final class ProgressiveGrowth implements StepHook {
+public final class ProgressiveGrowth implements StatefulHook {
     /**
      * @param startActive fraction of all heads active at step 0 (raised to one per layer where that
      *     is more)
@@ -61,17 +63,17 @@ public final class ProgressiveGrowth implements StepHook {
     private final HeadMeter meter;
     private final Settings settings;
     private final long growthSteps;
-    private final int startCount;
+    private int startCount;
     private final int targetCount;
     private final HeadSchedule heads;
-    private final Consumer<JsonObject> events;
+    private final Consumer<RunEvent> events;
 
     private ProgressiveGrowth(
             CausalLm model,
             HeadMeter meter,
             Settings settings,
             long totalSteps,
-            Consumer<JsonObject> events) {
+            Consumer<RunEvent> events) {
         this.model = model;
         this.meter = meter;
         this.settings = settings;
@@ -93,7 +95,7 @@ public final class ProgressiveGrowth implements StepHook {
             HeadMeter meter,
             Settings settings,
             long totalSteps,
-            Consumer<JsonObject> events) {
+            Consumer<RunEvent> events) {
         int total = Plasticity.allHeads(model).size();
         if (Plasticity.activeHeads(model).size() != total) {
             throw new IllegalArgumentException(
@@ -119,8 +121,21 @@ public final class ProgressiveGrowth implements StepHook {
                                     0.5,
                                     false,
                                     settings.seed()));
-            pruned.events(0, 0).forEach(e -> events.accept(RunEventJson.toJson(e)));
+            pruned.events(0, 0).forEach(events);
         }
+        return new ProgressiveGrowth(model, meter, settings, totalSteps, events);
+    }
+
+    /**
+     * The hook of a run resumed from a checkpoint (whose model is already pruned and partly grown):
+     * nothing is pruned; the trainer restores the schedule's position from the checkpoint.
+     */
+    public static ProgressiveGrowth resumed(
+            CausalLm model,
+            HeadMeter meter,
+            Settings settings,
+            long totalSteps,
+            Consumer<RunEvent> events) {
         return new ProgressiveGrowth(model, meter, settings, totalSteps, events);
     }
 
@@ -154,9 +169,41 @@ public final class ProgressiveGrowth implements StepHook {
                                     settings.seed() + step),
                             importance);
             heads.grown(grown.heads(), step);
-            grown.events(0, step).forEach(e -> events.accept(RunEventJson.toJson(e)));
+            grown.events(0, step).forEach(events);
         }
         heads.beforeStep(step, context);
+    }
+
+    @Override
+    public String stateName() {
+        return "progressive-growth";
+    }
+
+    /** The active heads the schedule started from, and each grown head's step. */
+    @Override
+    public JsonObject saveState() {
+        JsonObject o = new JsonObject();
+        o.addProperty("start_active", startCount);
+        JsonObject grown = new JsonObject();
+        heads.grownHeads().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> grown.addProperty(e.getKey().toString(), e.getValue()));
+        o.add("grown_at_step", grown);
+        return o;
+    }
+
+    @Override
+    public void restoreState(JsonObject state) {
+        int start = JsonFields.requireInt(state, "start_active");
+        int total = Plasticity.allHeads(model).size();
+        require(start >= 1 && start <= total, "start_active must be in [1, " + total + "]");
+        startCount = start;
+        JsonObject grown = JsonFields.asObject(state.get("grown_at_step"), "grown_at_step");
+        for (String name : grown.keySet()) {
+            long step = JsonFields.requireLong(grown, name);
+            require(step >= 0, "grown_at_step." + name + " must be >= 0");
+            heads.grown(List.of(RunEventJson.parseHead(name)), step);
+        }
     }
 
     /** Heads active now. */

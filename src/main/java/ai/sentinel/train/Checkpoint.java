@@ -11,8 +11,10 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A resumable checkpoint folder: {@code model/} (a complete HF model folder), {@code
@@ -43,14 +45,7 @@ public final class Checkpoint {
                     Path modelFolder = tmp.resolve(MODEL_FOLDER);
                     ModelFiles.save(model, modelFolder);
                     modelExtras.write(modelFolder);
-                    SafetensorsWriter.write(
-                            tmp.resolve(OPTIMIZER_FILE),
-                            optimizer.exportState(),
-                            Map.of(
-                                    "optimizer",
-                                    "adamw",
-                                    "step",
-                                    Long.toString(optimizer.stepCount())));
+                    writeOptimizer(tmp.resolve(OPTIMIZER_FILE), optimizer);
                     Json.write(tmp.resolve(STATE_FILE), state.toJson());
                     if (!hookStates.isEmpty()) {
                         Files.createDirectories(tmp.resolve(HOOKS_FOLDER));
@@ -99,19 +94,43 @@ public final class Checkpoint {
         return Files.exists(file) ? Optional.of(Json.readObject(file)) : Optional.empty();
     }
 
+    /** The names of the hook states saved in the checkpoint in {@code folder}. */
+    static List<String> hookStateNames(Path folder) throws IOException {
+        Path hooks = folder.resolve(HOOKS_FOLDER);
+        if (!Files.isDirectory(hooks)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(hooks)) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".json"))
+                    .map(n -> n.substring(0, n.length() - ".json".length()))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    /** Restores the optimizer's moments and its own step count from the checkpoint. */
+    static void restoreOptimizer(Path folder, AdamW optimizer) throws IOException {
+        readOptimizer(folder.resolve(OPTIMIZER_FILE), optimizer);
+    }
+
+    /** Writes the optimizer's moments, rate scales and step count to a safetensors file. */
+    public static void writeOptimizer(Path file, AdamW optimizer) throws IOException {
+        SafetensorsWriter.write(
+                file,
+                optimizer.exportState(),
+                Map.of("optimizer", "adamw", "step", Long.toString(optimizer.stepCount())));
+    }
+
     /**
-     * Restores the optimizer's moments and its own step count (which differs from the run's when
-     * one optimizer serves several runs, as a cycle's phases).
+     * Restores what {@link #writeOptimizer} wrote, including the optimizer's own step count (which
+     * differs from a run's when one optimizer serves several runs, as a cycle's phases).
      */
-    static void restoreOptimizer(Path folder, AdamW optimizer, TrainState state)
-            throws IOException {
-        Path path = folder.resolve(OPTIMIZER_FILE);
+    public static void readOptimizer(Path path, AdamW optimizer) throws IOException {
         try (SafetensorsFile file = SafetensorsFile.open(path)) {
             long steps;
             try {
-                steps =
-                        Long.parseLong(
-                                file.metadata().getOrDefault("step", Long.toString(state.step())));
+                steps = Long.parseLong(file.metadata().getOrDefault("step", ""));
             } catch (NumberFormatException e) {
                 throw new JsonFormatException(path + ": metadata \"step\" is not a whole number");
             }

@@ -45,6 +45,8 @@ public final class MetricsLog implements StepListener, AutoCloseable {
         o.addProperty("grad_norm", s.gradNorm());
         o.addProperty("tokens_per_second", Math.round(s.tokensPerSecond()));
         o.addProperty("elapsed_seconds", s.elapsedSeconds());
+        o.addProperty("active_heads", s.activeHeads());
+        o.addProperty("sparsity", s.sparsity());
         out.write(o);
     }
 

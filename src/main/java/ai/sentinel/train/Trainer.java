@@ -85,6 +85,11 @@ public final class Trainer implements AutoCloseable {
         return optimizer;
     }
 
+    /** What hooks act on, for work after the run (a controller's {@code finish}). */
+    public StepContext context() {
+        return new StepContext(optimizer, rates);
+    }
+
     /** The per-head learning-rate controls the hooks compose, applied before every update. */
     public HeadRates rates() {
         return rates;
@@ -113,7 +118,7 @@ public final class Trainer implements AutoCloseable {
                             + ", this run has seed "
                             + config.seed());
         }
-        Checkpoint.restoreOptimizer(checkpoint, optimizer, saved);
+        Checkpoint.restoreOptimizer(checkpoint, optimizer);
         for (StepHook hook : hooks) {
             if (hook instanceof StatefulHook stateful) {
                 JsonObject json =
@@ -137,6 +142,16 @@ public final class Trainer implements AutoCloseable {
                                     + e.getMessage());
                 }
             }
+        }
+        List<String> unused = new ArrayList<>(Checkpoint.hookStateNames(checkpoint));
+        hooks.forEach(h -> unused.remove(h instanceof StatefulHook st ? st.stateName() : ""));
+        if (!unused.isEmpty()) {
+            throw new IOException(
+                    "checkpoint "
+                            + checkpoint
+                            + " holds the state of "
+                            + String.join(", ", unused)
+                            + ", which this run does not have: resume with the options of the run that wrote it");
         }
         state = saved;
     }
@@ -213,7 +228,9 @@ public final class Trainer implements AutoCloseable {
                             lr,
                             outcome.gradNorm(),
                             tokens / seconds,
-                            (System.nanoTime() - start) / 1e9));
+                            (System.nanoTime() - start) / 1e9,
+                            model.gates().numActive(),
+                            model.config().numLayers() * model.config().numHeads()));
             boolean last = state.step() == config.steps() || stopRequested.get();
             if (last || (config.evalEvery() > 0 && state.step() % config.evalEvery() == 0)) {
                 lastEval = evaluator.evaluate(model);

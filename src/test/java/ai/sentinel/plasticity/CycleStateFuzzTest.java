@@ -77,7 +77,7 @@ class CycleStateFuzzTest {
                         new long[] {100, 20, 30});
         try (NDManager manager = NDManager.newBaseManager();
                 Gpt2Model model = Gpt2Model.initialize(Gpt2Config.of(16, 8, 1, 2, 8), manager, 1)) {
-            CycleCheckpoint.save(run, model, state);
+            CycleCheckpoint.save(run, model, java.util.Optional.empty(), state);
             return Files.readString(
                     CycleCheckpoint.folder(run).resolve(CycleCheckpoint.STATE_FILE));
         } catch (IOException e) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -19,7 +20,7 @@ import ai.sentinel.train.StepContext;
 import ai.sentinel.train.StepListener;
 import ai.sentinel.train.TrainConfig;
 import ai.sentinel.train.Trainer;
-import com.google.gson.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +28,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -78,7 +80,7 @@ class ProgressiveGrowthTest {
         TextDataset data = data();
         try (NDManager m = NDManager.newBaseManager();
                 CausalLm model = TinyModels.tiny(m, 4)) {
-            List<JsonObject> events = new ArrayList<>();
+            List<RunEvent> events = new ArrayList<>();
             // 2 layers × 4 heads: start 1/8 → raised to one per layer (2); target 6 of 8
             ProgressiveGrowth growth =
                     ProgressiveGrowth.start(
@@ -155,6 +157,96 @@ class ProgressiveGrowthTest {
                         h + ": every gate has warmed up to 1 by the end");
             }
         }
+    }
+
+    /**
+     * {@code train --resume --progressive}: a run stopped after a checkpoint and resumed in a new
+     * process (model loaded from the checkpoint) ends with the weights, gates and events of a run
+     * that never stopped.
+     */
+    @Test
+    void aProgressiveRunStoppedAndResumedEndsAsAnUninterruptedOne(@TempDir Path dir)
+            throws Exception {
+        TextDataset data = data();
+        TrainConfig config =
+                new TrainConfig(
+                        12,
+                        4,
+                        LrSchedule.constant(3e-3f),
+                        AdamWConfig.defaults(),
+                        1f,
+                        0,
+                        2,
+                        3,
+                        7,
+                        false);
+        TrainingRun.HeadChanges plan =
+                new TrainingRun.HeadChanges(
+                        Optional.of(new TrainingRun.Progressive(settings(0.125, 0.75), 2)),
+                        Optional.empty(),
+                        m -> List.of());
+        Path whole = Files.createDirectories(dir.resolve("whole"));
+        float[] expected;
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model = TinyModels.tiny(m, 4);
+                TrainingRun run =
+                        new TrainingRun(
+                                whole, model, data, config, plan, false, StepListener.NONE)) {
+            run.run(folder -> {});
+            expected = allWeights(model);
+        }
+        Path split = Files.createDirectories(dir.resolve("split"));
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model = TinyModels.tiny(m, 4)) {
+            TrainingRun[] holder = new TrainingRun[1];
+            StepListener stopAtSeven =
+                    new StepListener() {
+                        @Override
+                        public void onStep(ai.sentinel.train.StepStats stats) {
+                            if (stats.step() == 7) {
+                                holder[0].requestStop();
+                            }
+                        }
+                    };
+            try (TrainingRun run =
+                    new TrainingRun(split, model, data, config, plan, false, stopAtSeven)) {
+                holder[0] = run;
+                assertTrue(run.run(folder -> {}).stoppedEarly());
+            }
+        }
+        // the stop wrote a checkpoint at step 7; growth events of steps 8.. are not yet written
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model = TrainingRun.loadCheckpointModel(split, m);
+                TrainingRun run =
+                        new TrainingRun(
+                                split, model, data, config, plan, true, StepListener.NONE)) {
+            assertEquals(7, run.resume());
+            run.run(folder -> {});
+            assertArrayEquals(expected, allWeights(model));
+        }
+        assertEquals(
+                Files.readAllLines(whole.resolve(TrainingRun.EVENTS)),
+                Files.readAllLines(split.resolve(TrainingRun.EVENTS)));
+    }
+
+    private static float[] allWeights(CausalLm model) {
+        List<Float> all = new ArrayList<>();
+        for (ai.sentinel.nn.Parameter p : model.parameters()) {
+            for (float f : p.value().toFloatArray()) {
+                all.add(f);
+            }
+        }
+        for (float f : model.gates().gateValues()) {
+            all.add(f);
+        }
+        for (float f : model.gates().maskValues()) {
+            all.add(f);
+        }
+        float[] out = new float[all.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = all.get(i);
+        }
+        return out;
     }
 
     @Test
