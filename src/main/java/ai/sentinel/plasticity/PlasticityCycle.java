@@ -62,6 +62,7 @@ public final class PlasticityCycle {
     private final HeadMeter meter;
     private final Evaluator evaluator;
     private long step;
+    private ControllerFactory controller;
 
     public PlasticityCycle(
             CausalLm model,
@@ -86,6 +87,16 @@ public final class PlasticityCycle {
                         data.validation(),
                         config.training().batchSize(),
                         config.training().evalBatches());
+    }
+
+    /**
+     * Lets a controller prune and revive heads during every training phase (the initial training
+     * and each cycle's learning), beside the cycle's own pruning and growth. Call before {@link
+     * #run} or {@link #resume}.
+     */
+    public PlasticityCycle withController(ControllerFactory factory) {
+        this.controller = factory;
+        return this;
     }
 
     /** Runs from the start, discarding any saved state of an earlier run in the same folder. */
@@ -334,10 +345,21 @@ public final class PlasticityCycle {
                         CompositeListener.of(progress, metrics),
                         optimizer())) {
             trainer.addHook(schedule);
+            HeadController headController =
+                    controller == null
+                            ? null
+                            : controller.create(
+                                    model, data, c, start, log::write, config.seed() + c);
+            if (headController != null) {
+                trainer.addHook(headController);
+            }
             if (resuming && Checkpoint.exists(checkpoint)) {
                 trainer.resumeFrom(checkpoint);
             }
-            trainer.run(checkpoint, folder -> {});
+            boolean completed = !trainer.run(checkpoint, folder -> {}).stoppedEarly();
+            if (headController != null && completed) {
+                headController.finish(trainer.context());
+            }
         }
         step += steps;
     }
