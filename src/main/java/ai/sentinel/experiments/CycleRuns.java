@@ -19,11 +19,15 @@ import ai.sentinel.plasticity.RunLog;
 import ai.sentinel.plasticity.StageResult;
 import ai.sentinel.train.StepListener;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Plasticity runs that start from a saved baseline, each with its own run folder, for the cycle
@@ -148,5 +152,26 @@ final class CycleRuns {
         putFinite(o, "max", Arrays.stream(values).max().orElse(Double.NaN));
         o.addProperty("n", values.length);
         return o;
+    }
+
+    /**
+     * Arm → the values of {@code key} over seeds, arms in first-seen order (rows lacking the key
+     * skipped).
+     */
+    static Map<String, double[]> column(JsonArray rows, String key) {
+        Map<String, List<Double>> lists = new LinkedHashMap<>();
+        for (JsonElement e : rows) {
+            JsonObject row = e.getAsJsonObject();
+            if (row.has(key)) {
+                lists.computeIfAbsent(row.get("arm").getAsString(), k -> new ArrayList<>())
+                        .add(row.get(key).getAsDouble());
+            }
+        }
+        Map<String, double[]> columns = new LinkedHashMap<>();
+        lists.forEach(
+                (arm, values) ->
+                        columns.put(
+                                arm, values.stream().mapToDouble(Double::doubleValue).toArray()));
+        return columns;
     }
 }

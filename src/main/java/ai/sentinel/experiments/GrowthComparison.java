@@ -87,8 +87,8 @@ public final class GrowthComparison {
      * relative to random's ({@code +0.3} = 30% more recovery than random).
      */
     static JsonObject summary(JsonArray rows) {
-        Map<String, double[]> finals = column(rows, "final_perplexity");
-        Map<String, double[]> recoveries = column(rows, "recovery");
+        Map<String, double[]> finals = CycleRuns.column(rows, "final_perplexity");
+        Map<String, double[]> recoveries = CycleRuns.column(rows, "recovery");
         double randomRecovery = mean(recoveries.get("random"));
         JsonObject summary = new JsonObject();
         finals.forEach(
@@ -123,7 +123,7 @@ public final class GrowthComparison {
                         + " learning steps"
                         + " (bar = mean, dots = seeds)",
                 "recovery (1 = back to baseline)",
-                column(rows, "recovery"),
+                CycleRuns.column(rows, "recovery"),
                 true);
         LinePlot.spread(
                 out.resolve("growth_final_perplexity.png"),
@@ -131,7 +131,7 @@ public final class GrowthComparison {
                         + steps
                         + " learning steps (mark = mean, dots = seeds)",
                 "validation perplexity",
-                column(rows, "final_perplexity"),
+                CycleRuns.column(rows, "final_perplexity"),
                 false);
     }
 
@@ -156,27 +156,6 @@ public final class GrowthComparison {
             }
         }
         return differences.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    /**
-     * Arm → the values of {@code key} over seeds, arms in first-seen order (rows lacking the key
-     * skipped).
-     */
-    private static Map<String, double[]> column(JsonArray rows, String key) {
-        Map<String, List<Double>> lists = new LinkedHashMap<>();
-        for (JsonElement e : rows) {
-            JsonObject row = e.getAsJsonObject();
-            if (row.has(key)) {
-                lists.computeIfAbsent(row.get("arm").getAsString(), k -> new ArrayList<>())
-                        .add(row.get(key).getAsDouble());
-            }
-        }
-        Map<String, double[]> columns = new LinkedHashMap<>();
-        lists.forEach(
-                (arm, values) ->
-                        columns.put(
-                                arm, values.stream().mapToDouble(Double::doubleValue).toArray()));
-        return columns;
     }
 
     private static double mean(double[] values) {
