@@ -8,7 +8,7 @@
 # OMP_WAIT_POLICY=PASSIVE. Both libtorch (Sentinel's, through DJL) and Debian's torch run an OpenMP pool whose idle
 # threads spin by default; on a machine shared with other work that spinning starves the busy threads (measured here:
 # Sentinel's llama-nano generation 6 vs 245 tokens/s, the peer's training ~3x slower). OpenBLAS gets its SkylakeX
-# kernel on AVX-512 machines (it misdetects this virtual CPU; see bench/RESULTS.md).
+# kernel on AVX-512 machines (it misdetects this virtual CPU; see bench/RESULTS.md), whatever the environment presets.
 #
 # Needs: apt-get install -y python3-torch libopenblas0-pthread (bench/install-peer.sh)
 # Usage: bench/compare-llama.sh [--rounds 3] [--shape smollm2-135m] [--vocab 49152] [--batch-size 4] [--seq-len 128]
@@ -35,7 +35,12 @@ if ! "$python" -c "import torch" 2>/dev/null; then
   exit 2
 fi
 export OMP_NUM_THREADS=$threads MKL_NUM_THREADS=$threads OPENBLAS_NUM_THREADS=$threads OMP_WAIT_POLICY=PASSIVE
-if [ -z "${OPENBLAS_CORETYPE:-}" ] && grep -q avx512f /proc/cpuinfo; then
+# An OPENBLAS_CORETYPE inherited from the environment is not trusted: this machine's presets Haswell, which halves the
+# peer's matmul rate (measured on 2 threads, 2048²: Haswell 111, SkylakeX 208 GFLOP/s). PEER_OPENBLAS_CORETYPE
+# chooses another kernel explicitly.
+if [ -n "${PEER_OPENBLAS_CORETYPE:-}" ]; then
+  export OPENBLAS_CORETYPE=$PEER_OPENBLAS_CORETYPE
+elif grep -q avx512f /proc/cpuinfo; then
   export OPENBLAS_CORETYPE=SkylakeX
 fi
 out=${out:-$(mktemp /tmp/compare-llama.XXXXXX.jsonl)}
