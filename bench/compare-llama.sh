@@ -6,8 +6,8 @@
 #
 # Both contenders get the same environment: THREADS threads (default 2) for OpenMP, MKL and OpenBLAS, and
 # OMP_WAIT_POLICY=PASSIVE. Both libtorch (Sentinel's, through DJL) and Debian's torch run an OpenMP pool whose idle
-# threads spin by default; on a machine shared with other work that spinning starves the busy threads (measured here:
-# Sentinel's llama-nano generation 6 vs 245 tokens/s, the peer's training ~3x slower). OpenBLAS gets its SkylakeX
+# threads spin by default; on a machine shared with other work that spinning starves the busy threads (measured here
+# for Sentinel's llama-nano generation: 6 vs 245 tokens/s; see bench/RESULTS.md). OpenBLAS gets its SkylakeX
 # kernel on AVX-512 machines (it misdetects this virtual CPU; see bench/RESULTS.md), whatever the environment presets.
 #
 # Needs: apt-get install -y python3-torch libopenblas0-pthread (bench/install-peer.sh)
