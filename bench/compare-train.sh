@@ -15,7 +15,12 @@ fi
 export OMP_NUM_THREADS=$threads MKL_NUM_THREADS=$threads OPENBLAS_NUM_THREADS=$threads
 # OpenBLAS picks a slow generic kernel on virtual CPUs named only "Intel(R) Xeon(R) Processor" (measured here: 60 vs
 # 272 GFLOP/s for a 2048² matmul on 2 threads). Give the peer its best kernel so the ratio is fair.
-if [ -z "${OPENBLAS_CORETYPE:-}" ] && grep -q avx512f /proc/cpuinfo; then
+# An OPENBLAS_CORETYPE inherited from the environment is not trusted: this machine's presets Haswell, which halves the
+# peer's matmul rate (measured on 2 threads, 2048²: Haswell 111, SkylakeX 208 GFLOP/s). PEER_OPENBLAS_CORETYPE
+# chooses another kernel explicitly.
+if [ -n "${PEER_OPENBLAS_CORETYPE:-}" ]; then
+  export OPENBLAS_CORETYPE=$PEER_OPENBLAS_CORETYPE
+elif grep -q avx512f /proc/cpuinfo; then
   export OPENBLAS_CORETYPE=SkylakeX
 fi
 echo "threads $threads, OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-auto}, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"

@@ -1,2 +1,5 @@
-/** Throughput measurements: training steps of a given shape and this machine's FP32 matmul peak. */
+/**
+ * Benchmarks: training steps, cached generation and checkpoint loading of a given shape, and this
+ * machine's FP32 matmul peak.
+ */
 package ai.sentinel.bench;

@@ -1,19 +1,30 @@
 package ai.sentinel.cli;
 
+import ai.sentinel.bench.GenerateBenchmark;
+import ai.sentinel.bench.LoadBenchmark;
 import ai.sentinel.bench.PruneBenchmark;
 import ai.sentinel.bench.TrainBenchmark;
 import ai.sentinel.model.Families;
 import ai.sentinel.model.Family;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure throughput.",
-        subcommands = {BenchCommand.Train.class, BenchCommand.Prune.class})
+        subcommands = {
+            BenchCommand.Train.class,
+            BenchCommand.Generate.class,
+            BenchCommand.Load.class,
+            BenchCommand.Prune.class
+        })
 final class BenchCommand {
     /** The model shape a benchmark builds (random weights): any family's preset. */
     static final class Shape {
@@ -22,7 +33,8 @@ final class BenchCommand {
                 defaultValue = "distilgpt2",
                 paramLabel = "PRESET",
                 description =
-                        "A preset of any family (nano, distilgpt2, gpt2, opt-nano, opt-125m, llama-nano)."
+                        "A preset of any family (nano, distilgpt2, gpt2, opt-nano, opt-125m, llama-nano,"
+                                + " smollm2-135m)."
                                 + " Default: ${DEFAULT-VALUE}.")
         String shape;
 
@@ -127,6 +139,182 @@ final class BenchCommand {
                         100 * r.utilisation(),
                         r.peakFlops() / 1e9);
             }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "generate",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description =
+                    "Time cached greedy generation of a preset's shape (random weights) on random prompts;"
+                            + " report new tokens/s and the bound memory bandwidth sets (weights read once per step).",
+            footer = {
+                "",
+                "Example:",
+                "  sentinel bench generate --shape smollm2-135m --vocab 49152 --batch-size 8"
+            })
+    static final class Generate implements Callable<Integer> {
+        @Mixin Shape model;
+
+        @Mixin CommonOptions.BatchSize batch = CommonOptions.BatchSize.of(1);
+
+        @Option(
+                names = "--prompt-len",
+                defaultValue = "16",
+                description = "Prompt tokens per sequence. Default: ${DEFAULT-VALUE}.")
+        int promptLen;
+
+        @Option(
+                names = "--new-tokens",
+                defaultValue = "32",
+                description = "Tokens generated per sequence. Default: ${DEFAULT-VALUE}.")
+        int newTokens;
+
+        @Option(
+                names = "--warmup",
+                defaultValue = "1",
+                description = "Untimed generations. Default: ${DEFAULT-VALUE}.")
+        int warmup;
+
+        @Option(
+                names = "--repeats",
+                defaultValue = "3",
+                description =
+                        "Timed generations (the median is reported). Default: ${DEFAULT-VALUE}.")
+        int repeats;
+
+        @Mixin CommonOptions.Seed seedOption;
+
+        @Option(names = "--json", description = "Print one JSON object instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            int batchSize = batch.batchSize;
+            if (batchSize < 1 || promptLen < 1 || newTokens < 1 || repeats < 1 || warmup < 0) {
+                throw new IllegalArgumentException(
+                        "--batch-size, --prompt-len, --new-tokens and --repeats must be >= 1 and"
+                                + " --warmup >= 0");
+            }
+            if (model.vocab < 1) {
+                throw new IllegalArgumentException("--vocab must be >= 1, got " + model.vocab);
+            }
+            Family.Preset shape = model.preset();
+            GenerateBenchmark.Result r =
+                    GenerateBenchmark.run(
+                            shape,
+                            model.vocab,
+                            batchSize,
+                            promptLen,
+                            newTokens,
+                            warmup,
+                            repeats,
+                            seedOption.seed);
+            if (json) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "{\"impl\":\"sentinel-java\",\"mode\":\"generate\",\"shape\":\"%s\","
+                                + "\"batch_size\":%d,\"prompt_len\":%d,\"new_tokens\":%d,\"repeats\":%d,"
+                                + "\"seconds\":%.4f,\"tokens_per_second\":%.2f,\"weight_bytes\":%d,"
+                                + "\"memory_gb_per_second\":%.2f,\"bandwidth_bound_tokens_per_second\":%.2f}%n",
+                        shape.name(),
+                        batchSize,
+                        promptLen,
+                        newTokens,
+                        repeats,
+                        r.seconds(),
+                        r.tokensPerSecond(),
+                        r.weightBytes(),
+                        r.memoryBytesPerSecond() / 1e9,
+                        r.bandwidthBoundTokensPerSecond());
+            } else {
+                System.out.printf(
+                        "%s, batch %d, %d-token prompt + %d new tokens: %.3f s (median of %d),"
+                                + " %.1f new tokens/s%n",
+                        shape.name(),
+                        batchSize,
+                        promptLen,
+                        newTokens,
+                        r.seconds(),
+                        repeats,
+                        r.tokensPerSecond());
+                System.out.printf(
+                        "memory-bandwidth bound: %.1f tokens/s (%.0f MB of F32 weights read per step at"
+                                + " %.1f GB/s measured)%n",
+                        r.bandwidthBoundTokensPerSecond(),
+                        r.weightBytes() / 1e6,
+                        r.memoryBytesPerSecond() / 1e9);
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "load",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description = {
+                "Load a model folder with the normal loader; report the seconds taken and this process's"
+                        + " peak resident memory (VmHWM) against the weights' F32 size. Run it in a fresh"
+                        + " process (as the command line does).",
+                "With --write-checkpoint, write instead a test checkpoint: TinyLlama-1.1B's shape, random"
+                        + " BF16 weights, two shards and an index (about 2.2 GB)."
+            },
+            footer = {
+                "",
+                "Example:",
+                "  sentinel bench load --write-checkpoint /tmp/tinyllama-random",
+                "  sentinel bench load /tmp/tinyllama-random"
+            })
+    static final class Load implements Callable<Integer> {
+        @Parameters(
+                index = "0",
+                arity = "0..1",
+                paramLabel = "DIR",
+                description = "The model folder to load.")
+        Path folder;
+
+        @Option(
+                names = "--write-checkpoint",
+                paramLabel = "DIR",
+                description = "Write the random 1.1B checkpoint into DIR instead of loading.")
+        Path writeTo;
+
+        @Mixin CommonOptions.Seed seedOption;
+
+        @Override
+        public Integer call() throws IOException {
+            if ((folder == null) == (writeTo == null)) {
+                throw new IllegalArgumentException(
+                        "give either a model folder to load or --write-checkpoint DIR, not "
+                                + (folder == null ? "neither" : "both"));
+            }
+            if (writeTo != null) {
+                long t0 = System.nanoTime();
+                long weights = LoadBenchmark.writeCheckpoint(writeTo, seedOption.seed);
+                System.out.printf(
+                        "wrote %s: %,d weights as BF16 in %d shards (%.1f GB) in %.1f s%n",
+                        writeTo,
+                        weights,
+                        LoadBenchmark.SHARDS,
+                        2 * weights / 1e9,
+                        (System.nanoTime() - t0) / 1e9);
+                return 0;
+            }
+            LoadBenchmark.Result r = LoadBenchmark.load(folder);
+            System.out.printf(
+                    "loaded %s: %,d weights in %.1f s; peak resident memory %.2f GB = %.2f× the F32"
+                            + " weights (%.2f GB); %.2f GB resident before loading; Java heap limit %.2f GB%n",
+                    folder,
+                    r.parameters(),
+                    r.seconds(),
+                    r.peakRssBytes() / 1e9,
+                    r.peakOverF32(),
+                    r.f32Bytes() / 1e9,
+                    r.rssBeforeBytes() / 1e9,
+                    r.maxHeapBytes() / 1e9);
             return 0;
         }
     }

@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -20,14 +21,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A memory-mapped safetensors file, validated in full when opened.
+ * A safetensors file, validated in full when opened; tensors are read one at a time.
  *
  * <p>Layout (huggingface/safetensors): an 8-byte little-endian header length N, N bytes of UTF-8
  * JSON mapping each tensor name to {@code {dtype, shape, data_offsets: [begin, end]}} (offsets
  * relative to the data area) plus an optional {@code __metadata__} map of strings, then the data
  * area. Every tensor's byte range must match its dtype and shape, the ranges must tile the data
  * area with no gap or overlap, and the data area must end where the file ends. Tensor bytes are
- * mapped read-only and copied out on read, so callers may train them.
+ * copied out on read, so callers may train them.
  */
 public final class SafetensorsFile implements TensorSource {
     /**
@@ -306,23 +307,30 @@ public final class SafetensorsFile implements TensorSource {
      */
     @Override
     public float[] readFiniteFloats(String name) throws IOException {
-        float[] values = readFloats(name);
-        for (int i = 0; i < values.length; i++) {
-            if (!Float.isFinite(values[i])) {
-                throw new SafetensorsFormatException(
-                        path,
-                        "tensor "
-                                + quote(name)
-                                + " holds "
-                                + values[i]
-                                + " at element "
-                                + i
-                                + " (of "
-                                + values.length
-                                + "); weights must be finite numbers");
-            }
+        float[] out = new float[Math.toIntExact(entry(name).numElements())];
+        decode(entry(name), FloatBuffer.wrap(out), true);
+        return out;
+    }
+
+    /**
+     * As {@link #readFiniteFloats(String)}, into {@code target} from its position on (which then
+     * advances past the tensor). The file is read in small chunks, never mapped: mapped pages count
+     * towards the process's resident memory until the collector unmaps them, and a loader must hold
+     * no more than the tensors it has built.
+     */
+    @Override
+    public void readFiniteFloats(String name, FloatBuffer target) throws IOException {
+        Entry e = entry(name);
+        if (target.remaining() < e.numElements()) {
+            throw new IllegalArgumentException(
+                    "tensor "
+                            + quote(name)
+                            + " has "
+                            + e.numElements()
+                            + " elements, the target room for "
+                            + target.remaining());
         }
-        return values;
+        decode(e, target, true);
     }
 
     /**
@@ -330,37 +338,63 @@ public final class SafetensorsFile implements TensorSource {
      * engine).
      */
     public float[] readFloats(String name) throws IOException {
-        Entry e = entry(name);
-        ByteBuffer bytes = map(e);
-        int n = Math.toIntExact(e.numElements());
-        float[] out = new float[n];
-        switch (e.dtype()) {
-            case F32 -> bytes.asFloatBuffer().get(out);
-            case F64 -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = (float) bytes.getDouble(i * 8);
-                }
-            }
-            case BF16 -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = Float.intBitsToFloat((bytes.getShort(i * 2) & 0xffff) << 16);
-                }
-            }
-            case F16 -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = HalfFloats.toFloat(bytes.getShort(i * 2));
-                }
-            }
-            default ->
-                    throw new IOException(
-                            path
-                                    + ": tensor "
-                                    + quote(name)
-                                    + " has dtype "
-                                    + e.dtype()
-                                    + ", expected F32, F16, BF16 or F64");
-        }
+        float[] out = new float[Math.toIntExact(entry(name).numElements())];
+        decode(entry(name), FloatBuffer.wrap(out), false);
         return out;
+    }
+
+    /** Bytes read from the file at a time while widening a tensor. */
+    private static final int CHUNK_BYTES = 1 << 20;
+
+    /** Widens {@code e} to F32 into {@code out}, chunk by chunk; optionally refuses non-finite. */
+    private void decode(Entry e, FloatBuffer out, boolean finiteOnly) throws IOException {
+        DType dtype = e.dtype();
+        if (dtype != DType.F32 && dtype != DType.F64 && dtype != DType.BF16 && dtype != DType.F16) {
+            throw new IOException(
+                    path
+                            + ": tensor "
+                            + quote(e.name())
+                            + " has dtype "
+                            + dtype
+                            + ", expected F32, F16, BF16 or F64");
+        }
+        long n = e.numElements();
+        int size = dtype.byteSize();
+        ByteBuffer chunk =
+                ByteBuffer.allocate(
+                                (int) Math.min(CHUNK_BYTES, Math.max(size, e.end() - e.begin())))
+                        .order(ByteOrder.LITTLE_ENDIAN);
+        long done = 0;
+        while (done < n) {
+            int count = (int) Math.min(n - done, chunk.capacity() / size);
+            chunk.clear().limit(count * size);
+            readFully(path, channel, chunk, dataStart + e.begin() + done * size);
+            for (int i = 0; i < count; i++) {
+                float value =
+                        switch (dtype) {
+                            case F32 -> chunk.getFloat(i * 4);
+                            case F64 -> (float) chunk.getDouble(i * 8);
+                            case BF16 ->
+                                    Float.intBitsToFloat((chunk.getShort(i * 2) & 0xffff) << 16);
+                            default -> HalfFloats.toFloat(chunk.getShort(i * 2));
+                        };
+                if (finiteOnly && !Float.isFinite(value)) {
+                    throw new SafetensorsFormatException(
+                            path,
+                            "tensor "
+                                    + quote(e.name())
+                                    + " holds "
+                                    + value
+                                    + " at element "
+                                    + (done + i)
+                                    + " (of "
+                                    + n
+                                    + "); weights must be finite numbers");
+                }
+                out.put(value);
+            }
+            done += count;
+        }
     }
 
     /** Reads an integer tensor (I64 or I32) as longs. */

@@ -11,6 +11,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -22,10 +23,41 @@ import java.util.TreeMap;
 public final class SafetensorsWriter {
     private SafetensorsWriter() {}
 
+    /** A tensor's element type and shape: enough to write the header before any bytes. */
+    public record Spec(DType dtype, long[] shape) {
+        public Spec {
+            shape = shape.clone();
+        }
+
+        long numBytes() {
+            return TensorData.numElements(shape) * dtype.byteSize();
+        }
+    }
+
+    /**
+     * Makes one tensor's bytes when the writer reaches it, so a file far larger than memory needs
+     * only one tensor at a time.
+     */
+    public interface Contents {
+        TensorData tensor(String name) throws IOException;
+    }
+
     public static void write(
             Path target, Map<String, TensorData> tensors, Map<String, String> metadata)
             throws IOException {
-        Map<String, TensorData> sorted = new TreeMap<>(tensors);
+        Map<String, Spec> specs = new TreeMap<>();
+        tensors.forEach((name, t) -> specs.put(name, new Spec(t.dtype(), t.shape())));
+        write(target, specs, metadata, tensors::get);
+    }
+
+    /**
+     * Writes the tensors {@code specs} names, asking {@code contents} for each one's bytes in name
+     * order; bytes that disagree with their spec are an {@link IllegalStateException}.
+     */
+    public static void write(
+            Path target, Map<String, Spec> specs, Map<String, String> metadata, Contents contents)
+            throws IOException {
+        Map<String, Spec> sorted = new TreeMap<>(specs);
         JsonObject header = new JsonObject();
         if (!metadata.isEmpty()) {
             JsonObject meta = new JsonObject();
@@ -33,8 +65,8 @@ public final class SafetensorsWriter {
             header.add("__metadata__", meta);
         }
         long offset = 0;
-        for (Map.Entry<String, TensorData> e : sorted.entrySet()) {
-            TensorData t = e.getValue();
+        for (Map.Entry<String, Spec> e : sorted.entrySet()) {
+            Spec t = e.getValue();
             JsonObject entry = new JsonObject();
             entry.addProperty("dtype", t.dtype().name());
             JsonArray shape = new JsonArray();
@@ -44,7 +76,7 @@ public final class SafetensorsWriter {
             entry.add("shape", shape);
             JsonArray offsets = new JsonArray();
             offsets.add(offset);
-            offset += t.bytes().remaining();
+            offset += t.numBytes();
             offsets.add(offset);
             entry.add("data_offsets", offsets);
             header.add(e.getKey(), entry);
@@ -57,15 +89,26 @@ public final class SafetensorsWriter {
             prefix.put((byte) ' ');
         }
         prefix.flip();
-        AtomicFiles.write(target, out -> writeAll(out, prefix, sorted));
+        AtomicFiles.write(target, out -> writeAll(out, prefix, sorted, contents));
     }
 
     private static void writeAll(
-            OutputStream out, ByteBuffer prefix, Map<String, TensorData> tensors)
+            OutputStream out, ByteBuffer prefix, Map<String, Spec> specs, Contents contents)
             throws IOException {
         WritableByteChannel channel = Channels.newChannel(out);
         channel.write(prefix);
-        for (TensorData t : tensors.values()) {
+        for (Map.Entry<String, Spec> e : specs.entrySet()) {
+            TensorData t = contents.tensor(e.getKey());
+            Spec spec = e.getValue();
+            if (t == null || t.dtype() != spec.dtype() || !Arrays.equals(t.shape(), spec.shape())) {
+                throw new IllegalStateException(
+                        "tensor "
+                                + Json.quote(e.getKey())
+                                + " does not match its header entry "
+                                + spec.dtype()
+                                + " "
+                                + Arrays.toString(spec.shape()));
+            }
             ByteBuffer bytes = t.bytes().duplicate();
             while (bytes.hasRemaining()) {
                 channel.write(bytes);

@@ -3,6 +3,7 @@ package ai.sentinel.io;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,9 +14,9 @@ import java.util.TreeMap;
 
 /**
  * A sharded checkpoint: {@code model.safetensors.index.json}, whose {@code weight_map} names the
- * shard of every tensor, and the shards themselves (memory-mapped, read one tensor at a time). The
- * index and the shards must agree: a missing shard, a tensor missing from its shard, or a shard
- * that holds a tensor the index puts elsewhere is an error naming both files.
+ * shard of every tensor, and the shards themselves (read one tensor at a time). The index and the
+ * shards must agree: a missing shard, a tensor missing from its shard, or a shard that holds a
+ * tensor the index puts elsewhere is an error naming both files.
  */
 public final class ShardedSafetensors implements TensorSource {
     public static final String INDEX_FILE = "model.safetensors.index.json";
@@ -123,6 +124,15 @@ public final class ShardedSafetensors implements TensorSource {
             throw new IOException(index + ": no tensor named " + Json.quote(name));
         }
         return shard.readFiniteFloats(name);
+    }
+
+    @Override
+    public void readFiniteFloats(String name, FloatBuffer target) throws IOException {
+        SafetensorsFile shard = shardOf.get(name);
+        if (shard == null) {
+            throw new IOException(index + ": no tensor named " + Json.quote(name));
+        }
+        shard.readFiniteFloats(name, target);
     }
 
     /** The shard file names, for messages and tests. */

@@ -1,6 +1,7 @@
 package ai.sentinel.io;
 
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -19,6 +20,12 @@ public interface TensorSource extends AutoCloseable {
      * A floating-point tensor widened to F32, refused (naming it) when it holds NaN or an infinity.
      */
     float[] readFiniteFloats(String name) throws IOException;
+
+    /**
+     * As {@link #readFiniteFloats(String)}, written into {@code target} from its position on: a
+     * loader reuses one buffer for every tensor instead of a fresh Java array per tensor.
+     */
+    void readFiniteFloats(String name, FloatBuffer target) throws IOException;
 
     @Override
     void close() throws IOException;

@@ -35,6 +35,12 @@ public interface Family {
      */
     CausalLm load(ModelConfig config, TensorSource weights, NDManager parent) throws IOException;
 
+    /**
+     * The shape of every weight {@link #load} expects, under its Hugging Face name in model order,
+     * from the config alone (to write a checkpoint of a shape without building the model).
+     */
+    Map<String, long[]> weightShapes(ModelConfig config);
+
     /** Whether {@code model} is one of this family's. */
     boolean owns(CausalLm model);
 

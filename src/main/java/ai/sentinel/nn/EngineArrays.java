@@ -2,7 +2,10 @@ package ai.sentinel.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Arrays made from Java values, in memory the engine owns.
@@ -22,6 +25,18 @@ public final class EngineArrays {
 
     public static NDArray of(NDManager manager, long[] values, Shape shape) {
         return owned(manager.create(values, shape));
+    }
+
+    /**
+     * An F32 array copied from {@code floats}, a direct buffer in native byte order holding exactly
+     * {@code shape}'s elements from its position to its limit. The engine wraps the buffer only for
+     * the copy, so the caller may overwrite it as soon as this returns.
+     */
+    public static NDArray ofNativeFloats(NDManager manager, ByteBuffer floats, Shape shape) {
+        if (!floats.isDirect() || floats.order() != ByteOrder.nativeOrder()) {
+            throw new IllegalArgumentException("needs a direct buffer in native byte order");
+        }
+        return owned(manager.create(floats, shape, DataType.FLOAT32));
     }
 
     private static NDArray owned(NDArray javaBacked) {

@@ -45,6 +45,11 @@ public final class Gpt2Family implements Family {
     }
 
     @Override
+    public Map<String, long[]> weightShapes(ModelConfig config) {
+        return Gpt2Weights.expectedShapes((Gpt2Config) config);
+    }
+
+    @Override
     public boolean owns(CausalLm model) {
         return model instanceof Gpt2Model;
     }

@@ -7,7 +7,7 @@ import ai.sentinel.io.Json;
 import ai.sentinel.io.TensorData;
 import ai.sentinel.io.TensorSource;
 import ai.sentinel.model.ModelFiles;
-import ai.sentinel.nn.EngineArrays;
+import ai.sentinel.model.WeightReader;
 import ai.sentinel.nn.Init;
 import ai.sentinel.nn.LayerNorm;
 import ai.sentinel.nn.Linear;
@@ -71,8 +71,9 @@ public final class Gpt2Weights {
         Map<String, String> found = matchNames(config, file);
         Gpt2Model model = Gpt2Model.allocate(config, parent, DataType.FLOAT32);
         try {
+            WeightReader reader = new WeightReader(file);
             for (Map.Entry<String, Parameter> e : byHfName(model).entrySet()) {
-                copyInto(file, found.get(e.getKey()), e.getValue(), model);
+                copyInto(reader, file, found.get(e.getKey()), e.getValue(), model);
             }
             return model;
         } catch (IOException | RuntimeException e) {
@@ -81,7 +82,8 @@ public final class Gpt2Weights {
         }
     }
 
-    private static void copyInto(TensorSource file, String key, Parameter p, Gpt2Model model)
+    private static void copyInto(
+            WeightReader reader, TensorSource file, String key, Parameter p, Gpt2Model model)
             throws IOException {
         long[] want = p.value().getShape().getShape();
         long[] have = file.entry(key).shape();
@@ -95,8 +97,7 @@ public final class Gpt2Weights {
                             + " but the config needs "
                             + Arrays.toString(want));
         }
-        NDArray value =
-                EngineArrays.of(model.manager(), file.readFiniteFloats(key), new Shape(want));
+        NDArray value = reader.read(model.manager(), key, new Shape(want));
         p.replace(Init.ofType(value, p.value().getDataType()));
     }
 

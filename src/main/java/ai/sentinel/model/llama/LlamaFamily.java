@@ -43,6 +43,11 @@ public final class LlamaFamily implements Family {
     }
 
     @Override
+    public Map<String, long[]> weightShapes(ModelConfig config) {
+        return LlamaWeights.expectedShapes((LlamaConfig) config);
+    }
+
+    @Override
     public boolean owns(CausalLm model) {
         return model instanceof LlamaModel;
     }

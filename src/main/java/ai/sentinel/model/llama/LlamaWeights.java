@@ -8,7 +8,7 @@ import ai.sentinel.io.Json;
 import ai.sentinel.io.TensorData;
 import ai.sentinel.io.TensorSource;
 import ai.sentinel.model.ModelFiles;
-import ai.sentinel.nn.EngineArrays;
+import ai.sentinel.model.WeightReader;
 import ai.sentinel.nn.Init;
 import ai.sentinel.nn.Parameter;
 import ai.sentinel.nn.TorchLinear;
@@ -115,13 +115,12 @@ public final class LlamaWeights {
         checkNames(expected, file);
         LlamaModel model = LlamaModel.allocate(config, parent, DataType.FLOAT32);
         try {
+            WeightReader reader = new WeightReader(file);
             for (Map.Entry<String, Parameter> e : byHfName(model).entrySet()) {
                 Parameter p = e.getValue();
                 NDArray value =
-                        EngineArrays.of(
-                                model.manager(),
-                                file.readFiniteFloats(e.getKey()),
-                                new Shape(expected.get(e.getKey())));
+                        reader.read(
+                                model.manager(), e.getKey(), new Shape(expected.get(e.getKey())));
                 p.replace(Init.ofType(value, p.value().getDataType()));
             }
             return model;

@@ -41,6 +41,11 @@ public final class OptFamily implements Family {
     }
 
     @Override
+    public Map<String, long[]> weightShapes(ModelConfig config) {
+        return OptWeights.expectedShapes((OptConfig) config);
+    }
+
+    @Override
     public boolean owns(CausalLm model) {
         return model instanceof OptModel;
     }

@@ -8,7 +8,7 @@ import ai.sentinel.io.Json;
 import ai.sentinel.io.TensorData;
 import ai.sentinel.io.TensorSource;
 import ai.sentinel.model.ModelFiles;
-import ai.sentinel.nn.EngineArrays;
+import ai.sentinel.model.WeightReader;
 import ai.sentinel.nn.Init;
 import ai.sentinel.nn.LayerNorm;
 import ai.sentinel.nn.Parameter;
@@ -130,8 +130,9 @@ public final class OptWeights {
         Map<String, String> found = matchNames(config, file);
         OptModel model = OptModel.allocate(config, parent, DataType.FLOAT32);
         try {
+            WeightReader reader = new WeightReader(file);
             for (Map.Entry<String, Parameter> e : byHfName(model).entrySet()) {
-                copyInto(file, found.get(e.getKey()), e.getValue(), model);
+                copyInto(reader, file, found.get(e.getKey()), e.getValue(), model);
             }
             return model;
         } catch (IOException | RuntimeException e) {
@@ -140,11 +141,11 @@ public final class OptWeights {
         }
     }
 
-    private static void copyInto(TensorSource file, String key, Parameter p, OptModel model)
+    private static void copyInto(
+            WeightReader reader, TensorSource file, String key, Parameter p, OptModel model)
             throws IOException {
         long[] want = p.value().getShape().getShape();
-        NDArray value =
-                EngineArrays.of(model.manager(), file.readFiniteFloats(key), new Shape(want));
+        NDArray value = reader.read(model.manager(), key, new Shape(want));
         p.replace(Init.ofType(value, p.value().getDataType()));
     }
 

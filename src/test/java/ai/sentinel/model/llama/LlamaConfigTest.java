@@ -25,6 +25,27 @@ class LlamaConfigTest {
     }
 
     @Test
+    void theSmolLm2PresetHasItsPublishedShape() {
+        LlamaConfig c = LlamaPreset.SMOLLM2_135M.config(49152, null, null, null);
+        assertEquals(30, c.numLayers());
+        assertEquals(9, c.numHeads());
+        assertEquals(3, c.numKvHeads());
+        assertEquals(576, c.width());
+        assertEquals(64, c.headDim());
+        assertEquals(1536, c.innerWidth());
+        assertEquals(100000, c.ropeTheta());
+        assertEquals(1e-5f, c.rmsNormEps());
+        assertTrue(c.tieWordEmbeddings());
+        long weights =
+                LlamaWeights.expectedShapes(c).values().stream()
+                        .mapToLong(ai.sentinel.io.TensorData::numElements)
+                        .sum();
+        assertEquals(134_515_008L, weights, "SmolLM2-135M's parameter count");
+        LlamaConfig nano = LlamaPreset.LLAMA_NANO.config(256, null, null, 64);
+        assertEquals(4 * 64, nano.innerWidth(), "the nano preset keeps its 4x MLP");
+    }
+
+    @Test
     void theReferenceConfigsParseWithHfDefaults() throws Exception {
         LlamaConfig gqa = golden("llama-tiny-gqa-llama3");
         assertEquals(2, gqa.numKvHeads());

@@ -1,0 +1,112 @@
+package ai.sentinel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.sentinel.model.CausalLm;
+import ai.sentinel.model.Families;
+import ai.sentinel.model.ModelFiles;
+import ai.sentinel.testing.CliRun;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bench generate} and {@code bench load}: argument checks, and one tiny run of each. */
+class BenchCommandTest {
+    private static final int BAD_INPUT = SentinelCli.EXIT_BAD_INPUT;
+
+    @Test
+    void generateReportsTokensPerSecondOfATinyShape() {
+        CliRun r =
+                CliRun.of(
+                        "bench",
+                        "generate",
+                        "--shape",
+                        "llama-nano",
+                        "--vocab",
+                        "64",
+                        "--batch-size",
+                        "2",
+                        "--prompt-len",
+                        "4",
+                        "--new-tokens",
+                        "3",
+                        "--warmup",
+                        "0",
+                        "--repeats",
+                        "1",
+                        "--json");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"tokens_per_second\":"), r.out());
+        assertTrue(r.out().contains("\"bandwidth_bound_tokens_per_second\":"), r.out());
+        CliRun single =
+                CliRun.of(
+                        "bench",
+                        "generate",
+                        "--shape",
+                        "llama-nano",
+                        "--vocab",
+                        "64",
+                        "--prompt-len",
+                        "4",
+                        "--new-tokens",
+                        "3",
+                        "--warmup",
+                        "0",
+                        "--repeats",
+                        "1");
+        assertEquals(0, single.code(), single.err());
+        assertTrue(single.out().contains("new tokens/s"), single.out());
+    }
+
+    @Test
+    void generateRefusesBadArguments() {
+        assertRefused(
+                "--new-tokens", "bench", "generate", "--shape", "llama-nano", "--new-tokens", "0");
+        assertRefused(
+                "--batch-size", "bench", "generate", "--shape", "llama-nano", "--batch-size", "0");
+        assertRefused(
+                "128 positions",
+                "bench",
+                "generate",
+                "--shape",
+                "llama-nano",
+                "--vocab",
+                "64",
+                "--prompt-len",
+                "100",
+                "--new-tokens",
+                "29");
+        assertRefused("smollm2-135m", "bench", "generate", "--shape", "no-such-shape");
+    }
+
+    @Test
+    void loadNeedsExactlyOneOfAFolderOrTheCheckpointToWrite(@TempDir Path dir) {
+        assertRefused("neither", "bench", "load");
+        assertRefused(
+                "both", "bench", "load", dir.toString(), "--write-checkpoint", dir.toString());
+        assertRefused("does not exist", "bench", "load", dir.resolve("missing").toString());
+    }
+
+    @Test
+    void loadReportsPeakMemoryAgainstTheF32Size(@TempDir Path dir) throws Exception {
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model =
+                        Families.preset("llama-nano")
+                                .orElseThrow()
+                                .initialize(64, 1, 2, 16, m, 1)) {
+            ModelFiles.save(model, dir);
+        }
+        CliRun r = CliRun.of("bench", "load", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("peak resident memory"), r.out());
+        assertTrue(r.out().contains("× the F32 weights"), r.out());
+    }
+
+    private static void assertRefused(String message, String... args) {
+        CliRun r = CliRun.of(args);
+        assertEquals(BAD_INPUT, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(message), r.err());
+    }
+}
