@@ -204,12 +204,15 @@ final class ControllerCharts {
         HeadGrid first = shots.get(0).state();
         int heads = first.numHeads();
         int[][] cells = new int[first.numLayers() * heads][columns.length];
+        for (int[] row : cells) {
+            java.util.Arrays.fill(row, UNKNOWN);
+        }
         long previous = Long.MIN_VALUE;
         for (int c = 0; c < columns.length; c++) {
             RunEvent.ControllerSnapshot shot = shots.get(columns[c]);
             double[][] state = shot.state().values();
-            for (int l = 0; l < state.length; l++) {
-                for (int h = 0; h < state[l].length; h++) {
+            for (int l = 0; l < Math.min(state.length, first.numLayers()); l++) {
+                for (int h = 0; h < Math.min(state[l].length, heads); h++) {
                     double s = state[l][h];
                     cells[l * heads + h][c] =
                             s == -1 ? REMOVED : s == 0 ? MASKED : s == 1 ? KEPT : UNKNOWN;
@@ -218,7 +221,7 @@ final class ControllerCharts {
             for (RunEvent.ControllerDecision d : run.decisions()) { // the latest one counts
                 if (d.step() > previous && d.step() <= shot.step()) {
                     int row = d.head().layer() * heads + d.head().head();
-                    if (row < cells.length && cells[row][c] != REMOVED) {
+                    if (d.head().head() < heads && row < cells.length && cells[row][c] != REMOVED) {
                         cells[row][c] =
                                 d.action() == RunEvent.ControllerAction.PRUNED
                                         ? PRUNED_NOW
@@ -251,10 +254,15 @@ final class ControllerCharts {
         HeadGrid first = grid.apply(shots.get(0));
         int heads = first.numHeads();
         double[][] values = new double[first.numLayers() * heads][columns.length];
+        for (double[] row : values) {
+            java.util.Arrays.fill(row, Double.NaN);
+        }
         for (int c = 0; c < columns.length; c++) {
             double[][] v = grid.apply(shots.get(columns[c])).values();
-            for (int l = 0; l < v.length; l++) {
-                for (int h = 0; h < v[l].length; h++) {
+            // every snapshot has the first one's grid (original heads); a different one is not
+            // drawn past it
+            for (int l = 0; l < Math.min(v.length, first.numLayers()); l++) {
+                for (int h = 0; h < Math.min(v[l].length, heads); h++) {
                     values[l * heads + h][c] = v[l][h];
                 }
             }
