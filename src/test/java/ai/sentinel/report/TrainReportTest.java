@@ -175,6 +175,15 @@ class TrainReportTest {
     }
 
     @Test
+    void longRunsAreThinnedToEvenlySpacedSnapshotsKeepingTheFirstAndLast() {
+        int[] drawn = ControllerCharts.columns(1000);
+        assertTrue(drawn.length < 1000 && drawn.length > 100, "thinned: " + drawn.length);
+        assertEquals(0, drawn[0]);
+        assertEquals(999, drawn[drawn.length - 1]);
+        assertEquals(12, ControllerCharts.columns(12).length, "a short run keeps every snapshot");
+    }
+
+    @Test
     void aFolderOfNeitherKindIsNamedInOneClearError() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("not-a-run"));
         Files.writeString(empty.resolve("metrics.jsonl"), "");
