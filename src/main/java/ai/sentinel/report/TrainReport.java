@@ -1,10 +1,13 @@
 package ai.sentinel.report;
 
 import ai.sentinel.io.AtomicFiles;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The report of a {@code sentinel train} run folder: {@code charts/*.png} and a self-contained
@@ -40,41 +43,20 @@ final class TrainReport {
                     "loss.png",
                     "Loss",
                     "Training loss and validation loss at each evaluation",
-                    run.steps().size() < 2
-                            ? java.util.Optional.empty()
-                            : java.util.Optional.of(
-                                    Charts.lineChart(
-                                            "Loss",
-                                            "optimizer step",
-                                            "loss (nats)",
-                                            validation.isEmpty()
-                                                    ? List.of(trainingSeries(training))
-                                                    : List.of(
-                                                            trainingSeries(training),
-                                                            ControllerCharts.line(
-                                                                    "validation loss",
-                                                                    validation,
-                                                                    Charts.Style.POINTS,
-                                                                    null,
-                                                                    Charts.Side.LEFT)),
-                                            List.of())),
+                    loss(training, validation),
                     WHY_LOSS);
         }
         RunReport.controllerCharts(dir, charts, controller, training, validation);
         if (growth) {
-            if (run.shape().isPresent()) {
-                RunReport.chart(
-                        dir,
-                        charts,
-                        "growth_heads.png",
-                        "Active heads at each growth event",
-                        "Which heads were active at step 0 (after the start pruning) and after each"
-                                + " growth event; blue: grown at that event.",
-                        java.util.Optional.of(ProgressiveCharts.activity(run, run.shape().get())),
-                        WHY_NO_SHAPE);
-            } else {
-                charts.skipped().put("Active heads at each growth event", WHY_NO_SHAPE);
-            }
+            RunReport.chart(
+                    dir,
+                    charts,
+                    "growth_heads.png",
+                    "Active heads at each growth event",
+                    "Which heads were active at step 0 (after the start pruning) and after each"
+                            + " growth event; blue: grown at that event.",
+                    run.shape().map(shape -> ProgressiveCharts.activity(run, shape)),
+                    WHY_NO_SHAPE);
             RunReport.chart(
                     dir,
                     charts,
@@ -90,8 +72,26 @@ final class TrainReport {
         return report;
     }
 
-    private static Charts.Series trainingSeries(List<double[]> training) {
-        return ControllerCharts.line(
-                "training loss", training, Charts.Style.LINE, null, Charts.Side.LEFT);
+    /** A run without controller or growth: its training curve and validation points. */
+    private static Optional<BufferedImage> loss(
+            List<double[]> training, List<double[]> validation) {
+        if (training.size() < 2) {
+            return Optional.empty();
+        }
+        List<Charts.Series> series = new ArrayList<>();
+        series.add(
+                ControllerCharts.line(
+                        "training loss", training, Charts.Style.LINE, null, Charts.Side.LEFT));
+        if (!validation.isEmpty()) {
+            series.add(
+                    ControllerCharts.line(
+                            "validation loss",
+                            validation,
+                            Charts.Style.POINTS,
+                            null,
+                            Charts.Side.LEFT));
+        }
+        return Optional.of(
+                Charts.lineChart("Loss", "optimizer step", "loss (nats)", series, List.of()));
     }
 }

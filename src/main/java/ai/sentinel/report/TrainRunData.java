@@ -2,6 +2,7 @@ package ai.sentinel.report;
 
 import ai.sentinel.io.Json;
 import ai.sentinel.io.JsonFormatException;
+import ai.sentinel.model.HeadId;
 import ai.sentinel.model.ModelConfig;
 import ai.sentinel.model.ModelFiles;
 import ai.sentinel.plasticity.RunEvent;
@@ -54,6 +55,13 @@ record TrainRunData(
 
     /** Layers and heads per layer of the model. */
     record Shape(int layers, int heads) {
+        Shape {
+            if (layers < 1 || heads < 1 || (long) layers * heads > 1 << 20) {
+                throw new IllegalArgumentException(
+                        "a model of " + layers + " layers × " + heads + " heads");
+            }
+        }
+
         int total() {
             return layers * heads;
         }
@@ -89,15 +97,11 @@ record TrainRunData(
                 Files.isRegularFile(folder.resolve(SAMPLES))
                         ? Optional.of(samples(folder.resolve(SAMPLES)))
                         : Optional.empty();
-        return new TrainRunData(
-                folder,
-                config,
-                steps,
-                evals,
-                events,
-                summary,
-                samples,
-                shape(folder, config, events));
+        Optional<Shape> shape = shape(folder, config, events);
+        if (shape.isPresent()) {
+            requireInside(folder, shape.get(), events);
+        }
+        return new TrainRunData(folder, config, steps, evals, events, summary, samples, shape);
     }
 
     /** The events of one kind, in the order read. */
@@ -218,7 +222,7 @@ record TrainRunData(
             } catch (RuntimeException e) {
                 throw new JsonFormatException(
                         folder.resolve(TrainingRun.CONFIG)
-                                + ": num_layers and num_heads must be whole numbers");
+                                + ": num_layers and num_heads must be whole numbers of at least 1");
             }
         }
         for (Path model :
@@ -229,6 +233,30 @@ record TrainRunData(
             }
         }
         return Optional.empty();
+    }
+
+    /** Every head an event names lies in the model: the head maps are drawn from them. */
+    private static void requireInside(Path folder, Shape shape, List<RunEvent> events)
+            throws JsonFormatException {
+        for (RunEvent e : events) {
+            HeadId head =
+                    e instanceof RunEvent.HeadPruned p
+                            ? p.decision().head()
+                            : e instanceof RunEvent.HeadGrown g
+                                    ? g.decision().head()
+                                    : e instanceof RunEvent.ControllerDecision d ? d.head() : null;
+            if (head != null && (head.layer() >= shape.layers() || head.head() >= shape.heads())) {
+                throw new JsonFormatException(
+                        folder.resolve(TrainingRun.EVENTS)
+                                + ": head "
+                                + head
+                                + " lies outside the model's "
+                                + shape.layers()
+                                + " layers × "
+                                + shape.heads()
+                                + " heads");
+            }
+        }
     }
 
     private static double number(JsonObject o, String key) {
