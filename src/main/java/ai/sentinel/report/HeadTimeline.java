@@ -66,7 +66,7 @@ final class HeadTimeline {
         return image;
     }
 
-    /** Each cell one of {@code categories} (index per cell), with a legend of them. */
+    /** Each cell one of {@code categories} (index per cell), with a legend of those that occur. */
     static BufferedImage categories(
             String title, Axes axes, int[][] cells, List<Category> categories) {
         Frame f = Frame.of(axes);
@@ -76,7 +76,17 @@ final class HeadTimeline {
         int x = LEFT;
         int y = f.bottom() + 56;
         g.setFont(Charts.TEXT);
-        for (Category category : categories) {
+        boolean[] used = new boolean[categories.size()];
+        for (int[] row : cells) {
+            for (int k : row) {
+                used[k] = true;
+            }
+        }
+        for (int k = 0; k < categories.size(); k++) {
+            if (!used[k]) {
+                continue;
+            }
+            Category category = categories.get(k);
             int width = g.getFontMetrics().stringWidth(category.label());
             if (x + 20 + width > Charts.W - 20) {
                 x = LEFT;
