@@ -247,14 +247,14 @@ final class HeatMaps {
         return blend(stops[i], stops[i + 1], s - i);
     }
 
-    static Color blend(Color a, Color b, double t) {
+    private static Color blend(Color a, Color b, double t) {
         return new Color(
                 (int) (a.getRed() + (b.getRed() - a.getRed()) * t),
                 (int) (a.getGreen() + (b.getGreen() - a.getGreen()) * t),
                 (int) (a.getBlue() + (b.getBlue() - a.getBlue()) * t));
     }
 
-    static double luminance(Color c) {
+    private static double luminance(Color c) {
         return (0.299 * c.getRed() + 0.587 * c.getGreen() + 0.114 * c.getBlue()) / 255;
     }
 
