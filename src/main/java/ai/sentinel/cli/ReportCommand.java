@@ -11,18 +11,23 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "report",
         mixinStandardHelpOptions = true,
-        description = "Rebuild charts/*.png and report.html of a plasticity run from its files.",
-        footer = {"", "Example:", "  sentinel report runs/cycle"})
+        description =
+                "Rebuild charts/*.png and report.html of a run from its files: a plasticity run"
+                        + " ('sentinel cycle') or a training run ('sentinel train', with its controller"
+                        + " or progressive-growth charts where it had them).",
+        footer = {"", "Examples:", "  sentinel report runs/cycle", "  sentinel report runs/train"})
 final class ReportCommand implements Callable<Integer> {
     @Parameters(
             index = "0",
             paramLabel = "RUN",
-            description = "A run folder written by 'sentinel cycle'.")
+            description = "A run folder written by 'sentinel cycle' or 'sentinel train'.")
     Path run;
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isRegularFile(run.resolve("summary.json"))) {
+        // a cycle run writes summary.json when it finishes; a train run's report needs only its log
+        if (Files.isRegularFile(run.resolve("config.json"))
+                && !Files.isRegularFile(run.resolve("summary.json"))) {
             throw new IOException(run + " is not a finished plasticity run (no summary.json)");
         }
         System.out.println("report: " + RunReport.write(run).toAbsolutePath());

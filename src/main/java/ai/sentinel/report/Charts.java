@@ -54,7 +54,9 @@ final class Charts {
     enum Style {
         LINE,
         POINTS,
-        LINE_AND_POINTS
+        LINE_AND_POINTS,
+        /** A bar from 0 to y at each x; several bar series stand side by side. */
+        BARS
     }
 
     /** Which y-axis a series is read against. */
@@ -89,7 +91,8 @@ final class Charts {
      * What a line chart shows. {@code categories}: names of x = 0, 1, 2, … (empty for a numeric
      * x-axis); {@code groups}: a second row of labels under runs of categories (e.g. the cycle),
      * empty if none; {@code yAxis}: the left axis, or null to fit it to the left-side series (what
-     * falls outside is clipped).
+     * falls outside is clipped); {@code xAxis}: the x-axis, or null to fit it (charts stacked over
+     * one another share it).
      */
     record Spec(
             String title,
@@ -102,7 +105,35 @@ final class Charts {
             List<Marker> markers,
             List<String> categories,
             List<Group> groups,
-            Ticks yAxis) {
+            Ticks yAxis,
+            Ticks xAxis) {
+        Spec(
+                String title,
+                String xLabel,
+                boolean xIntegers,
+                String yLabel,
+                boolean yIntegers,
+                String rightLabel,
+                List<Series> series,
+                List<Marker> markers,
+                List<String> categories,
+                List<Group> groups,
+                Ticks yAxis) {
+            this(
+                    title,
+                    xLabel,
+                    xIntegers,
+                    yLabel,
+                    yIntegers,
+                    rightLabel,
+                    series,
+                    markers,
+                    categories,
+                    groups,
+                    yAxis,
+                    null);
+        }
+
         Spec(
                 String title,
                 String xLabel,
@@ -171,8 +202,9 @@ final class Charts {
                 f.top() - 6,
                 f.x1() - f.x0() + 12,
                 f.bottom() - f.top() + 12); // points keep their size
+        Bars bars = Bars.of(spec.series(), f);
         for (int i = 0; i < spec.series().size(); i++) {
-            draw(g, f, spec.series().get(i), i);
+            draw(g, f, spec.series().get(i), i, bars);
         }
         g.setClip(null);
         axes(g, spec, layout);
@@ -190,13 +222,15 @@ final class Charts {
             int x0 = LEFT;
             int x1 = W - (right ? RIGHT_WITH_AXIS : RIGHT);
             Ticks xTicks =
-                    spec.categories().isEmpty()
-                            ? fit(spec.series(), true, null, spec.xIntegers(), 0.02)
-                            : new Ticks(
-                                    -0.5,
-                                    spec.categories().size() - 0.5,
-                                    1,
-                                    indices(spec.categories().size()));
+                    spec.xAxis() != null
+                            ? spec.xAxis()
+                            : spec.categories().isEmpty()
+                                    ? fit(spec.series(), true, null, spec.xIntegers(), 0.02)
+                                    : new Ticks(
+                                            -0.5,
+                                            spec.categories().size() - 0.5,
+                                            1,
+                                            indices(spec.categories().size()));
             List<List<Marker>> rows = Charts.markerRows(probe, spec.markers(), xTicks, x0, x1);
             int top = TITLE_BAND + rows.size() * ROW + (rows.isEmpty() ? 10 : 6);
             int bottom = top + PLOT_HEIGHT;
@@ -212,7 +246,14 @@ final class Charts {
                             bottom,
                             xTicks,
                             left,
-                            right ? fit(spec.series(), false, Side.RIGHT, false, 0.06) : null);
+                            right
+                                    ? fit(
+                                            spec.series(),
+                                            false,
+                                            Side.RIGHT,
+                                            wholeNumbers(spec.series(), Side.RIGHT),
+                                            0.06)
+                                    : null);
             int below =
                     bottom
                             + 20
@@ -260,6 +301,15 @@ final class Charts {
             }
         }
         return Ticks.fit(min, max, margin, integers, !x);
+    }
+
+    /** Whether every finite y of one side's series is a whole number (head counts). */
+    private static boolean wholeNumbers(List<Series> series, Side side) {
+        return series.stream()
+                .filter(s -> s.side() == side)
+                .flatMapToDouble(s -> java.util.Arrays.stream(s.y()))
+                .filter(Double::isFinite)
+                .allMatch(v -> v == Math.rint(v));
     }
 
     static List<Double> indices(int n) {
@@ -394,9 +444,64 @@ final class Charts {
         }
     }
 
-    private static void draw(Graphics2D g, Frame f, Series s, int index) {
+    /**
+     * Where bars go: one slot per x, shared by the bar series side by side, as wide as 80% of the
+     * narrowest gap between neighbouring x values.
+     */
+    private record Bars(List<Series> series, double slot) {
+        static Bars of(List<Series> all, Frame f) {
+            List<Series> bars = all.stream().filter(s -> s.style() == Style.BARS).toList();
+            double gap = f.x1() - f.x0();
+            for (Series s : bars) {
+                for (int k = 1; k < s.x().length; k++) {
+                    gap = Math.min(gap, Math.abs(f.px(s.x()[k]) - f.px(s.x()[k - 1])));
+                }
+            }
+            return new Bars(bars, Math.max(2, Math.min(40, 0.8 * gap)));
+        }
+
+        void draw(Graphics2D g, Frame f, Series s) {
+            double width = slot / series.size();
+            double offset = -slot / 2 + series.indexOf(s) * width;
+            double zero = f.py(Math.max(0, f.left().lo()), s.side());
+            for (int k = 0; k < s.x().length; k++) {
+                if (Double.isFinite(s.y()[k]) && s.y()[k] != 0) {
+                    double top = f.py(s.y()[k], s.side());
+                    g.fill(
+                            new Rectangle2D.Double(
+                                    f.px(s.x()[k]) + offset,
+                                    Math.min(top, zero),
+                                    Math.max(1, width - 1),
+                                    Math.abs(zero - top)));
+                }
+            }
+        }
+    }
+
+    /**
+     * Charts drawn one above the other in one image (each as wide as {@link #W}); give them one
+     * x-axis ({@link Spec#xAxis}) so their steps line up.
+     */
+    static BufferedImage stack(List<BufferedImage> images) {
+        int height = images.stream().mapToInt(BufferedImage::getHeight).sum();
+        BufferedImage out = canvas(W, height);
+        Graphics2D g = out.createGraphics();
+        int y = 0;
+        for (BufferedImage image : images) {
+            g.drawImage(image, 0, y, null);
+            y += image.getHeight();
+        }
+        g.dispose();
+        return out;
+    }
+
+    private static void draw(Graphics2D g, Frame f, Series s, int index, Bars bars) {
         Color color = color(s, index);
         g.setColor(color);
+        if (s.style() == Style.BARS) {
+            bars.draw(g, f, s);
+            return;
+        }
         g.setStroke(
                 s.dashed()
                         ? new BasicStroke(

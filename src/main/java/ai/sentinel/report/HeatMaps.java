@@ -73,6 +73,56 @@ final class HeatMaps {
         return image;
     }
 
+    /**
+     * A progressive run's heads at one moment: which are active, and which were grown at that
+     * moment (names as {@code L3H1}).
+     */
+    record Activity(String title, boolean[][] active, Set<String> grown) {}
+
+    /** Small layer × head grids side by side, wrapping into rows at the chart width. */
+    static BufferedImage activity(String title, List<Activity> panels) {
+        int layers = panels.get(0).active().length;
+        int heads = panels.get(0).active()[0].length;
+        int cell = Math.max(8, Math.min(20, 240 / Math.max(layers, heads)));
+        Graphics2D probe = graphics(Charts.canvas(1, 1));
+        FontMetrics fm = probe.getFontMetrics(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        int widest = panels.stream().mapToInt(p -> fm.stringWidth(p.title())).max().orElse(0);
+        probe.dispose();
+        int panelW = Math.max(heads * cell, widest) + 40;
+        int panelH = layers * cell + 50;
+        int perRow = Math.max(1, (Charts.W - MARGIN) / panelW);
+        int rows = (panels.size() + perRow - 1) / perRow;
+        int height = 50 + rows * panelH + 36;
+        BufferedImage image = Charts.canvas(Math.max(Charts.W, MARGIN + perRow * panelW), height);
+        Graphics2D g = graphics(image);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        g.drawString(title, MARGIN, 26);
+        for (int p = 0; p < panels.size(); p++) {
+            Activity panel = panels.get(p);
+            grid(
+                    g,
+                    panel.title(),
+                    MARGIN + (p % perRow) * panelW,
+                    50 + (p / perRow) * panelH + 24,
+                    cell,
+                    layers,
+                    heads,
+                    (l, h) ->
+                            !panel.active()[l][h]
+                                    ? new Cell(PRUNED, "")
+                                    : panel.grown().contains("L" + l + "H" + h)
+                                            ? new Cell(GROWN, "")
+                                            : new Cell(ACTIVE, ""));
+        }
+        legend(
+                g,
+                height - 28,
+                new Color[] {ACTIVE, GROWN, PRUNED},
+                new String[] {"active", "grown at this event", "inactive (masked)"});
+        g.dispose();
+        return image;
+    }
+
     static BufferedImage values(String title, double[][] values, String format) {
         int layers = values.length;
         int heads = values[0].length;
@@ -125,31 +175,51 @@ final class HeatMaps {
 
     private static void grid(
             Graphics2D g, String caption, int x0, int layers, int heads, CellFn cells) {
-        int y0 = MARGIN + 10;
+        grid(g, caption, x0, MARGIN + 10, CELL, layers, heads, cells);
+    }
+
+    /** Cells of {@code cell} pixels from (x0, y0); small cells carry no text, only labels. */
+    private static void grid(
+            Graphics2D g,
+            String caption,
+            int x0,
+            int y0,
+            int cell,
+            int layers,
+            int heads,
+            CellFn cells) {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         g.setColor(Color.BLACK);
         g.drawString(caption, x0, y0 - 12);
         FontMetrics fm = g.getFontMetrics();
         for (int l = 0; l < layers; l++) {
             g.setColor(Color.BLACK);
-            g.drawString("L" + l, x0 - 26, y0 + l * CELL + CELL / 2 + 4);
+            if (cell >= 14 || l == 0 || l == layers - 1) {
+                g.drawString("L" + l, x0 - 26, y0 + l * cell + cell / 2 + 4);
+            }
             for (int h = 0; h < heads; h++) {
                 Cell c = cells.at(l, h);
-                int x = x0 + h * CELL;
-                int y = y0 + l * CELL;
+                int x = x0 + h * cell;
+                int y = y0 + l * cell;
                 g.setColor(c.color());
-                g.fillRect(x, y, CELL - 2, CELL - 2);
+                g.fillRect(x, y, cell - 2, cell - 2);
                 g.setColor(new Color(120, 120, 120));
                 g.setStroke(new BasicStroke(1f));
-                g.drawRect(x, y, CELL - 2, CELL - 2);
+                g.drawRect(x, y, cell - 2, cell - 2);
                 g.setColor(luminance(c.color()) < 0.5 ? Color.WHITE : Color.BLACK);
                 g.drawString(
-                        c.text(), x + (CELL - 2 - fm.stringWidth(c.text())) / 2, y + CELL / 2 + 3);
+                        c.text(), x + (cell - 2 - fm.stringWidth(c.text())) / 2, y + cell / 2 + 3);
             }
         }
         g.setColor(Color.BLACK);
         for (int h = 0; h < heads; h++) {
-            g.drawString("H" + h, x0 + h * CELL + 10, y0 + layers * CELL + 14);
+            if (cell >= 28 || h == 0 || h == heads - 1) {
+                String label = "H" + h;
+                g.drawString(
+                        label,
+                        x0 + h * cell + (cell - 2 - fm.stringWidth(label)) / 2,
+                        y0 + layers * cell + 14);
+            }
         }
     }
 
@@ -168,7 +238,7 @@ final class HeatMaps {
     }
 
     /** A perceptual-ish blue → green → yellow scale for t in [0, 1]. */
-    private static Color scale(double t) {
+    static Color scale(double t) {
         Color[] stops = {
             new Color(0x30123b), new Color(0x2a788e), new Color(0x7ad151), new Color(0xfde725)
         };

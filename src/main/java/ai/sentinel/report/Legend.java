@@ -52,7 +52,9 @@ final class Legend {
             int x = places.get(i)[0];
             int y = top + places.get(i)[1] * (Charts.ROW + 2) + 8;
             g.setColor(Charts.color(s, i));
-            if (s.style() != Charts.Style.POINTS) {
+            if (s.style() == Charts.Style.BARS) {
+                g.fillRect(x + 6, y - 6, 14, 12);
+            } else if (s.style() != Charts.Style.POINTS) {
                 g.setStroke(
                         s.dashed()
                                 ? new BasicStroke(
@@ -65,7 +67,7 @@ final class Legend {
                                 : new BasicStroke(2f));
                 g.draw(new Line2D.Double(x, y, x + 26, y));
             }
-            if (s.style() != Charts.Style.LINE) {
+            if (s.style() == Charts.Style.POINTS || s.style() == Charts.Style.LINE_AND_POINTS) {
                 g.fill(Charts.shape(i, x + 13, y, 4));
             }
             g.setColor(Color.BLACK);

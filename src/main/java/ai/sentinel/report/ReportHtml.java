@@ -17,7 +17,7 @@ import java.util.Map;
  * The report page: tables, embedded charts, decisions and sample generations. Self-contained HTML.
  */
 final class ReportHtml {
-    private static final String STYLE =
+    static final String STYLE =
             "body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;"
                     + "color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 10px;"
                     + "text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}"
@@ -56,6 +56,19 @@ final class ReportHtml {
                 .append(". Every number below was measured in this run.</p>");
         beforeAfter(html, cycles);
         cycleTable(html, cycles);
+        figures(html, charts, chartDir);
+        decisions(html, run);
+        controllerDecisions(html, ControllerRun.of(run.events()).decisions());
+        samples(html, run.all(StageResult.class));
+        html.append("<h2>Configuration</h2><pre>")
+                .append(esc(ai.sentinel.io.Json.pretty(c)))
+                .append("</pre></body></html>\n");
+        return html.toString();
+    }
+
+    /** The charts, embedded, then a line for each chart left out and why. */
+    static void figures(StringBuilder html, RunReport.ChartSet charts, Path chartDir)
+            throws IOException {
         for (Map.Entry<String, String> e : charts.written().entrySet()) {
             html.append("<figure><img alt=\"")
                     .append(esc(e.getValue()))
@@ -66,18 +79,53 @@ final class ReportHtml {
                     .append("</figcaption></figure>");
         }
         for (Map.Entry<String, String> e : charts.skipped().entrySet()) {
-            html.append("<p><i>")
+            html.append("<p class=\"skipped\"><i>")
                     .append(esc(e.getKey()))
                     .append(": not drawn, ")
                     .append(esc(e.getValue()))
                     .append(".</i></p>");
         }
-        decisions(html, run);
-        samples(html, run.all(StageResult.class));
-        html.append("<h2>Configuration</h2><pre>")
-                .append(esc(ai.sentinel.io.Json.pretty(c)))
-                .append("</pre></body></html>\n");
-        return html.toString();
+    }
+
+    /** At most this many controller decisions are listed; the charts show them all. */
+    private static final int MAX_DECISION_ROWS = 500;
+
+    /** Every head a controller pruned or revived, with what its rule read. */
+    static void controllerDecisions(
+            StringBuilder html, List<RunEvent.ControllerDecision> decisions) {
+        if (decisions.isEmpty()) {
+            return;
+        }
+        html.append("<h2>Controller decisions</h2>");
+        if (decisions.size() > MAX_DECISION_ROWS) {
+            html.append("<p>The first ")
+                    .append(MAX_DECISION_ROWS)
+                    .append(" of ")
+                    .append(decisions.size())
+                    .append(" decisions (all are in events.jsonl and in the decision map).</p>");
+        }
+        html.append(
+                "<table><tr><th>step</th><th>action</th><th>head</th><th>normalised entropy</th>"
+                        + "<th>gradient norm</th><th>gate</th><th>reason</th></tr>");
+        for (RunEvent.ControllerDecision d :
+                decisions.subList(0, Math.min(decisions.size(), MAX_DECISION_ROWS))) {
+            html.append("<tr><td>")
+                    .append(d.step())
+                    .append("</td><td>")
+                    .append(d.action().key())
+                    .append("</td><td>")
+                    .append(esc(d.head().toString()))
+                    .append("</td><td>")
+                    .append(fmt(d.entropy()))
+                    .append("</td><td>")
+                    .append(fmt(d.gradientNorm()))
+                    .append("</td><td>")
+                    .append(fmt(d.gate()))
+                    .append("</td><td>")
+                    .append(esc(d.reason()))
+                    .append("</td></tr>");
+        }
+        html.append("</table>");
     }
 
     private static void beforeAfter(StringBuilder html, List<CycleResult> cycles) {
@@ -240,7 +288,7 @@ final class ReportHtml {
                 : "?";
     }
 
-    private static String fmt(double v) {
+    static String fmt(double v) {
         return Double.isFinite(v) ? String.format("%.4f", v) : "n/a";
     }
 
@@ -248,7 +296,7 @@ final class ReportHtml {
         return e.name().toLowerCase(Locale.ROOT);
     }
 
-    private static String esc(String s) {
+    static String esc(String s) {
         return s.replace("&", "&amp;")
                 .replace("<", "&lt;")
                 .replace(">", "&gt;")

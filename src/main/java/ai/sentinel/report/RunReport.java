@@ -4,6 +4,7 @@ import ai.sentinel.io.AtomicFiles;
 import ai.sentinel.model.HeadId;
 import ai.sentinel.plasticity.CycleResult;
 import ai.sentinel.plasticity.RunEvent;
+import ai.sentinel.plasticity.RunLog;
 import ai.sentinel.plasticity.Stage;
 import ai.sentinel.plasticity.StageResult;
 import java.awt.image.BufferedImage;
@@ -30,8 +31,31 @@ public final class RunReport {
     /** Charts written (file → caption) and charts left out (title → why). */
     record ChartSet(Map<String, String> written, Map<String, String> skipped) {}
 
-    /** Writes the charts and the report; returns the report's path. */
+    /**
+     * Writes the charts and the report of a {@code sentinel cycle} run folder (it holds {@code
+     * config.json}) or a {@code sentinel train} run folder (it holds {@code run-config.json});
+     * returns the report's path.
+     *
+     * @throws IOException naming the folder when it is neither, or naming the file that is missing
+     *     or malformed
+     */
     public static Path write(Path runFolder) throws IOException {
+        if (Files.isRegularFile(runFolder.resolve(RunLog.CONFIG))) {
+            return writeCycle(runFolder);
+        }
+        if (TrainRunData.isTrainRun(runFolder)) {
+            return TrainReport.write(runFolder);
+        }
+        throw new IOException(
+                runFolder
+                        + (Files.isDirectory(runFolder)
+                                ? " is not a Sentinel run folder: it holds neither config.json"
+                                        + " (written by 'sentinel cycle') nor run-config.json (written by"
+                                        + " 'sentinel train')"
+                                : " does not exist or is not a folder"));
+    }
+
+    private static Path writeCycle(Path runFolder) throws IOException {
         RunData run = RunData.read(runFolder);
         List<CycleResult> cycles = run.cycles();
         Path dir = runFolder.resolve("charts");
@@ -101,12 +125,82 @@ public final class RunReport {
                                             "%.3f")),
                             "Head gradient norms before pruning, cycle " + c);
         }
+        controllerCharts(
+                dir,
+                charts,
+                ControllerRun.of(run.events()),
+                run.all(RunEvent.StepMetrics.class).stream()
+                        .map(s -> new double[] {s.step(), s.loss()})
+                        .toList(),
+                List.of()); // the stages' validation is in the loss chart; the intervals' own here
         Path report = runFolder.resolve("report.html");
         AtomicFiles.writeString(report, ReportHtml.render(run, cycles, charts, dir));
         return report;
     }
 
-    private static void chart(
+    /**
+     * The controller's charts, when a controller ran: loss with its interventions, the heads'
+     * entropy (and for the learned controller the gates) over its steps, and its decisions. {@code
+     * training} and {@code validation}: (step, loss) points of the run's own logs.
+     */
+    static void controllerCharts(
+            Path dir,
+            ChartSet charts,
+            ControllerRun controller,
+            List<double[]> training,
+            List<double[]> validation)
+            throws IOException {
+        if (!controller.present()) {
+            return;
+        }
+        String name = controller.controller();
+        chart(
+                dir,
+                charts,
+                "controller_dynamics.png",
+                "Controller dynamics",
+                "Above: training loss, validation loss where measured, and the sparsity (dashed, right"
+                        + " axis) after each interval of the "
+                        + name
+                        + " controller. Below, on the same steps: heads pruned and revived in each"
+                        + " interval (bars) and the active heads (right axis)"
+                        + (controller.learned()
+                                ? ", with the expected number of open gates (dashed)"
+                                : "")
+                        + ".",
+                ControllerCharts.dynamics(training, validation, controller),
+                ControllerCharts.WHY_DYNAMICS);
+        chart(
+                dir,
+                charts,
+                "controller_entropy.png",
+                "Head entropy over controller steps",
+                "Each head's normalised attention entropy (rows) at each controller snapshot (columns).",
+                ControllerCharts.entropy(controller),
+                ControllerCharts.WHY_MAPS);
+        if (controller.learned()) {
+            chart(
+                    dir,
+                    charts,
+                    "controller_gates.png",
+                    "Gate probabilities over controller steps",
+                    "Each head's probability that its hard-concrete gate is open, at each controller"
+                            + " snapshot.",
+                    ControllerCharts.gates(controller),
+                    ControllerCharts.WHY_MAPS);
+        }
+        chart(
+                dir,
+                charts,
+                "controller_decisions.png",
+                "Controller decisions",
+                "Per head and snapshot: kept, pruned or revived since the previous snapshot, masked,"
+                        + " or removed.",
+                ControllerCharts.decisions(controller),
+                ControllerCharts.WHY_MAPS);
+    }
+
+    static void chart(
             Path dir,
             ChartSet charts,
             String file,

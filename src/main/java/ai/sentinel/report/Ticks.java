@@ -34,7 +34,8 @@ record Ticks(double lo, double hi, double step, List<Double> values) {
         } else if (span > 0) {
             pad = margin * span;
         } else {
-            pad = Math.max(Math.abs(min) * 0.05, 1e-9); // one value: ±5% of it
+            // one value: ±5% of it, or ±0.5 for a zero (a sparsity that stayed 0)
+            pad = min == 0 ? 0.5 : Math.max(Math.abs(min) * 0.05, 1e-9);
         }
         double lo = min - pad;
         double hi = max + pad;
