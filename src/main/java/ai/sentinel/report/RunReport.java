@@ -67,7 +67,7 @@ public final class RunReport {
                 "Loss",
                 "Training loss (line), validation loss at each stage (marks) and the"
                         + " learning rate (dashed, right axis); dashed verticals mark each cycle's pruning and growth. Each"
-                        + " learning phase starts a fresh optimizer with its own warm-up.",
+                        + " learning phase has its own warm-up; the phases share one AdamW whose moments follow pruning and growth.",
                 RunCharts.loss(run, cycles),
                 "fewer than two logged training steps");
         chart(

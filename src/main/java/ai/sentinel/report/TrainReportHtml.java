@@ -87,8 +87,10 @@ final class TrainReportHtml {
         m.put("total_heads", "heads in the model");
         m.put("pruned_heads", "heads pruned at the end");
         m.put("pruning_rate", "pruning rate");
-        m.put("attention_parameter_sparsity", "attention parameter sparsity");
-        m.put("model_size_mb", "model size (MB)");
+        m.put("attention_weight_sparsity", "attention weights out of use (masked or removed)");
+        m.put("parameters_before", "parameters before");
+        m.put("parameters_after", "parameters after");
+        m.put("model_size_mb", "weights after (MiB, float32)");
         m.put("perplexity_before", "validation perplexity before training");
         m.put("perplexity_after", "validation perplexity after training");
         return m;
@@ -99,7 +101,7 @@ final class TrainReportHtml {
             return esc(e.isJsonPrimitive() ? e.getAsString() : e.toString());
         }
         double v = e.getAsDouble();
-        if (key.equals("pruning_rate") || key.equals("attention_parameter_sparsity")) {
+        if (key.equals("pruning_rate") || key.equals("attention_weight_sparsity")) {
             return String.format(Locale.ROOT, "%.1f%%", 100 * v);
         }
         return v == Math.rint(v) && Math.abs(v) < 1e15

@@ -60,7 +60,7 @@ class TrainReportTest {
         assertTrue(html.indexOf("<h2>Summary</h2>") < html.indexOf("<figure>"), "summary on top");
         assertTrue(html.contains("pruning rate</td><td>12.5%"));
         assertTrue(html.contains("validation perplexity after training</td><td>20.2000"));
-        assertTrue(html.contains("model size (MB)</td><td>3.2500"));
+        assertTrue(html.contains("weights after (MiB, float32)</td><td>3.2500"));
         assertTrue(html.contains("The &lt;b&gt;council&lt;/b&gt; &amp; &quot;you&quot;"));
         assertFalse(html.contains("<b>council</b>"), "continuations are escaped");
         assertTrue(html.contains("entropy 0.10 &lt; 0.2"), "decision reasons, escaped");
@@ -228,7 +228,7 @@ class TrainReportTest {
                     "{\"controller\": \""
                             + controller
                             + "\", \"total_heads\": 8, \"pruned_heads\": 1,"
-                            + " \"pruning_rate\": 0.125, \"attention_parameter_sparsity\": 0.1,"
+                            + " \"pruning_rate\": 0.125, \"attention_weight_sparsity\": 0.1,"
                             + " \"model_size_mb\": 3.25, \"perplexity_before\": 50.1,"
                             + " \"perplexity_after\": 20.2}");
             samples(run);
