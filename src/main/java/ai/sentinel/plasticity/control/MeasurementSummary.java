@@ -10,6 +10,7 @@ import java.util.function.ToDoubleFunction;
  * heads each threshold selects there.
  *
  * @param step the run-wide step of the measurement
+ * @param activeHeads active heads when it was taken, of {@code totalHeads} head slots
  */
 public record MeasurementSummary(
         long step,
@@ -20,7 +21,9 @@ public record MeasurementSummary(
         Distribution prunedEntropy,
         Distribution prunedSensitivity,
         ThresholdVerdict.Resolved thresholds,
-        ThresholdVerdict.Selection selection) {
+        ThresholdVerdict.Selection selection,
+        int activeHeads,
+        int totalHeads) {
 
     static MeasurementSummary of(
             long step, ThresholdInputs in, ThresholdConfig config, ThresholdVerdict verdict) {
@@ -38,7 +41,9 @@ public record MeasurementSummary(
                 distribution(in, pruned, HeadReading::entropy),
                 distribution(in, pruned, HeadReading::sensitivity),
                 verdict.thresholds(),
-                verdict.selection());
+                verdict.selection(),
+                active.size(),
+                in.totalHeads());
     }
 
     private static Distribution distribution(
@@ -91,6 +96,19 @@ public record MeasurementSummary(
                         + "; both: "
                         + s.reviveCandidates()
                         + ", revived now: "
-                        + s.revived());
+                        + s.revived(),
+                "  limits: --prune-rate-limit "
+                        + config.pruneRateLimit()
+                        + " lets "
+                        + ThresholdRules.rateCap(config, activeHeads)
+                        + " of the "
+                        + activeHeads
+                        + " active heads be pruned an interval; --max-pruned-fraction "
+                        + config.maxPrunedFraction()
+                        + " lets "
+                        + ThresholdRules.fractionCap(config, totalHeads)
+                        + " of all "
+                        + totalHeads
+                        + " heads be pruned");
     }
 }

@@ -85,6 +85,7 @@ public record Threshold(boolean quantile, double value) {
     /** As the options take it: {@code q0.9} or {@code 0.85}. */
     @Override
     public String toString() {
-        return quantile ? "q" + value : Double.toString(value);
+        String number = java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+        return quantile ? "q" + number : number;
     }
 }

@@ -122,8 +122,8 @@ public final class ThresholdRules {
                                                 h -> in.readings().get(h).gradientNorm())
                                         .thenComparing(Comparator.naturalOrder()))
                         .toList();
-        int rateCap = (int) Math.floor(config.pruneRateLimit() * active.size() + EPSILON);
-        int fractionCap = (int) Math.floor(config.maxPrunedFraction() * in.totalHeads() + EPSILON);
+        int rateCap = rateCap(config, active.size());
+        int fractionCap = fractionCap(config, in.totalHeads());
         int prunedThisInterval = 0;
         for (HeadId h : pruneCandidates) {
             HeadReading r = in.readings().get(h);
@@ -193,6 +193,16 @@ public final class ThresholdRules {
                         belowLow.size(),
                         reviveCandidates.size(),
                         revived));
+    }
+
+    /** Heads the rate limit lets this interval prune out of {@code active}. */
+    static int rateCap(ThresholdConfig config, int active) {
+        return (int) Math.floor(config.pruneRateLimit() * active + EPSILON);
+    }
+
+    /** Heads the maximum fraction lets be pruned in all, out of {@code total}. */
+    static int fractionCap(ThresholdConfig config, int total) {
+        return (int) Math.floor(config.maxPrunedFraction() * total + EPSILON);
     }
 
     /** "0.95 > 0.64 (q0.9)", or "0.95 > 0.8" for an absolute threshold. */

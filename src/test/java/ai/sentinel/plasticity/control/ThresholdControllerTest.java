@@ -258,6 +258,10 @@ class ThresholdControllerTest {
             assertEquals(1, summaries.size());
             MeasurementSummary summary = summaries.get(0);
             assertEquals(103, summary.step());
+            assertTrue(
+                    summary.lines().stream()
+                            .anyMatch(l -> l.contains("lets 2 of the 8 active heads be pruned")),
+                    summary.lines().toString());
             assertEquals(8, summary.entropy().count());
             assertEquals(
                     new ThresholdVerdict.Selection(8, 8, 8, 2, 0, 0, 0, 0), summary.selection());
@@ -267,9 +271,7 @@ class ThresholdControllerTest {
             assertTrue(
                     summary.lines().stream()
                             .anyMatch(
-                                    l ->
-                                            l.contains(
-                                                    "--high-entropy-threshold -1.0 = -1 selects 8")),
+                                    l -> l.contains("--high-entropy-threshold -1 = -1 selects 8")),
                     summary.lines().toString());
         }
     }

@@ -18,6 +18,15 @@ class ThresholdTest {
         assertEquals(Threshold.quantile(0), Threshold.parse("--x", "q0"));
         assertEquals("q0.9", Threshold.quantile(0.9).toString());
         assertEquals("0.85", Threshold.absolute(0.85).toString());
+        assertEquals("-1", Threshold.absolute(-1).toString());
+        assertEquals("q1", Threshold.quantile(1).toString());
+        for (Threshold t :
+                List.of(
+                        Threshold.absolute(1e9),
+                        Threshold.absolute(-2.5e-7),
+                        Threshold.quantile(0.95))) {
+            assertEquals(t, Threshold.parse("--x", t.toString()), "reads back as written");
+        }
     }
 
     @Test
