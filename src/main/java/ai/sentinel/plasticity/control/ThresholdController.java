@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * <p>Between intervals it does nothing but set the revived heads' gates and rates. Each interval
  * emits a {@link RunEvent.ControllerDecision} per decision, a {@link RunEvent.ControllerSnapshot}
  * (numbers measured before the decisions, head states after them) and a {@link
- * RunEvent.ControllerInterval}. The first measurement's {@link MeasurementSummary} is logged at
+ * RunEvent.ControllerInterval}; a revival's decision carries the head's sensitivity {@code
+ * E|∂L/∂g|} in its {@code gradientNorm} field, the number its rule read (a pruned head measured at
+ * gate 0 has no weight gradient). The first measurement's {@link MeasurementSummary} is logged at
  * INFO, handed to the {@code onFirstMeasurement} callback when it is taken, and kept for {@link
  * #firstMeasurement()}; a resumed run that had already measured does neither again.
  */
