@@ -12,8 +12,10 @@ import java.util.Map;
 
 /**
  * Applied before every optimizer step of a learning phase: regrown heads' gates follow the warm-up
- * {@code s(t)} and their slices train at {@code r(t)} × the base rate (the {@value #CONTROL}
- * control of {@link HeadRates}, which also keeps masked heads frozen).
+ * {@code s(t)} and their slices train at {@code r(t)} × the base rate (a named control of {@link
+ * HeadRates}, {@value #CONTROL} unless given another, which also keeps masked heads frozen). Two
+ * schedules in one run (a cycle's grown heads, a controller's revived ones) need different control
+ * names, or the later one would overwrite the earlier one's rates.
  */
 public final class HeadSchedule implements StepHook {
     /** The name of the learning-rate control this schedule sets. */
@@ -21,11 +23,18 @@ public final class HeadSchedule implements StepHook {
 
     private final CausalLm model;
     private final GrowthSchedule schedule;
+    private final String control;
     private final Map<HeadId, Long> grownAt = new LinkedHashMap<>();
 
     public HeadSchedule(CausalLm model, GrowthSchedule schedule) {
+        this(model, schedule, CONTROL);
+    }
+
+    /** A schedule that sets its rates as the {@link HeadRates} control named {@code control}. */
+    public HeadSchedule(CausalLm model, GrowthSchedule schedule, String control) {
         this.model = model;
         this.schedule = schedule;
+        this.control = control;
     }
 
     /** Registers heads grown just before optimizer step {@code step}. */
@@ -45,7 +54,7 @@ public final class HeadSchedule implements StepHook {
         for (Map.Entry<HeadId, Long> e : grownAt.entrySet()) {
             rates.put(e.getKey(), schedule.rateMultiplier(step - e.getValue()));
         }
-        context.rates().set(CONTROL, rates);
+        context.rates().set(control, rates);
     }
 
     /**
