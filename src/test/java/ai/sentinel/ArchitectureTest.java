@@ -44,6 +44,17 @@ class ArchitectureTest {
                                     "eval",
                                     "io",
                                     "tokenizer")),
+                    Map.entry(
+                            "plasticity.control",
+                            Set.of(
+                                    "plasticity",
+                                    "metrics",
+                                    "model",
+                                    "nn",
+                                    "data",
+                                    "train",
+                                    "eval",
+                                    "io")),
                     Map.entry("report", Set.of("io", "metrics", "model", "plasticity")),
                     Map.entry(
                             "experiments",
@@ -70,6 +81,7 @@ class ArchitectureTest {
                                     "bench",
                                     "metrics",
                                     "plasticity",
+                                    "plasticity.control",
                                     "report",
                                     "experiments")));
 
