@@ -90,10 +90,9 @@ class LearnedGateControllerTest {
         try (NDManager m = NDManager.newBaseManager();
                 CausalLm trained = TinyModels.tinyWithStrongWeights(m, 1, DataType.FLOAT32);
                 CausalLm probe = TinyModels.tinyWithStrongWeights(m, 1, DataType.FLOAT64)) {
-            // the trainer runs in float32; the finite differences run on the same weights in
-            // float64
-            // (rounded apart by ~1e-7, far below the tolerance). log α = 0 puts most samples inside
-            // the clamp, where the loss reaches the logits
+            // the trainer runs in float32, the finite differences on the same weights in float64
+            // (rounded apart by ~1e-7, far below the tolerance); log α = 0 puts most samples
+            // inside the clamp, where the loss reaches the logits
             LearnedGateController controller =
                     controller(
                             trained,
@@ -143,8 +142,7 @@ class LearnedGateControllerTest {
                 minus[i] = -h;
                 double numeric =
                         (lossAt(probe, batch, plus, u) - lossAt(probe, batch, minus, u)) / (2 * h);
-                // ∂L/∂g comes from a float32 backward pass: 1e-3 relative is well above its
-                // rounding
+                // ∂L/∂g comes from a float32 backward: 1e-3 relative is well above its rounding
                 assertEquals(numeric, analytic[i], 1e-3 * Math.abs(numeric) + 1e-6, "head " + i);
                 assertTrue(Math.abs(analytic[i]) > 1e-5, "head " + i + " gets a gradient");
                 assertTrue(logits[i] != 0, "head " + i + "'s logit moved");
