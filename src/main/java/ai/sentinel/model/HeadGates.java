@@ -2,6 +2,7 @@ package ai.sentinel.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -63,6 +64,31 @@ public final class HeadGates {
     public void setGate(HeadId head, float value) {
         check(head);
         gate.value().set(new NDIndex(head.layer(), head.head()), value);
+    }
+
+    /**
+     * Overwrites every gate from row-major (L·H) values in one engine write — a controller that
+     * sets all gates each step would otherwise pay L·H small writes. Masks are left as they are.
+     */
+    public void setGates(float[] rowMajor) {
+        int n = numLayers * numHeads;
+        if (rowMajor.length != n) {
+            throw new IllegalArgumentException(
+                    "expected "
+                            + n
+                            + " gate values for "
+                            + numLayers
+                            + " layers × "
+                            + numHeads
+                            + " heads, got "
+                            + rowMajor.length);
+        }
+        // the scope frees the engine copy and any cast of it
+        try (NDScope scope = new NDScope()) {
+            NDArray g =
+                    EngineArrays.of(mask.getManager(), rowMajor, new Shape(numLayers, numHeads));
+            gate.value().set(new NDIndex(":"), g.toType(gate.value().getDataType(), false));
+        }
     }
 
     public float gateValue(HeadId head) {

@@ -1,0 +1,340 @@
+package ai.sentinel.plasticity.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.sentinel.data.Batch;
+import ai.sentinel.data.BatchSampler;
+import ai.sentinel.data.TextDataset;
+import ai.sentinel.eval.BatchArrays;
+import ai.sentinel.model.AttentionProbe;
+import ai.sentinel.model.CausalLm;
+import ai.sentinel.model.HeadId;
+import ai.sentinel.model.gpt2.Gpt2Config;
+import ai.sentinel.model.gpt2.Gpt2Model;
+import ai.sentinel.nn.Losses;
+import ai.sentinel.plasticity.PruneMode;
+import ai.sentinel.plasticity.RunEvent;
+import ai.sentinel.testing.TinyModels;
+import ai.sentinel.train.AdamWConfig;
+import ai.sentinel.train.LrSchedule;
+import ai.sentinel.train.StepContext;
+import ai.sentinel.train.StepListener;
+import ai.sentinel.train.TrainConfig;
+import ai.sentinel.train.Trainer;
+import ai.sentinel.train.TrainingStep;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LearnedGateControllerTest {
+    /** 4 layers × 4 heads, width 32: the nano preset's head grid at a test's cost. */
+    private static final Gpt2Config FOUR_BY_FOUR = Gpt2Config.of(99, 64, 4, 4, 32);
+
+    private static final long SEED = 11;
+
+    private static TextDataset data() {
+        int[] tokens = new int[6000];
+        SplittableRandom r = new SplittableRandom(5);
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = i % 5 == 0 ? r.nextInt(99) : (tokens[i - 1] * 7 + 3) % 99;
+        }
+        return TextDataset.split(tokens, 16, 0.2);
+    }
+
+    private static TrainConfig training(int steps, float lr) {
+        return new TrainConfig(
+                steps,
+                4,
+                LrSchedule.constant(lr),
+                AdamWConfig.defaults(),
+                1f,
+                0,
+                1,
+                0,
+                SEED,
+                false);
+    }
+
+    private static LearnedGateConfig config(
+            LearnedGateConfig.Sparsity sparsity,
+            int warmup,
+            int every,
+            double threshold,
+            int patience,
+            PruneMode mode,
+            double initialLogit) {
+        return new LearnedGateConfig(
+                0.1, warmup, sparsity, every, threshold, patience, mode, initialLogit);
+    }
+
+    private static LearnedGateController controller(
+            CausalLm model, LearnedGateConfig config, List<RunEvent> events) {
+        return new LearnedGateController(model, config, 0, 0, events::add, SEED);
+    }
+
+    @Test
+    void logitsReceiveTheLossGradientThroughTheSampledGates(@TempDir Path dir) throws IOException {
+        TextDataset data = data();
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm trained = TinyModels.tinyWithStrongWeights(m, 1, DataType.FLOAT32);
+                CausalLm probe = TinyModels.tinyWithStrongWeights(m, 1, DataType.FLOAT64)) {
+            // the trainer runs in float32, the finite differences on the same weights in float64
+            // (rounded apart by ~1e-7, far below the tolerance); log α = 0 puts most samples
+            // inside the clamp, where the loss reaches the logits
+            LearnedGateController controller =
+                    controller(
+                            trained,
+                            config(
+                                    new LearnedGateConfig.FixedPenalty(0),
+                                    0,
+                                    1000,
+                                    0,
+                                    1,
+                                    PruneMode.ADAPTIVE,
+                                    0),
+                            new ArrayList<>());
+            float[] loss = new float[1];
+            try (Trainer trainer =
+                    new Trainer(trained, data, training(1, 1e-3f), StepListener.NONE)) {
+                trainer.addHook(controller);
+                trainer.addHook(
+                        new ai.sentinel.train.StepHook() {
+                            @Override
+                            public void beforeStep(long step, StepContext context) {}
+
+                            @Override
+                            public void afterStep(
+                                    long step, TrainingStep.Outcome outcome, StepContext c) {
+                                loss[0] = outcome.loss();
+                            }
+                        });
+                trainer.run(dir, f -> {});
+            }
+            double[] analytic = controller.lastLossGradient();
+            double[] logits = controller.logAlpha();
+            double[] u = GateNoise.uniforms(SEED, 0, 0, analytic.length);
+            Batch batch =
+                    new BatchSampler(data.train(), 4, SEED, new BatchSampler.Position(0, 0)).next();
+            double[] zero = new double[analytic.length];
+            assertEquals(loss[0], lossAt(probe, batch, zero, u), 1e-5, "the step's own loss");
+            int compared = 0;
+            for (int i = 0; i < analytic.length; i++) {
+                if (HardConcrete.LOUIZOS.sampleDerivative(0, u[i]) == 0) {
+                    assertEquals(0.0, analytic[i], "head " + i + ": its gate sample was clamped");
+                    continue;
+                }
+                double h = 1e-4;
+                double[] plus = zero.clone();
+                double[] minus = zero.clone();
+                plus[i] = h;
+                minus[i] = -h;
+                double numeric =
+                        (lossAt(probe, batch, plus, u) - lossAt(probe, batch, minus, u)) / (2 * h);
+                // ∂L/∂g comes from a float32 backward: 1e-3 relative is well above its rounding
+                assertEquals(numeric, analytic[i], 1e-3 * Math.abs(numeric) + 1e-6, "head " + i);
+                assertTrue(Math.abs(analytic[i]) > 1e-5, "head " + i + " gets a gradient");
+                assertTrue(logits[i] != 0, "head " + i + "'s logit moved");
+                compared++;
+            }
+            assertTrue(compared >= 3, compared + " heads compared");
+        }
+    }
+
+    /** The mean loss on {@code batch} with gates sampled at {@code u} and logits 0 + shift. */
+    private static double lossAt(CausalLm model, Batch batch, double[] shift, double[] u) {
+        float[] gates = new float[shift.length];
+        for (int i = 0; i < gates.length; i++) {
+            gates[i] = (float) HardConcrete.LOUIZOS.sample(shift[i], u[i]);
+        }
+        model.gates().setGates(gates);
+        try (NDScope scope = new NDScope()) {
+            NDArray targets = BatchArrays.targets(model.manager(), batch);
+            NDArray logits =
+                    model.forward(BatchArrays.inputs(model.manager(), batch), AttentionProbe.NONE);
+            return Losses.crossEntropySum(logits, targets).getDouble() / targets.getShape().size();
+        }
+    }
+
+    private static CausalLm fourByFour(NDManager m, long seed) {
+        return Gpt2Model.initialize(FOUR_BY_FOUR, m, seed);
+    }
+
+    private static List<RunEvent.ControllerInterval> intervals(List<RunEvent> events) {
+        return events.stream()
+                .filter(e -> e instanceof RunEvent.ControllerInterval)
+                .map(e -> (RunEvent.ControllerInterval) e)
+                .toList();
+    }
+
+    private static List<RunEvent.ControllerDecision> decisions(List<RunEvent> events) {
+        return events.stream()
+                .filter(e -> e instanceof RunEvent.ControllerDecision)
+                .map(e -> (RunEvent.ControllerDecision) e)
+                .toList();
+    }
+
+    @Test
+    void aPositivePenaltyLowersTheExpectedNumberOfOpenGates(@TempDir Path dir) throws IOException {
+        List<RunEvent> events = new ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model = fourByFour(m, 3)) {
+            // a threshold of 0 never prunes: only the gates move
+            LearnedGateController controller =
+                    controller(
+                            model,
+                            config(
+                                    new LearnedGateConfig.FixedPenalty(0.05),
+                                    0,
+                                    10,
+                                    0,
+                                    1,
+                                    PruneMode.ADAPTIVE,
+                                    LearnedGateConfig.DEFAULT_INITIAL_LOG_ALPHA),
+                            events);
+            double before = controller.expectedOpen();
+            try (Trainer trainer =
+                    new Trainer(model, data(), training(40, 3e-3f), StepListener.NONE)) {
+                trainer.addHook(controller);
+                trainer.run(dir, f -> {});
+            }
+            double after = controller.expectedOpen();
+            assertTrue(after < before - 2, "expected open " + before + " → " + after);
+            List<RunEvent.ControllerInterval> intervals = intervals(events);
+            assertEquals(4, intervals.size());
+            for (int i = 1; i < intervals.size(); i++) {
+                assertTrue(
+                        intervals.get(i).expectedOpen() < intervals.get(i - 1).expectedOpen(),
+                        "interval " + i + ": " + intervals);
+                assertEquals(0.05, intervals.get(i).penaltyWeight());
+            }
+            assertEquals(16, model.gates().numActive());
+        }
+    }
+
+    @Test
+    void aTargetOfHalfTheHeadsEndsWithinOneHeadOfIt(@TempDir Path dir) throws IOException {
+        List<RunEvent> events = new ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model = fourByFour(m, 4)) {
+            LearnedGateController controller =
+                    controller(
+                            model,
+                            config(
+                                    new LearnedGateConfig.TargetActive(0.5, 40),
+                                    5,
+                                    10,
+                                    0.05,
+                                    2,
+                                    PruneMode.ADAPTIVE,
+                                    LearnedGateConfig.DEFAULT_INITIAL_LOG_ALPHA),
+                            events);
+            try (Trainer trainer =
+                    new Trainer(model, data(), training(100, 3e-3f), StepListener.NONE)) {
+                trainer.addHook(controller);
+                trainer.run(dir, f -> {});
+                controller.finish(new StepContext(trainer.optimizer(), trainer.rates()));
+            }
+            int active = model.gates().numActive();
+            List<RunEvent.ControllerInterval> intervals = intervals(events);
+            // λ brought the expected count to the target before the gates were made binary
+            assertEquals(8, intervals.get(intervals.size() - 1).expectedOpen(), 1, "E[open]");
+            assertEquals(8, active, 1, "active heads after binarisation");
+            for (int l = 0; l < 4; l++) {
+                for (int h = 0; h < 4; h++) {
+                    HeadId head = new HeadId(l, h);
+                    if (!model.gates().isMasked(head)) {
+                        assertEquals(1f, model.gates().gateValue(head), head + "'s gate");
+                    }
+                }
+            }
+            assertEquals(16 - active, decisions(events).size());
+            assertTrue(controller.lambda() > 0, "λ rose to close gates");
+        }
+    }
+
+    @Test
+    void theModelsOwnOptimizerMustNotTrainTheGates(@TempDir Path dir) {
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model = fourByFour(m, 7)) {
+            TrainConfig c = training(2, 1e-3f);
+            TrainConfig withGates =
+                    new TrainConfig(
+                            c.steps(),
+                            c.batchSize(),
+                            c.schedule(),
+                            c.optimizer(),
+                            c.gradClip(),
+                            c.evalEvery(),
+                            c.evalBatches(),
+                            c.checkpointEvery(),
+                            c.seed(),
+                            true);
+            try (Trainer trainer = new Trainer(model, data(), withGates, StepListener.NONE)) {
+                trainer.addHook(
+                        controller(
+                                model,
+                                config(
+                                        new LearnedGateConfig.FixedPenalty(0),
+                                        0,
+                                        1,
+                                        0,
+                                        1,
+                                        PruneMode.ADAPTIVE,
+                                        3),
+                                new ArrayList<>()));
+                IllegalStateException e =
+                        assertThrows(IllegalStateException.class, () -> trainer.run(dir, f -> {}));
+                assertTrue(e.getMessage().contains("trainGates false"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void aMalformedStateIsRefusedNamingTheKey() {
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model = fourByFour(m, 8)) {
+            LearnedGateController controller =
+                    controller(
+                            model,
+                            config(
+                                    new LearnedGateConfig.TargetActive(0.5, 10),
+                                    0,
+                                    1,
+                                    0,
+                                    1,
+                                    PruneMode.ADAPTIVE,
+                                    3),
+                            new ArrayList<>());
+            var state = controller.saveState();
+            controller.restoreState(state.deepCopy());
+            assertEquals(state, controller.saveState(), "round trip");
+            var shortLogits = state.deepCopy();
+            shortLogits.add("logAlpha", new com.google.gson.JsonArray());
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> controller.restoreState(shortLogits));
+            assertTrue(e.getMessage().contains("logAlpha"), e.getMessage());
+            var noLambda = state.deepCopy();
+            noLambda.remove("lambda1");
+            e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> controller.restoreState(noLambda));
+            assertTrue(e.getMessage().contains("lambda1"), e.getMessage());
+            assertFalse(Arrays.stream(controller.logAlpha()).anyMatch(v -> v != 3), "unchanged");
+        }
+    }
+}
