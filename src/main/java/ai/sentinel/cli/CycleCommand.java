@@ -5,6 +5,7 @@ import ai.sentinel.data.TextDataset;
 import ai.sentinel.io.Json;
 import ai.sentinel.io.OutputFolder;
 import ai.sentinel.model.CausalLm;
+import ai.sentinel.plasticity.ControllerFactory;
 import ai.sentinel.plasticity.CycleCheckpoint;
 import ai.sentinel.plasticity.CycleConfig;
 import ai.sentinel.plasticity.CycleResult;
@@ -111,6 +112,9 @@ final class CycleCommand implements Callable<Integer> {
     @Mixin
     CommonOptions.CheckpointEvery checkpointEvery = CommonOptions.CheckpointEvery.atPhaseEnds();
 
+    @Mixin ControllerOptions controller;
+    @Mixin ControllerOptions.Target target;
+
     @Option(
             names = "--resume",
             description =
@@ -150,6 +154,14 @@ final class CycleCommand implements Callable<Integer> {
                     config.schedule().lrDecaySteps(),
                     learningSteps);
         }
+        Optional<ControllerFactory> headController =
+                controller.factory(
+                        pruning.mode,
+                        pruning.maxPrunedFraction,
+                        target.targetActive,
+                        training.batchSize.batchSize,
+                        warmup,
+                        summary -> summary.lines().forEach(System.err::println));
         Path run =
                 OutputFolder.require(
                         runsDir.resolve(runName(experimentName)), "--runs-dir/--experiment-name");
@@ -183,6 +195,7 @@ final class CycleCommand implements Callable<Integer> {
                                         tokenizer, dataset, sampleTokens, seedOption.seed),
                                 saver,
                                 new ProgressBar("cycle"));
+                headController.ifPresent(cycle::withController);
                 results = saved.isPresent() ? cycle.resume(saved.get()) : cycle.run();
             }
             printSummary(results, run);
@@ -288,6 +301,7 @@ final class CycleCommand implements Callable<Integer> {
         json.addProperty("validation_fraction", data.validationFraction);
         json.addProperty("save_model", saveModel);
         json.addProperty("save_visualizations", saveVisualizations);
+        controller.record(json);
         return json;
     }
 }

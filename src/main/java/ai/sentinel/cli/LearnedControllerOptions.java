@@ -28,14 +28,6 @@ final class LearnedControllerOptions {
     int warmupSteps = 50;
 
     @Option(
-            names = "--target-active",
-            paramLabel = "FRACTION",
-            description =
-                    "Fraction of heads to keep open, in (0, 1]: λ is adjusted as a Lagrange multiplier until"
-                            + " the expected fraction of open gates reaches it. Excludes --penalty.")
-    Double targetActive;
-
-    @Option(
             names = "--target-ramp-steps",
             paramLabel = "N",
             description =
@@ -74,17 +66,16 @@ final class LearnedControllerOptions {
                             + " ${DEFAULT-VALUE}.")
     int patience = 3;
 
-    @Option(
-            names = {"--pruning-mode", "--pruning_mode"},
-            defaultValue = "ADAPTIVE",
-            description =
-                    "ADAPTIVE masks (revivable), COMPRESSED removes slices. Default: ${DEFAULT-VALUE}.")
-    PruneMode mode = PruneMode.ADAPTIVE;
-
     static final double DEFAULT_PENALTY = 0.01;
 
-    /** The controller's settings; an option out of range is an IllegalArgumentException. */
-    LearnedGateConfig config() {
+    /**
+     * The controller's settings; an option out of range is an IllegalArgumentException.
+     *
+     * @param targetActive the command's {@code --target-active} (null: not given), which the
+     *     learned controller shares with progressive growth
+     * @param mode the command's {@code --pruning-mode}
+     */
+    LearnedGateConfig config(Double targetActive, PruneMode mode) {
         require(
                 learningRate > 0 && Double.isFinite(learningRate),
                 "--controller-lr must be a number > 0, got " + learningRate);
@@ -100,7 +91,7 @@ final class LearnedControllerOptions {
         require(patience >= 1, "--prune-patience must be an integer >= 1, got " + patience);
         require(
                 targetActive == null || penalty == null,
-                "--target-active and --penalty exclude each other: give one");
+                "--target-active and --penalty exclude each other with --controller learned: give one");
         LearnedGateConfig.Sparsity sparsity;
         if (targetActive != null) {
             require(
@@ -129,8 +120,8 @@ final class LearnedControllerOptions {
     }
 
     /** Makes each run's controller (the options are validated here, once). */
-    ControllerFactory factory() {
-        LearnedGateConfig config = config();
+    ControllerFactory factory(Double targetActive, PruneMode mode) {
+        LearnedGateConfig config = config(targetActive, mode);
         return (model, data, cycle, firstStep, events, seed) ->
                 new LearnedGateController(model, config, cycle, firstStep, events, seed);
     }

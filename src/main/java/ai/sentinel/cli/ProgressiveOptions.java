@@ -17,11 +17,16 @@ final class ProgressiveOptions {
                             + " ${DEFAULT-VALUE}.")
     double startActive;
 
+    static final double DEFAULT_TARGET_ACTIVE = 0.7;
+
     @Option(
             names = "--target-active",
-            defaultValue = "0.7",
-            description = "Share of heads active once growth is done. Default: ${DEFAULT-VALUE}.")
-    double targetActive;
+            paramLabel = "FRACTION",
+            description =
+                    "Share of heads active once growth is done (default 0.7); with --controller learned,"
+                            + " the share of gates the controller steers toward (default: none, a fixed"
+                            + " --penalty).")
+    Double targetActive;
 
     @Option(
             names = "--grow-every",
@@ -47,7 +52,7 @@ final class ProgressiveOptions {
                 growth.strategy,
                 growth.init,
                 startActive,
-                targetActive,
+                targetActive != null ? targetActive : DEFAULT_TARGET_ACTIVE,
                 growEvery,
                 growUntil,
                 warmup.schedule(),

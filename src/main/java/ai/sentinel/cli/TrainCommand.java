@@ -4,8 +4,10 @@ import ai.djl.ndarray.NDManager;
 import ai.sentinel.data.TextDataset;
 import ai.sentinel.io.Json;
 import ai.sentinel.model.CausalLm;
+import ai.sentinel.plasticity.ControllerFactory;
 import ai.sentinel.plasticity.TrainingRun;
 import ai.sentinel.plasticity.ValidationSamples;
+import ai.sentinel.report.RunReport;
 import ai.sentinel.tokenizer.HfTokenizer;
 import ai.sentinel.tokenizer.Tokenizer;
 import ai.sentinel.train.AdamWConfig;
@@ -108,6 +110,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin ProgressiveOptions growth;
 
+    @Mixin ControllerOptions controller;
+    @Mixin ThresholdControllerOptions.Pruning pruning;
+
     private final CountDownLatch finished = new CountDownLatch(1);
 
     @Override
@@ -143,6 +148,22 @@ final class TrainCommand implements Callable<Integer> {
                         checkpointEvery.checkpointEvery,
                         seed,
                         trainGates);
+        if (progressive && controller.name().isPresent()) {
+            throw new IllegalArgumentException(
+                    "--progressive and --controller cannot run together yet; choose one");
+        }
+        if (trainGates && controller.name().isPresent()) {
+            throw new IllegalArgumentException(
+                    "--train-gates and --controller exclude each other: the controller sets the gates");
+        }
+        Optional<ControllerFactory> headController =
+                controller.factory(
+                        pruning.mode,
+                        pruning.maxPrunedFraction,
+                        growth.targetActive,
+                        batchSize,
+                        growth.warmup,
+                        summary -> summary.lines().forEach(System.err::println));
         Path out = output.folder();
         Optional<TrainingRun.Progressive> growthPlan =
                 progressive
@@ -179,7 +200,7 @@ final class TrainCommand implements Callable<Integer> {
                             config,
                             new TrainingRun.HeadChanges(
                                     growthPlan,
-                                    Optional.empty(),
+                                    headController,
                                     ValidationSamples.continuingValidation(
                                             tokenizer, dataset, SAMPLE_TOKENS, seed)),
                             resume,
@@ -212,6 +233,12 @@ final class TrainCommand implements Callable<Integer> {
                         result.tokensPerSecond(),
                         lm.gates().numActive());
                 System.out.println("model saved to " + modelFolder);
+                if (headController.isPresent()) {
+                    System.out.println(run.summary(result.validation().perplexity()).describe());
+                }
+                if (progressive || headController.isPresent()) {
+                    System.out.println("report: " + RunReport.write(out));
+                }
             }
         }
         return 0;
@@ -271,6 +298,9 @@ final class TrainCommand implements Callable<Integer> {
         json.addProperty("resume", resume);
         json.addProperty("parameters", lm.numParameters());
         json.addProperty("progressive", progressive);
+        json.addProperty("num_layers", lm.config().numLayers());
+        json.addProperty("num_heads", lm.config().numHeads());
+        controller.record(json);
         if (progressive) {
             json.add("progressive_growth", Json.toJsonTree(growth.settings(seedOption.seed)));
         }

@@ -350,6 +350,8 @@ public final class PlasticityCycle {
                             ? null
                             : controller.create(
                                     model, data, c, start, log::write, config.seed() + c);
+            // added after the cycle's schedule: a head it revives warms up under its own control
+            // (both multipliers compose, and its gates win), so a resumed phase repeats it exactly
             if (headController != null) {
                 trainer.addHook(headController);
             }

@@ -16,8 +16,21 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 class LearnedControllerOptionsTest {
+    /** The learned options beside the command's own --target-active and --pruning-mode. */
+    @CommandLine.Command
+    static final class Options {
+        @CommandLine.Mixin LearnedControllerOptions learned;
+
+        @CommandLine.Option(names = "--target-active")
+        Double targetActive;
+
+        @CommandLine.Option(names = "--pruning-mode")
+        PruneMode mode = PruneMode.ADAPTIVE;
+    }
+
     private static LearnedGateConfig parse(String... args) {
-        return CommandLine.populateCommand(new LearnedControllerOptions(), args).config();
+        Options o = CommandLine.populateCommand(new Options(), args);
+        return o.learned.config(o.targetActive, o.mode);
     }
 
     private static void assertRefused(String option, String... args) {
@@ -82,7 +95,9 @@ class LearnedControllerOptionsTest {
         try (NDManager m = NDManager.newBaseManager();
                 CausalLm model = TinyModels.tiny(m, 1)) {
             HeadController controller =
-                    new LearnedControllerOptions().factory().create(model, null, 0, 0, e -> {}, 1);
+                    new LearnedControllerOptions()
+                            .factory(null, PruneMode.ADAPTIVE)
+                            .create(model, null, 0, 0, e -> {}, 1);
             assertEquals("learned", controller.name());
             assertEquals(LearnedGateController.STATE_NAME, controller.stateName());
         }
