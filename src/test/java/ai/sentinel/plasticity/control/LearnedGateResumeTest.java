@@ -155,7 +155,7 @@ class LearnedGateResumeTest {
     void aResumedRunIsBitIdenticalToAnUninterruptedOne(Case run, @TempDir Path dir)
             throws IOException {
         LearnedGateConfig config = run.config();
-        TrainConfig training = training(30, 3e-3f);
+        TrainConfig training = training(20, 3e-3f);
         List<RunEvent> whole = new ArrayList<>();
         List<float[]> wholeState;
         double[] wholeLogits;
