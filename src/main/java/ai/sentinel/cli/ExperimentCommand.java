@@ -2,6 +2,7 @@ package ai.sentinel.cli;
 
 import ai.djl.ndarray.NDManager;
 import ai.sentinel.data.TextDataset;
+import ai.sentinel.experiments.ControllerComparison;
 import ai.sentinel.experiments.GrowthComparison;
 import ai.sentinel.experiments.ProgressiveComparison;
 import ai.sentinel.experiments.PruningTolerance;
@@ -9,14 +10,18 @@ import ai.sentinel.experiments.RepeatedCycles;
 import ai.sentinel.io.Json;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.Families;
+import ai.sentinel.plasticity.ControllerFactory;
 import ai.sentinel.plasticity.CycleConfig;
 import ai.sentinel.plasticity.GrowthMethod;
+import ai.sentinel.plasticity.PruneMode;
 import ai.sentinel.report.TrainingCurve;
 import ai.sentinel.tokenizer.Tokenizer;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,6 +37,7 @@ import picocli.CommandLine.Option;
             ExperimentCommand.Growth.class,
             ExperimentCommand.Cycles.class,
             ExperimentCommand.Progressive.class,
+            ExperimentCommand.Controllers.class,
             ExperimentCommand.Plot.class,
             ExperimentCommand.Curve.class
         })
@@ -333,6 +339,109 @@ final class ExperimentCommand {
                         a.get("seconds").getAsDouble());
             }
             System.out.println("written: " + out.resolve("progressive_growth.json"));
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "controller-comparison",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description =
+                    "Pruning during training against pruning once: from the same baseline, the threshold and"
+                            + " learned-gate controllers and one-shot entropy and importance pruning (then the same"
+                            + " fine-tuning) all end with --target-active of the heads after --steps steps, against no"
+                            + " pruning; several seeds. Writes controller_comparison.json, charts and each arm's run"
+                            + " folder (runs/).",
+            footer = {
+                "",
+                "Example:",
+                "  sentinel experiment controller-comparison -m bench/results/baseline/model"
+                        + " --dataset tiny_shakespeare -o bench/results/controllers"
+            })
+    static final class Controllers implements Callable<Integer> {
+        @Mixin ModelOptions model;
+        @Mixin DataOptions data;
+
+        @Option(
+                names = "--steps",
+                defaultValue = "300",
+                description = "Training steps of every arm. Default: ${DEFAULT-VALUE}.")
+        int steps;
+
+        @Option(
+                names = "--target-active",
+                paramLabel = "FRACTION",
+                defaultValue = "0.5",
+                description =
+                        "Share of heads every pruning arm ends with. Default: ${DEFAULT-VALUE}.")
+        double targetActive;
+
+        @Option(
+                names = "--check-fraction",
+                defaultValue = "0.3",
+                description =
+                        "Share of the baseline's heads pruned by entropy, with no recovery, to show how much"
+                                + " its heads matter. Default: ${DEFAULT-VALUE}.")
+        double checkFraction;
+
+        @Option(
+                names = "--seeds",
+                split = ",",
+                defaultValue = "1,2,3",
+                description = "Default: ${DEFAULT-VALUE}.")
+        List<Long> seeds;
+
+        @Mixin CommonOptions.Training training = CommonOptions.Training.fineTuning();
+        @Mixin CommonOptions.MetricBatches metricBatches;
+        @Mixin ThresholdControllerOptions threshold;
+        @Mixin LearnedControllerOptions learned;
+        @Mixin WarmupOptions warmup;
+        @Mixin CommonOptions.Output output;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!(targetActive > 0 && targetActive < 1)) {
+                throw new IllegalArgumentException(
+                        "--target-active must be in (0, 1), got " + targetActive);
+            }
+            if (!(checkFraction > 0 && checkFraction < 1)) {
+                throw new IllegalArgumentException(
+                        "--check-fraction must be in (0, 1), got " + checkFraction);
+            }
+            int batchSize = training.batchSize.batchSize;
+            Map<String, ControllerFactory> controllers = new LinkedHashMap<>();
+            controllers.put(
+                    "threshold",
+                    threshold.factory(
+                            PruneMode.ADAPTIVE,
+                            1 - targetActive,
+                            batchSize,
+                            warmup.schedule(),
+                            summary -> {}));
+            controllers.put("learned", learned.factory(targetActive, PruneMode.ADAPTIVE));
+            CycleConfig.Training t = training.cycleTraining();
+            Path out = output.folder();
+            JsonObject result =
+                    ControllerComparison.run(
+                            model.folder(),
+                            dataset(model, data),
+                            controllers,
+                            new ControllerComparison.Settings(
+                                    seeds,
+                                    targetActive,
+                                    steps,
+                                    batchSize,
+                                    t.learningRate(),
+                                    t.warmupSteps(),
+                                    t.evalBatches(),
+                                    metricBatches.metricBatches,
+                                    checkFraction),
+                            out,
+                            new ProgressBar("arm"));
+            System.out.println(Json.pretty(result.get("baseline_check")));
+            System.out.println(Json.pretty(result.get("summary")));
+            System.out.println("written: " + out.resolve("controller_comparison.json"));
             return 0;
         }
     }

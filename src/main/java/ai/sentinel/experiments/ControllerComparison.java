@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.sentinel.data.TextDataset;
 import ai.sentinel.eval.EvalResult;
 import ai.sentinel.eval.Evaluator;
+import ai.sentinel.io.AtomicFiles;
 import ai.sentinel.io.Json;
 import ai.sentinel.metrics.HeadMeter;
 import ai.sentinel.metrics.MaskedHeads;
@@ -17,6 +18,7 @@ import ai.sentinel.plasticity.PruneRequest;
 import ai.sentinel.plasticity.PruningMethod;
 import ai.sentinel.plasticity.TrainingRun;
 import ai.sentinel.report.LinePlot;
+import ai.sentinel.report.RunReport;
 import ai.sentinel.train.AdamWConfig;
 import ai.sentinel.train.LrSchedule;
 import ai.sentinel.train.StepListener;
@@ -141,6 +143,7 @@ public final class ControllerComparison {
         JsonObject row = new JsonObject();
         row.addProperty("arm", arm);
         row.addProperty("seed", seed);
+        Json.write(folder.resolve(TrainingRun.CONFIG), armConfig(arm, seed, s));
         try (NDManager m = NDManager.newBaseManager(Device.cpu());
                 CausalLm model = ModelFiles.load(baseline, m)) {
             long t0 = System.nanoTime();
@@ -185,6 +188,9 @@ public final class ControllerComparison {
                             progress)) {
                 result = run.run(f -> {});
             }
+            // the arm's record stays (metrics, events, head snapshots, its report); its weights go
+            AtomicFiles.deleteRecursively(folder.resolve(TrainingRun.CHECKPOINT));
+            RunReport.write(folder);
             row.addProperty("seconds", (System.nanoTime() - t0) / 1e9);
             row.addProperty("final_perplexity", result.validation().perplexity());
             row.addProperty("final_val_loss", result.validation().loss());
@@ -196,6 +202,15 @@ public final class ControllerComparison {
             row.addProperty("run", out.relativize(folder).toString());
         }
         return row;
+    }
+
+    /** What {@code sentinel report} needs to read an arm's folder as a train run. */
+    private static JsonObject armConfig(String arm, long seed, Settings s) {
+        JsonObject o = Json.toJsonTree(s);
+        o.addProperty("command", "experiment controller-comparison");
+        o.addProperty("arm", arm);
+        o.addProperty("seed", seed);
+        return o;
     }
 
     private static void pruneOnce(
