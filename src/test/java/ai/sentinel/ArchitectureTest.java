@@ -31,7 +31,9 @@ class ArchitectureTest {
                     Map.entry("model.llama", Set.of("model", "nn", "io")),
                     Map.entry("eval", Set.of("model", "nn", "data")),
                     Map.entry("train", Set.of("model", "nn", "data", "eval", "io")),
-                    Map.entry("bench", Set.of("model", "nn", "data", "train", "eval", "io")),
+                    Map.entry(
+                            "bench",
+                            Set.of("model", "nn", "data", "train", "eval", "io", "plasticity")),
                     Map.entry("metrics", Set.of("model", "nn", "data")),
                     Map.entry(
                             "plasticity",

@@ -1,11 +1,14 @@
 package ai.sentinel.cli;
 
+import ai.sentinel.bench.ControllerBenchmark;
 import ai.sentinel.bench.GenerateBenchmark;
 import ai.sentinel.bench.LoadBenchmark;
 import ai.sentinel.bench.PruneBenchmark;
 import ai.sentinel.bench.TrainBenchmark;
 import ai.sentinel.model.Families;
 import ai.sentinel.model.Family;
+import ai.sentinel.plasticity.ControllerFactory;
+import ai.sentinel.plasticity.control.ControllerKind;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -22,6 +25,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {
             BenchCommand.Train.class,
             BenchCommand.Generate.class,
+            BenchCommand.Controller.class,
             BenchCommand.Load.class,
             BenchCommand.Prune.class
         })
@@ -53,6 +57,97 @@ final class BenchCommand {
                                                     + shape
                                                     + " is not a preset; accepted: "
                                                     + Families.presetNames()));
+        }
+    }
+
+    @Command(
+            name = "controller",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description =
+                    "What a controller costs a training run: time inside its hooks (measurements, decisions,"
+                            + " gate updates) against the rest of the steps, on a preset's shape and random tokens.",
+            footer = {
+                "",
+                "Example:",
+                "  sentinel bench controller --shape nano --vocab 256 --batch-size 16 --steps 100"
+                        + " --controller threshold"
+            })
+    static final class Controller implements Callable<Integer> {
+        @Mixin Shape model;
+
+        @Mixin CommonOptions.BatchSize batch = CommonOptions.BatchSize.of(4);
+
+        @Mixin CommonOptions.SeqLen seq;
+
+        @Option(
+                names = "--steps",
+                defaultValue = "100",
+                description =
+                        "Training steps (two intervals of the threshold controller's default). Default:"
+                                + " ${DEFAULT-VALUE}.")
+        int steps;
+
+        @Option(
+                names = "--target-active",
+                paramLabel = "FRACTION",
+                description = "For --controller learned (default: a fixed --penalty).")
+        Double targetActive;
+
+        @Mixin ControllerOptions controller;
+        @Mixin ThresholdControllerOptions.Pruning pruning;
+        @Mixin WarmupOptions warmup;
+        @Mixin CommonOptions.Seed seedOption;
+
+        @Option(names = "--json", description = "Print one JSON object instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            if (steps < 1) {
+                throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
+            }
+            ControllerFactory factory =
+                    controller
+                            .factory(
+                                    pruning.mode,
+                                    pruning.maxPrunedFraction,
+                                    targetActive,
+                                    batch.batchSize,
+                                    warmup,
+                                    summary -> {})
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalArgumentException(
+                                                    "--controller is required: "
+                                                            + String.join(
+                                                                    ", ",
+                                                                    ControllerKind.allNames())));
+            ControllerBenchmark.Result r =
+                    ControllerBenchmark.run(
+                            model.preset(),
+                            model.vocab,
+                            batch.batchSize,
+                            seq.seqLen,
+                            steps,
+                            factory,
+                            seedOption.seed);
+            if (json) {
+                System.out.println(ai.sentinel.io.Json.toJsonTree(r));
+            } else {
+                System.out.printf(
+                        "%s on %s, batch %d × %d, %d steps: %.2f s in the controller, %.2f s training;"
+                                + " overhead %.1f%%%n",
+                        r.controller(),
+                        r.shape(),
+                        r.batchSize(),
+                        r.seqLen(),
+                        r.steps(),
+                        r.controllerSeconds(),
+                        r.trainingSeconds(),
+                        100 * r.overhead());
+            }
+            return 0;
         }
     }
 

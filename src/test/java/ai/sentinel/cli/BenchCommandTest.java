@@ -8,6 +8,8 @@ import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.Families;
 import ai.sentinel.model.ModelFiles;
 import ai.sentinel.testing.CliRun;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +81,39 @@ class BenchCommandTest {
                 "--new-tokens",
                 "29");
         assertRefused("smollm2-135m", "bench", "generate", "--shape", "no-such-shape");
+    }
+
+    @Test
+    void controllerTimesTheControllerApartFromTraining() {
+        CliRun r =
+                CliRun.of(
+                        "bench",
+                        "controller",
+                        "--shape",
+                        "llama-nano",
+                        "--vocab",
+                        "64",
+                        "--batch-size",
+                        "2",
+                        "--seq-len",
+                        "16",
+                        "--steps",
+                        "4",
+                        "--controller",
+                        "threshold",
+                        "--controller-interval",
+                        "2",
+                        "--controller-batches",
+                        "1",
+                        "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o =
+                JsonParser.parseString(r.out().strip().lines().reduce((a, b) -> b).orElseThrow())
+                        .getAsJsonObject();
+        assertEquals("threshold", o.get("controller").getAsString());
+        assertTrue(o.get("controllerSeconds").getAsDouble() > 0, "two measurements were timed");
+        assertTrue(o.get("trainingSeconds").getAsDouble() > 0);
+        assertRefused("--controller is required", "bench", "controller", "--shape", "llama-nano");
     }
 
     @Test
