@@ -199,7 +199,7 @@ public final class ControllerComparison {
                     "active_fraction",
                     (double) model.gates().numActive()
                             / (model.config().numLayers() * model.config().numHeads()));
-            row.addProperty("run", out.relativize(folder).toString());
+            row.addProperty("run", "runs/" + folder.getFileName());
         }
         return row;
     }
