@@ -1,5 +1,6 @@
 package ai.sentinel.plasticity.control;
 
+import static ai.sentinel.plasticity.control.LearnedGateFixtures.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,19 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.sentinel.data.TextDataset;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
 import ai.sentinel.model.HeadSlice;
 import ai.sentinel.model.ModelFiles;
-import ai.sentinel.model.gpt2.Gpt2Config;
-import ai.sentinel.model.gpt2.Gpt2Model;
 import ai.sentinel.nn.Parameter;
 import ai.sentinel.plasticity.PruneMode;
 import ai.sentinel.plasticity.RunEvent;
-import ai.sentinel.train.AdamWConfig;
 import ai.sentinel.train.Checkpoint;
-import ai.sentinel.train.LrSchedule;
 import ai.sentinel.train.StepContext;
 import ai.sentinel.train.StepListener;
 import ai.sentinel.train.StepStats;
@@ -32,7 +28,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,68 +36,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** A run with the learned controller resumes bit-identically; compressed pruning keeps moments. */
 class LearnedGateResumeTest {
-    /** 4 layers × 4 heads, width 32: the nano preset's head grid at a test's cost. */
-    private static final Gpt2Config FOUR_BY_FOUR = Gpt2Config.of(99, 64, 4, 4, 32);
-
-    private static final long SEED = 11;
-
-    private static TextDataset data() {
-        int[] tokens = new int[6000];
-        SplittableRandom r = new SplittableRandom(5);
-        for (int i = 0; i < tokens.length; i++) {
-            tokens[i] = i % 5 == 0 ? r.nextInt(99) : (tokens[i - 1] * 7 + 3) % 99;
-        }
-        return TextDataset.split(tokens, 16, 0.2);
-    }
-
-    private static TrainConfig training(int steps, float lr) {
-        return new TrainConfig(
-                steps,
-                4,
-                LrSchedule.constant(lr),
-                AdamWConfig.defaults(),
-                1f,
-                0,
-                1,
-                0,
-                SEED,
-                false);
-    }
-
-    private static LearnedGateConfig config(
-            LearnedGateConfig.Sparsity sparsity,
-            int warmup,
-            int every,
-            double threshold,
-            int patience,
-            PruneMode mode,
-            double initialLogit) {
-        return new LearnedGateConfig(
-                0.1, warmup, sparsity, every, threshold, patience, mode, initialLogit);
-    }
-
-    private static LearnedGateController controller(
-            CausalLm model, LearnedGateConfig config, List<RunEvent> events) {
-        return new LearnedGateController(model, config, 0, 0, events::add, SEED);
-    }
-
-    private static CausalLm fourByFour(NDManager m, long seed) {
-        return Gpt2Model.initialize(FOUR_BY_FOUR, m, seed);
-    }
-
-    private static List<RunEvent.ControllerInterval> intervals(List<RunEvent> events) {
-        return events.stream()
-                .filter(e -> e instanceof RunEvent.ControllerInterval)
-                .map(e -> (RunEvent.ControllerInterval) e)
-                .toList();
-    }
-
-    private static List<RunEvent.ControllerDecision> decisions(List<RunEvent> events) {
-        return events.stream()
-                .filter(e -> e instanceof RunEvent.ControllerDecision)
-                .map(e -> (RunEvent.ControllerDecision) e)
-                .toList();
-    }
 
     /** Every trained weight, the gates and the mask, as float arrays. */
     private static List<float[]> state(CausalLm model) {
