@@ -281,8 +281,8 @@ class ExperimentCommandsTest {
                 CliRun.of("train", "-m", "nano", "--n-head", "3"),
                 "n_embd 128 must be a positive multiple");
         assertBadInput(
-                CliRun.of("train", "-m", "nano", "--progressive", "--resume"),
-                "--resume does not continue");
+                CliRun.of("train", "-m", "nano", "--progressive", "--controller", "threshold"),
+                "cannot run together");
         assertBadInput(
                 CliRun.of("train", "-m", "nano", "--progressive", "--start-active", "0"),
                 "start active fraction must be in (0, 1]");
