@@ -200,6 +200,51 @@ class FamilyContractTest {
         }
     }
 
+    /**
+     * {@code hf-masked} export: removed, masked and partly open heads folded into plain weights of
+     * the original shapes give the gated model's logits with every gate 1, after a save and load
+     * with no sidecar (a grouped-query model gets a wholly removed group's keys and values back).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("families")
+    void anHfMaskedExportComputesTheGatedModelWithPlainWeights(Subject subject, @TempDir Path dir)
+            throws java.io.IOException {
+        long fullParameters;
+        try (CausalLm fresh = model(subject, 8, DataType.FLOAT32)) {
+            fullParameters = fresh.numParameters();
+        }
+        try (CausalLm model = model(subject, 8, DataType.FLOAT32)) {
+            Pruner.prune(model, DOOMED, PruneMode.COMPRESSED);
+            Pruner.prune(model, List.of(new HeadId(1, 0)), PruneMode.ADAPTIVE);
+            model.gates().setGate(new HeadId(0, 2), 0.37f);
+            model.gates().setGate(new HeadId(1, 1), 1.6f);
+            float[] gated = logits(model);
+            MaskedExport.fold(model);
+            assertAllClose(gated, logits(model), 1e-5, subject + ": folded in place");
+            MaskedExport.write(model, dir);
+            assertFalse(java.nio.file.Files.exists(dir.resolve(ModelFiles.HEADS_FILE)));
+            com.google.gson.JsonObject config =
+                    com.google.gson.JsonParser.parseString(
+                                    java.nio.file.Files.readString(
+                                            dir.resolve(ModelFiles.CONFIG_FILE)))
+                            .getAsJsonObject();
+            for (String key : List.of("pruned_heads", "sentinel_pruned_heads")) {
+                assertTrue(
+                        !config.has(key) || config.getAsJsonObject(key).size() == 0,
+                        subject + ": no head recorded as removed: " + config);
+            }
+            try (NDManager m = NDManager.newBaseManager();
+                    CausalLm plain = ModelFiles.load(dir, m)) {
+                assertAllClose(gated, logits(plain), 1e-5, subject + ": reloaded, gates all 1");
+                assertEquals(fullParameters, plain.numParameters(), "the original shapes");
+                assertEquals(LAYERS * HEADS, plain.gates().numActive());
+                for (float g : plain.gates().gateValues()) {
+                    assertEquals(1f, g);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("families")
     void functionPreservingGrowthLeavesLogitsUnchanged(Subject subject) {
