@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
             HeadsCommand.class,
             PruneCommand.class,
             GrowCommand.class,
+            ExportCommand.class,
             EvalCommand.class,
             GenerateCommand.class,
             InfoCommand.class,

@@ -1,0 +1,94 @@
+package ai.sentinel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.sentinel.testing.CliRun;
+import ai.sentinel.testing.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sentinel export}: a compressed-pruned grouped-query model exported {@code hf-masked}
+ * reloads at its original shapes with the perplexity Sentinel measured, with tokenizer files and a
+ * model card; refusals are one line and exit code 2.
+ */
+class ExportCommandTest {
+    @Test
+    void aCompressedLlamaExportsMaskedWithTheSamePerplexity(@TempDir Path dir) throws Exception {
+        Path text = dir.resolve("text.txt");
+        Files.writeString(text, Fixtures.shakespeare(20_000));
+        Path pruned = dir.resolve("pruned");
+        CliRun prune =
+                CliRun.of(
+                        "prune",
+                        "-m",
+                        "llama-nano",
+                        "--n-layer",
+                        "2",
+                        "--n-head",
+                        "4",
+                        "--n-embd",
+                        "32",
+                        "--dataset",
+                        text.toString(),
+                        "--seq-len",
+                        "32",
+                        "--metric-batches",
+                        "1",
+                        "--fraction",
+                        "0.5",
+                        "--pruning-mode",
+                        "compressed",
+                        "-o",
+                        pruned.toString());
+        assertEquals(0, prune.code(), prune.err());
+        assertTrue(Files.readString(pruned.resolve("config.json")).contains("pruned_heads"));
+
+        Path out = dir.resolve("export");
+        CliRun export =
+                CliRun.of(
+                        "export",
+                        "-m",
+                        pruned.toString(),
+                        "--dataset",
+                        text.toString(),
+                        "--seq-len",
+                        "32",
+                        "--eval-batches",
+                        "2",
+                        "-o",
+                        out.toString());
+        assertEquals(0, export.code(), export.err());
+        Matcher m =
+                Pattern.compile("perplexity ([0-9.]+) in Sentinel, ([0-9.]+) reloaded")
+                        .matcher(export.out());
+        assertTrue(m.find(), export.out());
+        assertEquals(m.group(1), m.group(2), "the export computes what Sentinel computed");
+        assertFalse(Files.readString(out.resolve("config.json")).contains("pruned_heads"));
+        assertFalse(Files.exists(out.resolve("sentinel_heads.safetensors")), "no sidecar");
+        assertTrue(Files.exists(out.resolve("tokenizer.json")));
+        String card = Files.readString(out.resolve("README.md"));
+        assertTrue(card.contains("from_pretrained") && card.contains("removed"), card);
+
+        CliRun again = CliRun.of("export", "-m", pruned.toString(), "-o", out.toString());
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("--force"), again.err());
+        CliRun compact =
+                CliRun.of(
+                        "export",
+                        "-m",
+                        pruned.toString(),
+                        "--format",
+                        "hf-compact",
+                        "-o",
+                        dir.resolve("c").toString());
+        assertEquals(2, compact.code());
+        assertEquals(1, compact.err().strip().lines().count(), compact.err());
+    }
+}
