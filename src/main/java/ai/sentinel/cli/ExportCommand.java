@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.sentinel.eval.Evaluator;
 import ai.sentinel.io.OutputFolder;
 import ai.sentinel.model.CausalLm;
+import ai.sentinel.model.CompactExport;
 import ai.sentinel.model.MaskedExport;
 import ai.sentinel.model.ModelFiles;
 import java.io.IOException;
@@ -24,7 +25,10 @@ import picocli.CommandLine.Option;
                 "Write a model for others: hf-masked (the family's original shapes; masked heads' output"
                         + " slices zero and every gate folded into its head's output slice, so the plain"
                         + " Hugging Face class computes exactly what Sentinel computes, in transformers v4 and v5,"
-                        + " with no sidecar) or sentinel (the full Sentinel state: gates, masks, removed heads)."
+                        + " with no sidecar), hf-compact (pruned heads removed and a standard config with the"
+                        + " smaller head counts: Llama-family models whose layers and groups keep equal numbers of"
+                        + " heads; GPT-2 through pruned_heads, transformers v4 only; not OPT, whose config cannot"
+                        + " hold fewer heads) or sentinel (the full Sentinel state: gates, masks, removed heads)."
                         + " With the tokenizer files and a README.md model card; perplexity before and after is"
                         + " measured on --dataset.",
         footer = {
@@ -81,12 +85,6 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Format chosen = Format.of(format);
-        if (chosen == Format.HF_COMPACT) {
-            throw new IllegalArgumentException(
-                    "--format hf-compact is not built yet (a smaller standard config needs the grouped-query"
-                            + " pruning policies of the export issue); use hf-masked, which loads with the plain class"
-                            + " at the original shapes");
-        }
         if (!force && Files.isDirectory(out)) {
             try (Stream<Path> files = Files.list(out)) {
                 if (files.findAny().isPresent()) {
@@ -112,11 +110,13 @@ final class ExportCommand implements Callable<Integer> {
             }
             int partlyOpen = lm.gates().partiallyOpen().size();
             long parametersBefore = lm.numParameters();
-            if (chosen == Format.HF_MASKED) {
-                MaskedExport.fold(lm);
-                MaskedExport.write(lm, folder);
-            } else {
-                ModelFiles.save(lm, folder);
+            switch (chosen) {
+                case HF_MASKED -> {
+                    MaskedExport.fold(lm);
+                    MaskedExport.write(lm, folder);
+                }
+                case HF_COMPACT -> System.err.println("note: " + CompactExport.write(lm, folder));
+                case SENTINEL -> ModelFiles.save(lm, folder);
             }
             bench.tokenizer.save(folder);
             double after;
@@ -159,13 +159,18 @@ final class ExportCommand implements Callable<Integer> {
             double before,
             double after) {
         String load =
-                chosen == Format.HF_MASKED
+                chosen != Format.SENTINEL
                         ? "```python\nfrom transformers import AutoModelForCausalLM, AutoTokenizer\n"
                                 + "model = AutoModelForCausalLM.from_pretrained(\"PATH\")\n"
                                 + "tokenizer = AutoTokenizer.from_pretrained(\"PATH\")\n```\n\n"
-                                + "The plain class computes what Sentinel computed: pruned heads' output slices are"
-                                + " zero and each head's gate is folded into its output slice. It has no gates of its"
-                                + " own, so Sentinel reloads this folder with every gate 1 and every head active.\n"
+                                + (chosen == Format.HF_MASKED
+                                        ? "The plain class computes what Sentinel computed: pruned heads' output"
+                                                + " slices are zero and each head's gate is folded into its output slice."
+                                                + " It has no gates of its own, so Sentinel reloads this folder with every"
+                                                + " gate 1 and every head active.\n"
+                                        : "The pruned heads are gone from the weights and the config says the"
+                                                + " smaller head counts; each kept head's gate is folded into its output"
+                                                + " slice, so the plain class computes what Sentinel computed.\n")
                         : "`sentinel ... -m PATH` reloads gates, masks and removed heads"
                                 + " (`sentinel_heads.safetensors`, and `pruned_heads` or `sentinel_pruned_heads` in"
                                 + " `config.json`). A plain Hugging Face loader ignores the gates, so it computes"

@@ -50,6 +50,19 @@ public interface Family {
      */
     JsonObject configJson(CausalLm model);
 
+    /**
+     * A standard {@code config.json} for {@code model} as it is now, removed heads gone, that the
+     * family's plain Hugging Face class loads at these smaller shapes with no Sentinel key; {@code
+     * note} says what a user must know (for example which transformers versions read it).
+     *
+     * @throws IllegalArgumentException with the reason when the family's standard config cannot
+     *     express the model's head counts
+     */
+    CompactConfig compactConfigJson(CausalLm model);
+
+    /** A standard config for a physically smaller model, and what to know about it. */
+    record CompactConfig(JsonObject json, String note) {}
+
     /** The weights under their Hugging Face names, as F32. */
     Map<String, TensorData> exportWeights(CausalLm model);
 

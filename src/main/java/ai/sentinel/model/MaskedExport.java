@@ -39,17 +39,29 @@ public final class MaskedExport {
         if (!removed.isEmpty()) {
             model.insertHeads(removed);
         }
+        foldGates(model);
+        float[] ones = new float[model.gates().gateValues().length];
+        Arrays.fill(ones, 1f);
+        model.gates().load(ones, ones);
+    }
+
+    /**
+     * Multiplies each present head's output slice by its {@code m·g} and sets its gate to 1: the
+     * same function, with the gates in the weights. Masks are left as they are.
+     */
+    static void foldGates(CausalLm model) {
         HeadGates gates = model.gates();
         float[] g = gates.gateValues();
         float[] m = gates.maskValues();
         int heads = model.config().numHeads();
         try (NDScope scope = new NDScope()) {
             for (int i = 0; i < g.length; i++) {
+                HeadId head = new HeadId(i / heads, i % heads);
                 float effective = g[i] * m[i];
-                if (effective == 1f) {
+                if (effective == 1f || !model.config().isPresent(head)) {
                     continue;
                 }
-                for (HeadSlice s : model.headLayout().slices(new HeadId(i / heads, i % heads))) {
+                for (HeadSlice s : model.headLayout().slices(head)) {
                     if (s.role() == HeadSlice.Role.OUTPUT) {
                         NDArray value = s.parameter().value();
                         value.set(s.index(), value.get(s.index()).muli(effective));
@@ -57,9 +69,10 @@ public final class MaskedExport {
                 }
             }
         }
-        float[] ones = new float[g.length];
-        Arrays.fill(ones, 1f);
-        gates.load(ones, ones);
+        for (int i = 0; i < g.length; i++) {
+            g[i] = 1f;
+        }
+        gates.load(g, m);
     }
 
     /**

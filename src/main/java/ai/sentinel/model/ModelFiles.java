@@ -44,6 +44,16 @@ public final class ModelFiles {
             model.close();
             throw e;
         }
+        // a removed head never takes part, whether or not a sidecar says so (a plain folder with
+        // pruned_heads has none)
+        for (int layer = 0; layer < config.numLayers(); layer++) {
+            for (int h = 0; h < config.numHeads(); h++) {
+                HeadId head = new HeadId(layer, h);
+                if (!config.isPresent(head)) {
+                    model.gates().setMasked(head, true);
+                }
+            }
+        }
         return model;
     }
 

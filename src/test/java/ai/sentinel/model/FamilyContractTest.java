@@ -245,6 +245,52 @@ class FamilyContractTest {
         }
     }
 
+    /**
+     * {@code hf-compact} export: with one head per group removed or masked in every layer, the
+     * family's standard config holds the smaller model (GPT-2 through pruned_heads) and a reload
+     * gives the gated model's logits with fewer parameters; OPT's config cannot, and says why; an
+     * uneven Llama is refused naming each layer's heads.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("families")
+    void anHfCompactExportIsSmallerAndComputesTheGatedModel(Subject subject, @TempDir Path dir)
+            throws java.io.IOException {
+        try (CausalLm model = model(subject, 9, DataType.FLOAT32)) {
+            long fullParameters = model.numParameters();
+            Pruner.prune(model, List.of(new HeadId(0, 1), new HeadId(0, 3)), PruneMode.COMPRESSED);
+            Pruner.prune(model, List.of(new HeadId(1, 1), new HeadId(1, 3)), PruneMode.ADAPTIVE);
+            model.gates().setGate(new HeadId(0, 0), 0.5f);
+            float[] gated = logits(model);
+            if (subject.preset().startsWith("opt")) {
+                IllegalArgumentException e =
+                        assertThrows(
+                                IllegalArgumentException.class,
+                                () -> CompactExport.write(model, dir));
+                assertTrue(e.getMessage().contains("hf-masked"), e.getMessage());
+                return;
+            }
+            String note = CompactExport.write(model, dir);
+            assertFalse(note.isBlank());
+            assertFalse(java.nio.file.Files.exists(dir.resolve(ModelFiles.HEADS_FILE)));
+            try (NDManager m = NDManager.newBaseManager();
+                    CausalLm plain = ModelFiles.load(dir, m)) {
+                assertAllClose(gated, logits(plain), 1e-5, subject + ": the compact export");
+                assertTrue(plain.numParameters() < fullParameters, subject + ": smaller");
+                assertEquals(LAYERS * 2, plain.gates().numActive());
+            }
+        }
+        if (subject.headsPerGroup() > 1) {
+            try (CausalLm uneven = model(subject, 9, DataType.FLOAT32)) {
+                Pruner.prune(uneven, List.of(new HeadId(0, 1)), PruneMode.ADAPTIVE);
+                IllegalArgumentException e =
+                        assertThrows(
+                                IllegalArgumentException.class,
+                                () -> CompactExport.write(uneven, dir.resolve("uneven")));
+                assertTrue(e.getMessage().contains("layer 0: 3 heads"), e.getMessage());
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("families")
     void functionPreservingGrowthLeavesLogitsUnchanged(Subject subject) {

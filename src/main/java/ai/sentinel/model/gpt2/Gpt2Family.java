@@ -59,6 +59,16 @@ public final class Gpt2Family implements Family {
         return ((Gpt2Model) model).config().toHfJson();
     }
 
+    /** GPT-2's width is tied to its head count, so smaller heads are recorded as pruned_heads. */
+    @Override
+    public CompactConfig compactConfigJson(CausalLm model) {
+        return new CompactConfig(
+                configJson(model),
+                "GPT-2 ties its width to its head count, so removed heads are listed in pruned_heads, which"
+                        + " transformers v4 reads (GPT2LMHeadModel prunes them on load) and v5 no longer"
+                        + " does: use hf-masked for v5");
+    }
+
     @Override
     public Map<String, TensorData> exportWeights(CausalLm model) {
         return Gpt2Weights.export((Gpt2Model) model);

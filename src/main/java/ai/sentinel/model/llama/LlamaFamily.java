@@ -57,6 +57,64 @@ public final class LlamaFamily implements Family {
         return ((LlamaModel) model).config().toHfJson();
     }
 
+    /**
+     * Llama, Qwen2 and Mistral configs carry {@code head_dim}, so fewer query and key/value heads
+     * are a standard config when every layer keeps the same numbers and every kept group the same
+     * number of query heads (the plain class maps query head i to key/value head i / (heads per
+     * group)).
+     */
+    @Override
+    public CompactConfig compactConfigJson(CausalLm model) {
+        LlamaConfig config = ((LlamaModel) model).config();
+        int perGroup = config.numHeads() / config.numKvHeads();
+        java.util.List<String> shapes = new java.util.ArrayList<>();
+        java.util.Set<String> distinct = new java.util.TreeSet<>();
+        int heads = -1;
+        int groups = -1;
+        for (int layer = 0; layer < config.numLayers(); layer++) {
+            java.util.Map<Integer, Integer> perGroupCount = new java.util.TreeMap<>();
+            for (int h : config.headsPresent(layer)) {
+                perGroupCount.merge(h / perGroup, 1, Integer::sum);
+            }
+            java.util.Set<Integer> counts = new java.util.TreeSet<>(perGroupCount.values());
+            String shape =
+                    "layer "
+                            + layer
+                            + ": "
+                            + config.headsPresent(layer).length
+                            + " heads in "
+                            + perGroupCount.size()
+                            + " groups "
+                            + perGroupCount.values();
+            shapes.add(shape);
+            if (counts.size() > 1) {
+                distinct.add("uneven groups");
+            }
+            heads = config.headsPresent(layer).length;
+            groups = perGroupCount.size();
+            distinct.add(heads + "/" + groups);
+        }
+        if (distinct.size() != 1) {
+            throw new IllegalArgumentException(
+                    "hf-compact needs the same heads in every layer and in every kept group; this model has "
+                            + String.join("; ", shapes)
+                            + " (use hf-masked, or prune to a uniform shape)");
+        }
+        JsonObject json = config.toHfJson();
+        json.remove(LlamaConfig.PRUNED_HEADS_KEY);
+        json.addProperty("num_attention_heads", heads);
+        json.addProperty("num_key_value_heads", groups);
+        json.addProperty("head_dim", config.headDim());
+        return new CompactConfig(
+                json,
+                "a standard config: "
+                        + heads
+                        + " query heads in "
+                        + groups
+                        + " key/value groups per layer, head_dim "
+                        + config.headDim());
+    }
+
     @Override
     public Map<String, TensorData> exportWeights(CausalLm model) {
         return LlamaWeights.export((LlamaModel) model);

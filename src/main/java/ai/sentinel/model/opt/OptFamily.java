@@ -56,6 +56,14 @@ public final class OptFamily implements Family {
     }
 
     @Override
+    public CompactConfig compactConfigJson(CausalLm model) {
+        throw new IllegalArgumentException(
+                "a standard OPT config cannot hold fewer heads: OPTAttention takes its head size as"
+                        + " hidden_size / num_attention_heads and its projections as hidden_size wide, and it"
+                        + " has no pruned_heads; use hf-masked");
+    }
+
+    @Override
     public Map<String, TensorData> exportWeights(CausalLm model) {
         return OptWeights.export((OptModel) model);
     }

@@ -1,0 +1,51 @@
+package ai.sentinel.model;
+
+import ai.sentinel.io.Json;
+import ai.sentinel.io.SafetensorsWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code hf-compact} export: the model physically smaller, with the standard config of its
+ * family ({@link Family#compactConfigJson}), so the plain Hugging Face class loads it at the
+ * smaller shapes. Masked heads are removed first and every gate is folded into its head's output
+ * slice, so the export computes what Sentinel computed.
+ */
+public final class CompactExport {
+    private CompactExport() {}
+
+    /**
+     * Rewrites {@code model} in place (masked heads removed, gates folded) and writes config and
+     * weights to {@code folder}; returns what the family says a user must know.
+     *
+     * @throws IllegalArgumentException when the family's standard config cannot hold the result
+     *     (nothing is written then)
+     */
+    public static String write(CausalLm model, Path folder) throws IOException {
+        List<HeadId> masked = new ArrayList<>();
+        for (int layer = 0; layer < model.config().numLayers(); layer++) {
+            for (int h : model.config().headsPresent(layer)) {
+                HeadId head = new HeadId(layer, h);
+                if (model.gates().isMasked(head)) {
+                    masked.add(head);
+                }
+            }
+        }
+        if (!masked.isEmpty()) {
+            model.removeHeads(masked);
+        }
+        MaskedExport.foldGates(model);
+        Family family = Families.of(model);
+        Family.CompactConfig compact = family.compactConfigJson(model);
+        java.nio.file.Files.createDirectories(folder);
+        Json.write(folder.resolve(ModelFiles.CONFIG_FILE), compact.json());
+        SafetensorsWriter.write(
+                folder.resolve(ModelFiles.WEIGHTS_FILE),
+                family.exportWeights(model),
+                Map.of("format", "pt"));
+        return compact.note();
+    }
+}
