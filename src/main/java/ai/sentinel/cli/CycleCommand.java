@@ -137,6 +137,8 @@ final class CycleCommand implements Callable<Integer> {
                         .entropyWeight(pruning.entropyWeight)
                         .gradientWeight(pruning.gradientWeight)
                         .normalizeImportance(pruning.normalizeImportance)
+                        .gqaPolicy(pruning.gqaPolicy())
+                        .uniformLayers(pruning.uniformLayers)
                         .growth(growth.strategy)
                         .init(growth.init)
                         .initialScale(growth.initialScale)

@@ -1,5 +1,6 @@
 package ai.sentinel.cli;
 
+import ai.sentinel.plasticity.GqaPolicy;
 import ai.sentinel.plasticity.PruneMode;
 import ai.sentinel.plasticity.PruneRequest;
 import ai.sentinel.plasticity.PruningMethod;
@@ -46,6 +47,32 @@ final class PruningOptions {
             description = "Rank by importance L2-normalised within each layer.")
     boolean normalizeImportance;
 
+    @Option(
+            names = "--gqa-policy",
+            paramLabel = "POLICY",
+            defaultValue = "query",
+            description =
+                    "Grouped-query models: query (any query heads; a key/value group goes with its last"
+                            + " query head), group (whole groups, by their heads' mean priority) or balanced (the"
+                            + " same number from every group of a layer, every group kept). Default:"
+                            + " ${DEFAULT-VALUE}.")
+    String gqaPolicy;
+
+    @Option(
+            names = "--uniform-layers",
+            description =
+                    "With --gqa-policy balanced: the same number of heads in every layer (a shape a standard"
+                            + " config can express; see sentinel export --format hf-compact).")
+    boolean uniformLayers;
+
+    GqaPolicy gqaPolicy() {
+        GqaPolicy policy = GqaPolicy.of(gqaPolicy);
+        if (uniformLayers && policy != GqaPolicy.BALANCED) {
+            throw new IllegalArgumentException("--uniform-layers needs --gqa-policy balanced");
+        }
+        return policy;
+    }
+
     PruneRequest request(double fraction, long seed) {
         return new PruneRequest(
                 strategy,
@@ -55,6 +82,8 @@ final class PruningOptions {
                 entropyWeight,
                 gradientWeight,
                 normalizeImportance,
-                seed);
+                seed,
+                gqaPolicy(),
+                uniformLayers);
     }
 }

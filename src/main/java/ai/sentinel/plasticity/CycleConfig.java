@@ -10,6 +10,8 @@ package ai.sentinel.plasticity;
  *     any is pruned)
  * @param maxPrunedFraction no more than this fraction of all heads is ever pruned at once
  * @param normalizeImportance rank by importance L2-normalised within each layer
+ * @param gqaPolicy which query heads a grouped-query model may lose
+ * @param uniformLayers with the balanced policy: the same number of heads pruned in every layer
  * @param metricBatches validation batches per head measurement
  * @param sampleTokens tokens generated per sample text at each stage (0 = none)
  */
@@ -29,6 +31,8 @@ public record CycleConfig(
         double entropyWeight,
         double gradientWeight,
         boolean normalizeImportance,
+        GqaPolicy gqaPolicy,
+        boolean uniformLayers,
         Training training,
         int metricBatches,
         int sampleTokens,
@@ -114,6 +118,8 @@ public record CycleConfig(
                 .entropyWeight(entropyWeight)
                 .gradientWeight(gradientWeight)
                 .normalizeImportance(normalizeImportance)
+                .gqaPolicy(gqaPolicy)
+                .uniformLayers(uniformLayers)
                 .training(training)
                 .metricBatches(metricBatches)
                 .sampleTokens(sampleTokens)
@@ -137,6 +143,8 @@ public record CycleConfig(
         private double entropyWeight = 0.5;
         private double gradientWeight = 0.5;
         private boolean normalizeImportance;
+        private GqaPolicy gqaPolicy = GqaPolicy.QUERY;
+        private boolean uniformLayers;
         private Training training = new Training(16, 3e-3f, 100, 20);
         private int metricBatches = 8;
         private int sampleTokens = 120;
@@ -214,6 +222,16 @@ public record CycleConfig(
             return this;
         }
 
+        public Builder gqaPolicy(GqaPolicy v) {
+            gqaPolicy = v;
+            return this;
+        }
+
+        public Builder uniformLayers(boolean v) {
+            uniformLayers = v;
+            return this;
+        }
+
         public Builder normalizeImportance(boolean v) {
             normalizeImportance = v;
             return this;
@@ -257,6 +275,8 @@ public record CycleConfig(
                     entropyWeight,
                     gradientWeight,
                     normalizeImportance,
+                    gqaPolicy,
+                    uniformLayers,
                     training,
                     metricBatches,
                     sampleTokens,

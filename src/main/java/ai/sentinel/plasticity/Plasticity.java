@@ -73,16 +73,33 @@ public final class Plasticity {
                 request.method()
                         .create(request.seed(), request.entropyWeight(), request.gradientWeight());
         HeadScores priorities = strategy.priorities(m);
+        int count = (int) Math.round(request.fraction() * active.size());
         HeadRanking.Selection selection =
-                new HeadRanking(1, request.maxPrunedFraction())
-                        .select(
-                                priorities,
-                                active,
-                                (int) Math.round(request.fraction() * active.size()),
-                                total,
-                                total - active.size(),
-                                request.seed(),
-                                strategy.samePerLayer());
+                request.gqaPolicy() == GqaPolicy.QUERY
+                        ? new HeadRanking(1, request.maxPrunedFraction())
+                                .select(
+                                        priorities,
+                                        active,
+                                        count,
+                                        total,
+                                        total - active.size(),
+                                        request.seed(),
+                                        strategy.samePerLayer())
+                        : new HeadRanking.Selection(
+                                request.gqaPolicy()
+                                        .select(
+                                                model,
+                                                priorities,
+                                                active,
+                                                count,
+                                                (int)
+                                                                Math.floor(
+                                                                        request.maxPrunedFraction()
+                                                                                        * total
+                                                                                + 1e-9)
+                                                        - (total - active.size()),
+                                                request.uniformLayers()),
+                                List.of());
         List<HeadRemap> remaps = Pruner.prune(model, selection.chosen(), request.mode());
         List<PruneDecision> decisions = new ArrayList<>();
         for (HeadId h : selection.chosen()) {

@@ -259,7 +259,9 @@ public final class PlasticityCycle {
                                 config.entropyWeight(),
                                 config.gradientWeight(),
                                 config.normalizeImportance(),
-                                config.seed() + c));
+                                config.seed() + c,
+                                config.gqaPolicy(),
+                                config.uniformLayers()));
         pruned.events(c, step).forEach(log::write);
         if (optimizer != null) {
             optimizer.remap(pruned.remaps());

@@ -91,4 +91,78 @@ class ExportCommandTest {
         assertEquals(2, compact.code());
         assertEquals(1, compact.err().strip().lines().count(), compact.err());
     }
+
+    /**
+     * The Minitron shape: half the query heads pruned evenly from every group of every layer
+     * ({@code --gqa-policy balanced --uniform-layers}) exports {@code hf-compact} as a standard
+     * Llama config with fewer query heads and every key/value group kept.
+     */
+    @Test
+    void balancedUniformPruningExportsAsAStandardSmallerLlama(@TempDir Path dir) throws Exception {
+        Path text = dir.resolve("text.txt");
+        Files.writeString(text, Fixtures.shakespeare(20_000));
+        Path pruned = dir.resolve("pruned");
+        CliRun prune =
+                CliRun.of(
+                        "prune",
+                        "-m",
+                        "llama-nano",
+                        "--n-layer",
+                        "2",
+                        "--n-head",
+                        "4",
+                        "--n-embd",
+                        "32",
+                        "--dataset",
+                        text.toString(),
+                        "--seq-len",
+                        "32",
+                        "--metric-batches",
+                        "1",
+                        "--fraction",
+                        "0.5",
+                        "--gqa-policy",
+                        "balanced",
+                        "--uniform-layers",
+                        "-o",
+                        pruned.toString());
+        assertEquals(0, prune.code(), prune.err());
+        Path out = dir.resolve("compact");
+        CliRun export =
+                CliRun.of(
+                        "export",
+                        "-m",
+                        pruned.toString(),
+                        "--format",
+                        "hf-compact",
+                        "--dataset",
+                        text.toString(),
+                        "--seq-len",
+                        "32",
+                        "--eval-batches",
+                        "2",
+                        "-o",
+                        out.toString());
+        assertEquals(0, export.code(), export.err());
+        Matcher m =
+                Pattern.compile("perplexity ([0-9.]+) in Sentinel, ([0-9.]+) reloaded")
+                        .matcher(export.out());
+        assertTrue(m.find(), export.out());
+        assertEquals(m.group(1), m.group(2));
+        String config = Files.readString(out.resolve("config.json"));
+        assertTrue(config.contains("\"num_attention_heads\": 2"), config);
+        assertTrue(config.contains("\"num_key_value_heads\": 2"), config);
+        assertFalse(config.contains("pruned_heads"), config);
+
+        CliRun wrong =
+                CliRun.of(
+                        "prune",
+                        "-m",
+                        "llama-nano",
+                        "--uniform-layers",
+                        "-o",
+                        dir.resolve("x").toString());
+        assertEquals(2, wrong.code());
+        assertTrue(wrong.err().contains("--gqa-policy balanced"), wrong.err());
+    }
 }
