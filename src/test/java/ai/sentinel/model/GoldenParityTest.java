@@ -148,6 +148,41 @@ class GoldenParityTest {
         }
     }
 
+    /**
+     * The {@code hf-masked} export of each golden model with the reference's gates (one head
+     * masked, the rest between 0 and 1.5), saved and reloaded as a plain folder with every gate 1,
+     * gives the independent reference's gated logits: the folded weights compute the gated model.
+     */
+    @ParameterizedTest
+    @MethodSource("folders")
+    void anHfMaskedExportWithTheReferenceGatesGivesItsGatedLogits(
+            String folder, String family, @org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        try (SafetensorsFile expected = expected(folder);
+                CausalLm model = load(folder)) {
+            float[] gates = expected.readFloats("gates");
+            for (int i = 0; i < gates.length; i++) {
+                gates[i] = gates[i] == 0f ? 1f : gates[i];
+            }
+            setGates(model, gates);
+            model.gates().setMasked(new HeadId(0, 2), true);
+            MaskedExport.fold(model);
+            MaskedExport.write(model, dir);
+        }
+        try (SafetensorsFile expected = expected(folder);
+                CausalLm plain = ModelFiles.load(dir, manager);
+                NDScope scope = new NDScope()) {
+            assertEquals(
+                    plain.config().numLayers() * plain.config().numHeads(),
+                    plain.gates().numActive());
+            assertAllClose(
+                    expected.readFloats("logits_gated"),
+                    floats(plain.forward(ids(expected), AttentionProbe.NONE)),
+                    LOGITS_TOLERANCE,
+                    folder + " hf-masked export");
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("folders")
     void maskingAHeadEqualsAZeroGate(String folder, String family) throws Exception {
