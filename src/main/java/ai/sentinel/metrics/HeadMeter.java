@@ -12,9 +12,9 @@ import ai.sentinel.data.Batch;
 import ai.sentinel.data.BatchProgress;
 import ai.sentinel.data.TokenBlocks;
 import ai.sentinel.model.AttentionCapture;
+import ai.sentinel.model.AttentionLayout;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
-import ai.sentinel.model.HeadLayout;
 import ai.sentinel.model.HeadSlice;
 import ai.sentinel.nn.EngineArrays;
 import ai.sentinel.nn.Losses;
@@ -30,8 +30,10 @@ import java.util.List;
  *
  * <pre>
  *   entropy of query row i:   H_i = −Σ_{j≤i} p_ij ln p_ij        normalised: H_i / ln(i + 1), rows i ≥ 1
- *   gradient norm of head h:  Σ_s ‖∂L/∂W_s‖_F over its weight slices (q, k, v columns of c_attn, rows of c_proj)
- *   magnitude of head h:      Σ_s ‖W_s‖_F
+ *   gradient norm of head h:  Σ_s ‖∂L/∂W_s‖_F / n_s over its weight slices (q, k, v columns of c_attn, rows of
+ *                             c_proj), n_s = 1 for its own query and output slices and, for key and value slices,
+ *                             the present query heads sharing them (grouped-query attention): its share of the group
+ *   magnitude of head h:      Σ_s ‖W_s‖_F / n_s
  *   importance of head h:     E_batches |∂L/∂g_h|
  * </pre>
  *
@@ -82,14 +84,12 @@ public final class HeadMeter {
                     gradient[h.layer()][h.head()] = 0;
                     importance[h.layer()][h.head()] = 0;
                 });
-        HeadLayout layout = model.headLayout();
         try {
             for (int b = 0; b < numBatches; b++) {
                 measureBatch(
                         model,
                         batch(b),
                         present,
-                        layout,
                         new double[][][] {entropy, normalized, gradient, importance});
                 progress.batchDone(b + 1, numBatches);
             }
@@ -105,7 +105,7 @@ public final class HeadMeter {
                 new HeadScores(entropy),
                 new HeadScores(normalized),
                 new HeadScores(gradient),
-                new HeadScores(magnitudes(present, layout, L, H)),
+                new HeadScores(magnitudes(model, present, L, H)),
                 new HeadScores(importance),
                 numBatches);
     }
@@ -119,11 +119,7 @@ public final class HeadMeter {
     }
 
     private static void measureBatch(
-            CausalLm model,
-            Batch batch,
-            List<HeadId> present,
-            HeadLayout layout,
-            double[][][] sums) {
+            CausalLm model, Batch batch, List<HeadId> present, double[][][] sums) {
         try (NDScope scope = new NDScope()) {
             zeroGradients(model);
             NDManager m = model.manager();
@@ -146,7 +142,7 @@ public final class HeadMeter {
                     model.gates().gate().gradient().toType(DataType.FLOAT32, false).toFloatArray();
             int H = model.config().numHeads();
             for (HeadId h : present) {
-                sums[2][h.layer()][h.head()] += frobeniusSum(layout.slices(h), true);
+                sums[2][h.layer()][h.head()] += frobeniusSum(model, h, true);
                 sums[3][h.layer()][h.head()] += Math.abs(gateGrad[h.layer() * H + h.head()]);
             }
         }
@@ -185,27 +181,36 @@ public final class HeadMeter {
         }
     }
 
-    private static double[][] magnitudes(List<HeadId> present, HeadLayout layout, int L, int H) {
+    private static double[][] magnitudes(CausalLm model, List<HeadId> present, int L, int H) {
         double[][] out = nan(L, H);
         try (NDScope scope = new NDScope()) {
             for (HeadId h : present) {
-                out[h.layer()][h.head()] = frobeniusSum(layout.slices(h), false);
+                out[h.layer()][h.head()] = frobeniusSum(model, h, false);
             }
         }
         return out;
     }
 
     /**
-     * Σ over weight slices of the Frobenius norm of their gradients ({@code ofGradients}) or
-     * values.
+     * Σ over {@code head}'s weight slices of the Frobenius norm of their gradients ({@code
+     * ofGradients}) or values, a key or value slice divided among the present query heads of its
+     * group (so a grouped-query head is not credited with its whole group's keys and values).
      */
-    private static double frobeniusSum(List<HeadSlice> slices, boolean ofGradients) {
+    private static double frobeniusSum(CausalLm model, HeadId head, boolean ofGradients) {
+        AttentionLayout layout = model.attentionLayout(head.layer());
+        long sharing =
+                java.util.Arrays.stream(model.config().headsPresent(head.layer()))
+                        .filter(h -> layout.group(h) == layout.group(head.head()))
+                        .count();
         double sum = 0;
-        for (HeadSlice s : slices) {
+        for (HeadSlice s : model.headLayout().slices(head)) {
             if (s.weight()) {
                 NDArray source = ofGradients ? s.parameter().gradient() : s.parameter().value();
                 NDArray slice = source.get(s.index()).flatten();
-                sum += Math.sqrt(slice.dot(slice).toType(DataType.FLOAT64, false).getDouble());
+                double norm =
+                        Math.sqrt(slice.dot(slice).toType(DataType.FLOAT64, false).getDouble());
+                boolean shared = s.role() == HeadSlice.Role.KEY || s.role() == HeadSlice.Role.VALUE;
+                sum += shared ? norm / sharing : norm;
             }
         }
         return sum;

@@ -43,6 +43,52 @@ class HeadMeterTest {
                 .orElseThrow();
     }
 
+    /**
+     * Grouped-query attention: a query head's magnitude is its own query and output slices plus its
+     * share of the group's key and value slices (halved while its group-mate is present, whole once
+     * the group-mate is removed), not the whole group's.
+     */
+    @Test
+    void aGroupedQueryHeadIsCreditedWithItsShareOfTheGroupsKeysAndValues() {
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model =
+                        ai.sentinel.model.Families.preset("llama-nano")
+                                .orElseThrow()
+                                .initialize(99, 2, 4, 32, m, 4)) {
+            HeadId head = new HeadId(1, 2); // group {2, 3} of layer 1
+            double own = 0;
+            double shared = 0;
+            for (ai.sentinel.model.HeadSlice s : model.headLayout().slices(head)) {
+                if (s.weight()) {
+                    float[] v = s.parameter().value().get(s.index()).toFloatArray();
+                    double norm = 0;
+                    for (float f : v) {
+                        norm += (double) f * f;
+                    }
+                    boolean kv =
+                            s.role() == ai.sentinel.model.HeadSlice.Role.KEY
+                                    || s.role() == ai.sentinel.model.HeadSlice.Role.VALUE;
+                    if (kv) {
+                        shared += Math.sqrt(norm);
+                    } else {
+                        own += Math.sqrt(norm);
+                    }
+                }
+            }
+            assertTrue(own > 0 && shared > 0);
+            HeadMeter meter = new HeadMeter(blocks(), 4, 1);
+            assertEquals(
+                    own + shared / 2,
+                    meter.measure(model, MaskedHeads.AS_IS).magnitude().get(head),
+                    1e-4 * own);
+            model.removeHeads(java.util.List.of(new HeadId(1, 3)));
+            assertEquals(
+                    own + shared,
+                    meter.measure(model, MaskedHeads.AS_IS).magnitude().get(head),
+                    1e-4 * own);
+        }
+    }
+
     @Test
     void aHeadAttendingUniformlyScoresNormalisedEntropyOneAtAnyLength() {
         try (NDManager m = NDManager.newBaseManager();
