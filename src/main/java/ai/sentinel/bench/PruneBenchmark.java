@@ -38,7 +38,9 @@ public final class PruneBenchmark {
             double tokensPerSecondAfter,
             int newTokens,
             double generatedPerSecondBefore,
-            double generatedPerSecondAfter) {
+            double generatedPerSecondAfter,
+            long kvCacheBytesPerTokenBefore,
+            long kvCacheBytesPerTokenAfter) {
         public double speedUp() {
             return tokensPerSecondAfter / tokensPerSecondBefore;
         }
@@ -63,10 +65,36 @@ public final class PruneBenchmark {
             int steps,
             int newTokens,
             long seed) {
+        return run(
+                preset, vocab, fraction, Removal.QUERY, batchSize, seqLen, steps, newTokens, seed);
+    }
+
+    /**
+     * Which heads go, at random from the seed: {@code QUERY} the same number of query heads in
+     * every layer; {@code BALANCED} the same number from every key/value group (every group kept);
+     * {@code GROUP} the same number of whole groups from every layer (their keys and values too).
+     */
+    public enum Removal {
+        QUERY,
+        BALANCED,
+        GROUP
+    }
+
+    public static Result run(
+            Family.Preset preset,
+            int vocab,
+            double fraction,
+            Removal removal,
+            int batchSize,
+            int seqLen,
+            int steps,
+            int newTokens,
+            long seed) {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu());
                 CausalLm full = preset.initialize(vocab, null, null, null, manager, seed);
                 CausalLm pruned = preset.initialize(vocab, null, null, null, manager, seed)) {
-            return run(full, pruned, fraction, batchSize, seqLen, steps, newTokens, seed);
+            pruned.removeHeads(headsToRemove(full, fraction, removal, seed));
+            return run(full, pruned, fraction, batchSize, seqLen, steps, newTokens);
         }
     }
 
@@ -77,8 +105,7 @@ public final class PruneBenchmark {
             int batchSize,
             int seqLen,
             int steps,
-            int newTokens,
-            long seed) {
+            int newTokens) {
         ModelConfig shape = full.config();
         if (PROMPT_TOKENS + newTokens > shape.maxPositions()) {
             throw new IllegalArgumentException(
@@ -91,7 +118,6 @@ public final class PruneBenchmark {
                             + shape.maxPositions()
                             + " positions");
         }
-        pruned.removeHeads(headsToRemove(shape, fraction, seed));
         // the two models take turns, step by step, so machine noise hits both alike
         double[] fullSeconds = new double[steps];
         double[] prunedSeconds = new double[steps];
@@ -126,26 +152,61 @@ public final class PruneBenchmark {
                 tokens / median(prunedSeconds),
                 newTokens,
                 repeats == 0 ? Double.NaN : generated / median(fullGeneration),
-                repeats == 0 ? Double.NaN : generated / median(prunedGeneration));
+                repeats == 0 ? Double.NaN : generated / median(prunedGeneration),
+                kvCacheBytesPerToken(full),
+                kvCacheBytesPerToken(pruned));
     }
 
-    private static List<HeadId> headsToRemove(ModelConfig shape, double fraction, long seed) {
-        int perLayer =
-                Math.min(shape.numHeads() - 1, (int) Math.round(fraction * shape.numHeads()));
+    /** Keys and values cached per token: 2 × Σ layers (groups present × head size) × 4 bytes. */
+    static long kvCacheBytesPerToken(CausalLm model) {
+        long values = 0;
+        for (int l = 0; l < model.config().numLayers(); l++) {
+            var layout = model.attentionLayout(l);
+            long groups =
+                    Arrays.stream(model.config().headsPresent(l))
+                            .map(layout::group)
+                            .distinct()
+                            .count();
+            values += 2 * groups * layout.headDim();
+        }
+        return values * Float.BYTES;
+    }
+
+    static List<HeadId> headsToRemove(CausalLm model, double fraction, Removal removal, long seed) {
+        ModelConfig shape = model.config();
         SplittableRandom random = new SplittableRandom(seed);
         List<HeadId> heads = new ArrayList<>();
         for (int l = 0; l < shape.numLayers(); l++) {
-            int[] order = random.ints(0, Integer.MAX_VALUE).limit(shape.numHeads()).toArray();
-            Integer[] idx = new Integer[shape.numHeads()];
-            for (int h = 0; h < idx.length; h++) {
-                idx[h] = h;
-            }
-            Arrays.sort(idx, (a, b) -> Integer.compare(order[a], order[b]));
-            for (int k = 0; k < perLayer; k++) {
-                heads.add(new HeadId(l, idx[k]));
+            int perGroup = model.attentionLayout(l).headsPerGroup();
+            int groups = shape.numHeads() / perGroup;
+            // units: single heads, or whole groups; the unit size each choice removes at once
+            int unit = removal == Removal.GROUP ? perGroup : 1;
+            int pool = removal == Removal.BALANCED ? perGroup : shape.numHeads() / unit;
+            int take = Math.min(pool - 1, (int) Math.round(fraction * pool));
+            for (int g = 0; g < (removal == Removal.BALANCED ? groups : 1); g++) {
+                int[] order = shuffled(random, pool);
+                for (int k = 0; k < take; k++) {
+                    if (removal == Removal.BALANCED) {
+                        heads.add(new HeadId(l, g * perGroup + order[k]));
+                    } else {
+                        for (int u = 0; u < unit; u++) {
+                            heads.add(new HeadId(l, order[k] * unit + u));
+                        }
+                    }
+                }
             }
         }
         return heads;
+    }
+
+    private static int[] shuffled(SplittableRandom random, int n) {
+        int[] keys = random.ints(0, Integer.MAX_VALUE).limit(n).toArray();
+        Integer[] idx = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, (a, b) -> Integer.compare(keys[a], keys[b]));
+        return Arrays.stream(idx).mapToInt(Integer::intValue).toArray();
     }
 
     private static double forwardSeconds(CausalLm model, int batchSize, int seqLen) {

@@ -435,6 +435,15 @@ final class BenchCommand {
                 description = "Heads removed per layer. Default:" + " ${DEFAULT-VALUE}.")
         double fraction;
 
+        @Option(
+                names = "--gqa-policy",
+                defaultValue = "QUERY",
+                description =
+                        "Which heads go, at random: query (the same number per layer), balanced (the same"
+                                + " number from every key/value group, every group kept) or group (whole groups,"
+                                + " keys and values included). Default: ${DEFAULT-VALUE}.")
+        PruneBenchmark.Removal removal;
+
         @Mixin CommonOptions.BatchSize batch = CommonOptions.BatchSize.of(1);
 
         @Mixin CommonOptions.SeqLen seq;
@@ -472,7 +481,8 @@ final class BenchCommand {
             }
             PruneBenchmark.Result r =
                     PruneBenchmark.run(
-                            shape, vocab, fraction, batchSize, seqLen, steps, newTokens, seed);
+                            shape, vocab, fraction, removal, batchSize, seqLen, steps, newTokens,
+                            seed);
             System.out.printf(
                     "%s, batch %d × %d, %.0f%% of heads removed: parameters %,d → %,d; forward %.0f → %.0f"
                             + " tokens/s (×%.2f)",
@@ -492,7 +502,9 @@ final class BenchCommand {
                         r.generatedPerSecondAfter(),
                         r.generationSpeedUp());
             }
-            System.out.println();
+            System.out.printf(
+                    "; key/value cache %,d → %,d bytes per token%n",
+                    r.kvCacheBytesPerTokenBefore(), r.kvCacheBytesPerTokenAfter());
             return 0;
         }
     }
