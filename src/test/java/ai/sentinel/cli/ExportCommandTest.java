@@ -8,6 +8,8 @@ import ai.sentinel.testing.CliRun;
 import ai.sentinel.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -23,31 +25,7 @@ class ExportCommandTest {
     void aCompressedLlamaExportsMaskedWithTheSamePerplexity(@TempDir Path dir) throws Exception {
         Path text = dir.resolve("text.txt");
         Files.writeString(text, Fixtures.shakespeare(20_000));
-        Path pruned = dir.resolve("pruned");
-        CliRun prune =
-                CliRun.of(
-                        "prune",
-                        "-m",
-                        "llama-nano",
-                        "--n-layer",
-                        "2",
-                        "--n-head",
-                        "4",
-                        "--n-embd",
-                        "32",
-                        "--dataset",
-                        text.toString(),
-                        "--seq-len",
-                        "32",
-                        "--metric-batches",
-                        "1",
-                        "--fraction",
-                        "0.5",
-                        "--pruning-mode",
-                        "compressed",
-                        "-o",
-                        pruned.toString());
-        assertEquals(0, prune.code(), prune.err());
+        Path pruned = prunedLlama(dir, text, "--pruning-mode", "compressed");
         assertTrue(Files.readString(pruned.resolve("config.json")).contains("pruned_heads"));
 
         Path out = dir.resolve("export");
@@ -65,11 +43,7 @@ class ExportCommandTest {
                         "-o",
                         out.toString());
         assertEquals(0, export.code(), export.err());
-        Matcher m =
-                Pattern.compile("perplexity ([0-9.]+) in Sentinel, ([0-9.]+) reloaded")
-                        .matcher(export.out());
-        assertTrue(m.find(), export.out());
-        assertEquals(m.group(1), m.group(2), "the export computes what Sentinel computed");
+        assertSamePerplexity(export);
         assertFalse(Files.readString(out.resolve("config.json")).contains("pruned_heads"));
         assertFalse(Files.exists(out.resolve("sentinel_heads.safetensors")), "no sidecar");
         assertTrue(Files.exists(out.resolve("tokenizer.json")));
@@ -101,32 +75,7 @@ class ExportCommandTest {
     void balancedUniformPruningExportsAsAStandardSmallerLlama(@TempDir Path dir) throws Exception {
         Path text = dir.resolve("text.txt");
         Files.writeString(text, Fixtures.shakespeare(20_000));
-        Path pruned = dir.resolve("pruned");
-        CliRun prune =
-                CliRun.of(
-                        "prune",
-                        "-m",
-                        "llama-nano",
-                        "--n-layer",
-                        "2",
-                        "--n-head",
-                        "4",
-                        "--n-embd",
-                        "32",
-                        "--dataset",
-                        text.toString(),
-                        "--seq-len",
-                        "32",
-                        "--metric-batches",
-                        "1",
-                        "--fraction",
-                        "0.5",
-                        "--gqa-policy",
-                        "balanced",
-                        "--uniform-layers",
-                        "-o",
-                        pruned.toString());
-        assertEquals(0, prune.code(), prune.err());
+        Path pruned = prunedLlama(dir, text, "--gqa-policy", "balanced", "--uniform-layers");
         Path out = dir.resolve("compact");
         CliRun export =
                 CliRun.of(
@@ -144,11 +93,7 @@ class ExportCommandTest {
                         "-o",
                         out.toString());
         assertEquals(0, export.code(), export.err());
-        Matcher m =
-                Pattern.compile("perplexity ([0-9.]+) in Sentinel, ([0-9.]+) reloaded")
-                        .matcher(export.out());
-        assertTrue(m.find(), export.out());
-        assertEquals(m.group(1), m.group(2));
+        assertSamePerplexity(export);
         String config = Files.readString(out.resolve("config.json"));
         assertTrue(config.contains("\"num_attention_heads\": 2"), config);
         assertTrue(config.contains("\"num_key_value_heads\": 2"), config);
@@ -164,5 +109,45 @@ class ExportCommandTest {
                         dir.resolve("x").toString());
         assertEquals(2, wrong.code());
         assertTrue(wrong.err().contains("--gqa-policy balanced"), wrong.err());
+    }
+
+    /** A 2-layer llama-nano pruned by half (with {@code extra} options) into {@code dir/pruned}. */
+    private static Path prunedLlama(Path dir, Path text, String... extra) {
+        Path pruned = dir.resolve("pruned");
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "prune",
+                                "-m",
+                                "llama-nano",
+                                "--n-layer",
+                                "2",
+                                "--n-head",
+                                "4",
+                                "--n-embd",
+                                "32",
+                                "--dataset",
+                                text.toString(),
+                                "--seq-len",
+                                "32",
+                                "--metric-batches",
+                                "1",
+                                "--fraction",
+                                "0.5",
+                                "-o",
+                                pruned.toString()));
+        args.addAll(List.of(extra));
+        CliRun prune = CliRun.of(args.toArray(String[]::new));
+        assertEquals(0, prune.code(), prune.err());
+        return pruned;
+    }
+
+    /** The export computes what Sentinel computed: the two perplexities it prints agree. */
+    private static void assertSamePerplexity(CliRun export) {
+        Matcher m =
+                Pattern.compile("perplexity ([0-9.]+) in Sentinel, ([0-9.]+) reloaded")
+                        .matcher(export.out());
+        assertTrue(m.find(), export.out());
+        assertEquals(m.group(1), m.group(2), "the export computes what Sentinel computed");
     }
 }
