@@ -76,6 +76,14 @@ final class ExportCommand implements Callable<Integer> {
             description = "Folder to write the export into (empty or missing, unless --force).")
     Path out;
 
+    @Option(
+            names = "--drop-unet",
+            description =
+                    "Export a model with U-Net skips to a Hugging Face format without them (a plain"
+                            + " class cannot represent them); the perplexity change is measured and"
+                            + " reported.")
+    boolean dropUnet;
+
     @Option(names = "--force", description = "Write into a folder that already holds files.")
     boolean force;
 
@@ -102,6 +110,7 @@ final class ExportCommand implements Callable<Integer> {
                             batchSize.batchSize,
                             evalBatches.evalBatches);
             double before = evaluator.evaluate(lm).perplexity();
+            String unetNote = chosen == Format.SENTINEL ? null : dropUnet(lm, evaluator, before);
             int total = lm.config().numLayers() * lm.config().numHeads();
             int active = lm.gates().numActive();
             int removed = 0;
@@ -139,12 +148,45 @@ final class ExportCommand implements Callable<Integer> {
                             parametersAfter,
                             before,
                             after));
+            if (unetNote != null) {
+                System.out.println(unetNote);
+                Files.writeString(
+                        folder.resolve("README.md"),
+                        "\n" + unetNote + "\n",
+                        java.nio.file.StandardOpenOption.APPEND);
+            }
             System.out.printf(
                     "exported %s (%s): %d of %d heads active, %,d parameters; validation perplexity"
                             + " %.4f in Sentinel, %.4f reloaded from the export%n",
                     folder, chosen.key(), active, total, parametersAfter, before, after);
         }
         return 0;
+    }
+
+    /**
+     * Detaches the model's U-Net skips for a Hugging Face export when --drop-unet allows it, and
+     * says what that cost; refuses otherwise. Null when the model has none.
+     */
+    private String dropUnet(CausalLm lm, Evaluator evaluator, double withSkips) {
+        if (lm.unet().isEmpty()) {
+            return null;
+        }
+        long weights = lm.unet().get().numParameters();
+        if (!dropUnet) {
+            throw new IllegalArgumentException(
+                    model.model
+                            + " has U-Net skips ("
+                            + String.format("%,d", weights)
+                            + " weights), which a plain Hugging Face class cannot represent; export"
+                            + " --format sentinel to keep them, or add --drop-unet to leave them out"
+                            + " (the perplexity change is measured)");
+        }
+        lm.setUnet(null);
+        double without = evaluator.evaluate(lm).perplexity();
+        return String.format(
+                "U-Net skips dropped (%,d weights): validation perplexity %.4f with them, %.4f"
+                        + " without (%+.2f%%)",
+                weights, withSkips, without, 100 * (without / withSkips - 1));
     }
 
     private String card(

@@ -1,0 +1,65 @@
+package ai.sentinel.cli;
+
+import ai.sentinel.model.CausalLm;
+import ai.sentinel.model.UnetSkips;
+import com.google.gson.JsonObject;
+import picocli.CommandLine.Option;
+
+/** U-Net skip connections between early and late blocks (docs/UNET.md). */
+final class UnetOptions {
+    @Option(
+            names = "--unet",
+            description =
+                    "Add U-Net skips: each block of the second half also reads its mirror block's"
+                            + " attention state through a learned fusion that starts at zero (the"
+                            + " logits do not change until it trains). A model saved with skips keeps"
+                            + " them without this flag.")
+    boolean unet;
+
+    @Option(
+            names = "--unet-scale",
+            defaultValue = "1.0",
+            description = "Scale s of every skip's fusion. Default: ${DEFAULT-VALUE}.")
+    float scale;
+
+    @Option(
+            names = "--unet-learn-scale",
+            description = "Learn each skip's scale, starting at --unet-scale.")
+    boolean learnScale;
+
+    @Option(
+            names = "--unet-lr-multiplier",
+            defaultValue = "5",
+            description =
+                    "The skip parameters train at the learning rate × this. Default: ${DEFAULT-VALUE}.")
+    float lrMultiplier;
+
+    /**
+     * Attaches fresh skips when asked and the model has none, and gives the model's skips (new or
+     * loaded) their rate multiplier; says what it did on stderr.
+     */
+    void apply(CausalLm model) {
+        if (unet && model.unet().isEmpty()) {
+            model.setUnet(UnetSkips.create(model, new UnetSkips.Settings(scale, learnScale)));
+        }
+        model.unet()
+                .ifPresent(
+                        skips -> {
+                            skips.setRateMultiplier(lrMultiplier);
+                            System.err.printf(
+                                    "U-Net skips: blocks %s read blocks %s; %,d weights, learning"
+                                            + " rate ×%s%n",
+                                    skips.readingBlocks(),
+                                    skips.readingBlocks().stream().map(skips::mirror).toList(),
+                                    skips.numParameters(),
+                                    lrMultiplier);
+                        });
+    }
+
+    void record(JsonObject json) {
+        json.addProperty("unet", unet);
+        json.addProperty("unet_scale", scale);
+        json.addProperty("unet_learn_scale", learnScale);
+        json.addProperty("unet_lr_multiplier", lrMultiplier);
+    }
+}
