@@ -42,14 +42,32 @@ public final class UnetSkips {
     public static final String FILE = "sentinel_unet.safetensors";
     private static final String FORMAT_VERSION = "1";
 
-    /** Fixed scale s, or a learned scale starting at s. */
-    public record Settings(float scale, boolean learnScale) {
+    /**
+     * Fixed scale s, or a learned scale starting at s; {@code source} says what a reading block
+     * fuses with its output.
+     */
+    public record Settings(float scale, boolean learnScale, Source source) {
+        public Settings(float scale, boolean learnScale) {
+            this(scale, learnScale, Source.MIRROR);
+        }
+
         public Settings {
             if (!Float.isFinite(scale) || scale == 0f) {
                 throw new IllegalArgumentException(
                         "the U-Net scale must be a finite number other than 0, got " + scale);
             }
         }
+    }
+
+    /** What a reading block fuses with its output. */
+    public enum Source {
+        /** e_{L−1−i}, the mirror block's attention state: the U-Net skip. */
+        MIRROR,
+        /**
+         * Block i's own attention state: the same parameters and compute with no connection across
+         * the network — the capacity control of experiments.
+         */
+        SELF
     }
 
     private final int numLayers;
@@ -184,7 +202,10 @@ public final class UnetSkips {
             if (fusion == null) {
                 return output;
             }
-            NDArray mirror = attended[skips.mirror(layer)];
+            NDArray mirror =
+                    skips.settings.source() == Source.SELF
+                            ? attendedState
+                            : attended[skips.mirror(layer)];
             NDArray fused = fusion.forward(output.concat(mirror, -1)); // (B, T, E)
             Parameter learned = skips.scales.get(layer);
             fused =
@@ -230,7 +251,9 @@ public final class UnetSkips {
                         "scale",
                         Float.toString(settings.scale()),
                         "learn_scale",
-                        Boolean.toString(settings.learnScale())));
+                        Boolean.toString(settings.learnScale()),
+                        "source",
+                        settings.source().name().toLowerCase(java.util.Locale.ROOT)));
     }
 
     /**
@@ -265,7 +288,10 @@ public final class UnetSkips {
             Settings settings =
                     new Settings(
                             Float.parseFloat(meta.getOrDefault("scale", "1")),
-                            Boolean.parseBoolean(meta.getOrDefault("learn_scale", "false")));
+                            Boolean.parseBoolean(meta.getOrDefault("learn_scale", "false")),
+                            Source.valueOf(
+                                    meta.getOrDefault("source", "mirror")
+                                            .toUpperCase(java.util.Locale.ROOT)));
             UnetSkips skips = create(model, settings);
             try {
                 for (Parameter p : skips.parameters()) {
