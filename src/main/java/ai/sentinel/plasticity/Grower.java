@@ -45,7 +45,7 @@ public final class Grower {
      * As above; {@code transferBases} (layer → E × d directions, from {@link SkipTransfer}) is what
      * {@link GrowthInit#SKIP_TRANSFER} starts the heads' queries, keys and values from.
      */
-    static List<HeadRemap> grow(
+    public static List<HeadRemap> grow(
             CausalLm model,
             Collection<HeadId> heads,
             GrowthInit init,

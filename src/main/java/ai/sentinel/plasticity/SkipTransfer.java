@@ -26,14 +26,14 @@ import java.util.TreeSet;
  * orth(Σ·Q)} from a seeded random start until the subspace stops moving, so no eigen-solver is
  * needed beyond matrix products.
  */
-final class SkipTransfer {
+public final class SkipTransfer {
     private static final int MAX_ITERATIONS = 500;
     private static final double TOLERANCE = 1e-10;
 
     private SkipTransfer() {}
 
     /** Layer → its basis, E × d (column j = j-th direction, unit length). */
-    static Map<Integer, double[][]> bases(
+    public static Map<Integer, double[][]> bases(
             CausalLm model, Collection<Integer> layers, List<Batch> batches, long seed) {
         UnetSkips skips =
                 model.unet()

@@ -31,6 +31,7 @@ import ai.sentinel.plasticity.GrowthSchedule;
 import ai.sentinel.plasticity.HeadSchedule;
 import ai.sentinel.plasticity.PruneMode;
 import ai.sentinel.plasticity.Pruner;
+import ai.sentinel.plasticity.SkipTransfer;
 import ai.sentinel.testing.AfterStep;
 import ai.sentinel.train.AdamW;
 import ai.sentinel.train.AdamWConfig;
@@ -909,6 +910,72 @@ class FamilyContractTest {
             ModelFiles.save(model, dir.resolve("unet")); // saved again without: no stale file
             try (CausalLm reloaded = ModelFiles.load(dir.resolve("unet"), manager)) {
                 assertFalse(reloaded.unet().isPresent(), subject + ": skips came back");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("families")
+    void skipTransferGrowthLeavesLogitsUnchangedAndStartsFromTheBasis(Subject subject) {
+        try (CausalLm model = model(subject, 3, DataType.FLOAT32)) {
+            model.setUnet(UnetSkips.create(model, new UnetSkips.Settings(1f, false)));
+            randomize(model.unet().orElseThrow().parameters(), 4);
+            HeadId masked = new HeadId(0, 2);
+            HeadId removed = new HeadId(1, 1);
+            model.gates().setMasked(masked, true);
+            model.removeHeads(List.of(removed));
+            float[] pruned = logits(model);
+            int[] ids = new int[4 * 12];
+            SplittableRandom random = new SplittableRandom(8);
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = random.nextInt(VOCAB);
+            }
+            ai.sentinel.data.TokenBlocks blocks = new ai.sentinel.data.TokenBlocks(ids, 11);
+            Map<Integer, double[][]> bases =
+                    SkipTransfer.bases(
+                            model,
+                            List.of(0, 1),
+                            List.of(ai.sentinel.data.Batch.of(blocks, new int[] {0, 1, 2})),
+                            1);
+            HeadScores none = new HeadScores(new double[LAYERS][HEADS]);
+            Grower.grow(
+                    model,
+                    List.of(masked, removed),
+                    GrowthInit.SKIP_TRANSFER,
+                    1f,
+                    1f,
+                    none,
+                    bases,
+                    5);
+            assertAllClose(
+                    pruned, logits(model), 1e-5, subject + ": logits at the instant of growth");
+            for (HeadId head : List.of(masked, removed)) {
+                double[][] basis = bases.get(head.layer());
+                for (HeadSlice s : model.headLayout().slices(head)) {
+                    if (s.role() != HeadSlice.Role.QUERY || !s.weight()) {
+                        continue;
+                    }
+                    float[] q;
+                    try (NDScope scope = new NDScope()) {
+                        NDArray slice = s.parameter().value().get(s.index());
+                        q = floats(s.axis() == 1 ? slice : slice.transpose()); // (E, d)
+                    }
+                    // every column is its basis direction times one positive factor
+                    double factor = 0;
+                    for (int i = 0; i < WIDTH; i++) {
+                        factor += q[i * HEAD_DIM] * basis[i][0];
+                    }
+                    assertTrue(factor > 0, subject + ": " + head + " query not from the basis");
+                    for (int i = 0; i < WIDTH; i++) {
+                        for (int j = 0; j < HEAD_DIM; j++) {
+                            assertEquals(
+                                    factor * basis[i][j],
+                                    q[i * HEAD_DIM + j],
+                                    1e-5,
+                                    subject + ": " + head + " query[" + i + "][" + j + "]");
+                        }
+                    }
+                }
             }
         }
     }
