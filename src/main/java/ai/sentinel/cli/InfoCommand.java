@@ -52,9 +52,13 @@ final class InfoCommand implements Callable<Integer> {
                                             "U-Net skips  blocks %s read blocks %s; %,d of the"
                                                     + " parameters; scale %s (%s)%n",
                                             skips.readingBlocks(),
-                                            skips.readingBlocks().stream()
-                                                    .map(skips::mirror)
-                                                    .toList(),
+                                            skips.settings().source()
+                                                            == ai.sentinel.model.UnetSkips.Source
+                                                                    .SELF
+                                                    ? "themselves (self control)"
+                                                    : skips.readingBlocks().stream()
+                                                            .map(skips::mirror)
+                                                            .toList(),
                                             skips.numParameters(),
                                             skips.settings().scale(),
                                             skips.settings().learnScale()

@@ -28,6 +28,15 @@ final class UnetOptions {
     boolean learnScale;
 
     @Option(
+            names = "--unet-source",
+            defaultValue = "MIRROR",
+            description =
+                    "What a reading block fuses with its output: mirror (the U-Net skip) or self (its own"
+                            + " attention state: the same parameters and compute without the long-range"
+                            + " connection, a control for experiments). Default: mirror.")
+    UnetSkips.Source source;
+
+    @Option(
             names = "--unet-lr-multiplier",
             defaultValue = "5",
             description =
@@ -40,7 +49,8 @@ final class UnetOptions {
      */
     void apply(CausalLm model) {
         if (unet && model.unet().isEmpty()) {
-            model.setUnet(UnetSkips.create(model, new UnetSkips.Settings(scale, learnScale)));
+            model.setUnet(
+                    UnetSkips.create(model, new UnetSkips.Settings(scale, learnScale, source)));
         }
         model.unet()
                 .ifPresent(
@@ -50,7 +60,11 @@ final class UnetOptions {
                                     "U-Net skips: blocks %s read blocks %s; %,d weights, learning"
                                             + " rate ×%s%n",
                                     skips.readingBlocks(),
-                                    skips.readingBlocks().stream().map(skips::mirror).toList(),
+                                    skips.settings().source() == UnetSkips.Source.SELF
+                                            ? "themselves (self control)"
+                                            : skips.readingBlocks().stream()
+                                                    .map(skips::mirror)
+                                                    .toList(),
                                     skips.numParameters(),
                                     lrMultiplier);
                         });
@@ -60,6 +74,7 @@ final class UnetOptions {
         json.addProperty("unet", unet);
         json.addProperty("unet_scale", scale);
         json.addProperty("unet_learn_scale", learnScale);
+        json.addProperty("unet_source", source.name().toLowerCase(java.util.Locale.ROOT));
         json.addProperty("unet_lr_multiplier", lrMultiplier);
     }
 }
