@@ -178,6 +178,7 @@ final class CycleCommand implements Callable<Integer> {
                                 ? CycleCheckpoint.loadModel(run, saved.get(), manager)
                                 : model.load(manager, tokenizer, seedOption.seed)) {
             unet.apply(lm);
+            UnetOptions.requireSkipsFor(config.init(), lm);
             TextDataset dataset =
                     data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());
             List<CycleResult> results;

@@ -185,6 +185,9 @@ final class TrainCommand implements Callable<Integer> {
                                 ? TrainingRun.loadCheckpointModel(out, manager)
                                 : model.load(manager, tokenizer, seed)) {
             unet.apply(lm);
+            if (progressive) {
+                UnetOptions.requireSkipsFor(growth.settings(seed).init(), lm);
+            }
             TextDataset dataset =
                     data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());
             Json.write(out.resolve(TrainingRun.CONFIG), runConfig(lm, dataset));

@@ -70,6 +70,15 @@ final class UnetOptions {
                         });
     }
 
+    /** Refuses skip_transfer growth, before any work, for a model without skips. */
+    static void requireSkipsFor(ai.sentinel.plasticity.GrowthInit init, CausalLm model) {
+        if (init == ai.sentinel.plasticity.GrowthInit.SKIP_TRANSFER && model.unet().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "--growth-init skip_transfer needs a model with U-Net skips: add --unet (or use"
+                            + " function_preserving, copy, revive or scaled)");
+        }
+    }
+
     void record(JsonObject json) {
         json.addProperty("unet", unet);
         json.addProperty("unet_scale", scale);
