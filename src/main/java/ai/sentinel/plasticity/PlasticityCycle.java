@@ -99,6 +99,21 @@ public final class PlasticityCycle {
         return this;
     }
 
+    /**
+     * Makes every learning phase update with {@code shared} (made for {@code model.parameters()})
+     * instead of an AdamW of its own, so its moments carry over from runs before this one (as in
+     * {@code sentinel upgrade}, which snapshots and restores it around each cycle). Call before
+     * {@link #run}.
+     */
+    public PlasticityCycle withOptimizer(AdamW shared) {
+        if (!shared.parameters().equals(model.parameters())) {
+            throw new IllegalArgumentException(
+                    "the shared optimizer does not hold exactly the model's parameters");
+        }
+        this.optimizer = shared;
+        return this;
+    }
+
     /** Runs from the start, discarding any saved state of an earlier run in the same folder. */
     public List<CycleResult> run() throws IOException {
         CycleCheckpoint.clear(log.folder());

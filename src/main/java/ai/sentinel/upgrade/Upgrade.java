@@ -1,0 +1,415 @@
+package ai.sentinel.upgrade;
+
+import ai.sentinel.data.TextDataset;
+import ai.sentinel.eval.EvalResult;
+import ai.sentinel.eval.Evaluator;
+import ai.sentinel.io.AtomicFiles;
+import ai.sentinel.io.Json;
+import ai.sentinel.io.JsonlFiles;
+import ai.sentinel.io.JsonlWriter;
+import ai.sentinel.model.CausalLm;
+import ai.sentinel.model.HeadId;
+import ai.sentinel.plasticity.ControllerFactory;
+import ai.sentinel.plasticity.CycleConfig;
+import ai.sentinel.plasticity.CycleResult;
+import ai.sentinel.plasticity.DegenerationProbe;
+import ai.sentinel.plasticity.GrowthInit;
+import ai.sentinel.plasticity.GrowthSchedule;
+import ai.sentinel.plasticity.PlasticityCycle;
+import ai.sentinel.plasticity.PruneMode;
+import ai.sentinel.plasticity.RunLog;
+import ai.sentinel.plasticity.StageResult;
+import ai.sentinel.tokenizer.Tokenizer;
+import ai.sentinel.train.AdamW;
+import ai.sentinel.train.AdamWConfig;
+import ai.sentinel.train.StepListener;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code sentinel upgrade}: controller-guided plasticity cycles with safety limits and rollback.
+ * Each cycle: evaluate → the {@link ProposalBandit} proposes a transformation → one {@link
+ * PlasticityCycle} (measure, prune adaptively, measure perplexity and degeneration, grow
+ * function-preserving with warm-up, learn with the configured controller acting) → evaluate →
+ * accept, or restore the cycle's start bit for bit ({@link CycleStart}) and record why.
+ *
+ * <p>The output folder holds {@code state/} (the next cycle's start and {@value #STATE_FILE}, one
+ * atomic folder, rewritten after every cycle so that {@code --resume} continues from the last
+ * completed cycle), {@code cycles/cycle-N/} (each cycle's own run logs), {@code
+ * metrics/integration_metrics.jsonl} and {@code events.jsonl}.
+ */
+public final class Upgrade {
+    static final String STATE = "state";
+    static final String STATE_FILE = "upgrade_state.json";
+    static final String METRICS = "metrics/integration_metrics.jsonl";
+    static final String EVENTS = "events.jsonl";
+
+    /** Run settings beside the configuration: how batches are cut and measured, the seed. */
+    public record Settings(
+            UpgradeConfig config,
+            int batchSize,
+            int evalBatches,
+            int metricBatches,
+            int warmupSteps,
+            long seed) {}
+
+    /** Where a run is: which cycle and phase, for a progress display. */
+    public interface Listener {
+        void phase(int cycle, int cycles, String phase);
+
+        Listener NONE = (cycle, cycles, phase) -> {};
+    }
+
+    /** The model as measured before the first and after the last cycle. */
+    public record Measured(
+            double perplexity, int activeHeads, long parameters, double tokensPerSecond,
+            double degeneration, List<String> continuations) {}
+
+    /** What the run did. */
+    public record Result(Measured before, Measured after, List<CycleOutcome> outcomes) {}
+
+    /** The persisted progress: the baseline and every completed cycle, with the logs' lengths. */
+    record State(
+            Measured before, List<CycleOutcome> outcomes, long metricsBytes, long eventsBytes) {}
+
+    private final CausalLm model;
+    private final Tokenizer tokenizer;
+    private final TextDataset data;
+    private final Settings settings;
+    private final Path out;
+    private final Listener listener;
+    private final StepListener steps;
+    private final Evaluator evaluator;
+    private final DegenerationProbe degeneration = DegenerationProbe.withDefaults();
+    private final AdamW optimizer;
+
+    public Upgrade(
+            CausalLm model,
+            Tokenizer tokenizer,
+            TextDataset data,
+            Settings settings,
+            Path out,
+            Listener listener,
+            StepListener steps) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.data = data;
+        this.settings = settings;
+        this.out = out;
+        this.listener = listener;
+        this.steps = steps;
+        this.evaluator = new Evaluator(data.validation(), settings.batchSize(), settings.evalBatches());
+        this.optimizer = new AdamW(model.parameters(), AdamWConfig.defaults(), model.manager());
+    }
+
+    /** Whether {@code out} holds a state an upgrade can resume from. */
+    public static boolean canResume(Path out) throws IOException {
+        AtomicFiles.recoverFolder(out.resolve(STATE));
+        return Files.isRegularFile(out.resolve(STATE).resolve(STATE_FILE));
+    }
+
+    /** Runs every cycle; with {@code resume}, continues from the last completed one. */
+    public Result run(boolean resume) throws IOException {
+        UpgradeConfig config = settings.config();
+        int cycles = config.cycles();
+        State state;
+        if (resume) {
+            state = readState();
+            CycleStart.restore(out.resolve(STATE), model, optimizer);
+            JsonlFiles.truncate(out.resolve(METRICS), state.metricsBytes());
+            JsonlFiles.truncate(out.resolve(EVENTS), state.eventsBytes());
+        } else {
+            Files.createDirectories(out.resolve(METRICS).getParent());
+            Files.deleteIfExists(out.resolve(METRICS));
+            Files.deleteIfExists(out.resolve(EVENTS));
+            listener.phase(0, cycles, "baseline");
+            Measured before = measure(config.runInference());
+            metric(0, "baseline", before.perplexity(), before.activeHeads(), before.degeneration(), null);
+            state = new State(before, List.of(), size(METRICS), size(EVENTS));
+            saveState(state);
+        }
+        ProposalBandit bandit = new ProposalBandit(config);
+        state.outcomes().forEach(bandit::record);
+        List<CycleOutcome> outcomes = new ArrayList<>(state.outcomes());
+        double current =
+                outcomes.isEmpty()
+                        ? state.before().perplexity()
+                        : lastAcceptedPerplexity(state.before(), outcomes);
+        for (int c = outcomes.size() + 1; c <= cycles; c++) {
+            Optional<Proposal> proposal = bandit.propose();
+            if (proposal.isEmpty()) {
+                break; // every proposal of the grid was rolled back
+            }
+            CycleOutcome outcome = cycle(c, proposal.get(), current);
+            bandit.record(outcome);
+            outcomes.add(outcome);
+            if (outcome.accepted()) {
+                current = outcome.perplexityAfter();
+            }
+            state = new State(state.before(), outcomes, size(METRICS), size(EVENTS));
+            saveState(state);
+        }
+        listener.phase(cycles, cycles, "final evaluation");
+        Measured after = measure(config.runInference());
+        metric(cycles, "final", after.perplexity(), after.activeHeads(), after.degeneration(), null);
+        return new Result(state.before(), after, outcomes);
+    }
+
+    private CycleOutcome cycle(int c, Proposal proposal, double perplexityBefore) throws IOException {
+        UpgradeConfig config = settings.config();
+        int cycles = config.cycles();
+        long started = System.nanoTime();
+        int activeBefore = model.gates().numActive();
+        CycleConfig cycleConfig =
+                CycleConfig.builder()
+                        .cycles(1)
+                        .initialTrainingSteps(0)
+                        .learningSteps(config.plasticity().trainingSteps())
+                        .initialPruning(proposal.pruneFraction())
+                        .growthRatio(proposal.growthRatio())
+                        .pruning(proposal.pruning())
+                        .growth(proposal.growth())
+                        .mode(PruneMode.ADAPTIVE)
+                        .init(GrowthInit.FUNCTION_PRESERVING)
+                        .schedule(GrowthSchedule.defaults())
+                        .training(
+                                new CycleConfig.Training(
+                                        settings.batchSize(),
+                                        (float) config.learningRate(),
+                                        Math.min(
+                                                settings.warmupSteps(),
+                                                config.plasticity().trainingSteps()),
+                                        settings.evalBatches()))
+                        .metricBatches(settings.metricBatches())
+                        .sampleTokens(0)
+                        .seed(settings.seed() + c)
+                        .build();
+        Path folder = out.resolve("cycles").resolve("cycle-" + c);
+        double[] degenerationAt = {Double.NaN, Double.NaN}; // pruned, final
+        List<CycleResult> results;
+        try (RunLog log = new RunLog(folder)) {
+            log.writeJson(RunLog.CONFIG, Json.toJsonTree(cycleConfig).getAsJsonObject());
+            PlasticityCycle cycle =
+                    new PlasticityCycle(
+                                    model,
+                                    data,
+                                    cycleConfig,
+                                    log,
+                                    lm -> List.of(),
+                                    (lm, stage) -> {
+                                        listener.phase(c, cycles, phaseAfter(stage));
+                                        if (stage.endsWith("pruned")) {
+                                            degenerationAt[0] = degenerationScore();
+                                        } else if (stage.endsWith("final")) {
+                                            degenerationAt[1] = degenerationScore();
+                                        }
+                                    },
+                                    steps)
+                            .withOptimizer(optimizer);
+            controllerFactory().ifPresent(cycle::withController);
+            listener.phase(c, cycles, "measure and prune: " + proposal.describe());
+            results = cycle.run();
+        }
+        CycleResult r = results.get(0);
+        double perplexityPruned = Math.exp(r.pruned().loss());
+        double perplexityAfter = Math.exp(r.last().loss());
+        metric(c, "pruned", perplexityPruned, r.pruned().activeHeads(), degenerationAt[0], null);
+        metric(c, "grown", Math.exp(r.grown().loss()), r.grown().activeHeads(), null, null);
+        metric(c, "learned", perplexityAfter, r.last().activeHeads(), degenerationAt[1], null);
+        String reason = verdict(perplexityBefore, perplexityAfter, degenerationAt[1]);
+        boolean accepted = reason.equals("accepted");
+        int activeAfter = model.gates().numActive();
+        if (accepted) {
+            saveStart(); // the next cycle starts here
+        } else {
+            listener.phase(c, cycles, "rolling back");
+            CycleStart.restore(out.resolve(STATE), model, optimizer);
+        }
+        copyEvents(folder, c, accepted);
+        metric(
+                c,
+                accepted ? "accepted" : "rolled_back",
+                accepted ? perplexityAfter : perplexityBefore,
+                model.gates().numActive(),
+                null,
+                reason);
+        return new CycleOutcome(
+                c,
+                proposal,
+                perplexityBefore,
+                perplexityPruned,
+                perplexityAfter,
+                degenerationAt[0],
+                degenerationAt[1],
+                activeBefore,
+                activeAfter,
+                model.config().numLayers() * model.config().numHeads(),
+                r.prunedHeads().stream().map(HeadId::toString).toList(),
+                r.grownHeads().stream().map(HeadId::toString).toList(),
+                accepted,
+                reason,
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    /** "accepted", or why the cycle is rolled back. */
+    String verdict(double before, double after, double degenerationScore) {
+        UpgradeConfig.PlasticityConfig limits = settings.config().plasticity();
+        if (!(after <= before * (1 + limits.maxPerplexityIncrease()))) {
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "perplexity %.4f exceeds the cycle's start %.4f by %+.1f%%, more than"
+                            + " max_perplexity_increase %.1f%%",
+                    after,
+                    before,
+                    100 * (after / before - 1),
+                    100 * limits.maxPerplexityIncrease());
+        }
+        if (!(degenerationScore <= limits.maxDegenerationScore())) {
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "degeneration score %.2f exceeds max_degeneration_score %.2f",
+                    degenerationScore,
+                    limits.maxDegenerationScore());
+        }
+        return "accepted";
+    }
+
+    private static String phaseAfter(String stage) {
+        if (stage.endsWith("baseline")) {
+            return "measure and prune";
+        } else if (stage.endsWith("pruned")) {
+            return "measure degeneration, grow";
+        } else if (stage.endsWith("grown")) {
+            return "learn";
+        }
+        return "evaluate";
+    }
+
+    private Optional<ControllerFactory> controllerFactory() {
+        return UpgradeControllers.factory(settings.config().controller(), settings.batchSize());
+    }
+
+    private double degenerationScore() {
+        return degeneration.measure(model, tokenizer).report().score();
+    }
+
+    private Measured measure(boolean withContinuations) {
+        long t0 = System.nanoTime();
+        EvalResult eval = evaluator.evaluate(model);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        DegenerationProbe.Result probe = degeneration.measure(model, tokenizer);
+        return new Measured(
+                eval.perplexity(),
+                model.gates().numActive(),
+                model.numParameters(),
+                eval.tokens() / seconds,
+                probe.report().score(),
+                withContinuations
+                        ? probe.continuations().stream()
+                                .map(DegenerationProbe.Continuation::text)
+                                .toList()
+                        : List.of());
+    }
+
+    private static double lastAcceptedPerplexity(Measured before, List<CycleOutcome> outcomes) {
+        double current = before.perplexity();
+        for (CycleOutcome o : outcomes) {
+            if (o.accepted()) {
+                current = o.perplexityAfter();
+            }
+        }
+        return current;
+    }
+
+    /** One line of metrics/integration_metrics.jsonl. */
+    private void metric(
+            int cycle, String phase, double perplexity, int active, Double degeneration, String note)
+            throws IOException {
+        if (!settings.config().logMetrics() && !phase.equals("baseline") && !phase.equals("final")) {
+            return;
+        }
+        JsonObject line = new JsonObject();
+        line.addProperty("cycle", cycle);
+        line.addProperty("phase", phase);
+        line.addProperty("perplexity", perplexity);
+        line.addProperty("active_heads", active);
+        if (degeneration != null && Double.isFinite(degeneration)) {
+            line.addProperty("degeneration_score", degeneration);
+        }
+        if (note != null) {
+            line.addProperty("reason", note);
+        }
+        try (JsonlWriter w = new JsonlWriter(out.resolve(METRICS), true)) {
+            w.write(line);
+        }
+    }
+
+    /** The cycle's head decisions, each marked with its cycle and whether the cycle was kept. */
+    private void copyEvents(Path cycleFolder, int c, boolean accepted) throws IOException {
+        Path events = cycleFolder.resolve(RunLog.EVENTS);
+        if (!Files.exists(events)) {
+            return;
+        }
+        try (JsonlWriter w = new JsonlWriter(out.resolve(EVENTS), true)) {
+            for (String line : Files.readAllLines(events)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+                o.addProperty("upgrade_cycle", c);
+                o.addProperty("cycle_accepted", accepted);
+                w.write(o);
+            }
+        }
+    }
+
+    private long size(String file) throws IOException {
+        Path p = out.resolve(file);
+        return Files.exists(p) ? Files.size(p) : 0;
+    }
+
+    /** The model and optimizer as the next cycle starts, with the progress so far. */
+    private void saveStart() throws IOException {
+        State unchanged = readState();
+        AtomicFiles.replaceFolder(
+                out.resolve(STATE),
+                tmp -> {
+                    CycleStart.write(tmp, model, optimizer);
+                    Json.write(tmp.resolve(STATE_FILE), Json.toJsonTree(unchanged).getAsJsonObject());
+                });
+    }
+
+    private void saveState(State state) throws IOException {
+        boolean first = !Files.isDirectory(out.resolve(STATE));
+        AtomicFiles.replaceFolder(
+                out.resolve(STATE),
+                tmp -> {
+                    if (first) {
+                        CycleStart.write(tmp, model, optimizer);
+                    } else {
+                        copyStart(out.resolve(STATE), tmp);
+                    }
+                    Json.write(tmp.resolve(STATE_FILE), Json.toJsonTree(state).getAsJsonObject());
+                });
+    }
+
+    private static void copyStart(Path from, Path to) throws IOException {
+        Files.createDirectories(to.resolve(CycleStart.MODEL));
+        try (var files = Files.list(from.resolve(CycleStart.MODEL))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(CycleStart.MODEL).resolve(f.getFileName()));
+            }
+        }
+        Files.copy(from.resolve(CycleStart.OPTIMIZER), to.resolve(CycleStart.OPTIMIZER));
+    }
+
+    private State readState() throws IOException {
+        return Json.fromJson(Json.readObject(out.resolve(STATE).resolve(STATE_FILE)), State.class);
+    }
+}

@@ -1,0 +1,136 @@
+package ai.sentinel.upgrade;
+
+/**
+ * What {@code sentinel upgrade} does, shaped like the original's configuration (its snake_case keys
+ * are read by {@link UpgradeConfigFile}). Every value is checked here; a bad one is an
+ * IllegalArgumentException naming its key.
+ *
+ * @param cycles optimisation cycles
+ * @param pruningLevel the share of active heads a proposal prunes at its full amount
+ * @param growthRatio heads grown back per cycle, as a share of those pruned
+ * @param learningRate the learning phase's rate (the new heads' rate is higher during warm-up)
+ * @param runInference generate the fixed prompts' continuations before and after, side by side
+ * @param plot write the report's charts
+ * @param logMetrics write metrics/integration_metrics.jsonl (the summary is always written)
+ */
+public record UpgradeConfig(
+        String dataset,
+        int cycles,
+        double pruningLevel,
+        double growthRatio,
+        double learningRate,
+        ControllerConfig controller,
+        PlasticityConfig plasticity,
+        boolean runInference,
+        boolean plot,
+        boolean logMetrics,
+        boolean dryRun) {
+    public UpgradeConfig {
+        require(cycles >= 1 && cycles <= 1000, "cycles", "an integer in 1..1000", cycles);
+        require(pruningLevel > 0 && pruningLevel < 1, "pruning_level", "in (0, 1)", pruningLevel);
+        require(growthRatio >= 0 && growthRatio <= 1, "growth_ratio", "in [0, 1]", growthRatio);
+        require(
+                learningRate > 0 && learningRate < 1,
+                "learning_rate",
+                "a number in (0, 1)",
+                learningRate);
+    }
+
+    public static UpgradeConfig defaults() {
+        return new UpgradeConfig(
+                "tiny_shakespeare",
+                3,
+                0.3,
+                0.5,
+                5e-5,
+                ControllerConfig.defaults(),
+                PlasticityConfig.defaults(),
+                true,
+                true,
+                true,
+                false);
+    }
+
+    /** Who acts on the heads while a cycle learns. */
+    public enum ControllerType {
+        /** The learned hard-concrete gates (the original's {@code ann}). */
+        LEARNED,
+        /** The threshold rules. */
+        THRESHOLD,
+        /** Nobody: only the cycle's own pruning and growth change heads. */
+        STATIC
+    }
+
+    /**
+     * @param lr the learned controller's gate learning rate
+     * @param updateFrequency steps between the controller's decisions
+     * @param warmupSteps steps before the controller first acts
+     */
+    public record ControllerConfig(
+            ControllerType type, double lr, int updateFrequency, int warmupSteps) {
+        public ControllerConfig {
+            require(type != null, "controller_config.controller_type", "ann, learned, threshold or static", type);
+            require(lr > 0 && lr < 10, "controller_config.controller_lr", "in (0, 10)", lr);
+            require(
+                    updateFrequency >= 1,
+                    "controller_config.update_frequency",
+                    "an integer >= 1",
+                    updateFrequency);
+            require(
+                    warmupSteps >= 0,
+                    "controller_config.warmup_steps",
+                    "an integer >= 0",
+                    warmupSteps);
+        }
+
+        public static ControllerConfig defaults() {
+            return new ControllerConfig(ControllerType.LEARNED, 0.01, 50, 10);
+        }
+    }
+
+    /**
+     * @param maxDegenerationScore a cycle whose degeneration score exceeds this is rolled back
+     * @param maxPerplexityIncrease a cycle whose final perplexity exceeds its start's by more than
+     *     this share is rolled back
+     * @param trainingSteps learning steps per cycle
+     * @param memoryCapacity how many recent outcomes steer the next proposal
+     */
+    public record PlasticityConfig(
+            double maxDegenerationScore,
+            double maxPerplexityIncrease,
+            int trainingSteps,
+            int memoryCapacity) {
+        public PlasticityConfig {
+            require(
+                    maxDegenerationScore > 0 && Double.isFinite(maxDegenerationScore),
+                    "plasticity_config.max_degeneration_score",
+                    "a number > 0",
+                    maxDegenerationScore);
+            require(
+                    maxPerplexityIncrease >= 0 && Double.isFinite(maxPerplexityIncrease),
+                    "plasticity_config.max_perplexity_increase",
+                    "a number >= 0 (0.15 = 15%)",
+                    maxPerplexityIncrease);
+            require(
+                    trainingSteps >= 1,
+                    "plasticity_config.training_steps",
+                    "an integer >= 1",
+                    trainingSteps);
+            require(
+                    memoryCapacity >= 1,
+                    "plasticity_config.memory_capacity",
+                    "an integer >= 1",
+                    memoryCapacity);
+        }
+
+        public static PlasticityConfig defaults() {
+            return new PlasticityConfig(3.0, 0.15, 100, 5);
+        }
+    }
+
+    static void require(boolean holds, String key, String accepted, Object got) {
+        if (!holds) {
+            throw new IllegalArgumentException(key + " must be " + accepted + ", got " + got);
+        }
+    }
+}

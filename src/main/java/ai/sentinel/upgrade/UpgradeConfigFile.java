@@ -1,0 +1,213 @@
+package ai.sentinel.upgrade;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Reads an upgrade configuration from a JSON or YAML file shaped like the original's: top-level
+ * keys {@code dataset, cycles, pruning_level, growth_ratio, learning_rate, controller_config,
+ * plasticity_config, run_inference, plot, log_metrics, dry_run}; snake_case, kebab-case and
+ * camelCase spellings are all accepted. Keys left out keep the values of the base configuration. An
+ * unknown key, a value of the wrong type or out of range is one IllegalArgumentException naming the
+ * file and the key.
+ */
+public final class UpgradeConfigFile {
+    private static final Set<String> TOP =
+            Set.of(
+                    "dataset",
+                    "cycles",
+                    "pruning_level",
+                    "growth_ratio",
+                    "learning_rate",
+                    "controller_config",
+                    "plasticity_config",
+                    "run_inference",
+                    "plot",
+                    "log_metrics",
+                    "dry_run");
+    private static final Set<String> CONTROLLER =
+            Set.of("controller_type", "controller_lr", "update_frequency", "warmup_steps");
+    private static final Set<String> PLASTICITY =
+            Set.of(
+                    "max_degeneration_score",
+                    "max_perplexity_increase",
+                    "training_steps",
+                    "memory_capacity");
+
+    private UpgradeConfigFile() {}
+
+    public static UpgradeConfig read(Path file, UpgradeConfig base) throws IOException {
+        String text = Files.readString(file);
+        Object loaded;
+        try {
+            loaded = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+        } catch (YAMLException e) {
+            throw new IllegalArgumentException(
+                    file + ": not valid JSON or YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (loaded == null) {
+            return base;
+        }
+        try {
+            return parse(section(loaded, "the file"), base);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage());
+        }
+    }
+
+    static UpgradeConfig parse(Map<String, Object> top, UpgradeConfig base) {
+        check(top, TOP, "");
+        Map<String, Object> c =
+                top.containsKey("controller_config")
+                        ? section(top.get("controller_config"), "controller_config")
+                        : Map.of();
+        check(c, CONTROLLER, "controller_config.");
+        Map<String, Object> p =
+                top.containsKey("plasticity_config")
+                        ? section(top.get("plasticity_config"), "plasticity_config")
+                        : Map.of();
+        check(p, PLASTICITY, "plasticity_config.");
+        UpgradeConfig.ControllerConfig bc = base.controller();
+        UpgradeConfig.PlasticityConfig bp = base.plasticity();
+        return new UpgradeConfig(
+                string(top, "dataset", base.dataset()),
+                integer(top, "cycles", base.cycles()),
+                number(top, "pruning_level", base.pruningLevel()),
+                number(top, "growth_ratio", base.growthRatio()),
+                number(top, "learning_rate", base.learningRate()),
+                new UpgradeConfig.ControllerConfig(
+                        c.containsKey("controller_type")
+                                ? controllerType(c.get("controller_type"))
+                                : bc.type(),
+                        number(c, "controller_lr", bc.lr(), "controller_config."),
+                        integer(c, "update_frequency", bc.updateFrequency(), "controller_config."),
+                        integer(c, "warmup_steps", bc.warmupSteps(), "controller_config.")),
+                new UpgradeConfig.PlasticityConfig(
+                        number(
+                                p,
+                                "max_degeneration_score",
+                                bp.maxDegenerationScore(),
+                                "plasticity_config."),
+                        number(
+                                p,
+                                "max_perplexity_increase",
+                                bp.maxPerplexityIncrease(),
+                                "plasticity_config."),
+                        integer(p, "training_steps", bp.trainingSteps(), "plasticity_config."),
+                        integer(p, "memory_capacity", bp.memoryCapacity(), "plasticity_config.")),
+                bool(top, "run_inference", base.runInference()),
+                bool(top, "plot", base.plot()),
+                bool(top, "log_metrics", base.logMetrics()),
+                bool(top, "dry_run", base.dryRun()));
+    }
+
+    /** {@code ann} and {@code learned} name the learned gates, as in the original. */
+    public static UpgradeConfig.ControllerType controllerType(Object value) {
+        String name = String.valueOf(value).toLowerCase(Locale.ROOT);
+        return switch (name) {
+            case "ann", "learned" -> UpgradeConfig.ControllerType.LEARNED;
+            case "threshold" -> UpgradeConfig.ControllerType.THRESHOLD;
+            case "static" -> UpgradeConfig.ControllerType.STATIC;
+            default ->
+                    throw new IllegalArgumentException(
+                            "controller_config.controller_type must be ann, learned, threshold or"
+                                    + " static, got "
+                                    + value);
+        };
+    }
+
+    /** The section's keys in snake_case (kebab-case and camelCase accepted). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> section(Object value, String what) {
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException(what + " must be a mapping of keys to values");
+        }
+        Map<String, Object> snake = new LinkedHashMap<>();
+        ((Map<Object, Object>) map).forEach((k, v) -> snake.put(snakeCase(String.valueOf(k)), v));
+        return snake;
+    }
+
+    static String snakeCase(String key) {
+        return key.replace('-', '_')
+                .replaceAll("([a-z0-9])([A-Z])", "$1_$2")
+                .toLowerCase(Locale.ROOT);
+    }
+
+    private static void check(Map<String, Object> section, Set<String> known, String prefix) {
+        for (String key : section.keySet()) {
+            if (!known.contains(key)) {
+                throw new IllegalArgumentException(
+                        "unknown key "
+                                + prefix
+                                + key
+                                + "; accepted: "
+                                + String.join(", ", known.stream().sorted().toList()));
+            }
+        }
+    }
+
+    private static String string(Map<String, Object> m, String key, String fallback) {
+        Object v = m.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof String s) || s.isBlank()) {
+            throw new IllegalArgumentException(key + " must be a non-empty string, got " + v);
+        }
+        return s;
+    }
+
+    private static int integer(Map<String, Object> m, String key, int fallback) {
+        return integer(m, key, fallback, "");
+    }
+
+    private static int integer(Map<String, Object> m, String key, int fallback, String prefix) {
+        Object v = m.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof Integer i)) {
+            throw new IllegalArgumentException(prefix + key + " must be an integer, got " + v);
+        }
+        return i;
+    }
+
+    private static double number(Map<String, Object> m, String key, double fallback) {
+        return number(m, key, fallback, "");
+    }
+
+    private static double number(Map<String, Object> m, String key, double fallback, String prefix) {
+        Object v = m.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        // YAML 1.1 reads 5e-5 (no decimal point) as a string
+        if (v instanceof String s && s.matches("[-+]?[0-9.]+([eE][-+]?[0-9]+)?")) {
+            return Double.parseDouble(s);
+        }
+        throw new IllegalArgumentException(prefix + key + " must be a number, got " + v);
+    }
+
+    private static boolean bool(Map<String, Object> m, String key, boolean fallback) {
+        Object v = m.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof Boolean b)) {
+            throw new IllegalArgumentException(key + " must be true or false, got " + v);
+        }
+        return b;
+    }
+}
