@@ -13,7 +13,7 @@ import java.util.List;
  * distinct-2 is {@link Repetition#distinct} with n = 2 pooled over all continuations, and the
  * longest-repeat fraction is the mean over continuations of {@link Repetition#longestRepeat}
  * divided by the continuation's length. Each of the three terms is a share of the text that is
- * repetition, so the score is ten times their mean, from 0 to 10: ordinary prose scores about 0.5
+ * repetition, so the score is ten times their mean, from 0 to 10: ordinary prose scores below 1
  * (its n-grams rarely repeat, its longest repeat is a phrase), a text that loops scores 8 to 10,
  * and {@link #DEFAULT_LIMIT} 3.0 means that on average 30% of the text repeats itself.
  *

@@ -11,12 +11,12 @@ import java.util.Set;
  * one sequence into the next.
  *
  * <ul>
- *   <li>seq-rep-n (Welleck et al. 2020, "Neural text generation with unlikelihood training", §6):
+ *   <li>seq-rep-n (Welleck et al. 2020, "Neural text generation with unlikelihood training"):
  *       {@code 1 − |unique n-grams| / |n-grams|} of one sequence, the share of its n-grams that
  *       repeat an earlier n-gram of the same sequence.
  *   <li>distinct-n (Li et al. 2016, "A diversity-promoting objective function for neural
- *       conversation models", §4.3): {@code |unique n-grams| / |n-grams|}, pooled over all the
- *       sequences given, as Li et al. count over all generated responses.
+ *       conversation models"): {@code |unique n-grams| / |n-grams|}, pooled over all the sequences
+ *       given, as Li et al. count over all generated responses.
  *   <li>longest repeat: the length of the longest span that occurs at least twice in one sequence,
  *       the occurrences allowed to overlap. A loop of period p over m ids scores m − p, prose a few
  *       ids, so this catches looping of any period, where a fixed n would miss long periods.
