@@ -62,6 +62,7 @@ class ArchitectureTest {
                             "experiments",
                             Set.of(
                                     "io",
+                                    "nn",
                                     "metrics",
                                     "model",
                                     "plasticity",
@@ -85,7 +86,21 @@ class ArchitectureTest {
                                     "plasticity",
                                     "plasticity.control",
                                     "report",
-                                    "experiments")));
+                                    "experiments",
+                                    "upgrade")),
+                    Map.entry(
+                            "upgrade",
+                            Set.of(
+                                    "io",
+                                    "model",
+                                    "data",
+                                    "eval",
+                                    "train",
+                                    "metrics",
+                                    "plasticity",
+                                    "plasticity.control",
+                                    "report",
+                                    "tokenizer")));
 
     @Test
     void packagesImportOnlyWhatTheRuleAllows() throws IOException {

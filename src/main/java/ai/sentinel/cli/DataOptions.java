@@ -44,6 +44,11 @@ final class DataOptions {
                     "Share of the text (its end) held out for validation. Default: ${DEFAULT-VALUE}.")
     double validationFraction;
 
+    /** Whether --dataset was given on the command line (rather than left at its default). */
+    boolean datasetGiven(picocli.CommandLine.Model.CommandSpec spec) {
+        return spec.commandLine().getParseResult().hasMatchedOption("--dataset");
+    }
+
     Path resolveDataDir() {
         if (dataDir != null) {
             return dataDir;

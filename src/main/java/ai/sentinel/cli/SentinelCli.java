@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.class,
             ReportCommand.class,
             ExperimentCommand.class,
+            UpgradeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SentinelCli implements Callable<Integer> {

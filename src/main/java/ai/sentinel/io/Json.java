@@ -269,6 +269,11 @@ public final class Json {
         return PRETTY.toJsonTree(value).getAsJsonObject();
     }
 
+    /** The record or plain object {@link #toJsonTree} wrote (state files read back). */
+    public static <T> T fromJsonTree(JsonElement json, Class<T> type) {
+        return PRETTY.fromJson(json, type);
+    }
+
     public static String pretty(JsonElement json) {
         return PRETTY.toJson(json) + "\n";
     }

@@ -41,7 +41,10 @@ final class CycleStart {
             List<Parameter> to = model.parameters();
             if (from.size() != to.size()) {
                 throw new IllegalStateException(
-                        "the saved cycle start has " + from.size() + " parameters, the model " + to.size());
+                        "the saved cycle start has "
+                                + from.size()
+                                + " parameters, the model "
+                                + to.size());
             }
             for (int i = 0; i < to.size(); i++) {
                 to.get(i).value().set(new NDIndex("..."), from.get(i).value());

@@ -21,11 +21,11 @@ import java.util.Set;
  *   r = −1 for a rolled-back cycle
  * </pre>
  *
- * so a cycle that saves 10% of the heads at half the allowed perplexity increase scores −0.15,
- * one that saves 10% for free +0.10. Untried proposals are tried first, in grid order (the
- * configured level with entropy pruning and gradient-sensitivity growth first); then the proposal
- * with the highest {@code mean r + √(2 ln n / n_p)} over the memory, where n is the number of
- * outcomes in memory and n_p the proposal's. A proposal once rolled back is never proposed again.
+ * so a cycle that saves 10% of the heads at half the allowed perplexity increase scores −0.15, one
+ * that saves 10% for free +0.10. Untried proposals are tried first, in grid order (the configured
+ * level with entropy pruning and gradient-sensitivity growth first); then the proposal with the
+ * highest {@code mean r + √(2 ln n / n_p)} over the memory, where n is the number of outcomes in
+ * memory and n_p the proposal's. A proposal once rolled back is never proposed again.
  */
 public final class ProposalBandit {
     private static final double PERPLEXITY_WEIGHT = 0.5;
@@ -42,7 +42,10 @@ public final class ProposalBandit {
         List<Proposal> g = new ArrayList<>();
         for (double amount : new double[] {config.pruningLevel(), config.pruningLevel() / 2}) {
             for (PruningMethod pruning :
-                    List.of(PruningMethod.ENTROPY, PruningMethod.GRADIENT, PruningMethod.IMPORTANCE)) {
+                    List.of(
+                            PruningMethod.ENTROPY,
+                            PruningMethod.GRADIENT,
+                            PruningMethod.IMPORTANCE)) {
                 for (GrowthMethod growth :
                         List.of(GrowthMethod.GRADIENT_SENSITIVITY, GrowthMethod.ENTROPY_GAP)) {
                     g.add(new Proposal(pruning, amount, growth, config.growthRatio()));
@@ -107,6 +110,7 @@ public final class ProposalBandit {
         if (!o.accepted()) {
             return -1;
         }
-        return o.headsSaved() - PERPLEXITY_WEIGHT * o.perplexityChange() / Math.max(maxPerplexityIncrease, 1e-3);
+        return o.headsSaved()
+                - PERPLEXITY_WEIGHT * o.perplexityChange() / Math.max(maxPerplexityIncrease, 1e-3);
     }
 }

@@ -18,7 +18,6 @@ import ai.sentinel.plasticity.GrowthSchedule;
 import ai.sentinel.plasticity.PlasticityCycle;
 import ai.sentinel.plasticity.PruneMode;
 import ai.sentinel.plasticity.RunLog;
-import ai.sentinel.plasticity.StageResult;
 import ai.sentinel.tokenizer.Tokenizer;
 import ai.sentinel.train.AdamW;
 import ai.sentinel.train.AdamWConfig;
@@ -68,8 +67,12 @@ public final class Upgrade {
 
     /** The model as measured before the first and after the last cycle. */
     public record Measured(
-            double perplexity, int activeHeads, long parameters, double tokensPerSecond,
-            double degeneration, List<String> continuations) {}
+            double perplexity,
+            int activeHeads,
+            long parameters,
+            double tokensPerSecond,
+            double degeneration,
+            List<String> continuations) {}
 
     /** What the run did. */
     public record Result(Measured before, Measured after, List<CycleOutcome> outcomes) {}
@@ -104,7 +107,8 @@ public final class Upgrade {
         this.out = out;
         this.listener = listener;
         this.steps = steps;
-        this.evaluator = new Evaluator(data.validation(), settings.batchSize(), settings.evalBatches());
+        this.evaluator =
+                new Evaluator(data.validation(), settings.batchSize(), settings.evalBatches());
         this.optimizer = new AdamW(model.parameters(), AdamWConfig.defaults(), model.manager());
     }
 
@@ -130,9 +134,15 @@ public final class Upgrade {
             Files.deleteIfExists(out.resolve(EVENTS));
             listener.phase(0, cycles, "baseline");
             Measured before = measure(config.runInference());
-            metric(0, "baseline", before.perplexity(), before.activeHeads(), before.degeneration(), null);
+            metric(
+                    0,
+                    "baseline",
+                    before.perplexity(),
+                    before.activeHeads(),
+                    before.degeneration(),
+                    null);
             state = new State(before, List.of(), size(METRICS), size(EVENTS));
-            saveState(state);
+            saveState(state, true);
         }
         ProposalBandit bandit = new ProposalBandit(config);
         state.outcomes().forEach(bandit::record);
@@ -153,15 +163,23 @@ public final class Upgrade {
                 current = outcome.perplexityAfter();
             }
             state = new State(state.before(), outcomes, size(METRICS), size(EVENTS));
-            saveState(state);
+            // one atomic write: the progress and, when the cycle was kept, the next cycle's start
+            saveState(state, outcome.accepted());
         }
         listener.phase(cycles, cycles, "final evaluation");
         Measured after = measure(config.runInference());
-        metric(cycles, "final", after.perplexity(), after.activeHeads(), after.degeneration(), null);
+        metric(
+                cycles,
+                "final",
+                after.perplexity(),
+                after.activeHeads(),
+                after.degeneration(),
+                null);
         return new Result(state.before(), after, outcomes);
     }
 
-    private CycleOutcome cycle(int c, Proposal proposal, double perplexityBefore) throws IOException {
+    private CycleOutcome cycle(int c, Proposal proposal, double perplexityBefore)
+            throws IOException {
         UpgradeConfig config = settings.config();
         int cycles = config.cycles();
         long started = System.nanoTime();
@@ -213,7 +231,7 @@ public final class Upgrade {
                                     steps)
                             .withOptimizer(optimizer);
             controllerFactory().ifPresent(cycle::withController);
-            listener.phase(c, cycles, "measure and prune: " + proposal.describe());
+            listener.phase(c, cycles, "proposal: " + proposal.describe());
             results = cycle.run();
         }
         CycleResult r = results.get(0);
@@ -225,9 +243,7 @@ public final class Upgrade {
         String reason = verdict(perplexityBefore, perplexityAfter, degenerationAt[1]);
         boolean accepted = reason.equals("accepted");
         int activeAfter = model.gates().numActive();
-        if (accepted) {
-            saveStart(); // the next cycle starts here
-        } else {
+        if (!accepted) {
             listener.phase(c, cycles, "rolling back");
             CycleStart.restore(out.resolve(STATE), model, optimizer);
         }
@@ -282,7 +298,7 @@ public final class Upgrade {
 
     private static String phaseAfter(String stage) {
         if (stage.endsWith("baseline")) {
-            return "measure and prune";
+            return "measure heads and prune";
         } else if (stage.endsWith("pruned")) {
             return "measure degeneration, grow";
         } else if (stage.endsWith("grown")) {
@@ -300,8 +316,9 @@ public final class Upgrade {
     }
 
     private Measured measure(boolean withContinuations) {
-        long t0 = System.nanoTime();
         EvalResult eval = evaluator.evaluate(model);
+        long t0 = System.nanoTime(); // timed again, warm: the first pass also pays for warm-up
+        evaluator.evaluate(model);
         double seconds = (System.nanoTime() - t0) / 1e9;
         DegenerationProbe.Result probe = degeneration.measure(model, tokenizer);
         return new Measured(
@@ -329,9 +346,16 @@ public final class Upgrade {
 
     /** One line of metrics/integration_metrics.jsonl. */
     private void metric(
-            int cycle, String phase, double perplexity, int active, Double degeneration, String note)
+            int cycle,
+            String phase,
+            double perplexity,
+            int active,
+            Double degeneration,
+            String note)
             throws IOException {
-        if (!settings.config().logMetrics() && !phase.equals("baseline") && !phase.equals("final")) {
+        if (!settings.config().logMetrics()
+                && !phase.equals("baseline")
+                && !phase.equals("final")) {
             return;
         }
         JsonObject line = new JsonObject();
@@ -374,28 +398,20 @@ public final class Upgrade {
         return Files.exists(p) ? Files.size(p) : 0;
     }
 
-    /** The model and optimizer as the next cycle starts, with the progress so far. */
-    private void saveStart() throws IOException {
-        State unchanged = readState();
+    /**
+     * Replaces {@code state/} atomically: the progress, and the model and optimizer as they are now
+     * ({@code newStart}) or as the folder already held them.
+     */
+    private void saveState(State state, boolean newStart) throws IOException {
         AtomicFiles.replaceFolder(
                 out.resolve(STATE),
                 tmp -> {
-                    CycleStart.write(tmp, model, optimizer);
-                    Json.write(tmp.resolve(STATE_FILE), Json.toJsonTree(unchanged).getAsJsonObject());
-                });
-    }
-
-    private void saveState(State state) throws IOException {
-        boolean first = !Files.isDirectory(out.resolve(STATE));
-        AtomicFiles.replaceFolder(
-                out.resolve(STATE),
-                tmp -> {
-                    if (first) {
+                    if (newStart) {
                         CycleStart.write(tmp, model, optimizer);
                     } else {
                         copyStart(out.resolve(STATE), tmp);
                     }
-                    Json.write(tmp.resolve(STATE_FILE), Json.toJsonTree(state).getAsJsonObject());
+                    Json.write(tmp.resolve(STATE_FILE), Json.toJsonTree(state));
                 });
     }
 
@@ -410,6 +426,7 @@ public final class Upgrade {
     }
 
     private State readState() throws IOException {
-        return Json.fromJson(Json.readObject(out.resolve(STATE).resolve(STATE_FILE)), State.class);
+        return Json.fromJsonTree(
+                Json.readObject(out.resolve(STATE).resolve(STATE_FILE)), State.class);
     }
 }

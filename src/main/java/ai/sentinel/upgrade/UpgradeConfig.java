@@ -69,7 +69,11 @@ public record UpgradeConfig(
     public record ControllerConfig(
             ControllerType type, double lr, int updateFrequency, int warmupSteps) {
         public ControllerConfig {
-            require(type != null, "controller_config.controller_type", "ann, learned, threshold or static", type);
+            require(
+                    type != null,
+                    "controller_config.controller_type",
+                    "ann, learned, threshold or static",
+                    type);
             require(lr > 0 && lr < 10, "controller_config.controller_lr", "in (0, 10)", lr);
             require(
                     updateFrequency >= 1,
@@ -84,7 +88,7 @@ public record UpgradeConfig(
         }
 
         public static ControllerConfig defaults() {
-            return new ControllerConfig(ControllerType.LEARNED, 0.01, 50, 10);
+            return new ControllerConfig(ControllerType.LEARNED, 0.05, 50, 10);
         }
     }
 

@@ -52,7 +52,9 @@ public final class UpgradeConfigFile {
             loaded = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
         } catch (YAMLException e) {
             throw new IllegalArgumentException(
-                    file + ": not valid JSON or YAML: " + e.getMessage().lines().findFirst().orElse(""));
+                    file
+                            + ": not valid JSON or YAML: "
+                            + e.getMessage().lines().findFirst().orElse(""));
         }
         if (loaded == null) {
             return base;
@@ -185,7 +187,8 @@ public final class UpgradeConfigFile {
         return number(m, key, fallback, "");
     }
 
-    private static double number(Map<String, Object> m, String key, double fallback, String prefix) {
+    private static double number(
+            Map<String, Object> m, String key, double fallback, String prefix) {
         Object v = m.get(key);
         if (v == null) {
             return fallback;

@@ -1,0 +1,312 @@
+package ai.sentinel.cli;
+
+import ai.djl.ndarray.NDManager;
+import ai.sentinel.data.TextDataset;
+import ai.sentinel.io.Json;
+import ai.sentinel.io.OutputFolder;
+import ai.sentinel.model.CausalLm;
+import ai.sentinel.plasticity.DegenerationProbe;
+import ai.sentinel.tokenizer.Tokenizer;
+import ai.sentinel.upgrade.Upgrade;
+import ai.sentinel.upgrade.UpgradeConfig;
+import ai.sentinel.upgrade.UpgradeConfigFile;
+import ai.sentinel.upgrade.UpgradeExports;
+import ai.sentinel.upgrade.UpgradePlan;
+import ai.sentinel.upgrade.UpgradeReport;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "upgrade",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Turn a causal LM into an adaptive one: plasticity cycles in which a bandit proposes how"
+                        + " to prune and grow, a controller acts while the model learns, and a cycle that"
+                        + " raises perplexity or degeneration past the limits is rolled back bit for bit."
+                        + " Writes the upgraded model (Sentinel folder, hf-masked export and, where the head"
+                        + " counts allow, hf-compact), metrics, events, a summary and report.html.",
+        footer = {
+            "",
+            "Examples:",
+            "  sentinel upgrade runs/nano/model --dataset tiny_shakespeare -o upgrades/nano",
+            "  sentinel upgrade gpt2 --config upgrade.yaml -o upgrades/gpt2 --dry-run",
+            "",
+            "--config FILE (JSON or YAML, snake_case keys as in the original): dataset, cycles,"
+                    + " pruning_level, growth_ratio, learning_rate, controller_config {controller_type:"
+                    + " ann|learned|threshold|static, controller_lr, update_frequency, warmup_steps},"
+                    + " plasticity_config {max_degeneration_score, max_perplexity_increase,"
+                    + " training_steps, memory_capacity}, run_inference, plot, log_metrics, dry_run."
+                    + " Flags given on the command line override the file."
+        })
+final class UpgradeCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(
+            index = "0",
+            paramLabel = "MODEL",
+            description = "A model folder, a hub-cache model id, or a preset.")
+    String modelName;
+
+    @Option(names = "--tokenizer", description = "For presets: byte (default) or a folder.")
+    String tokenizer;
+
+    @Option(names = "--revision", description = "Hub-cache revision (default: main).")
+    String revision;
+
+    @Mixin DataOptions data;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML configuration.")
+    Path configFile;
+
+    @Option(names = "--cycles", description = "Default 3.")
+    Integer cycles;
+
+    @Option(names = "--pruning-level", description = "Share of active heads pruned. Default 0.3.")
+    Double pruningLevel;
+
+    @Option(names = "--growth-ratio", description = "Share of pruned heads grown. Default 0.5.")
+    Double growthRatio;
+
+    @Option(names = "--learning-rate", description = "Default 5e-5.")
+    Double learningRate;
+
+    @Option(
+            names = "--controller",
+            paramLabel = "TYPE",
+            description = "ann (= learned), learned, threshold or static. Default: ann.")
+    String controller;
+
+    @Option(names = "--controller-lr", description = "Learned gates' rate. Default 0.05.")
+    Double controllerLr;
+
+    @Option(names = "--update-frequency", description = "Steps between controller decisions.")
+    Integer updateFrequency;
+
+    @Option(names = "--controller-warmup-steps", description = "Steps before the controller acts.")
+    Integer controllerWarmup;
+
+    @Option(names = "--max-degeneration-score", description = "Default 3.0.")
+    Double maxDegeneration;
+
+    @Option(names = "--max-perplexity-increase", description = "Per cycle, relative. Default 0.15.")
+    Double maxPerplexityIncrease;
+
+    @Option(names = "--training-steps", description = "Learning steps per cycle. Default 100.")
+    Integer trainingSteps;
+
+    @Option(names = "--memory-capacity", description = "Outcomes that steer proposals. Default 5.")
+    Integer memoryCapacity;
+
+    @Option(names = "--no-inference", description = "Skip the before/after continuations.")
+    boolean noInference;
+
+    @Option(names = "--no-plot", description = "No charts.")
+    boolean noPlot;
+
+    @Option(
+            names = "--dry-run",
+            description = "Validate, time three steps, print the plan; write only plan.json.")
+    boolean dryRun;
+
+    @Option(names = "--resume", description = "Continue an interrupted upgrade in -o OUT.")
+    boolean resume;
+
+    @Option(
+            names = "--force",
+            description = "Write into an output folder that already holds files.")
+    boolean force;
+
+    @Mixin CommonOptions.BatchSize batch = CommonOptions.BatchSize.of(8);
+    @Mixin CommonOptions.EvalBatches evalBatches;
+    @Mixin CommonOptions.MetricBatches metricBatches;
+
+    @Option(
+            names = "--warmup-steps",
+            defaultValue = "10",
+            description =
+                    "Learning-rate warm-up of each cycle's learning. Default: ${DEFAULT-VALUE}.")
+    int warmupSteps;
+
+    @Mixin UnetOptions unet;
+    @Mixin CommonOptions.Seed seedOption;
+
+    @Option(
+            names = {"-o", "--out"},
+            required = true,
+            paramLabel = "OUT",
+            description = "Output folder.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        UpgradeConfig config = config();
+        if (!data.datasetGiven(spec)) {
+            data.dataset = config.dataset();
+        }
+        boolean dry = dryRun || config.dryRun();
+        requireUsableOutput(dry);
+        OutputFolder.require(out, "--out");
+        ModelOptions model = new ModelOptions();
+        model.model = modelName;
+        model.tokenizer = tokenizer;
+        model.revision = revision;
+        model.device = "cpu";
+        Tokenizer tok = model.loadTokenizer();
+        try (NDManager manager = model.newManager();
+                CausalLm lm = model.load(manager, tok, seedOption.seed)) {
+            TextDataset dataset =
+                    data.load(tok, lm.config().vocabSize(), lm.config().maxPositions());
+            unet.apply(lm);
+            Upgrade.Settings settings =
+                    new Upgrade.Settings(
+                            config,
+                            batch.batchSize,
+                            evalBatches.evalBatches,
+                            metricBatches.metricBatches,
+                            warmupSteps,
+                            seedOption.seed);
+            if (dry) {
+                JsonObject plan = UpgradePlan.measure(lm, tok, dataset, settings).toJson();
+                plan.addProperty("model", modelName);
+                plan.addProperty("dataset", data.describe());
+                Files.createDirectories(out);
+                Json.write(out.resolve("plan.json"), plan);
+                System.out.println(Json.pretty(plan));
+                System.out.println(
+                        "plan written to " + out.resolve("plan.json") + "; nothing else was");
+                return 0;
+            }
+            JsonObject recorded = Json.toJsonTree(config);
+            recorded.addProperty("model", modelName);
+            recorded.addProperty("dataset_source", data.describe());
+            recorded.addProperty("seed", seedOption.seed);
+            recorded.addProperty("batch_size", batch.batchSize);
+            recorded.addProperty("seq_len", data.seqLen.seqLen);
+            unet.record(recorded);
+            if (resume) {
+                JsonObject before = Json.readObject(out.resolve("upgrade_config.json"));
+                if (!before.equals(recorded)) {
+                    throw new IllegalArgumentException(
+                            "--resume: the options differ from the run in "
+                                    + out
+                                    + " (upgrade_config.json); resume with the same ones");
+                }
+            } else {
+                Json.write(out.resolve("upgrade_config.json"), recorded);
+            }
+            EtaDisplay eta = new EtaDisplay();
+            Upgrade upgrade =
+                    new Upgrade(lm, tok, dataset, settings, out, eta, new ProgressBar("learn"));
+            Upgrade.Result result = upgrade.run(resume);
+            List<String> notes = UpgradeExports.write(lm, tok, out, modelName, result);
+            notes.forEach(n -> System.err.println("note: " + n));
+            UpgradeReport.write(
+                    out, modelName, config, result, DegenerationProbe.DEFAULT_PROMPTS, notes);
+            System.out.printf(
+                    "perplexity %.4f -> %.4f, active heads %d -> %d, degeneration %.2f -> %.2f; %d of %d"
+                            + " cycles kept%n",
+                    result.before().perplexity(),
+                    result.after().perplexity(),
+                    result.before().activeHeads(),
+                    result.after().activeHeads(),
+                    result.before().degeneration(),
+                    result.after().degeneration(),
+                    result.outcomes().stream().filter(o -> o.accepted()).count(),
+                    result.outcomes().size());
+            System.out.println("upgraded model and report in " + out.toAbsolutePath());
+        }
+        return 0;
+    }
+
+    /** Defaults, then the file, then the flags given. */
+    private UpgradeConfig config() throws IOException {
+        UpgradeConfig c = UpgradeConfig.defaults();
+        if (configFile != null) {
+            if (!Files.isRegularFile(configFile)) {
+                throw new IllegalArgumentException("--config " + configFile + " is not a file");
+            }
+            c = UpgradeConfigFile.read(configFile, c);
+        }
+        UpgradeConfig.ControllerConfig cc = c.controller();
+        UpgradeConfig.PlasticityConfig pc = c.plasticity();
+        return new UpgradeConfig(
+                c.dataset(),
+                cycles != null ? cycles : c.cycles(),
+                pruningLevel != null ? pruningLevel : c.pruningLevel(),
+                growthRatio != null ? growthRatio : c.growthRatio(),
+                learningRate != null ? learningRate : c.learningRate(),
+                new UpgradeConfig.ControllerConfig(
+                        controller != null
+                                ? UpgradeConfigFile.controllerType(controller)
+                                : cc.type(),
+                        controllerLr != null ? controllerLr : cc.lr(),
+                        updateFrequency != null ? updateFrequency : cc.updateFrequency(),
+                        controllerWarmup != null ? controllerWarmup : cc.warmupSteps()),
+                new UpgradeConfig.PlasticityConfig(
+                        maxDegeneration != null ? maxDegeneration : pc.maxDegenerationScore(),
+                        maxPerplexityIncrease != null
+                                ? maxPerplexityIncrease
+                                : pc.maxPerplexityIncrease(),
+                        trainingSteps != null ? trainingSteps : pc.trainingSteps(),
+                        memoryCapacity != null ? memoryCapacity : pc.memoryCapacity()),
+                !noInference && c.runInference(),
+                !noPlot && c.plot(),
+                c.logMetrics(),
+                dryRun || c.dryRun());
+    }
+
+    private void requireUsableOutput(boolean dry) throws IOException {
+        if (resume) {
+            if (!Upgrade.canResume(out)) {
+                throw new IllegalArgumentException(
+                        "--resume: " + out + " holds no upgrade state to continue from");
+            }
+            return;
+        }
+        if (!force && !dry && Files.isDirectory(out)) {
+            try (Stream<Path> files = Files.list(out)) {
+                if (files.findAny().isPresent()) {
+                    throw new IllegalArgumentException(
+                            "--out "
+                                    + out
+                                    + " already holds files; add --resume to continue an upgrade"
+                                    + " there, or --force to start over");
+                }
+            }
+        }
+    }
+
+    /** Which cycle and phase the upgrade is in, with an estimate of the time left. */
+    private static final class EtaDisplay implements Upgrade.Listener {
+        private final long start = System.nanoTime();
+        private int firstCycle = -1;
+
+        @Override
+        public void phase(int cycle, int cycles, String phase) {
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            if (firstCycle < 0 && cycle >= 1) {
+                firstCycle = cycle;
+            }
+            String eta = "";
+            int done = cycle - (firstCycle < 0 ? 1 : firstCycle);
+            if (done > 0 && cycle <= cycles) {
+                double perCycle = elapsed / done;
+                long left = Math.round(perCycle * (cycles - cycle + 1));
+                eta = String.format("  ETA %d:%02d", left / 60, left % 60);
+            }
+            System.err.printf("[cycle %d/%d] %s%s%n", cycle, cycles, phase, eta);
+        }
+    }
+}
