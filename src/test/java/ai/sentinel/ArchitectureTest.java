@@ -92,6 +92,7 @@ class ArchitectureTest {
                             "upgrade",
                             Set.of(
                                     "io",
+                                    "nn",
                                     "model",
                                     "data",
                                     "eval",

@@ -271,7 +271,10 @@ final class UpgradeCommand implements Callable<Integer> {
         if (resume) {
             if (!Upgrade.canResume(out)) {
                 throw new IllegalArgumentException(
-                        "--resume: " + out + " holds no upgrade state to continue from");
+                        "--resume: no upgrade state in "
+                                + out
+                                + " to continue from (it was stopped before its first save); start"
+                                + " again with --force");
             }
             return;
         }

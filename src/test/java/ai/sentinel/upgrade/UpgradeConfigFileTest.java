@@ -1,0 +1,84 @@
+package ai.sentinel.upgrade;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UpgradeConfigFileTest {
+    @Test
+    void yamlShapedLikeTheOriginalsConfigurationIsRead(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("upgrade.yaml");
+        Files.writeString(
+                file,
+                """
+                dataset: wikitext-2-raw-v1
+                cycles: 5
+                pruning_level: 0.2
+                learning_rate: 5e-5
+                controller_config:
+                  controller_type: ann
+                  controllerLr: 0.02
+                  update-frequency: 25
+                plasticity_config:
+                  max_perplexity_increase: 0.1
+                  training_steps: 40
+                run_inference: false
+                """);
+        UpgradeConfig c = UpgradeConfigFile.read(file, UpgradeConfig.defaults());
+        assertEquals("wikitext-2-raw-v1", c.dataset());
+        assertEquals(5, c.cycles());
+        assertEquals(0.2, c.pruningLevel());
+        assertEquals(0.5, c.growthRatio(), "left out: the default");
+        assertEquals(
+                5e-5, c.learningRate(), 0, "YAML reads 5e-5 as a string; accepted as a number");
+        assertEquals(UpgradeConfig.ControllerType.LEARNED, c.controller().type());
+        assertEquals(0.02, c.controller().lr(), "camelCase accepted");
+        assertEquals(25, c.controller().updateFrequency(), "kebab-case accepted");
+        assertEquals(0.1, c.plasticity().maxPerplexityIncrease());
+        assertEquals(40, c.plasticity().trainingSteps());
+        assertEquals(3.0, c.plasticity().maxDegenerationScore());
+        assertEquals(false, c.runInference());
+    }
+
+    @Test
+    void jsonIsReadTooAndBadKeysOrValuesNameTheFileAndKey(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("upgrade.json");
+        Files.writeString(
+                json, "{\"cycles\": 2, \"controller_config\": {\"controller_type\": \"static\"}}");
+        UpgradeConfig c = UpgradeConfigFile.read(json, UpgradeConfig.defaults());
+        assertEquals(2, c.cycles());
+        assertEquals(UpgradeConfig.ControllerType.STATIC, c.controller().type());
+
+        assertRefused(dir, "{\"cycels\": 2}", "unknown key cycels");
+        assertRefused(
+                dir, "plasticity_config:\n  memory: 3\n", "unknown key plasticity_config.memory");
+        assertRefused(dir, "pruning_level: 1.5\n", "pruning_level must be in (0, 1), got 1.5");
+        assertRefused(dir, "cycles: two\n", "cycles must be an integer");
+        assertRefused(
+                dir,
+                "controller_config:\n  controller_type: magic\n",
+                "controller_type must be ann, learned, threshold or static");
+        assertRefused(
+                dir,
+                "plasticity_config:\n  max_perplexity_increase: -0.1\n",
+                "plasticity_config.max_perplexity_increase must be a number >= 0");
+        assertRefused(dir, "cycles: [1\n", "not valid JSON or YAML");
+    }
+
+    private static void assertRefused(Path dir, String text, String fragment) throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, text);
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> UpgradeConfigFile.read(file, UpgradeConfig.defaults()));
+        assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains(fragment), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    }
+}
