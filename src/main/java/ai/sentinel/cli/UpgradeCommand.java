@@ -161,7 +161,7 @@ final class UpgradeCommand implements Callable<Integer> {
         ModelOptions model = new ModelOptions();
         model.model = modelName;
         model.tokenizer = tokenizer;
-        model.revision = revision;
+        model.revision = revision != null ? revision : "main";
         model.device = "cpu";
         Tokenizer tok = model.loadTokenizer();
         try (NDManager manager = model.newManager();
