@@ -91,6 +91,7 @@ public final class Upgrade {
     private final Evaluator evaluator;
     private final DegenerationProbe degeneration = DegenerationProbe.withDefaults();
     private final AdamW optimizer;
+    private long lastMetric = System.nanoTime();
 
     public Upgrade(
             CausalLm model,
@@ -358,8 +359,11 @@ public final class Upgrade {
                 && !phase.equals("final")) {
             return;
         }
+        long now = System.nanoTime();
         JsonObject line = new JsonObject();
         line.addProperty("cycle", cycle);
+        line.addProperty("seconds", (now - lastMetric) / 1e9); // wall time since the line before
+        lastMetric = now;
         line.addProperty("phase", phase);
         line.addProperty("perplexity", perplexity);
         line.addProperty("active_heads", active);

@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
 import ai.sentinel.io.SafetensorsFile;
+import ai.sentinel.model.CausalLm;
+import ai.sentinel.model.Families;
+import ai.sentinel.model.ModelFiles;
 import ai.sentinel.model.UnetSkips;
 import ai.sentinel.testing.CliRun;
 import ai.sentinel.testing.Fixtures;
+import ai.sentinel.tokenizer.ByteTokenizer;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.BufferedReader;
@@ -130,6 +135,56 @@ class CrashResumeTest {
         }
     }
 
+    @Test
+    void killedUpgradeResumesToTheModelAndLogsOfAnUninterruptedRun() throws Exception {
+        Path model = dir.resolve("upgrade-model");
+        try (NDManager manager = NDManager.newBaseManager();
+                CausalLm lm =
+                        Families.preset("nano")
+                                .orElseThrow()
+                                .initialize(256, 2, 2, 32, manager, 1)) {
+            ModelFiles.save(lm, model);
+            new ByteTokenizer().save(model);
+        }
+        List<String> args =
+                List.of(
+                        "upgrade",
+                        model.toString(),
+                        "--dataset",
+                        text.toString(),
+                        "--cycles",
+                        "3",
+                        "--training-steps",
+                        "2",
+                        "--update-frequency",
+                        "1",
+                        "--seq-len",
+                        "32",
+                        "--batch-size",
+                        "4",
+                        "--eval-batches",
+                        "1",
+                        "--metric-batches",
+                        "1");
+        Path reference = dir.resolve("upgrade-reference");
+        assertEquals(0, CliRun.of(with(args, "-o", reference.toString())).code());
+        int kills = 0;
+        for (int round = 0; kills < KILLS; round++) {
+            Path crashed = dir.resolve("upgrade-crashed-" + round);
+            kills +=
+                    killUntilDone(
+                            with(args, "-o", crashed.toString(), "--force"),
+                            31 + round,
+                            12,
+                            KILLS - kills);
+            assertSameTensors(reference.resolve("model"), crashed.resolve("model"));
+            for (String log : List.of("metrics/integration_metrics.jsonl", "events.jsonl")) {
+                assertEquals(
+                        jsonLines(reference.resolve(log)), jsonLines(crashed.resolve(log)), log);
+            }
+        }
+    }
+
     private static List<String> args(String command, String... more) {
         List<String> a = new ArrayList<>(List.of(command));
         a.addAll(List.of(MODEL));
@@ -179,7 +234,9 @@ class CrashResumeTest {
                 return kills;
             }
             if (child.exitValue() == 2
-                    && (rest.contains("no checkpoint in") || rest.contains("no run in"))) {
+                    && (rest.contains("no checkpoint in")
+                            || rest.contains("no run in")
+                            || rest.contains("no upgrade state in"))) {
                 started = false; // killed before anything was saved: start over, as a user would
                 continue;
             }
