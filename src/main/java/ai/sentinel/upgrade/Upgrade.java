@@ -91,7 +91,6 @@ public final class Upgrade {
     private final Evaluator evaluator;
     private final DegenerationProbe degeneration = DegenerationProbe.withDefaults();
     private final AdamW optimizer;
-    private long lastMetric = System.nanoTime();
 
     public Upgrade(
             CausalLm model,
@@ -134,10 +133,12 @@ public final class Upgrade {
             Files.deleteIfExists(out.resolve(METRICS));
             Files.deleteIfExists(out.resolve(EVENTS));
             listener.phase(0, cycles, "baseline");
+            long t0 = System.nanoTime();
             Measured before = measure(config.runInference());
             metric(
                     0,
                     "baseline",
+                    (System.nanoTime() - t0) / 1e9,
                     before.perplexity(),
                     before.activeHeads(),
                     before.degeneration(),
@@ -168,10 +169,12 @@ public final class Upgrade {
             saveState(state, outcome.accepted());
         }
         listener.phase(cycles, cycles, "final evaluation");
+        long t0 = System.nanoTime();
         Measured after = measure(config.runInference());
         metric(
                 cycles,
                 "final",
+                (System.nanoTime() - t0) / 1e9,
                 after.perplexity(),
                 after.activeHeads(),
                 after.degeneration(),
@@ -211,6 +214,7 @@ public final class Upgrade {
                         .build();
         Path folder = out.resolve("cycles").resolve("cycle-" + c);
         double[] degenerationAt = {Double.NaN, Double.NaN}; // pruned, final
+        long[] ends = new long[4]; // when the pruned, grown and final stages were done: [1..3]
         List<CycleResult> results;
         try (RunLog log = new RunLog(folder)) {
             log.writeJson(RunLog.CONFIG, Json.toJsonTree(cycleConfig).getAsJsonObject());
@@ -225,8 +229,12 @@ public final class Upgrade {
                                         listener.phase(c, cycles, phaseAfter(stage));
                                         if (stage.endsWith("pruned")) {
                                             degenerationAt[0] = degenerationScore();
+                                            ends[1] = System.nanoTime();
+                                        } else if (stage.endsWith("grown")) {
+                                            ends[2] = System.nanoTime();
                                         } else if (stage.endsWith("final")) {
                                             degenerationAt[1] = degenerationScore();
+                                            ends[3] = System.nanoTime();
                                         }
                                     },
                                     steps)
@@ -238,9 +246,31 @@ public final class Upgrade {
         CycleResult r = results.get(0);
         double perplexityPruned = Math.exp(r.pruned().loss());
         double perplexityAfter = Math.exp(r.last().loss());
-        metric(c, "pruned", perplexityPruned, r.pruned().activeHeads(), degenerationAt[0], null);
-        metric(c, "grown", Math.exp(r.grown().loss()), r.grown().activeHeads(), null, null);
-        metric(c, "learned", perplexityAfter, r.last().activeHeads(), degenerationAt[1], null);
+        // measure + prune (with the start's evaluation and the degeneration probe), grow, learn
+        metric(
+                c,
+                "pruned",
+                (ends[1] - started) / 1e9,
+                perplexityPruned,
+                r.pruned().activeHeads(),
+                degenerationAt[0],
+                null);
+        metric(
+                c,
+                "grown",
+                (ends[2] - ends[1]) / 1e9,
+                Math.exp(r.grown().loss()),
+                r.grown().activeHeads(),
+                null,
+                null);
+        metric(
+                c,
+                "learned",
+                (ends[3] - ends[2]) / 1e9,
+                perplexityAfter,
+                r.last().activeHeads(),
+                degenerationAt[1],
+                null);
         String reason = verdict(perplexityBefore, perplexityAfter, degenerationAt[1]);
         boolean accepted = reason.equals("accepted");
         int activeAfter = model.gates().numActive();
@@ -252,6 +282,7 @@ public final class Upgrade {
         metric(
                 c,
                 accepted ? "accepted" : "rolled_back",
+                (System.nanoTime() - ends[3]) / 1e9,
                 accepted ? perplexityAfter : perplexityBefore,
                 model.gates().numActive(),
                 null,
@@ -349,6 +380,7 @@ public final class Upgrade {
     private void metric(
             int cycle,
             String phase,
+            double seconds,
             double perplexity,
             int active,
             Double degeneration,
@@ -359,11 +391,9 @@ public final class Upgrade {
                 && !phase.equals("final")) {
             return;
         }
-        long now = System.nanoTime();
         JsonObject line = new JsonObject();
         line.addProperty("cycle", cycle);
-        line.addProperty("seconds", (now - lastMetric) / 1e9); // wall time since the line before
-        lastMetric = now;
+        line.addProperty("seconds", seconds); // the phase's wall time
         line.addProperty("phase", phase);
         line.addProperty("perplexity", perplexity);
         line.addProperty("active_heads", active);
