@@ -104,8 +104,8 @@ public final class TrainBenchmark {
         }
     }
 
-    private static Batch randomBatch(
-            SplittableRandom random, int batchSize, int seqLen, int vocab) {
+    /** Uniformly random inputs and targets. */
+    static Batch randomBatch(SplittableRandom random, int batchSize, int seqLen, int vocab) {
         long[] inputs = new long[batchSize * seqLen];
         long[] targets = new long[inputs.length];
         for (int i = 0; i < inputs.length; i++) {

@@ -52,7 +52,9 @@ public final class UnetBenchmark {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu());
                 CausalLm model = preset.initialize(vocab, null, null, null, manager, seed)) {
             SplittableRandom random = new SplittableRandom(seed);
-            Batch batch = randomBatch(random, batchSize, seqLen, model.config().vocabSize());
+            Batch batch =
+                    TrainBenchmark.randomBatch(
+                            random, batchSize, seqLen, model.config().vocabSize());
             long plainParameters = model.numParameters();
             UnetSkips skips = UnetSkips.create(model, new UnetSkips.Settings(1f, false));
             long skipParameters = skips.numParameters();
@@ -134,16 +136,5 @@ public final class UnetBenchmark {
         Arrays.sort(sorted);
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    private static Batch randomBatch(
-            SplittableRandom random, int batchSize, int seqLen, int vocab) {
-        long[] inputs = new long[batchSize * seqLen];
-        long[] targets = new long[inputs.length];
-        for (int i = 0; i < inputs.length; i++) {
-            inputs[i] = random.nextInt(vocab);
-            targets[i] = random.nextInt(vocab);
-        }
-        return new Batch(inputs, targets, batchSize, seqLen);
     }
 }
