@@ -10,6 +10,7 @@ import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.Families;
 import ai.sentinel.model.ModelFiles;
 import ai.sentinel.model.UnetSkips;
+import ai.sentinel.testing.ChildJvm;
 import ai.sentinel.testing.CliRun;
 import ai.sentinel.testing.Fixtures;
 import ai.sentinel.tokenizer.ByteTokenizer;
@@ -263,19 +264,11 @@ class CrashResumeTest {
     }
 
     private static Process start(String[] args, boolean resume) throws IOException {
-        List<String> command =
-                new ArrayList<>(
-                        List.of(
-                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                "-Dai.djl.offline=true",
-                                "-cp",
-                                System.getProperty("java.class.path"),
-                                SentinelCli.class.getName()));
-        command.addAll(List.of(args));
+        List<String> command = new ArrayList<>(List.of(args));
         if (resume) {
             command.add("--resume");
         }
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
+        return ChildJvm.sentinel(command).start();
     }
 
     private static void assertSameTensors(Path expectedFolder, Path actualFolder)

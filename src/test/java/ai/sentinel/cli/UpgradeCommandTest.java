@@ -15,6 +15,7 @@ import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.Families;
 import ai.sentinel.model.ModelFiles;
 import ai.sentinel.nn.EngineArrays;
+import ai.sentinel.testing.ChildJvm;
 import ai.sentinel.testing.CliRun;
 import ai.sentinel.testing.Fixtures;
 import ai.sentinel.tokenizer.ByteTokenizer;
@@ -306,16 +307,7 @@ class UpgradeCommandTest {
 
     /** Runs the command line in a child JVM with {@code HF_HUB_CACHE} set; returns its output. */
     private static String child(Path cache, String... args) throws Exception {
-        List<String> command =
-                new ArrayList<>(
-                        List.of(
-                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                "-Dai.djl.offline=true",
-                                "-cp",
-                                System.getProperty("java.class.path"),
-                                SentinelCli.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder pb = ChildJvm.sentinel(List.of(args));
         pb.environment().put("HF_HUB_CACHE", cache.toString());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
