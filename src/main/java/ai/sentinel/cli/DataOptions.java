@@ -21,10 +21,10 @@ final class DataOptions {
                     "europarl-en or tiny_shakespeare (both built in; a tinyshakespeare.txt in the data folder"
                             + " takes precedence); wikitext-2-raw-v1 or wikitext-103-raw-v1 (also"
                             + " wikitext/NAME), with their own train/validation split, from"
-                            + " DATA-DIR/NAME or the unzipped DATA-DIR/wikitext-2-raw (wiki.train.raw,"
-                            + " wiki.valid.raw), else from the Hugging Face hub cache"
+                            + " the raw files of the original zip in DATA-DIR/NAME or DATA-DIR/wikitext-2-raw,"
+                            + " else from the Hugging Face hub cache"
                             + " (Salesforce/wikitext Parquet files); a text file, a folder of .txt files,"
-                            + " a .jsonl file (one JSON object per line) or a .parquet file."
+                            + " a JSON Lines file (*.jsonl: one object per line) or a Parquet file (*.parquet)."
                             + " Default: ${DEFAULT-VALUE}.")
     String dataset;
 
@@ -33,7 +33,7 @@ final class DataOptions {
             defaultValue = DatasetLocator.DEFAULT_TEXT_FIELD,
             paramLabel = "NAME",
             description =
-                    "The field of each .jsonl line (or column of a .parquet file) that holds the text."
+                    "The field of each JSON line (or the Parquet column) that holds the text."
                             + " Default: ${DEFAULT-VALUE}.")
     String textField;
 
