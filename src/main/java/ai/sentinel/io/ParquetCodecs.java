@@ -18,6 +18,11 @@ import org.apache.parquet.format.CompressionCodec;
  * Hadoop-framed LZ4 are refused by name.
  */
 final class ParquetCodecs {
+    /**
+     * Writers cut pages at about 1 MB; a corrupt header claiming a gigabyte must not allocate it.
+     */
+    static final int MAX_PAGE_BYTES = 1 << 28;
+
     private ParquetCodecs() {}
 
     /** Whether pages written with {@code codec} can be read. */
@@ -32,6 +37,13 @@ final class ParquetCodecs {
     static byte[] decompress(
             CompressionCodec codec, byte[] data, int offset, int length, int uncompressedSize)
             throws IOException {
+        if (uncompressedSize < 0 || uncompressedSize > MAX_PAGE_BYTES) {
+            throw new IOException(
+                    "a page claims "
+                            + uncompressedSize
+                            + " bytes uncompressed; Sentinel reads pages up to "
+                            + MAX_PAGE_BYTES);
+        }
         byte[] out = new byte[uncompressedSize];
         int written;
         switch (codec) {

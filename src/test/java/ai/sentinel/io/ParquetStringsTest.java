@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.apache.parquet.format.CompressionCodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,5 +128,41 @@ class ParquetStringsTest {
             assertEquals(300, repeated.next());
         }
         assertThrows(IOException.class, repeated::next);
+    }
+
+    @Test
+    void corruptBytesAnywhereAreAnIoExceptionNeverAnotherFailure(@TempDir Path dir)
+            throws IOException {
+        List<String> rows = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            rows.add(i % 9 == 4 ? null : "row " + (i % 6) + " ✓");
+        }
+        SplittableRandom random = new SplittableRandom(14);
+        for (CompressionCodec codec :
+                List.of(
+                        CompressionCodec.UNCOMPRESSED,
+                        CompressionCodec.SNAPPY,
+                        CompressionCodec.ZSTD)) {
+            for (boolean dictionary : new boolean[] {false, true}) {
+                Path good = dir.resolve("good.parquet");
+                new ParquetFixture("text", codec, dictionary, 16).write(good, rows);
+                byte[] bytes = Files.readAllBytes(good);
+                Path bad = dir.resolve("bad.parquet");
+                for (int trial = 0; trial < 150; trial++) {
+                    byte[] corrupt = bytes.clone();
+                    for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
+                        corrupt[random.nextInt(corrupt.length)] ^= (byte) (1 + random.nextInt(255));
+                    }
+                    Files.write(bad, corrupt);
+                    try {
+                        ParquetStrings.read(bad, "text"); // a flip inside a value can still read
+                    } catch (IOException expected) {
+                        assertTrue(
+                                expected.getMessage().startsWith(bad.toString()),
+                                expected.getMessage());
+                    }
+                }
+            }
+        }
     }
 }
