@@ -44,6 +44,18 @@ class ParquetStringsTest {
         assertEquals(
                 List.of("0", "1"),
                 ParquetStrings.read(upstream("alltypes_dictionary.parquet"), "string_col"));
+        // parquet-rs (the file's notes give the values' extremes: "Al…" and "🚀Kevin Bacon")
+        List<String> names =
+                ParquetStrings.read(
+                        upstream("binary_truncated_min_max.parquet"), "utf8_partial_truncation");
+        assertEquals(12, names.size());
+        assertEquals("Alice Johnson", names.stream().sorted().findFirst().orElseThrow());
+        assertEquals("🚀Kevin Bacon", names.get(11));
+        // Arrow C++ (pyarrow's writer), beside a column whose logical type it cannot know
+        assertEquals(
+                List.of("known string 1", "known string 2", "known string 3"),
+                ParquetStrings.read(
+                        upstream("unknown-logical-type.parquet"), "column with known type"));
         // parquet-mr: PLAIN_DICTIONARY (format v1) and RLE_DICTIONARY in Snappy pages (format v2)
         for (String name :
                 List.of(
