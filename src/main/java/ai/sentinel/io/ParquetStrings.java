@@ -42,11 +42,12 @@ import org.apache.parquet.format.Util;
  * CompressionCodec} (writing a Snappy file failed there with NoClassDefFoundError; reading calls
  * the same method). DuckDB's JDBC driver 1.4.4.0 is one 80.7 MB jar of native libraries for every
  * platform. Hardwood needs Java 21. What this class uses instead, 1.1 MB in all: the format's own
- * Thrift structures from Apache Parquet ({@code parquet-format-structures}, 0.83 MB with {@code
- * javax.annotation-api}; it parses the footer and page headers) and aircompressor's pure-Java
- * codecs (0.25 MB, no native library). Written here is only the page walk and two value decoders
- * (about 570 lines with {@link RleBitPackedHybrid} and {@link ParquetCodecs}), tested against files
- * from parquet-mr, Impala and Arrow (Apache's parquet-testing data).
+ * Thrift structures from Apache Parquet ({@code parquet-format-structures}, 0.83 MB, and its 0.03
+ * MB {@code javax.annotation-api}; it parses the footer and page headers) and aircompressor's
+ * pure-Java codecs (0.25 MB, no native library). Written here is only the page walk and two value
+ * decoders (about 610 lines with {@link ParquetColumnChunk}, {@link RleBitPackedHybrid} and {@link
+ * ParquetCodecs}), tested against files from parquet-mr, Impala, Arrow C++ and parquet-rs (Apache's
+ * parquet-testing data) and fuzzed with corrupt bytes.
  */
 public final class ParquetStrings {
     private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
