@@ -1,6 +1,8 @@
 package ai.sentinel.cli;
 
 import ai.sentinel.data.DatasetLocator;
+import ai.sentinel.data.DatasetText;
+import ai.sentinel.data.HubDatasetFiles;
 import ai.sentinel.data.TextDataset;
 import ai.sentinel.tokenizer.Tokenizer;
 import java.io.IOException;
@@ -17,8 +19,23 @@ final class DataOptions {
             paramLabel = "NAME|PATH",
             description =
                     "europarl-en or tiny_shakespeare (both built in; a tinyshakespeare.txt in the data folder"
-                            + " takes precedence), a text file, or a folder of .txt files. Default: ${DEFAULT-VALUE}.")
+                            + " takes precedence); wikitext-2-raw-v1 or wikitext-103-raw-v1 (also"
+                            + " wikitext/NAME), with their own train/validation split, from"
+                            + " the raw files of the original zip in DATA-DIR/NAME or DATA-DIR/wikitext-2-raw,"
+                            + " else from the Hugging Face hub cache"
+                            + " (Salesforce/wikitext Parquet files); a text file, a folder of .txt files,"
+                            + " a JSON Lines file (*.jsonl: one object per line) or a Parquet file (*.parquet)."
+                            + " Default: ${DEFAULT-VALUE}.")
     String dataset;
+
+    @Option(
+            names = "--text-field",
+            defaultValue = DatasetLocator.DEFAULT_TEXT_FIELD,
+            paramLabel = "NAME",
+            description =
+                    "The field of each JSON line (or the Parquet column) that holds the text."
+                            + " Default: ${DEFAULT-VALUE}.")
+    String textField;
 
     @Option(
             names = "--data-dir",
@@ -41,7 +58,8 @@ final class DataOptions {
             names = "--validation-fraction",
             defaultValue = "0.1",
             description =
-                    "Share of the text (its end) held out for validation. Default: ${DEFAULT-VALUE}.")
+                    "Share of the text (its end) held out for validation; not used by datasets with"
+                            + " their own split (wikitext). Default: ${DEFAULT-VALUE}.")
     double validationFraction;
 
     /** Whether --dataset was given on the command line (rather than left at its default). */
@@ -73,7 +91,8 @@ final class DataOptions {
                             + " is not a character set this Java knows"
                             + " (for example UTF-8, ISO-8859-1, windows-1252)");
         }
-        return new DatasetLocator(resolveDataDir(), charset);
+        return new DatasetLocator(
+                resolveDataDir(), charset, textField, HubDatasetFiles.fromEnvironment());
     }
 
     /** Reads, tokenises and splits the dataset; checks every id fits the model's vocabulary. */
@@ -86,7 +105,19 @@ final class DataOptions {
                             + " for this model, got "
                             + blockLength);
         }
-        int[] tokens = tokenizer.encode(locator().read(dataset));
+        DatasetText text = locator().load(dataset);
+        if (text instanceof DatasetText.OwnSplit own) {
+            return TextDataset.ofSplits(
+                    encode(tokenizer, own.train(), modelVocab),
+                    encode(tokenizer, own.validation(), modelVocab),
+                    blockLength);
+        }
+        int[] tokens = encode(tokenizer, ((DatasetText.Whole) text).text(), modelVocab);
+        return TextDataset.split(tokens, blockLength, validationFraction);
+    }
+
+    private static int[] encode(Tokenizer tokenizer, String text, int modelVocab) {
+        int[] tokens = tokenizer.encode(text);
         for (int id : tokens) {
             if (id >= modelVocab) {
                 throw new IllegalArgumentException(
@@ -97,6 +128,6 @@ final class DataOptions {
                                 + modelVocab);
             }
         }
-        return TextDataset.split(tokens, blockLength, validationFraction);
+        return tokens;
     }
 }

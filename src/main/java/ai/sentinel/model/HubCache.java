@@ -1,5 +1,6 @@
 package ai.sentinel.model;
 
+import ai.sentinel.io.HubCacheLayout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,16 +9,16 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The local Hugging Face hub cache, laid out and located exactly as {@code huggingface_hub} does:
- * the root is {@code $HF_HUB_CACHE}, else {@code $HF_HOME/hub}, else {@code
- * ~/.cache/huggingface/hub}; model {@code org/name} lives in {@code models--org--name/}, whose
- * {@code refs/<revision>} holds a commit hash and whose {@code snapshots/<hash>/} holds the files.
- * Nothing is ever downloaded.
+ * Models in the local Hugging Face hub cache, laid out and located exactly as {@code
+ * huggingface_hub} does ({@link HubCacheLayout}: {@code $HF_HUB_CACHE}, else {@code $HF_HOME/hub},
+ * else {@code ~/.cache/huggingface/hub}); model {@code org/name} lives in {@code
+ * models--org--name/}, whose {@code refs/<revision>} holds a commit hash and whose {@code
+ * snapshots/<hash>/} holds the files. Nothing is ever downloaded.
  */
 public final class HubCache {
     private static final Pattern MODEL_ID =
             Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?");
-    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
+    private static final Pattern COMMIT = HubCacheLayout.COMMIT;
 
     private final Path root;
 
@@ -27,22 +28,14 @@ public final class HubCache {
 
     /** The cache this process's environment points to. */
     public static HubCache fromEnvironment() {
-        return new HubCache(root(System.getenv(), Path.of(System.getProperty("user.home"))));
+        return new HubCache(HubCacheLayout.rootFromEnvironment());
     }
 
     /**
      * The cache root for an environment and home folder, as {@code huggingface_hub} resolves it.
      */
     static Path root(Map<String, String> env, Path home) {
-        String hubCache = env.get("HF_HUB_CACHE");
-        if (hubCache != null && !hubCache.isBlank()) {
-            return Path.of(hubCache);
-        }
-        String hfHome = env.get("HF_HOME");
-        if (hfHome != null && !hfHome.isBlank()) {
-            return Path.of(hfHome).resolve("hub");
-        }
-        return home.resolve(".cache").resolve("huggingface").resolve("hub");
+        return HubCacheLayout.root(env, home);
     }
 
     public Path root() {
