@@ -21,8 +21,9 @@
 #   passive, best of 8, two runs each: unset 165 / 152 GFLOP/s, SkylakeX 159 / 164, Haswell 105 / 110. Forcing
 #   SkylakeX gains nothing; an inherited Haswell costs a third. PEER_OPENBLAS_CORETYPE=NAME forces a kernel set.
 # - ATEN_CPU_CAPABILITY: not set. Debian's torch dispatches its element-wise kernels at AVX2 on this AVX-512 CPU;
-#   forcing avx512 changed a composed tanh-GELU, the erf GELU and a softmax on 512x3072 by less than the run-to-run
-#   spread (9.7 vs 8.8 ms, 1.32 vs 1.30 ms, 1.59 vs 1.54 ms; a second pair 14.5 vs 8.2, 1.89 vs 1.39, 1.77 vs 1.42).
+#   forcing avx512 was never slower for a composed tanh-GELU, the erf GELU and a softmax on 512x3072, but its gains
+#   were within the default's own spread (default vs avx512, two pairs: 9.7 vs 8.8 and 14.5 vs 8.2 ms; 1.32 vs 1.30
+#   and 1.89 vs 1.39 ms; 1.59 vs 1.54 and 1.77 vs 1.42 ms), and it is not how the peer is normally run.
 
 # Exports the shared environment; needs $threads and $python set. Exits 2 when $python cannot import torch.
 bench_env() {
