@@ -84,6 +84,12 @@ for bench in dict.fromkeys(r["bench"] for r in rows):
         if r["bench"] == bench:
             rounds.setdefault(r["round"], {})[r["contender"]] = r["tokens_per_second"]
     peers = [c for c in dict.fromkeys(r["contender"] for r in rows if r["bench"] == bench) if c != "sentinel"]
+    mine = [r for r in rows if r["bench"] == bench and r["contender"] == "sentinel" and "mfu" in r]
+    if mine:
+        mfu = statistics.median([r["mfu"] for r in mine])
+        peaks = ", ".join(str(round(r["peak_gflops"])) for r in mine)
+        print(f"{bench}: Sentinel model-FLOP utilisation median {100 * mfu:.1f}% of the matmul peak it measured"
+              f" each round ({peaks} GFLOP/s)")
     for peer in peers:
         pairs = [v for _, v in sorted(rounds.items()) if "sentinel" in v and peer in v]
         if not pairs:
