@@ -77,6 +77,7 @@ def main():
     p.add_argument("--warmup-steps", type=int, default=2)
     p.add_argument("--steps", type=int, default=5)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--foreach", action="store_true", help="multi-tensor AdamW (torch's default on CPU is the loop)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -85,7 +86,8 @@ def main():
     decay = [q for n, q in model.named_parameters() if q.dim() == 2 and n != "wpe.weight"]
     rest = [q for n, q in model.named_parameters() if not (q.dim() == 2 and n != "wpe.weight")]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": rest, "weight_decay": 0.0}],
-                            lr=1e-4, betas=(0.9, 0.95), eps=1e-8)
+                            lr=1e-4, betas=(0.9, 0.95), eps=1e-8,
+                            **({"foreach": True} if a.foreach else {}))
     times = []
     for i in range(a.warmup_steps + a.steps):
         ids = torch.randint(0, a.vocab, (a.batch_size, a.seq_len))
@@ -99,7 +101,7 @@ def main():
         if i >= a.warmup_steps:
             times.append(time.perf_counter() - t0)
     median = statistics.median(times)
-    print(json.dumps({"impl": "pytorch-eager", "torch": torch.__version__, "threads": a.threads, "shape": a.shape,
+    print(json.dumps({"impl": "pytorch-eager", "torch": torch.__version__, "threads": a.threads, "shape": a.shape, "foreach": a.foreach,
                       "batch_size": a.batch_size, "seq_len": a.seq_len, "seconds_per_step": round(median, 4),
                       "tokens_per_second": round(a.batch_size * a.seq_len / median, 1)}))
 
