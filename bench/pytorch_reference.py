@@ -5,6 +5,13 @@ Our own GPT-2 of the same shape (written from the math, as tools/golden/make_ref
 step: forward, mean cross-entropy, backward, global-norm clipping at 1.0, AdamW (betas 0.9/0.95, decay 0.1 on
 matrices only). Random tokens, median step time over the timed steps, JSON on stdout.
 
+Initialised as GPT-2 and Sentinel are (weights N(0, 0.02), residual projections N(0, 0.02/sqrt(2L)), biases 0).
+Until 2026-12-02 this script kept PyTorch's default N(0, 1) for the embeddings; the tied unembedding's logits then
+had a standard deviation of ~11 and 41% of the cross-entropy gradient's entries were subnormal floats, which made
+the two backward products of the unembedding ~30x slower (nano shape, batch 4 x 128: 10.4 s/step, 9.9 s of it in
+those two products; the same forward and backward took 3.4 s with torch.set_flush_denormal(True)). The earlier
+ratios against this script measured that, not the model.
+
 Install (Debian): apt-get install -y python3-torch libopenblas0-pthread
 (without OpenBLAS, Debian's torch falls back to a reference BLAS ~25x slower).
 """
@@ -45,6 +52,12 @@ class Gpt2(torch.nn.Module):
         self.wte, self.wpe = torch.nn.Embedding(vocab, width), torch.nn.Embedding(positions, width)
         self.blocks = torch.nn.ModuleList(Block(width, heads) for _ in range(layers))
         self.ln_f = torch.nn.LayerNorm(width)
+        for name, q in self.named_parameters():
+            if name.endswith("bias"):
+                torch.nn.init.zeros_(q)
+            elif q.dim() == 2:
+                std = 0.02 / math.sqrt(2 * layers) if name.endswith(("c_proj.weight", "mlp_proj.weight")) else 0.02
+                torch.nn.init.normal_(q, mean=0.0, std=std)
 
     def forward(self, ids):
         t = ids.shape[1]
@@ -64,6 +77,7 @@ def main():
     p.add_argument("--warmup-steps", type=int, default=2)
     p.add_argument("--steps", type=int, default=5)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--foreach", action="store_true", help="multi-tensor AdamW (torch's default on CPU is the loop)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -72,7 +86,8 @@ def main():
     decay = [q for n, q in model.named_parameters() if q.dim() == 2 and n != "wpe.weight"]
     rest = [q for n, q in model.named_parameters() if not (q.dim() == 2 and n != "wpe.weight")]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": rest, "weight_decay": 0.0}],
-                            lr=1e-4, betas=(0.9, 0.95), eps=1e-8)
+                            lr=1e-4, betas=(0.9, 0.95), eps=1e-8,
+                            **({"foreach": True} if a.foreach else {}))
     times = []
     for i in range(a.warmup_steps + a.steps):
         ids = torch.randint(0, a.vocab, (a.batch_size, a.seq_len))
@@ -86,7 +101,7 @@ def main():
         if i >= a.warmup_steps:
             times.append(time.perf_counter() - t0)
     median = statistics.median(times)
-    print(json.dumps({"impl": "pytorch-eager", "torch": torch.__version__, "threads": a.threads, "shape": a.shape,
+    print(json.dumps({"impl": "pytorch-eager", "torch": torch.__version__, "threads": a.threads, "shape": a.shape, "foreach": a.foreach,
                       "batch_size": a.batch_size, "seq_len": a.seq_len, "seconds_per_step": round(median, 4),
                       "tokens_per_second": round(a.batch_size * a.seq_len / median, 1)}))
 
