@@ -561,13 +561,15 @@ final class ExperimentCommand {
                             "pruning_tolerance.json",
                             "growth_comparison.json",
                             "repeated_cycles.json",
-                            "progressive_growth.json")
+                            "progressive_growth.json",
+                            "unet_growth.json")
                     .contains(name)) {
                 throw new IllegalArgumentException(
                         "--json "
                                 + json
                                 + ": expected pruning_tolerance.json,"
-                                + " growth_comparison.json, repeated_cycles.json or progressive_growth.json");
+                                + " growth_comparison.json, repeated_cycles.json, progressive_growth.json or"
+                                + " unet_growth.json");
             }
             JsonObject result = Json.readObject(json);
             Path out = output.folder();
@@ -575,6 +577,7 @@ final class ExperimentCommand {
                 case "pruning_tolerance.json" -> PruningTolerance.plot(result, out);
                 case "growth_comparison.json" -> GrowthComparison.plot(result, out);
                 case "repeated_cycles.json" -> RepeatedCycles.plot(result, out);
+                case "unet_growth.json" -> UnetGrowth.plot(result, out);
                 default -> ProgressiveComparison.plot(result, out);
             }
             System.out.println("written: charts in " + out);

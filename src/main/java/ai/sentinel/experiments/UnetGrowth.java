@@ -35,7 +35,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -304,21 +303,17 @@ public final class UnetGrowth {
         LinePlot.spread(
                 out.resolve("unet_recovery.png"),
                 "Perplexity recovery per arm (bar = mean, dots = seeds)",
-                "recovery (1 = back to baseline)",
-                CycleRuns.column(rows, "recovery"),
+                "recovery (1 = back to the arm's start)",
+                shortNames(CycleRuns.column(rows, "recovery")),
                 true);
         LinePlot.spread(
                 out.resolve("unet_final_perplexity.png"),
                 "Validation perplexity after learning (mark = mean, dots = seeds)",
                 "validation perplexity",
-                CycleRuns.column(rows, "final_perplexity"),
+                shortNames(CycleRuns.column(rows, "final_perplexity")),
                 false);
-        Map<String, double[]> js = new LinkedHashMap<>();
-        CycleRuns.column(rows, "regrown_js")
-                .forEach((arm, v) -> js.put(arm.toLowerCase(Locale.ROOT) + " regrown", v));
-        js.put(
-                "unrelated heads",
-                CycleRuns.column(rows, "unrelated_js").values().iterator().next());
+        Map<String, double[]> js = shortNames(CycleRuns.column(rows, "regrown_js"));
+        js.put("unrelated", CycleRuns.column(rows, "unrelated_js").values().iterator().next());
         List<Double> unpruned = new ArrayList<>();
         for (JsonElement e : rows) {
             JsonObject row = e.getAsJsonObject();
@@ -328,12 +323,25 @@ public final class UnetGrowth {
                         .forEach(h -> unpruned.add(h.getValue().getAsDouble()));
             }
         }
-        js.put("same head, nothing pruned", unpruned.stream().mapToDouble(d -> d).toArray());
+        js.put("same head", unpruned.stream().mapToDouble(d -> d).toArray());
         LinePlot.spread(
                 out.resolve("unet_specialisation.png"),
-                "Attention of a regrown head vs the pruned head (JS divergence, bits)",
-                "Jensen–Shannon divergence per query row",
+                "Regrown head vs the pruned head; unrelated heads; a head vs itself, nothing pruned",
+                "Jensen–Shannon divergence per query row (bits)",
                 js,
                 false);
+    }
+
+    /** Chart labels short enough to stand side by side: "unet/function_preserving" → "unet/fp". */
+    private static Map<String, double[]> shortNames(Map<String, double[]> columns) {
+        Map<String, double[]> named = new LinkedHashMap<>();
+        columns.forEach(
+                (arm, v) ->
+                        named.put(
+                                arm.replace("function_preserving", "fp")
+                                        .replace("skip_transfer", "transfer")
+                                        .replace("no_pruning", "unpruned"),
+                                v));
+        return named;
     }
 }
