@@ -12,21 +12,22 @@ final class JensenShannon {
     private JensenShannon() {}
 
     /**
-     * @param a attention probabilities flattened (B, H, T, T)
-     * @param headA the head of {@code a} compared
-     * @param b the same layout
+     * @param a attention probabilities flattened (B, headsA, T, T)
+     * @param headA the head (index into a's heads) compared
+     * @param b attention probabilities flattened (B, headsB, T, T)
      * @param headB the head of {@code b} compared
      */
-    static double meanPerRow(float[] a, int headA, float[] b, int headB, int heads, int T) {
-        int sequences = a.length / (heads * T * T);
-        if (b.length != a.length || sequences * heads * T * T != a.length) {
+    static double meanPerRow(
+            float[] a, int headA, int headsA, float[] b, int headB, int headsB, int T) {
+        int sequences = a.length / (headsA * T * T);
+        if (sequences * headsA * T * T != a.length || sequences * headsB * T * T != b.length) {
             throw new IllegalArgumentException("attention arrays of different or wrong shapes");
         }
         double sum = 0;
         long rows = 0;
         for (int s = 0; s < sequences; s++) {
-            int baseA = (s * heads + headA) * T * T;
-            int baseB = (s * heads + headB) * T * T;
+            int baseA = (s * headsA + headA) * T * T;
+            int baseB = (s * headsB + headB) * T * T;
             for (int i = 1; i < T; i++) {
                 double js = 0;
                 for (int j = 0; j <= i; j++) {

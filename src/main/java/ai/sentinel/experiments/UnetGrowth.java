@@ -142,7 +142,7 @@ public final class UnetGrowth {
                         .build();
         Path folder = out.resolve("runs").resolve(arm.name().replace('/', '-') + "-seed" + seed);
         Batch inputs = attentionInputs(data, s.attentionSequences());
-        Map<String, float[][]> attention = new HashMap<>(); // stage -> layer -> (B, H, T, T)
+        Map<String, Attention> attention = new HashMap<>(); // stage -> its attention
         List<CycleResult> results;
         try (NDManager m = NDManager.newBaseManager(Device.cpu());
                 CausalLm model = ModelFiles.load(baseline, m);
@@ -174,38 +174,54 @@ public final class UnetGrowth {
         JsonObject row = CycleRuns.row(results.get(0));
         row.addProperty("arm", arm.name());
         row.addProperty("seed", seed);
-        float[][] before = attention.get("cycle1-baseline");
-        float[][] after = attention.get("cycle1-final");
+        Attention before = attention.get("cycle1-baseline");
+        Attention after = attention.get("cycle1-final");
         int T = inputs.length();
         JsonObject perHead = new JsonObject();
-        int heads = before[0].length / (inputs.batchSize() * T * T);
-        for (int l = 0; l < before.length; l++) {
-            for (int h = 0; h < heads; h++) {
-                perHead.addProperty(
-                        new HeadId(l, h).toString(),
-                        JensenShannon.meanPerRow(before[l], h, after[l], h, heads, T));
-            }
-        }
-        row.add("head_js_before_after", perHead);
         double unrelated = 0;
         int pairs = 0;
-        for (float[] layer : before) {
-            for (int a = 0; a < heads; a++) {
-                for (int b = a + 1; b < heads; b++) {
-                    unrelated += JensenShannon.meanPerRow(layer, a, layer, b, heads, T);
+        for (int l = 0; l < before.probs().length; l++) {
+            int[] was = before.present()[l];
+            int[] is = after.present()[l];
+            for (int i = 0; i < was.length; i++) {
+                int j = indexOf(is, was[i]); // a head removed before or after has no pair
+                if (j >= 0) {
+                    perHead.addProperty(
+                            new HeadId(l, was[i]).toString(),
+                            JensenShannon.meanPerRow(
+                                    before.probs()[l],
+                                    i,
+                                    was.length,
+                                    after.probs()[l],
+                                    j,
+                                    is.length,
+                                    T));
+                }
+                for (int k = i + 1; k < was.length; k++) {
+                    unrelated +=
+                            JensenShannon.meanPerRow(
+                                    before.probs()[l],
+                                    i,
+                                    was.length,
+                                    before.probs()[l],
+                                    k,
+                                    was.length,
+                                    T);
                     pairs++;
                 }
             }
         }
+        row.add("head_js_before_after", perHead);
         row.addProperty("unrelated_js", unrelated / pairs);
         List<HeadId> regrown = results.get(0).grownHeads();
         if (!regrown.isEmpty()) {
             row.addProperty(
                     "regrown_js",
                     regrown.stream()
+                            .filter(h -> perHead.has(h.toString()))
                             .mapToDouble(h -> perHead.get(h.toString()).getAsDouble())
                             .average()
-                            .orElseThrow());
+                            .orElse(Double.NaN));
         }
         return row;
     }
@@ -219,8 +235,10 @@ public final class UnetGrowth {
         return Batch.of(data.validation(), indices);
     }
 
-    /** Every layer's attention probabilities on {@code inputs}, flattened (B, H, T, T). */
-    private static float[][] attention(CausalLm model, Batch inputs) {
+    /** Every layer's attention probabilities, flattened (B, Hp, T, T), and its present heads. */
+    private record Attention(float[][] probs, int[][] present) {}
+
+    private static Attention attention(CausalLm model, Batch inputs) {
         try (NDScope scope = new NDScope()) {
             AttentionCapture capture = new AttentionCapture();
             NDArray tokens =
@@ -229,16 +247,28 @@ public final class UnetGrowth {
                             inputs.inputs(),
                             new Shape(inputs.batchSize(), inputs.length()));
             model.forward(tokens, capture);
-            float[][] layers = new float[capture.probabilities().size()][];
-            for (int l = 0; l < layers.length; l++) {
-                NDArray probs = capture.probabilities().get(l);
-                if (probs.getShape().get(1) != model.config().numHeads()) {
-                    throw new IllegalStateException("the experiment needs every head present");
-                }
-                layers[l] = probs.toType(DataType.FLOAT32, false).toFloatArray();
+            int layers = capture.probabilities().size();
+            float[][] probs = new float[layers][];
+            int[][] present = new int[layers][];
+            for (int l = 0; l < layers; l++) {
+                probs[l] =
+                        capture.probabilities()
+                                .get(l)
+                                .toType(DataType.FLOAT32, false)
+                                .toFloatArray();
+                present[l] = model.config().headsPresent(l).clone();
             }
-            return layers;
+            return new Attention(probs, present);
         }
+    }
+
+    private static int indexOf(int[] values, int value) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == value) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**

@@ -209,7 +209,7 @@ class ExperimentCommandsTest {
             assertEquals(arm.equals("no_pruning"), !row.has("regrown_js"), arm);
             double unrelated = row.get("unrelated_js").getAsDouble();
             assertTrue(unrelated > 0 && unrelated < 1, arm + ": " + unrelated);
-            assertEquals(16, row.getAsJsonObject("head_js_before_after").size(), arm);
+            assertEquals(8, row.getAsJsonObject("head_js_before_after").size(), arm);
         }
         assertTrue(
                 u.getAsJsonObject("summary")

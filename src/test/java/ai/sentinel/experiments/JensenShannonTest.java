@@ -22,15 +22,15 @@ class JensenShannonTest {
         float[][] first = {{1, 0, 0}, {1, 0, 0}, {0.5f, 0.5f, 0}};
         float[][] last = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
         float[] a = attention(first, last);
-        assertEquals(0, JensenShannon.meanPerRow(a, 0, a, 0, 2, 3), 1e-12);
+        assertEquals(0, JensenShannon.meanPerRow(a, 0, 2, a, 0, 2, 3), 1e-12);
         // row 1: disjoint → 1 bit; row 2: p = (½, ½, 0), q = (0, 0, 1) → disjoint → 1 bit
-        assertEquals(1, JensenShannon.meanPerRow(a, 0, a, 1, 2, 3), 1e-9);
+        assertEquals(1, JensenShannon.meanPerRow(a, 0, 2, a, 1, 2, 3), 1e-9);
         float[][] half = {{1, 0, 0}, {0.5f, 0.5f, 0}, {0.5f, 0.5f, 0}};
         float[] b = attention(half, last);
         // row 1: p = (1, 0), q = (½, ½): m = (¾, ¼); JS = ½[ln(4/3)] + ½[½ln(2/3) + ½ln 2], in bits
         double row1 =
                 (0.5 * Math.log(4.0 / 3) + 0.5 * (0.5 * Math.log(2.0 / 3) + 0.5 * Math.log(2)))
                         / Math.log(2);
-        assertEquals((row1 + 0) / 2, JensenShannon.meanPerRow(a, 0, b, 0, 2, 3), 1e-7);
+        assertEquals((row1 + 0) / 2, JensenShannon.meanPerRow(a, 0, 2, b, 0, 2, 3), 1e-7);
     }
 }
