@@ -5,6 +5,7 @@ import ai.sentinel.bench.GenerateBenchmark;
 import ai.sentinel.bench.LoadBenchmark;
 import ai.sentinel.bench.PruneBenchmark;
 import ai.sentinel.bench.TrainBenchmark;
+import ai.sentinel.bench.UnetBenchmark;
 import ai.sentinel.model.Families;
 import ai.sentinel.model.Family;
 import ai.sentinel.plasticity.ControllerFactory;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Parameters;
             BenchCommand.Generate.class,
             BenchCommand.Controller.class,
             BenchCommand.Load.class,
-            BenchCommand.Prune.class
+            BenchCommand.Prune.class,
+            BenchCommand.Unet.class
         })
 final class BenchCommand {
     /** The model shape a benchmark builds (random weights): any family's preset. */
@@ -234,6 +236,83 @@ final class BenchCommand {
                         100 * r.utilisation(),
                         r.peakFlops() / 1e9);
             }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "unet",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description =
+                    "What U-Net skips cost: forward pass and training step of a preset's shape without and"
+                            + " with skips, alternating round by round in one process; the overhead's median"
+                            + " and range over rounds.",
+            footer = {
+                "",
+                "Example:",
+                "  sentinel bench unet --shape nano --vocab 256 --batch-size 16"
+            })
+    static final class Unet implements Callable<Integer> {
+        @Mixin Shape model;
+
+        @Mixin CommonOptions.BatchSize batch = CommonOptions.BatchSize.of(4);
+
+        @Mixin CommonOptions.SeqLen seq;
+
+        @Option(
+                names = "--steps",
+                defaultValue = "5",
+                description =
+                        "Timed repetitions per round and contender. Default: ${DEFAULT-VALUE}.")
+        int steps;
+
+        @Option(
+                names = "--rounds",
+                defaultValue = "5",
+                description = "Alternating rounds. Default: ${DEFAULT-VALUE}.")
+        int rounds;
+
+        @Mixin CommonOptions.Seed seedOption;
+
+        @Override
+        public Integer call() {
+            if (steps < 1 || rounds < 1 || batch.batchSize < 1 || seq.seqLen < 1) {
+                throw new IllegalArgumentException(
+                        "--steps, --rounds, --batch-size and --seq-len must be >= 1");
+            }
+            UnetBenchmark.Result r =
+                    UnetBenchmark.run(
+                            model.preset(),
+                            model.vocab,
+                            batch.batchSize,
+                            seq.seqLen,
+                            steps,
+                            rounds,
+                            seedOption.seed);
+            System.out.printf(
+                    "%s, batch %d × %d, %d rounds: skips add %,d weights to %,d (%.1f%%)%n",
+                    r.shape(),
+                    r.batchSize(),
+                    r.seqLen(),
+                    r.rounds(),
+                    r.skipParameters(),
+                    r.modelParameters(),
+                    100.0 * r.skipParameters() / r.modelParameters());
+            System.out.printf(
+                    "forward        %.4f s -> %.4f s with skips: overhead %+.1f%% (%+.1f%% to %+.1f%%)%n",
+                    r.forwardSeconds(),
+                    r.forwardSecondsWithSkips(),
+                    100 * r.forwardOverhead()[0],
+                    100 * r.forwardOverhead()[1],
+                    100 * r.forwardOverhead()[2]);
+            System.out.printf(
+                    "training step  %.4f s -> %.4f s with skips: overhead %+.1f%% (%+.1f%% to %+.1f%%)%n",
+                    r.stepSeconds(),
+                    r.stepSecondsWithSkips(),
+                    100 * r.stepOverhead()[0],
+                    100 * r.stepOverhead()[1],
+                    100 * r.stepOverhead()[2]);
             return 0;
         }
     }

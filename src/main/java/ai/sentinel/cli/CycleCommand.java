@@ -112,6 +112,8 @@ final class CycleCommand implements Callable<Integer> {
     @Mixin
     CommonOptions.CheckpointEvery checkpointEvery = CommonOptions.CheckpointEvery.atPhaseEnds();
 
+    @Mixin UnetOptions unet;
+
     @Mixin ControllerOptions controller;
     @Mixin ControllerOptions.Target target;
 
@@ -175,6 +177,8 @@ final class CycleCommand implements Callable<Integer> {
                         saved.isPresent()
                                 ? CycleCheckpoint.loadModel(run, saved.get(), manager)
                                 : model.load(manager, tokenizer, seedOption.seed)) {
+            unet.apply(lm);
+            UnetOptions.requireSkipsFor(config.init(), lm);
             TextDataset dataset =
                     data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());
             List<CycleResult> results;
@@ -303,6 +307,7 @@ final class CycleCommand implements Callable<Integer> {
         json.addProperty("validation_fraction", data.validationFraction);
         json.addProperty("save_model", saveModel);
         json.addProperty("save_visualizations", saveVisualizations);
+        unet.record(json);
         controller.record(json);
         return json;
     }

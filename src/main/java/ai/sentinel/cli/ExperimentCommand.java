@@ -7,6 +7,7 @@ import ai.sentinel.experiments.GrowthComparison;
 import ai.sentinel.experiments.ProgressiveComparison;
 import ai.sentinel.experiments.PruningTolerance;
 import ai.sentinel.experiments.RepeatedCycles;
+import ai.sentinel.experiments.UnetGrowth;
 import ai.sentinel.io.Json;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.Families;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Option;
         subcommands = {
             ExperimentCommand.Tolerance.class,
             ExperimentCommand.Growth.class,
+            ExperimentCommand.Unet.class,
             ExperimentCommand.Cycles.class,
             ExperimentCommand.Progressive.class,
             ExperimentCommand.Controllers.class,
@@ -152,6 +154,100 @@ final class ExperimentCommand {
 
         @Mixin CommonOptions.Training training = CommonOptions.Training.fineTuning();
         @Mixin CommonOptions.MetricBatches metricBatches;
+    }
+
+    @Command(
+            name = "unet-growth",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description =
+                    "Issue 12: do U-Net skips help a pruned model regrow? Per arm (no skips, mirror skips, the"
+                            + " same-capacity self-fusion control; growth init function_preserving, copy or"
+                            + " skip_transfer; a no-pruning control): attach, train --skip-steps, prune by"
+                            + " entropy, grow, learn. Also the Jensen-Shannon divergence of each regrown head's"
+                            + " attention from the pruned head's. Writes unet_growth.json and charts.",
+            footer = {
+                "",
+                "Example:",
+                "  sentinel experiment unet-growth -m bench/results/baseline/model"
+                        + " --dataset tiny_shakespeare -o bench/results/unet"
+            })
+    static final class Unet implements Callable<Integer> {
+        @Mixin ModelOptions model;
+        @Mixin DataOptions data;
+        @Mixin LearningOptions learning;
+
+        @Option(
+                names = "--skip-steps",
+                defaultValue = "200",
+                description =
+                        "Training steps after attaching the skips, before pruning (every arm takes them)."
+                                + " Default: ${DEFAULT-VALUE}.")
+        int skipSteps;
+
+        @Option(
+                names = "--growth",
+                defaultValue = "GRADIENT_SENSITIVITY",
+                description = "Which heads grow back. Default: gradient_sensitivity.")
+        GrowthMethod growth;
+
+        @Option(
+                names = "--arms",
+                split = ",",
+                description =
+                        "Arms to run, by name (none/function_preserving, none/copy, unet/function_preserving,"
+                                + " unet/copy, unet/skip_transfer, self/function_preserving, self/skip_transfer,"
+                                + " no_pruning). Default: all.")
+        List<String> arms;
+
+        @Option(
+                names = "--attention-sequences",
+                defaultValue = "4",
+                description =
+                        "Validation sequences the attention divergences are measured on. Default:"
+                                + " ${DEFAULT-VALUE}.")
+        int attentionSequences;
+
+        @Mixin CommonOptions.Output output;
+
+        @Override
+        public Integer call() throws IOException {
+            List<UnetGrowth.Arm> chosen = UnetGrowth.defaultArms();
+            if (arms != null) {
+                List<String> known = chosen.stream().map(UnetGrowth.Arm::name).toList();
+                for (String a : arms) {
+                    if (!known.contains(a)) {
+                        throw new IllegalArgumentException(
+                                "--arms: unknown arm "
+                                        + a
+                                        + "; known: "
+                                        + String.join(", ", known));
+                    }
+                }
+                chosen = chosen.stream().filter(a -> arms.contains(a.name())).toList();
+            }
+            Path out = output.folder();
+            JsonObject result =
+                    UnetGrowth.run(
+                            model.folder(),
+                            dataset(model, data),
+                            new UnetGrowth.Settings(
+                                    chosen,
+                                    learning.seeds,
+                                    growth,
+                                    learning.pruneFraction,
+                                    learning.growthRatio,
+                                    skipSteps,
+                                    learning.learningSteps,
+                                    learning.training.cycleTraining(),
+                                    learning.metricBatches.metricBatches,
+                                    attentionSequences),
+                            out,
+                            new ProgressBar("unet"));
+            System.out.println(Json.pretty(result.get("summary")));
+            System.out.println("written: " + out.resolve("unet_growth.json"));
+            return 0;
+        }
     }
 
     @Command(

@@ -83,6 +83,14 @@ final class ExportCommand implements Callable<Integer> {
             description = "Folder to write the export into (empty or missing, unless --force).")
     Path out;
 
+    @Option(
+            names = "--drop-unet",
+            description =
+                    "Export a model with U-Net skips to a Hugging Face format without them (a plain"
+                            + " class cannot represent them); the perplexity change is measured and"
+                            + " reported.")
+    boolean dropUnet;
+
     @Option(names = "--force", description = "Write into a folder that already holds files.")
     boolean force;
 
@@ -138,10 +146,12 @@ final class ExportCommand implements Callable<Integer> {
                             batchSize.batchSize,
                             evalBatches.evalBatches);
             double loaded = evaluator.evaluate(lm).perplexity();
+            String unetNote = chosen == Format.SENTINEL ? null : dropUnet(lm, evaluator, loaded);
             Optional<Equalized> equalized =
-                    equalize ? Optional.of(equalize(bench, evaluator, loaded)) : Optional.empty();
+                    equalize ? Optional.of(equalize(bench, evaluator)) : Optional.empty();
             equalized.ifPresent(e -> System.out.println("equalized: " + e.summary()));
-            // what Sentinel computes at export time, which the reloaded export must match
+            // what Sentinel computes as exported (equalized, if asked); U-Net skips, when dropped,
+            // are left out only after this and their cost is reported apart
             double before = equalized.map(Equalized::after).orElse(loaded);
             int total = lm.config().numLayers() * lm.config().numHeads();
             int active = lm.gates().numActive();
@@ -181,6 +191,13 @@ final class ExportCommand implements Callable<Integer> {
                             before,
                             after,
                             equalized));
+            if (unetNote != null) {
+                System.out.println(unetNote);
+                Files.writeString(
+                        folder.resolve("README.md"),
+                        "\n" + unetNote + "\n",
+                        java.nio.file.StandardOpenOption.APPEND);
+            }
             System.out.printf(
                     "exported %s (%s): %d of %d heads active, %,d parameters; validation perplexity"
                             + " %.4f in Sentinel, %.4f reloaded from the export%n",
@@ -195,7 +212,8 @@ final class ExportCommand implements Callable<Integer> {
      * estimate of the loss a head's removal costs, which is what equalizing must keep small, while
      * entropy describes how a head attends, not what losing it costs.
      */
-    private Equalized equalize(Workbench bench, Evaluator evaluator, double before) {
+    private Equalized equalize(Workbench bench, Evaluator evaluator) {
+        double before = evaluator.evaluate(bench.model).perplexity();
         HeadMeasurements measured =
                 bench.meter(batchSize.batchSize, metricBatches.metricBatches)
                         .measure(bench.model, MaskedHeads.AS_IS, new ProgressBar("importance"));
@@ -216,6 +234,32 @@ final class ExportCommand implements Callable<Integer> {
                             + "; add --equalize to prune every layer further to the largest shape all"
                             + " layers allow (its perplexity cost is measured), or use --format hf-masked");
         }
+    }
+
+    /**
+     * Detaches the model's U-Net skips for a Hugging Face export when --drop-unet allows it, and
+     * says what that cost; refuses otherwise. Null when the model has none.
+     */
+    private String dropUnet(CausalLm lm, Evaluator evaluator, double withSkips) {
+        if (lm.unet().isEmpty()) {
+            return null;
+        }
+        long weights = lm.unet().get().numParameters();
+        if (!dropUnet) {
+            throw new IllegalArgumentException(
+                    model.model
+                            + " has U-Net skips ("
+                            + String.format("%,d", weights)
+                            + " weights), which a plain Hugging Face class cannot represent; export"
+                            + " --format sentinel to keep them, or add --drop-unet to leave them out"
+                            + " (the perplexity change is measured)");
+        }
+        lm.setUnet(null);
+        double without = evaluator.evaluate(lm).perplexity();
+        return String.format(
+                "U-Net skips dropped (%,d weights): validation perplexity %.4f with them, %.4f"
+                        + " without (%+.2f%%)",
+                weights, withSkips, without, 100 * (without / withSkips - 1));
     }
 
     private String card(

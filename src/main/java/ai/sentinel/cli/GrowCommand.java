@@ -55,6 +55,7 @@ final class GrowCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(
                         "model " + model.model + " has no pruned head to grow back");
             }
+            UnetOptions.requireSkipsFor(growth.init, bench.model);
             var meter = bench.meter(batchSize.batchSize, metricBatches.metricBatches);
             HeadMeasurements active =
                     meter.measure(bench.model, MaskedHeads.AS_IS, new ProgressBar("measure"));

@@ -45,6 +45,25 @@ final class InfoCommand implements Callable<Integer> {
             System.out.printf("vocabulary   %d%n", c.vocabSize());
             System.out.printf("positions    %d%n", c.maxPositions());
             System.out.printf("parameters   %,d (%.1f MB as float32)%n", params, params * 4 / 1e6);
+            lm.unet()
+                    .ifPresent(
+                            skips ->
+                                    System.out.printf(
+                                            "U-Net skips  blocks %s read blocks %s; %,d of the"
+                                                    + " parameters; scale %s (%s)%n",
+                                            skips.readingBlocks(),
+                                            skips.settings().source()
+                                                            == ai.sentinel.model.UnetSkips.Source
+                                                                    .SELF
+                                                    ? "themselves (self control)"
+                                                    : skips.readingBlocks().stream()
+                                                            .map(skips::mirror)
+                                                            .toList(),
+                                            skips.numParameters(),
+                                            skips.settings().scale(),
+                                            skips.settings().learnScale()
+                                                    ? "learned, starting value"
+                                                    : "fixed"));
             System.out.println(
                     "head map     # active, . masked, (space) removed; gate value shown when not 1");
             for (int layer = 0; layer < c.numLayers(); layer++) {

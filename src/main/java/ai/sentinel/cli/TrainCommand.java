@@ -110,6 +110,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin ProgressiveOptions growth;
 
+    @Mixin UnetOptions unet;
+
     @Mixin ControllerOptions controller;
     @Mixin ThresholdControllerOptions.Pruning pruning;
 
@@ -182,6 +184,10 @@ final class TrainCommand implements Callable<Integer> {
                         resume
                                 ? TrainingRun.loadCheckpointModel(out, manager)
                                 : model.load(manager, tokenizer, seed)) {
+            unet.apply(lm);
+            if (progressive) {
+                UnetOptions.requireSkipsFor(growth.settings(seed).init(), lm);
+            }
             TextDataset dataset =
                     data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());
             Json.write(out.resolve(TrainingRun.CONFIG), runConfig(lm, dataset));
@@ -300,6 +306,7 @@ final class TrainCommand implements Callable<Integer> {
         json.addProperty("progressive", progressive);
         json.addProperty("num_layers", lm.config().numLayers());
         json.addProperty("num_heads", lm.config().numHeads());
+        unet.record(json);
         controller.record(json);
         if (progressive) {
             json.add("progressive_growth", Json.toJsonTree(growth.settings(seedOption.seed)));

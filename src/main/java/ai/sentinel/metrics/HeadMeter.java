@@ -126,6 +126,15 @@ public final class HeadMeter {
                 numBatches);
     }
 
+    /** The batches every measurement reads, in order. */
+    public List<Batch> batches() {
+        List<Batch> list = new ArrayList<>();
+        for (int b = 0; b < numBatches; b++) {
+            list.add(batch(b));
+        }
+        return list;
+    }
+
     private Batch batch(int index) {
         int[] indices = new int[Math.min(batchSize, blocks.numBlocks())];
         for (int i = 0; i < indices.length; i++) {

@@ -35,7 +35,16 @@ public interface CausalLm extends AutoCloseable {
      */
     List<HeadRemap> insertHeads(java.util.Collection<HeadId> heads);
 
-    /** The trainable weights (not the gates), in a fixed order. */
+    /** The U-Net skips this model applies, if any. */
+    java.util.Optional<UnetSkips> unet();
+
+    /**
+     * Attaches skips made for this model ({@link UnetSkips#create}), or detaches them with null
+     * (freeing the old ones).
+     */
+    void setUnet(UnetSkips skips);
+
+    /** The trainable weights (not the gates), in a fixed order; the U-Net skips' last. */
     List<Parameter> parameters();
 
     /** The manager that owns the weights, gates and mask. */

@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * A model folder in Hugging Face's layout: {@code config.json} and {@code model.safetensors} that
  * {@code from_pretrained} opens unchanged, plus {@value #HEADS_FILE} with our gates and head mask,
- * which HF loaders ignore. Tokenizer files are handled by {@code ai.sentinel.tokenizer}.
+ * which HF loaders ignore, and {@value UnetSkips#FILE} when the model has U-Net skips. Tokenizer
+ * files are handled by {@code ai.sentinel.tokenizer}.
  */
 public final class ModelFiles {
     public static final String CONFIG_FILE = "config.json";
@@ -40,6 +41,7 @@ public final class ModelFiles {
         }
         try {
             loadHeads(folder.resolve(HEADS_FILE), model.gates());
+            model.setUnet(UnetSkips.load(folder, model));
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
@@ -158,5 +160,10 @@ public final class ModelFiles {
                         "mask",
                         TensorData.ofFloats(gates.maskValues(), shape)),
                 Map.of("format", "sentinel-heads", "format_version", HEADS_FORMAT_VERSION));
+        if (model.unet().isPresent()) {
+            model.unet().get().save(folder);
+        } else {
+            Files.deleteIfExists(folder.resolve(UnetSkips.FILE)); // not a stale one from before
+        }
     }
 }

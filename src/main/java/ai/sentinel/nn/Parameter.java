@@ -13,6 +13,7 @@ public final class Parameter {
     private final String name;
     private final boolean decay;
     private NDArray value;
+    private float rateMultiplier = 1f;
 
     public Parameter(String name, NDArray value, boolean decay) {
         this.name = name;
@@ -28,6 +29,25 @@ public final class Parameter {
 
     public boolean decay() {
         return decay;
+    }
+
+    /**
+     * A fixed multiplier of the learning rate for this whole parameter (a parameter group's rate,
+     * as in PyTorch): the U-Net skips train faster than the model they join. Per-head rate scales
+     * multiply on top of it.
+     */
+    public float rateMultiplier() {
+        return rateMultiplier;
+    }
+
+    public void setRateMultiplier(float multiplier) {
+        if (!(multiplier >= 0) || Float.isInfinite(multiplier)) {
+            throw new IllegalArgumentException(
+                    name
+                            + ": the learning-rate multiplier must be finite and >= 0, got "
+                            + multiplier);
+        }
+        rateMultiplier = multiplier;
     }
 
     public NDArray value() {

@@ -2,6 +2,7 @@ package ai.sentinel.plasticity;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.sentinel.metrics.HeadScores;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
@@ -11,6 +12,7 @@ import ai.sentinel.nn.Init;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -36,6 +38,22 @@ public final class Grower {
             float initialScale,
             HeadScores importance,
             long seed) {
+        return grow(model, heads, init, startGate, initialScale, importance, Map.of(), seed);
+    }
+
+    /**
+     * As above; {@code transferBases} (layer → E × d directions, from {@link SkipTransfer}) is what
+     * {@link GrowthInit#SKIP_TRANSFER} starts the heads' queries, keys and values from.
+     */
+    public static List<HeadRemap> grow(
+            CausalLm model,
+            Collection<HeadId> heads,
+            GrowthInit init,
+            float startGate,
+            float initialScale,
+            HeadScores importance,
+            Map<Integer, double[][]> transferBases,
+            long seed) {
         List<HeadId> absent = new ArrayList<>();
         for (HeadId h : heads) {
             if (!model.config().isPresent(h)) {
@@ -51,7 +69,15 @@ public final class Grower {
         List<HeadRemap> remaps = absent.isEmpty() ? List.of() : model.insertHeads(absent);
         SplittableRandom random = new SplittableRandom(seed);
         for (HeadId h : heads) {
-            initialise(model, h, absent.contains(h), init, initialScale, importance, random);
+            initialise(
+                    model,
+                    h,
+                    absent.contains(h),
+                    init,
+                    initialScale,
+                    importance,
+                    transferBases.get(h.layer()),
+                    random);
             model.gates().setMasked(h, false);
             model.gates().setGate(h, startGate);
         }
@@ -87,6 +113,7 @@ public final class Grower {
             GrowthInit init,
             float initialScale,
             HeadScores importance,
+            double[][] transferBasis,
             SplittableRandom random) {
         List<HeadSlice> slices = model.headLayout().slices(head);
         List<HeadSlice> donor =
@@ -116,6 +143,10 @@ public final class Grower {
                                 (fresh ? fresh(current, s, random) : current.duplicate())
                                         .muli(initialScale);
                         case COPY -> withNoise(donor.get(i), random);
+                        case SKIP_TRANSFER ->
+                                outputRows || !s.weight()
+                                        ? current.zerosLike()
+                                        : transferred(model, head, s, current, transferBasis);
                     };
             s.parameter().value().set(s.index(), value);
             value.close();
@@ -146,6 +177,64 @@ public final class Grower {
         return s.weight()
                 ? Init.normal(m, random, FRESH_STD, like.getDataType(), like.getShape().getShape())
                 : like.zerosLike();
+    }
+
+    /**
+     * The basis (E × d) laid out as the slice is (E × d, or d × E for an [out, in] weight), its
+     * columns scaled so the slice's norm is the mean norm of the same slice of the layer's other
+     * active heads (N(0, 0.02)'s expected norm when there are none).
+     */
+    private static NDArray transferred(
+            CausalLm model, HeadId head, HeadSlice s, NDArray current, double[][] basis) {
+        if (basis == null) {
+            throw new IllegalStateException("no skip-transfer basis for layer " + head.layer());
+        }
+        int E = basis.length;
+        int d = basis[0].length;
+        long[] shape = current.getShape().getShape();
+        boolean columns = s.axis() == 1; // (E, d)
+        if (shape.length != 2 || shape[columns ? 0 : 1] != E || shape[columns ? 1 : 0] != d) {
+            throw new IllegalStateException(
+                    "skip transfer: slice of "
+                            + s.parameter().name()
+                            + " has shape "
+                            + current.getShape());
+        }
+        double target = meanNorm(model, head, s.role());
+        if (Double.isNaN(target)) {
+            target = FRESH_STD * Math.sqrt((double) E * d);
+        }
+        double perColumn = target / Math.sqrt(d); // each basis column has unit length
+        float[] values = new float[E * d];
+        for (int i = 0; i < E; i++) {
+            for (int j = 0; j < d; j++) {
+                values[columns ? i * d + j : j * E + i] = (float) (basis[i][j] * perColumn);
+            }
+        }
+        return ai.sentinel.nn.Init.ofType(
+                ai.sentinel.nn.EngineArrays.of(current.getManager(), values, current.getShape()),
+                current.getDataType());
+    }
+
+    /** Mean Frobenius norm of the {@code role} weight slice over the layer's other active heads. */
+    private static double meanNorm(CausalLm model, HeadId head, HeadSlice.Role role) {
+        double sum = 0;
+        int n = 0;
+        for (int h : model.config().headsPresent(head.layer())) {
+            HeadId other = new HeadId(head.layer(), h);
+            if (h == head.head() || model.gates().isMasked(other)) {
+                continue;
+            }
+            for (HeadSlice s : model.headLayout().slices(other)) {
+                if (s.role() == role && s.weight()) {
+                    try (NDArray v = s.parameter().value().get(s.index())) {
+                        sum += v.norm().toType(DataType.FLOAT64, false).getDouble();
+                        n++;
+                    }
+                }
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
     }
 
     private static NDArray withNoise(HeadSlice donor, SplittableRandom random) {

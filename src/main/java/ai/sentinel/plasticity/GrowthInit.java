@@ -13,5 +13,13 @@ public enum GrowthInit {
     /** A copy of the layer's most important active head, plus small noise. */
     COPY,
     /** Stored (or fresh N(0, 0.02)) weights multiplied by {@code initialScale}. */
-    SCALED
+    SCALED,
+    /**
+     * Knowledge transfer through the U-Net skips (models with {@code --unet} only): the head's
+     * query, key and value projections are the d leading principal directions of the skip-fused
+     * features that join its layer and the mirror layer, measured on the validation batches ({@link
+     * SkipTransfer}), scaled to the layer's typical head norm; its output slice and biases start at
+     * 0, so growth stays function-preserving. A key/value group another active head reads is kept.
+     */
+    SKIP_TRANSFER
 }

@@ -150,6 +150,14 @@ public final class Plasticity {
                                                 activePerLayer,
                                                 request.seed()))
                                 .subList(0, count));
+        Map<Integer, double[][]> transferBases =
+                request.init() == GrowthInit.SKIP_TRANSFER
+                        ? SkipTransfer.bases(
+                                model,
+                                chosen.stream().map(HeadId::layer).distinct().toList(),
+                                meter.batches(),
+                                request.seed())
+                        : Map.of();
         List<HeadRemap> remaps =
                 Grower.grow(
                         model,
@@ -158,6 +166,7 @@ public final class Plasticity {
                         request.startGate(),
                         request.initialScale(),
                         importance,
+                        transferBases,
                         request.seed());
         List<GrowDecision> decisions = new ArrayList<>();
         for (int rank = 0; rank < chosen.size(); rank++) {

@@ -132,7 +132,8 @@ public final class AdamW implements AutoCloseable {
     public NDArray effectiveRate(Parameter p, float lr) {
         requireKnown(p);
         NDArray scale = rateScales.get(p);
-        return scale == null ? p.value().onesLike().muli(lr) : scale.mul(lr);
+        float rate = lr * p.rateMultiplier();
+        return scale == null ? p.value().onesLike().muli(rate) : scale.mul(rate);
     }
 
     /**
@@ -145,7 +146,7 @@ public final class AdamW implements AutoCloseable {
         float correction2Sqrt = (float) Math.sqrt(1.0 - Math.pow(config.beta2(), stepCount));
         try (NDScope scope = new NDScope()) {
             for (Parameter p : parameters) {
-                update(p, lr, correction1, correction2Sqrt);
+                update(p, lr * p.rateMultiplier(), correction1, correction2Sqrt);
             }
         }
     }

@@ -157,6 +157,30 @@ class BenchCommandTest {
     }
 
     @Test
+    void unetReportsTheSkipsWeightsAndBothOverheads() {
+        CliRun r =
+                CliRun.of(
+                        "bench",
+                        "unet",
+                        "--shape",
+                        "opt-nano",
+                        "--vocab",
+                        "64",
+                        "--batch-size",
+                        "2",
+                        "--seq-len",
+                        "16",
+                        "--steps",
+                        "1",
+                        "--rounds",
+                        "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().matches("(?s).*skips add [0-9,]+ weights to [0-9,]+.*"), r.out());
+        assertTrue(r.out().contains("forward ") && r.out().contains("training step "), r.out());
+        assertRefused("--rounds", "bench", "unet", "--shape", "nano", "--rounds", "0");
+    }
+
+    @Test
     void loadNeedsExactlyOneOfAFolderOrTheCheckpointToWrite(@TempDir Path dir) {
         assertRefused("neither", "bench", "load");
         assertRefused(

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.io.SafetensorsFile;
+import ai.sentinel.model.UnetSkips;
 import ai.sentinel.testing.CliRun;
 import ai.sentinel.testing.Fixtures;
 import com.google.gson.JsonObject;
@@ -69,9 +70,19 @@ class CrashResumeTest {
     @Test
     void killedTrainingResumesToTheWeightsOfAnUninterruptedRun() throws Exception {
         List<String> args =
-                args("train", "--steps", "20", "--eval-every", "2", "--warmup-steps", "4");
+                args(
+                        "train",
+                        "--steps",
+                        "20",
+                        "--eval-every",
+                        "2",
+                        "--warmup-steps",
+                        "4",
+                        "--unet",
+                        "--unet-learn-scale"); // skips and their optimizer state resume too
         Path reference = dir.resolve("train-reference");
         assertEquals(0, CliRun.of(with(args, "--out", reference.toString())).code());
+        assertTrue(Files.exists(reference.resolve("model").resolve(UnetSkips.FILE)));
         int kills = 0;
         for (int round = 0; kills < KILLS; round++) {
             Path crashed = dir.resolve("train-crashed-" + round);
@@ -212,7 +223,15 @@ class CrashResumeTest {
 
     private static void assertSameTensors(Path expectedFolder, Path actualFolder)
             throws IOException {
-        for (String file : List.of("model.safetensors", "sentinel_heads.safetensors")) {
+        List<String> files =
+                new ArrayList<>(List.of("model.safetensors", "sentinel_heads.safetensors"));
+        assertEquals(
+                Files.exists(expectedFolder.resolve(UnetSkips.FILE)),
+                Files.exists(actualFolder.resolve(UnetSkips.FILE)));
+        if (Files.exists(expectedFolder.resolve(UnetSkips.FILE))) {
+            files.add(UnetSkips.FILE);
+        }
+        for (String file : files) {
             try (SafetensorsFile expected = SafetensorsFile.open(expectedFolder.resolve(file));
                     SafetensorsFile actual = SafetensorsFile.open(actualFolder.resolve(file))) {
                 assertEquals(expected.entries().keySet(), actual.entries().keySet());

@@ -169,6 +169,54 @@ class ExperimentCommandsTest {
                         .has("final_perplexity_minus_no_pruning"));
         assertTrue(Files.size(growth.resolve("growth_recovery.png")) > 1000);
 
+        Path unet = dir.resolve("unet");
+        CliRun skips =
+                CliRun.of(
+                        args(
+                                text,
+                                "experiment",
+                                "unet-growth",
+                                "-m",
+                                model.toString(),
+                                "--seq-len",
+                                "32",
+                                "--batch-size",
+                                "4",
+                                "--eval-batches",
+                                "2",
+                                "--metric-batches",
+                                "1",
+                                "--skip-steps",
+                                "2",
+                                "--learning-steps",
+                                "3",
+                                "--warmup-steps",
+                                "1",
+                                "--seeds",
+                                "1",
+                                "--attention-sequences",
+                                "2",
+                                "--arms",
+                                "none/function_preserving,unet/skip_transfer,no_pruning",
+                                "-o",
+                                unet.toString()));
+        assertEquals(0, skips.code(), skips.err());
+        JsonObject u = Json.readObject(unet.resolve("unet_growth.json"));
+        assertEquals(3, u.getAsJsonArray("rows").size());
+        for (JsonElement e : u.getAsJsonArray("rows")) {
+            JsonObject row = e.getAsJsonObject();
+            String arm = row.get("arm").getAsString();
+            assertEquals(arm.equals("no_pruning"), !row.has("regrown_js"), arm);
+            double unrelated = row.get("unrelated_js").getAsDouble();
+            assertTrue(unrelated > 0 && unrelated < 1, arm + ": " + unrelated);
+            assertEquals(16, row.getAsJsonObject("head_js_before_after").size(), arm);
+        }
+        assertTrue(
+                u.getAsJsonObject("summary")
+                        .getAsJsonObject("unet/skip_transfer")
+                        .has("same_heads_js_without_pruning"));
+        assertTrue(Files.size(unet.resolve("unet_specialisation.png")) > 1000);
+
         Path cycles = dir.resolve("claim3");
         CliRun repeated =
                 CliRun.of(

@@ -31,6 +31,7 @@ import ai.sentinel.plasticity.GrowthSchedule;
 import ai.sentinel.plasticity.HeadSchedule;
 import ai.sentinel.plasticity.PruneMode;
 import ai.sentinel.plasticity.Pruner;
+import ai.sentinel.plasticity.SkipTransfer;
 import ai.sentinel.testing.AfterStep;
 import ai.sentinel.train.AdamW;
 import ai.sentinel.train.AdamWConfig;
@@ -791,6 +792,205 @@ class FamilyContractTest {
                 }
             }
             assertBitIdentical(logits(model), logits(reloaded), what + ": logits");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // U-Net skips
+    // ---------------------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("families")
+    void attachingUnetSkipsLeavesLogitsUnchangedUntilTheyTrain(Subject subject, @TempDir Path dir)
+            throws Exception {
+        try (CausalLm model = model(subject, 7, DataType.FLOAT32)) {
+            float[] plain = logits(model);
+            long before = model.numParameters();
+            model.setUnet(UnetSkips.create(model, new UnetSkips.Settings(1f, false)));
+            assertBitIdentical(plain, logits(model), subject + ": logits with zero skips");
+            long reading = LAYERS - LAYERS / 2;
+            assertEquals(
+                    2L * WIDTH * WIDTH * reading + WIDTH * reading,
+                    model.numParameters() - before,
+                    subject + ": skip parameters = 2·E²·(reading blocks) + biases");
+            model.unet().orElseThrow().setRateMultiplier(5f);
+            try (Trainer trainer = trainer(model, 15)) {
+                for (Parameter p : model.unet().orElseThrow().parameters()) {
+                    try (NDScope scope = new NDScope()) {
+                        assertAllClose(
+                                new float[] {5 * 3e-3f},
+                                new float[] {
+                                    trainer.optimizer().effectiveRate(p, 3e-3f).max().getFloat()
+                                },
+                                1e-9,
+                                p.name() + ": trains at the multiplied rate");
+                    }
+                }
+                trainer.run(dir, f -> {});
+            }
+            for (Parameter p : model.unet().orElseThrow().parameters()) {
+                try (NDScope scope = new NDScope()) {
+                    assertTrue(
+                            p.value().abs().max().getFloat() > 0,
+                            subject + ": " + p.name() + " received no update");
+                }
+            }
+            float[] trained = logits(model);
+            model.setUnet(null);
+            assertTrue(
+                    maxDiff(trained, logits(model)) > 1e-3,
+                    subject + ": the trained skips do not change the output");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("families")
+    void unetSkipGradientsEqualCentralFiniteDifferences(Subject subject) {
+        try (CausalLm model = model(subject, 7, DataType.FLOAT64);
+                NDScope scope = new NDScope()) {
+            model.setUnet(UnetSkips.create(model, new UnetSkips.Settings(0.5f, true)));
+            List<Parameter> skips = model.unet().orElseThrow().parameters();
+            randomize(skips, 3);
+            NDArray tokens = tokens(manager, 3, 2, 12);
+            skips.forEach(Parameter::zeroGradient);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                collector.backward(loss(model, tokens));
+            }
+            double largest = 0;
+            for (Parameter p : skips) { // W_i, b_i, s_i
+                double[] autograd = p.gradient().toDoubleArray();
+                for (int element :
+                        new int[] {0, (int) p.numElements() / 2, (int) p.numElements() - 1}) {
+                    NDIndex at = new NDIndex(element);
+                    NDArray flat = p.value().reshape(-1);
+                    double value = flat.getDouble(element);
+                    double h = 1e-6;
+                    flat.set(at, value + h);
+                    double up = loss(model, tokens).getDouble();
+                    flat.set(at, value - h);
+                    double down = loss(model, tokens).getDouble();
+                    flat.set(at, value);
+                    double numeric = (up - down) / (2 * h);
+                    assertEquals(
+                            numeric,
+                            autograd[element],
+                            1e-8 + 1e-5 * Math.abs(numeric),
+                            subject + ": dL/d" + p.name() + "[" + element + "]");
+                    largest = Math.max(largest, Math.abs(numeric));
+                }
+            }
+            assertTrue(largest > 1e-4, subject + ": skip gradients all ~0: " + largest);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("families")
+    void unetSkipsSaveLoadBitIdenticallyAndKeepCachedDecodingExact(
+            Subject subject, @TempDir Path dir) throws Exception {
+        try (CausalLm model = model(subject, 5, DataType.FLOAT32)) {
+            model.setUnet(UnetSkips.create(model, new UnetSkips.Settings(0.7f, true)));
+            randomize(model.unet().orElseThrow().parameters(), 9);
+            model.removeHeads(DOOMED);
+            assertRoundTrip(subject + " with skips", model, dir.resolve("unet"));
+            try (CausalLm reloaded = ModelFiles.load(dir.resolve("unet"), manager)) {
+                assertEquals(
+                        model.unet().orElseThrow().settings(),
+                        reloaded.unet().orElseThrow().settings());
+            }
+            try (KvCache cache = model.newCache();
+                    NDScope scope = new NDScope()) {
+                NDArray tokens = tokens(model.manager(), 11, 2, 8);
+                NDArray full = model.forward(tokens, AttentionProbe.NONE);
+                model.forward(tokens.get(new NDIndex(":, :5")), cache, AttentionProbe.NONE);
+                NDArray rest =
+                        model.forward(tokens.get(new NDIndex(":, 5:")), cache, AttentionProbe.NONE);
+                assertAllClose(full.get(new NDIndex(":, 5:, :")), rest, 1e-5, subject + ": cached");
+            }
+            model.setUnet(null);
+            ModelFiles.save(model, dir.resolve("unet")); // saved again without: no stale file
+            try (CausalLm reloaded = ModelFiles.load(dir.resolve("unet"), manager)) {
+                assertFalse(reloaded.unet().isPresent(), subject + ": skips came back");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("families")
+    void skipTransferGrowthLeavesLogitsUnchangedAndStartsFromTheBasis(Subject subject) {
+        try (CausalLm model = model(subject, 3, DataType.FLOAT32)) {
+            model.setUnet(UnetSkips.create(model, new UnetSkips.Settings(1f, false)));
+            randomize(model.unet().orElseThrow().parameters(), 4);
+            HeadId masked = new HeadId(0, 2);
+            HeadId removed = new HeadId(1, 1);
+            model.gates().setMasked(masked, true);
+            model.removeHeads(List.of(removed));
+            float[] pruned = logits(model);
+            int[] ids = new int[4 * 12];
+            SplittableRandom random = new SplittableRandom(8);
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = random.nextInt(VOCAB);
+            }
+            ai.sentinel.data.TokenBlocks blocks = new ai.sentinel.data.TokenBlocks(ids, 11);
+            Map<Integer, double[][]> bases =
+                    SkipTransfer.bases(
+                            model,
+                            List.of(0, 1),
+                            List.of(ai.sentinel.data.Batch.of(blocks, new int[] {0, 1, 2})),
+                            1);
+            HeadScores none = new HeadScores(new double[LAYERS][HEADS]);
+            Grower.grow(
+                    model,
+                    List.of(masked, removed),
+                    GrowthInit.SKIP_TRANSFER,
+                    1f,
+                    1f,
+                    none,
+                    bases,
+                    5);
+            assertAllClose(
+                    pruned, logits(model), 1e-5, subject + ": logits at the instant of growth");
+            for (HeadId head : List.of(masked, removed)) {
+                double[][] basis = bases.get(head.layer());
+                for (HeadSlice s : model.headLayout().slices(head)) {
+                    if (s.role() != HeadSlice.Role.QUERY || !s.weight()) {
+                        continue;
+                    }
+                    float[] q;
+                    try (NDScope scope = new NDScope()) {
+                        NDArray slice = s.parameter().value().get(s.index());
+                        q = floats(s.axis() == 1 ? slice : slice.transpose()); // (E, d)
+                    }
+                    // every column is its basis direction times one positive factor
+                    double factor = 0;
+                    for (int i = 0; i < WIDTH; i++) {
+                        factor += q[i * HEAD_DIM] * basis[i][0];
+                    }
+                    assertTrue(factor > 0, subject + ": " + head + " query not from the basis");
+                    for (int i = 0; i < WIDTH; i++) {
+                        for (int j = 0; j < HEAD_DIM; j++) {
+                            assertEquals(
+                                    factor * basis[i][j],
+                                    q[i * HEAD_DIM + j],
+                                    1e-5,
+                                    subject + ": " + head + " query[" + i + "][" + j + "]");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void randomize(List<Parameter> parameters, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        for (Parameter p : parameters) {
+            float[] values = new float[Math.toIntExact(p.numElements())];
+            for (int i = 0; i < values.length; i++) {
+                values[i] =
+                        (float) (random.nextGaussian() * 0.1) + (p.numElements() == 1 ? 0.5f : 0f);
+            }
+            NDArray v = EngineArrays.of(p.value().getManager(), values, p.value().getShape());
+            p.value().set(new NDIndex("..."), v.toType(p.value().getDataType(), false));
+            v.close();
         }
     }
 

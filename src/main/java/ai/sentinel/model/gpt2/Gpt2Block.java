@@ -22,12 +22,14 @@ final class Gpt2Block {
         this.mlp = mlp;
     }
 
-    NDArray forward(
+    /** {@code x + attn(ln1(x))}: the hidden state after the attention residual. */
+    NDArray attend(
             NDArray x, NDArray gateRow, NDArray causalBias, KvCache cache, AttentionProbe probe) {
-        NDArray h =
-                x.add(
-                        attention.forward(
-                                ln1.forward(x), gateRow, causalBias, cache, probe)); // (B, T, C)
+        return x.add(attention.forward(ln1.forward(x), gateRow, causalBias, cache, probe));
+    }
+
+    /** {@code h + mlp(ln2(h))}: the block's output. */
+    NDArray feedForward(NDArray h) {
         return h.add(mlp.forward(ln2.forward(h)));
     }
 

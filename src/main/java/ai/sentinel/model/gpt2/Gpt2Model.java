@@ -12,6 +12,7 @@ import ai.sentinel.model.HeadId;
 import ai.sentinel.model.HeadRemap;
 import ai.sentinel.model.HeadSurgery;
 import ai.sentinel.model.KvCache;
+import ai.sentinel.model.UnetSkips;
 import ai.sentinel.nn.Embedding;
 import ai.sentinel.nn.LayerNorm;
 import ai.sentinel.nn.Linear;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * GPT-2: learned token and position embeddings, pre-LayerNorm blocks with gated causal attention, a
@@ -37,6 +39,7 @@ public final class Gpt2Model implements CausalLm {
     private final List<Gpt2Block> blocks;
     private final LayerNorm finalNorm; // HF ln_f
     private final HeadGates gates;
+    private UnetSkips unet; // null: no skips
 
     private Gpt2Model(Gpt2Config config, NDManager manager, DataType dtype) {
         this.config = config;
@@ -139,8 +142,11 @@ public final class Gpt2Model implements CausalLm {
                         .add(positionEmbedding.forward(positions)); // (B, T, C)
         NDArray effectiveGates = gates.effective(); // (L, H)
         NDArray causalBias = Masks.causalBias(m, T, past, dtype); // (T, S)
+        UnetSkips.Pass skips = UnetSkips.passOf(unet);
         for (int layer = 0; layer < blocks.size(); layer++) {
-            x = blocks.get(layer).forward(x, effectiveGates.get(layer), causalBias, cache, probe);
+            Gpt2Block block = blocks.get(layer);
+            NDArray h = block.attend(x, effectiveGates.get(layer), causalBias, cache, probe);
+            x = skips.apply(layer, h, block.feedForward(h));
         }
         return finalNorm
                 .forward(x)
@@ -196,6 +202,19 @@ public final class Gpt2Model implements CausalLm {
     }
 
     @Override
+    public Optional<UnetSkips> unet() {
+        return Optional.ofNullable(unet);
+    }
+
+    @Override
+    public void setUnet(UnetSkips skips) {
+        if (unet != null && unet != skips) {
+            unet.close();
+        }
+        unet = skips;
+    }
+
+    @Override
     public HeadGates gates() {
         return gates;
     }
@@ -221,6 +240,9 @@ public final class Gpt2Model implements CausalLm {
         list.add(positionEmbedding.weight());
         blocks.forEach(b -> list.addAll(b.parameters()));
         list.addAll(finalNorm.parameters());
+        if (unet != null) {
+            list.addAll(unet.parameters());
+        }
         return list;
     }
 

@@ -23,20 +23,18 @@ final class LlamaBlock {
         this.mlp = mlp;
     }
 
-    NDArray forward(
+    /** {@code x + attn(norm(x))}: the hidden state after the attention residual. */
+    NDArray attend(
             NDArray x,
             NDArray gateRow,
             LlamaPositions positions,
             KvCache cache,
             AttentionProbe probe) {
-        NDArray h =
-                x.add(
-                        attention.forward(
-                                inputNorm.forward(x),
-                                gateRow,
-                                positions,
-                                cache,
-                                probe)); // (B, T, C)
+        return x.add(attention.forward(inputNorm.forward(x), gateRow, positions, cache, probe));
+    }
+
+    /** {@code h + mlp(norm(h))}: the block's output. */
+    NDArray feedForward(NDArray h) {
         return h.add(mlp.forward(postAttentionNorm.forward(h)));
     }
 

@@ -12,6 +12,7 @@ import ai.sentinel.model.HeadId;
 import ai.sentinel.model.HeadRemap;
 import ai.sentinel.model.HeadSurgery;
 import ai.sentinel.model.KvCache;
+import ai.sentinel.model.UnetSkips;
 import ai.sentinel.nn.Embedding;
 import ai.sentinel.nn.Masks;
 import ai.sentinel.nn.Parameter;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A Llama-family model ({@code LlamaForCausalLM}, {@code Qwen2ForCausalLM}, {@code
@@ -39,6 +41,7 @@ public final class LlamaModel implements CausalLm {
     private final Parameter unembedding; // (V, C): lm_head, or embed_tokens when tied
     private final Rope rope;
     private final HeadGates gates;
+    private UnetSkips unet; // null: no skips
 
     private LlamaModel(LlamaConfig config, NDManager manager, DataType dtype) {
         this.config = config;
@@ -155,8 +158,11 @@ public final class LlamaModel implements CausalLm {
                         Masks.causalBias(m, T, past, dtype)); // (T, D) rotation, (T, S) bias
         NDArray x = tokenEmbedding.forward(tokens); // (B, T, C)
         NDArray effectiveGates = gates.effective(); // (L, H)
+        UnetSkips.Pass skips = UnetSkips.passOf(unet);
         for (int layer = 0; layer < blocks.size(); layer++) {
-            x = blocks.get(layer).forward(x, effectiveGates.get(layer), positions, cache, probe);
+            LlamaBlock block = blocks.get(layer);
+            NDArray h = block.attend(x, effectiveGates.get(layer), positions, cache, probe);
+            x = skips.apply(layer, h, block.feedForward(h));
         }
         return finalNorm.forward(x).matMul(unembedding.value().transpose()); // (B, T, V)
     }
@@ -195,6 +201,19 @@ public final class LlamaModel implements CausalLm {
     }
 
     @Override
+    public Optional<UnetSkips> unet() {
+        return Optional.ofNullable(unet);
+    }
+
+    @Override
+    public void setUnet(UnetSkips skips) {
+        if (unet != null && unet != skips) {
+            unet.close();
+        }
+        unet = skips;
+    }
+
+    @Override
     public HeadGates gates() {
         return gates;
     }
@@ -217,6 +236,9 @@ public final class LlamaModel implements CausalLm {
         list.addAll(finalNorm.parameters());
         if (!config.tieWordEmbeddings()) {
             list.add(unembedding);
+        }
+        if (unet != null) {
+            list.addAll(unet.parameters());
         }
         return list;
     }

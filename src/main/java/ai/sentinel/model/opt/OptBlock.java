@@ -29,25 +29,21 @@ final class OptBlock {
         this.mlp = mlp;
     }
 
-    NDArray forward(
+    /**
+     * The hidden state after the attention residual: {@code x + attn(ln1(x))} before norm, {@code
+     * ln1(x + attn(x))} after.
+     */
+    NDArray attend(
             NDArray x, NDArray gateRow, NDArray causalBias, KvCache cache, AttentionProbe probe) {
         if (normBefore) {
-            NDArray h =
-                    x.add(
-                            attention.forward(
-                                    ln1.forward(x),
-                                    gateRow,
-                                    causalBias,
-                                    cache,
-                                    probe)); // (B, T, C)
-            return h.add(mlp.forward(ln2.forward(h)));
+            return x.add(attention.forward(ln1.forward(x), gateRow, causalBias, cache, probe));
         }
-        NDArray h =
-                ln1.forward(
-                        x.add(
-                                attention.forward(
-                                        x, gateRow, causalBias, cache, probe))); // (B, T, C)
-        return ln2.forward(h.add(mlp.forward(h)));
+        return ln1.forward(x.add(attention.forward(x, gateRow, causalBias, cache, probe)));
+    }
+
+    /** The block's output: {@code h + mlp(ln2(h))} before norm, {@code ln2(h + mlp(h))} after. */
+    NDArray feedForward(NDArray h) {
+        return normBefore ? h.add(mlp.forward(ln2.forward(h))) : ln2.forward(h.add(mlp.forward(h)));
     }
 
     void replaceAttention(OptAttention newAttention) {

@@ -12,6 +12,7 @@ import ai.sentinel.model.HeadId;
 import ai.sentinel.model.HeadRemap;
 import ai.sentinel.model.HeadSurgery;
 import ai.sentinel.model.KvCache;
+import ai.sentinel.model.UnetSkips;
 import ai.sentinel.nn.Embedding;
 import ai.sentinel.nn.LayerNorm;
 import ai.sentinel.nn.Masks;
@@ -50,6 +51,7 @@ public final class OptModel implements CausalLm {
     private final Optional<Parameter>
             projectOut; // HF project_out [E, C], no bias; absent when E = C
     private final HeadGates gates;
+    private UnetSkips unet; // null: no skips
 
     private OptModel(OptConfig config, NDManager manager, DataType dtype) {
         this.config = config;
@@ -172,8 +174,11 @@ public final class OptModel implements CausalLm {
         x = x.add(positionEmbedding.forward(rows)); // positions after project_in, as in HF
         NDArray effectiveGates = gates.effective(); // (L, H)
         NDArray causalBias = Masks.causalBias(m, T, past, dtype); // (T, S)
+        UnetSkips.Pass skips = UnetSkips.passOf(unet);
         for (int layer = 0; layer < blocks.size(); layer++) {
-            x = blocks.get(layer).forward(x, effectiveGates.get(layer), causalBias, cache, probe);
+            OptBlock block = blocks.get(layer);
+            NDArray h = block.attend(x, effectiveGates.get(layer), causalBias, cache, probe);
+            x = skips.apply(layer, h, block.feedForward(h));
         }
         NDArray normed = finalNorm.isPresent() ? finalNorm.get().forward(x) : x;
         return project(projectOut, normed)
@@ -221,6 +226,19 @@ public final class OptModel implements CausalLm {
     }
 
     @Override
+    public Optional<UnetSkips> unet() {
+        return Optional.ofNullable(unet);
+    }
+
+    @Override
+    public void setUnet(UnetSkips skips) {
+        if (unet != null && unet != skips) {
+            unet.close();
+        }
+        unet = skips;
+    }
+
+    @Override
     public HeadGates gates() {
         return gates;
     }
@@ -248,6 +266,9 @@ public final class OptModel implements CausalLm {
         blocks.forEach(b -> list.addAll(b.parameters()));
         finalNorm.ifPresent(n -> list.addAll(n.parameters()));
         projectOut.ifPresent(list::add);
+        if (unet != null) {
+            list.addAll(unet.parameters());
+        }
         return list;
     }
 
