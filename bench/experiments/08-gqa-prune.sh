@@ -6,12 +6,12 @@
 # config), at batch 1 and 16. The two models alternate round by round in one process (which goes first alternates);
 # each rate is the median over the rounds with the slowest and fastest round, next to the model FLOPs per token.
 # 25% and 50% are not expressible with 3 query heads per group: the nearest balanced shapes are 1 of 3 (33%) and
-# 2 of 3 (67%) per group. Writes bench/results/gqa-prune-<date>/bench-prune.txt.
+# 2 of 3 (67%) per group. Writes bench/results/gqa-prune-rounds-<date>/bench-prune.txt.
 # About 10 minutes on 2 idle cores; run it on an otherwise idle machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export OMP_WAIT_POLICY=PASSIVE
-out="bench/results/gqa-prune-$(date +%F)"
+out="bench/results/gqa-prune-rounds-$(date +%F)"
 mkdir -p "$out"
 for fraction in 0.34 0.67; do
   for batch in 1 16; do
