@@ -17,36 +17,81 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Throughput of a model before and after compressed pruning (heads physically removed, the same
  * number in every layer, chosen at random from the seed), measured in one process on random tokens:
  * full forward passes, and greedy generation with the KV cache (a 16-token prompt, then one token
- * per step for every sequence of the batch).
+ * per step for every sequence of the batch). The two models take turns round by round (which goes
+ * first alternates), so machine noise hits both alike; each rate is the median over the rounds,
+ * with the slowest and fastest round as its range. Next to it, the model FLOPs per token each model
+ * needs.
+ *
+ * <pre>
+ *   forward FLOPs per token:  2 N + Σ_l 4 · t · H_l · D     (PaLM's count, forward only)
+ *   N: weights used in matrix products (learned position tables left out), H_l: query heads present in layer l,
+ *   D: head size, t: positions attended (the sequence length for full passes; the mean cache length, prompt +
+ *   new tokens / 2, for generation)
+ * </pre>
  */
 public final class PruneBenchmark {
     static final int PROMPT_TOKENS = 16;
 
-    /** Forward and generation tokens/s (median over repeats) before and after. */
+    /** Tokens/s over the timed rounds: the median, and the slowest and fastest round. */
+    public record Rate(double median, double min, double max) {
+        static Rate of(double tokens, double[] seconds) {
+            if (seconds.length == 0) {
+                return new Rate(Double.NaN, Double.NaN, Double.NaN);
+            }
+            double[] sorted = seconds.clone();
+            Arrays.sort(sorted);
+            return new Rate(
+                    tokens / sorted[sorted.length / 2],
+                    tokens / sorted[sorted.length - 1],
+                    tokens / sorted[0]);
+        }
+    }
+
+    /**
+     * Forward and generation rates before and after, the model FLOPs per token of each, and the
+     * key/value cache per token.
+     */
     public record Result(
             int batchSize,
             int seqLen,
             double fraction,
+            int headsRemoved,
+            int heads,
             long parametersBefore,
             long parametersAfter,
-            double tokensPerSecondBefore,
-            double tokensPerSecondAfter,
+            Rate forwardBefore,
+            Rate forwardAfter,
             int newTokens,
-            double generatedPerSecondBefore,
-            double generatedPerSecondAfter,
+            Rate generationBefore,
+            Rate generationAfter,
+            double forwardFlopsPerTokenBefore,
+            double forwardFlopsPerTokenAfter,
+            double generationFlopsPerTokenBefore,
+            double generationFlopsPerTokenAfter,
             long kvCacheBytesPerTokenBefore,
             long kvCacheBytesPerTokenAfter) {
         public double speedUp() {
-            return tokensPerSecondAfter / tokensPerSecondBefore;
+            return forwardAfter.median() / forwardBefore.median();
         }
 
         public double generationSpeedUp() {
-            return generatedPerSecondAfter / generatedPerSecondBefore;
+            return generationAfter.median() / generationBefore.median();
+        }
+
+        /** The share of forward FLOPs per token removed. */
+        public double forwardFlopReduction() {
+            return 1 - forwardFlopsPerTokenAfter / forwardFlopsPerTokenBefore;
+        }
+
+        /** The share of generation FLOPs per token removed. */
+        public double generationFlopReduction() {
+            return 1 - generationFlopsPerTokenAfter / generationFlopsPerTokenBefore;
         }
     }
 
@@ -118,43 +163,85 @@ public final class PruneBenchmark {
                             + shape.maxPositions()
                             + " positions");
         }
-        // the two models take turns, step by step, so machine noise hits both alike
-        double[] fullSeconds = new double[steps];
-        double[] prunedSeconds = new double[steps];
-        for (int i = -2; i < steps; i++) {
-            double a = forwardSeconds(full, batchSize, seqLen);
-            double b = forwardSeconds(pruned, batchSize, seqLen);
-            if (i >= 0) {
-                fullSeconds[i] = a;
-                prunedSeconds[i] = b;
-            }
-        }
+        double[][] forward =
+                alternate(full, pruned, 2, steps, m -> forwardSeconds(m, batchSize, seqLen));
         int repeats = newTokens == 0 ? 0 : Math.max(3, steps / 5);
-        double[] fullGeneration = new double[repeats];
-        double[] prunedGeneration = new double[repeats];
-        for (int i = -1; i < repeats; i++) {
-            double a = generationSeconds(full, batchSize, newTokens);
-            double b = generationSeconds(pruned, batchSize, newTokens);
-            if (i >= 0) {
-                fullGeneration[i] = a;
-                prunedGeneration[i] = b;
-            }
-        }
+        double[][] generation =
+                alternate(
+                        full,
+                        pruned,
+                        repeats == 0 ? 0 : 1,
+                        repeats,
+                        m -> generationSeconds(m, batchSize, newTokens));
+        double[] fullSeconds = forward[0];
+        double[] prunedSeconds = forward[1];
+        double[] fullGeneration = generation[0];
+        double[] prunedGeneration = generation[1];
         double tokens = batchSize * (double) seqLen;
         double generated = batchSize * (double) newTokens;
+        double cacheLength = PROMPT_TOKENS + newTokens / 2.0;
+        int heads = shape.numLayers() * shape.numHeads();
+        int present = 0;
+        for (int l = 0; l < shape.numLayers(); l++) {
+            present += pruned.config().numHeadsPresent(l);
+        }
         return new Result(
                 batchSize,
                 seqLen,
                 fraction,
+                heads - present,
+                heads,
                 full.numParameters(),
                 pruned.numParameters(),
-                tokens / median(fullSeconds),
-                tokens / median(prunedSeconds),
+                Rate.of(tokens, fullSeconds),
+                Rate.of(tokens, prunedSeconds),
                 newTokens,
-                repeats == 0 ? Double.NaN : generated / median(fullGeneration),
-                repeats == 0 ? Double.NaN : generated / median(prunedGeneration),
+                Rate.of(generated, fullGeneration),
+                Rate.of(generated, prunedGeneration),
+                flopsPerToken(full, seqLen),
+                flopsPerToken(pruned, seqLen),
+                flopsPerToken(full, cacheLength),
+                flopsPerToken(pruned, cacheLength),
                 kvCacheBytesPerToken(full),
                 kvCacheBytesPerToken(pruned));
+    }
+
+    /**
+     * Seconds per round of {@code full} and of {@code pruned}, after {@code warmup} untimed rounds:
+     * the two take turns, the first alternating, so machine noise and whatever the previous pass
+     * left in the caches hit both alike.
+     */
+    private static double[][] alternate(
+            CausalLm full,
+            CausalLm pruned,
+            int warmup,
+            int rounds,
+            ToDoubleFunction<CausalLm> seconds) {
+        double[][] out = new double[2][rounds];
+        for (int i = -warmup; i < rounds; i++) {
+            boolean fullFirst = Math.floorMod(i, 2) == 0;
+            double first = seconds.applyAsDouble(fullFirst ? full : pruned);
+            double second = seconds.applyAsDouble(fullFirst ? pruned : full);
+            if (i >= 0) {
+                out[0][i] = fullFirst ? first : second;
+                out[1][i] = fullFirst ? second : first;
+            }
+        }
+        return out;
+    }
+
+    /** Forward model FLOPs per token attending over {@code positions} positions (class comment). */
+    static double flopsPerToken(CausalLm model, double positions) {
+        double matmulWeights = model.numParameters() - model.positionTableParameters();
+        double attention = 0;
+        for (int l = 0; l < model.config().numLayers(); l++) {
+            attention +=
+                    4.0
+                            * positions
+                            * model.config().numHeadsPresent(l)
+                            * model.attentionLayout(l).headDim();
+        }
+        return 2 * matmulWeights + attention;
     }
 
     /** Keys and values cached per token: 2 × Σ layers (groups present × head size) × 4 bytes. */
@@ -246,11 +333,5 @@ public final class PruneBenchmark {
             next.getLong(0, 0); // wait for the last step
             return (System.nanoTime() - t0) / 1e9;
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }

@@ -499,7 +499,9 @@ final class BenchCommand {
             sortOptions = false,
             description =
                     "Forward and generation tokens/s of a preset's shape before and after compressed pruning (the"
-                            + " same number of heads removed from every layer, at random from the seed), in one process.",
+                            + " same number of heads removed from every layer, at random from the seed), in one process:"
+                            + " the two models take turns, round by round; the median and [slowest–fastest] round are"
+                            + " printed next to the model FLOPs per token each needs.",
             footer = {
                 "",
                 "Example:",
@@ -530,7 +532,9 @@ final class BenchCommand {
         @Option(
                 names = "--steps",
                 defaultValue = "10",
-                description = "Timed forward passes. Default: ${DEFAULT-VALUE}.")
+                description =
+                        "Timed forward passes of each model (generation: a fifth as many, at least 3)."
+                                + " Default: ${DEFAULT-VALUE}.")
         int steps;
 
         @Option(
@@ -563,28 +567,43 @@ final class BenchCommand {
                             shape, vocab, fraction, removal, batchSize, seqLen, steps, newTokens,
                             seed);
             System.out.printf(
-                    "%s, batch %d × %d, %.0f%% of heads removed: parameters %,d → %,d; forward %.0f → %.0f"
-                            + " tokens/s (×%.2f)",
+                    "%s, batch %d × %d, %d of %d query heads removed (%.1f%%, %s): parameters %,d → %,d;"
+                            + " forward %s → %s tokens/s (×%.2f), FLOPs/token %.1f → %.1f M (−%.1f%%)",
                     shape.name(),
                     batchSize,
                     seqLen,
-                    100 * fraction,
+                    r.headsRemoved(),
+                    r.heads(),
+                    100.0 * r.headsRemoved() / r.heads(),
+                    removal.name().toLowerCase(java.util.Locale.ROOT),
                     r.parametersBefore(),
                     r.parametersAfter(),
-                    r.tokensPerSecondBefore(),
-                    r.tokensPerSecondAfter(),
-                    r.speedUp());
+                    rate(r.forwardBefore()),
+                    rate(r.forwardAfter()),
+                    r.speedUp(),
+                    r.forwardFlopsPerTokenBefore() / 1e6,
+                    r.forwardFlopsPerTokenAfter() / 1e6,
+                    100 * r.forwardFlopReduction());
             if (newTokens > 0) {
                 System.out.printf(
-                        "; generation %.0f → %.0f tokens/s (×%.2f)",
-                        r.generatedPerSecondBefore(),
-                        r.generatedPerSecondAfter(),
-                        r.generationSpeedUp());
+                        "; generation %s → %s tokens/s (×%.2f), FLOPs/token %.1f → %.1f M (−%.1f%%)",
+                        rate(r.generationBefore()),
+                        rate(r.generationAfter()),
+                        r.generationSpeedUp(),
+                        r.generationFlopsPerTokenBefore() / 1e6,
+                        r.generationFlopsPerTokenAfter() / 1e6,
+                        100 * r.generationFlopReduction());
             }
             System.out.printf(
                     "; key/value cache %,d → %,d bytes per token%n",
                     r.kvCacheBytesPerTokenBefore(), r.kvCacheBytesPerTokenAfter());
             return 0;
+        }
+
+        /** Median tokens/s and the range over the rounds: "408 [390–421]". */
+        private static String rate(PruneBenchmark.Rate r) {
+            return String.format(
+                    java.util.Locale.ROOT, "%.0f [%.0f–%.0f]", r.median(), r.min(), r.max());
         }
     }
 }

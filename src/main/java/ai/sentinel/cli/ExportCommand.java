@@ -3,14 +3,20 @@ package ai.sentinel.cli;
 import ai.djl.ndarray.NDManager;
 import ai.sentinel.eval.Evaluator;
 import ai.sentinel.io.OutputFolder;
+import ai.sentinel.metrics.HeadMeasurements;
+import ai.sentinel.metrics.MaskedHeads;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.CompactExport;
 import ai.sentinel.model.MaskedExport;
 import ai.sentinel.model.ModelFiles;
+import ai.sentinel.model.NonUniformHeadsException;
+import ai.sentinel.plasticity.PruningMethod;
+import ai.sentinel.plasticity.UniformShape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -28,7 +34,8 @@ import picocli.CommandLine.Option;
                         + " with no sidecar), hf-compact (pruned heads removed and a standard config with the"
                         + " smaller head counts: Llama-family models whose layers and groups keep equal numbers of"
                         + " heads; GPT-2 through pruned_heads, transformers v4 only; not OPT, whose config cannot"
-                        + " hold fewer heads) or sentinel (the full Sentinel state: gates, masks, removed heads)."
+                        + " hold fewer heads; --equalize first prunes a model whose layers differ to a uniform shape)"
+                        + " or sentinel (the full Sentinel state: gates, masks, removed heads)."
                         + " With the tokenizer files and a README.md model card; perplexity before and after is"
                         + " measured on --dataset.",
         footer = {
@@ -87,12 +94,41 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Write into a folder that already holds files.")
     boolean force;
 
+    @Option(
+            names = "--equalize",
+            description =
+                    "With --format hf-compact: first mask the least important active heads (lowest"
+                            + " importance E|dL/dg|, measured on --dataset) down to the largest shape every layer"
+                            + " can keep, the same number of key/value groups per layer and of query heads per"
+                            + " group; the perplexity before and after is printed and put in the model card.")
+    boolean equalize;
+
     @Mixin CommonOptions.EvalBatches evalBatches;
+    @Mixin CommonOptions.MetricBatches metricBatches;
     @Mixin CommonOptions.BatchSize batchSize = CommonOptions.BatchSize.measuring();
+
+    /** What --equalize did: the shape reached and the perplexity it cost. */
+    private record Equalized(UniformShape shape, double before, double after) {
+        String summary() {
+            return String.format(
+                    Locale.ROOT,
+                    "%d more heads masked (lowest importance, the mean absolute gate gradient, first) to"
+                            + " %d key/value group(s) × %d query head(s) in every layer; validation perplexity"
+                            + " %.4f before, %.4f after",
+                    shape.toMask().size(),
+                    shape.groups(),
+                    shape.headsPerGroup(),
+                    before,
+                    after);
+        }
+    }
 
     @Override
     public Integer call() throws IOException {
         Format chosen = Format.of(format);
+        if (equalize && chosen != Format.HF_COMPACT) {
+            throw new IllegalArgumentException("--equalize applies to --format hf-compact only");
+        }
         if (!force && Files.isDirectory(out)) {
             try (Stream<Path> files = Files.list(out)) {
                 if (files.findAny().isPresent()) {
@@ -109,8 +145,14 @@ final class ExportCommand implements Callable<Integer> {
                             bench.dataset.validation(),
                             batchSize.batchSize,
                             evalBatches.evalBatches);
-            double before = evaluator.evaluate(lm).perplexity();
-            String unetNote = chosen == Format.SENTINEL ? null : dropUnet(lm, evaluator, before);
+            double loaded = evaluator.evaluate(lm).perplexity();
+            String unetNote = chosen == Format.SENTINEL ? null : dropUnet(lm, evaluator, loaded);
+            Optional<Equalized> equalized =
+                    equalize ? Optional.of(equalize(bench, evaluator)) : Optional.empty();
+            equalized.ifPresent(e -> System.out.println("equalized: " + e.summary()));
+            // what Sentinel computes as exported (equalized, if asked); U-Net skips, when dropped,
+            // are left out only after this and their cost is reported apart
+            double before = equalized.map(Equalized::after).orElse(loaded);
             int total = lm.config().numLayers() * lm.config().numHeads();
             int active = lm.gates().numActive();
             int removed = 0;
@@ -124,7 +166,7 @@ final class ExportCommand implements Callable<Integer> {
                     MaskedExport.fold(lm);
                     MaskedExport.write(lm, folder);
                 }
-                case HF_COMPACT -> System.err.println("note: " + CompactExport.write(lm, folder));
+                case HF_COMPACT -> System.err.println("note: " + compact(lm, folder));
                 case SENTINEL -> ModelFiles.save(lm, folder);
             }
             bench.tokenizer.save(folder);
@@ -147,7 +189,8 @@ final class ExportCommand implements Callable<Integer> {
                             parametersBefore,
                             parametersAfter,
                             before,
-                            after));
+                            after,
+                            equalized));
             if (unetNote != null) {
                 System.out.println(unetNote);
                 Files.writeString(
@@ -161,6 +204,36 @@ final class ExportCommand implements Callable<Integer> {
                     folder, chosen.key(), active, total, parametersAfter, before, after);
         }
         return 0;
+    }
+
+    /**
+     * Masks heads down to the largest uniform shape; the model's perplexity after. Ranked by
+     * importance E|∂L/∂g| (Michel et al. 2019) rather than the default entropy: it is a first-order
+     * estimate of the loss a head's removal costs, which is what equalizing must keep small, while
+     * entropy describes how a head attends, not what losing it costs.
+     */
+    private Equalized equalize(Workbench bench, Evaluator evaluator) {
+        double before = evaluator.evaluate(bench.model).perplexity();
+        HeadMeasurements measured =
+                bench.meter(batchSize.batchSize, metricBatches.metricBatches)
+                        .measure(bench.model, MaskedHeads.AS_IS, new ProgressBar("importance"));
+        UniformShape shape =
+                UniformShape.of(
+                        bench.model, PruningMethod.IMPORTANCE.create(0, 0, 0).priorities(measured));
+        shape.apply(bench.model);
+        return new Equalized(shape, before, evaluator.evaluate(bench.model).perplexity());
+    }
+
+    /** Writes the compact export; a shape it cannot hold is refused with the ways out. */
+    private static String compact(CausalLm lm, Path folder) throws IOException {
+        try {
+            return CompactExport.write(lm, folder);
+        } catch (NonUniformHeadsException e) {
+            throw new IllegalArgumentException(
+                    e.getMessage()
+                            + "; add --equalize to prune every layer further to the largest shape all"
+                            + " layers allow (its perplexity cost is measured), or use --format hf-masked");
+        }
     }
 
     /**
@@ -199,7 +272,8 @@ final class ExportCommand implements Callable<Integer> {
             long parametersBefore,
             long parametersAfter,
             double before,
-            double after) {
+            double after,
+            Optional<Equalized> equalized) {
         String load =
                 chosen != Format.SENTINEL
                         ? "```python\nfrom transformers import AutoModelForCausalLM, AutoTokenizer\n"
@@ -259,7 +333,11 @@ final class ExportCommand implements Callable<Integer> {
                 + evalBatches.evalBatches
                 + " batches of "
                 + batchSize.batchSize
-                + ") |\n\n## How to load\n\n"
+                + ") |\n"
+                + equalized
+                        .map(e -> "| equalized before export | " + e.summary() + " |\n")
+                        .orElse("")
+                + "\n## How to load\n\n"
                 + load;
     }
 }

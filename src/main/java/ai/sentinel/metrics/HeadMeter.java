@@ -34,6 +34,7 @@ import java.util.List;
  *                             c_proj), n_s = 1 for its own query and output slices and, for key and value slices,
  *                             the present query heads sharing them (grouped-query attention): its share of the group
  *   magnitude of head h:      Σ_s ‖W_s‖_F / n_s
+ *   key/value share:          the terms of the two sums over key and value slices, reported apart as well
  *   importance of head h:     E_batches |∂L/∂g_h|
  * </pre>
  *
@@ -76,12 +77,14 @@ public final class HeadMeter {
         double[][] entropy = nan(L, H);
         double[][] normalized = nan(L, H);
         double[][] gradient = nan(L, H);
+        double[][] gradientKv = nan(L, H);
         double[][] importance = nan(L, H);
         present.forEach(
                 h -> {
                     entropy[h.layer()][h.head()] = 0;
                     normalized[h.layer()][h.head()] = 0;
                     gradient[h.layer()][h.head()] = 0;
+                    gradientKv[h.layer()][h.head()] = 0;
                     importance[h.layer()][h.head()] = 0;
                 });
         try {
@@ -90,7 +93,7 @@ public final class HeadMeter {
                         model,
                         batch(b),
                         present,
-                        new double[][][] {entropy, normalized, gradient, importance});
+                        new double[][][] {entropy, normalized, gradient, gradientKv, importance});
                 progress.batchDone(b + 1, numBatches);
             }
         } finally {
@@ -100,13 +103,26 @@ public final class HeadMeter {
         scale(entropy, 1.0 / numBatches);
         scale(normalized, 1.0 / numBatches);
         scale(gradient, 1.0 / numBatches);
+        scale(gradientKv, 1.0 / numBatches);
         scale(importance, 1.0 / numBatches);
+        double[][] magnitude = nan(L, H);
+        double[][] magnitudeKv = nan(L, H);
+        try (NDScope scope = new NDScope()) {
+            for (HeadId h : present) {
+                SliceNorms norms = sliceNorms(model, h, false);
+                magnitude[h.layer()][h.head()] = norms.total();
+                magnitudeKv[h.layer()][h.head()] = norms.kvShare();
+            }
+        }
         return new HeadMeasurements(
                 new HeadScores(entropy),
                 new HeadScores(normalized),
                 new HeadScores(gradient),
-                new HeadScores(magnitudes(model, present, L, H)),
+                new HeadScores(gradientKv),
+                new HeadScores(magnitude),
+                new HeadScores(magnitudeKv),
                 new HeadScores(importance),
+                kvShared(model),
                 numBatches);
     }
 
@@ -151,8 +167,10 @@ public final class HeadMeter {
                     model.gates().gate().gradient().toType(DataType.FLOAT32, false).toFloatArray();
             int H = model.config().numHeads();
             for (HeadId h : present) {
-                sums[2][h.layer()][h.head()] += frobeniusSum(model, h, true);
-                sums[3][h.layer()][h.head()] += Math.abs(gateGrad[h.layer() * H + h.head()]);
+                SliceNorms norms = sliceNorms(model, h, true);
+                sums[2][h.layer()][h.head()] += norms.total();
+                sums[3][h.layer()][h.head()] += norms.kvShare();
+                sums[4][h.layer()][h.head()] += Math.abs(gateGrad[h.layer() * H + h.head()]);
             }
         }
     }
@@ -190,14 +208,21 @@ public final class HeadMeter {
         }
     }
 
-    private static double[][] magnitudes(CausalLm model, List<HeadId> present, int L, int H) {
-        double[][] out = nan(L, H);
-        try (NDScope scope = new NDScope()) {
-            for (HeadId h : present) {
-                out[h.layer()][h.head()] = frobeniusSum(model, h, false);
+    /** A head's Frobenius-norm sum split into its own slices and its key/value share. */
+    private record SliceNorms(double own, double kvShare) {
+        double total() {
+            return own + kvShare;
+        }
+    }
+
+    /** Whether any layer's key/value heads each serve more than one query head. */
+    private static boolean kvShared(CausalLm model) {
+        for (int l = 0; l < model.config().numLayers(); l++) {
+            if (model.attentionLayout(l).headsPerGroup() > 1) {
+                return true;
             }
         }
-        return out;
+        return false;
     }
 
     /**
@@ -205,13 +230,14 @@ public final class HeadMeter {
      * ofGradients}) or values, a key or value slice divided among the present query heads of its
      * group (so a grouped-query head is not credited with its whole group's keys and values).
      */
-    private static double frobeniusSum(CausalLm model, HeadId head, boolean ofGradients) {
+    private static SliceNorms sliceNorms(CausalLm model, HeadId head, boolean ofGradients) {
         AttentionLayout layout = model.attentionLayout(head.layer());
         long sharing =
                 java.util.Arrays.stream(model.config().headsPresent(head.layer()))
                         .filter(h -> layout.group(h) == layout.group(head.head()))
                         .count();
-        double sum = 0;
+        double own = 0;
+        double kvShare = 0;
         for (HeadSlice s : model.headLayout().slices(head)) {
             if (s.weight()) {
                 NDArray source = ofGradients ? s.parameter().gradient() : s.parameter().value();
@@ -219,10 +245,14 @@ public final class HeadMeter {
                 double norm =
                         Math.sqrt(slice.dot(slice).toType(DataType.FLOAT64, false).getDouble());
                 boolean shared = s.role() == HeadSlice.Role.KEY || s.role() == HeadSlice.Role.VALUE;
-                sum += shared ? norm / sharing : norm;
+                if (shared) {
+                    kvShare += norm / sharing;
+                } else {
+                    own += norm;
+                }
             }
         }
-        return sum;
+        return new SliceNorms(own, kvShare);
     }
 
     static List<HeadId> presentHeads(CausalLm model) {

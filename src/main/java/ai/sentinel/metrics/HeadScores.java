@@ -93,6 +93,24 @@ public final class HeadScores {
         return new HeadScores(out);
     }
 
+    /** Head by head {@code this − other}; a head measured in one and not the other is an error. */
+    public HeadScores minus(HeadScores other) {
+        if (other.numLayers() != numLayers() || other.numHeads() != numHeads()) {
+            throw new IllegalArgumentException("scores of different shapes");
+        }
+        double[][] out = copy();
+        for (int l = 0; l < values.length; l++) {
+            for (int h = 0; h < values[l].length; h++) {
+                if (Double.isNaN(values[l][h]) != Double.isNaN(other.values[l][h])) {
+                    throw new IllegalArgumentException(
+                            "head " + new HeadId(l, h) + " is measured in only one of the two");
+                }
+                out[l][h] = values[l][h] - other.values[l][h];
+            }
+        }
+        return new HeadScores(out);
+    }
+
     /** A copy of the values, [layer][head], NaN where not measured. */
     public double[][] copy() {
         double[][] out = new double[values.length][];

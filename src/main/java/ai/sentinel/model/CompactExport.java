@@ -21,6 +21,8 @@ public final class CompactExport {
      * Rewrites {@code model} in place (masked heads removed, gates folded) and writes config and
      * weights to {@code folder}; returns what the family says a user must know.
      *
+     * @throws NonUniformHeadsException when the family's config needs equal head counts and the
+     *     layers differ (nothing is written then)
      * @throws IllegalArgumentException when the family's standard config cannot hold the result
      *     (nothing is written then)
      */

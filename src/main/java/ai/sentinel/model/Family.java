@@ -55,8 +55,10 @@ public interface Family {
      * family's plain Hugging Face class loads at these smaller shapes with no Sentinel key; {@code
      * note} says what a user must know (for example which transformers versions read it).
      *
+     * @throws NonUniformHeadsException when the config needs equal head counts and layers or groups
+     *     differ (a uniform shape would fit)
      * @throws IllegalArgumentException with the reason when the family's standard config cannot
-     *     express the model's head counts
+     *     express the model's head counts at all
      */
     CompactConfig compactConfigJson(CausalLm model);
 

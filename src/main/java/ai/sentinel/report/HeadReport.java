@@ -15,7 +15,8 @@ public final class HeadReport {
 
     /**
      * Writes heads.json, entropy.png, gradient.png and importance.png into {@code folder}; returns
-     * it.
+     * it. heads.json holds the key/value shares of gradient norm and magnitude only for
+     * grouped-query models.
      */
     public static Path write(HeadMeasurements m, Path folder) throws IOException {
         Files.createDirectories(folder);
@@ -24,6 +25,12 @@ public final class HeadReport {
         json.add("normalized_entropy", m.normalizedEntropy().toJson());
         json.add("gradient_norm", m.gradientNorm().toJson());
         json.add("magnitude", m.magnitude().toJson());
+        if (m.kvShared()) {
+            // grouped-query attention: how much of each total came from the group's key/value
+            // slices (under multi-head attention they are the head's own and not worth a key)
+            json.add("gradient_norm_kv_share", m.gradientNormKvShare().toJson());
+            json.add("magnitude_kv_share", m.magnitudeKvShare().toJson());
+        }
         json.add("importance", m.importance().toJson());
         json.addProperty("batches", m.batches());
         Json.write(folder.resolve("heads.json"), json);

@@ -69,4 +69,31 @@ class PruneBenchmarkRemovalTest {
             assertEquals(before / 2, PruneBenchmark.kvCacheBytesPerToken(model), "half the groups");
         }
     }
+
+    /**
+     * Model FLOPs per token, by hand on llama-nano (C = 32, D = 8): removing one query head of a
+     * group whose mate stays takes its q_proj rows and o_proj columns (2 · D · C weights, 2 FLOPs
+     * each) and its attention over t positions (4 · t · D).
+     */
+    @Test
+    void flopsPerTokenFallByTheRemovedHeadsWeightsAndAttention() {
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model =
+                        Families.preset("llama-nano")
+                                .orElseThrow()
+                                .initialize(61, 2, 4, 32, m, 3)) {
+            double t = 128;
+            double before = PruneBenchmark.flopsPerToken(model, t);
+            assertEquals(
+                    2.0 * model.numParameters() + 2 * 4 * t * 4 * 8,
+                    before,
+                    1e-6,
+                    "2 N + 2 layers × 4 t × 4 heads × D");
+            model.removeHeads(List.of(new HeadId(0, 1)));
+            assertEquals(
+                    2 * (2 * 8 * 32) + 4 * t * 8,
+                    before - PruneBenchmark.flopsPerToken(model, t),
+                    1e-6);
+        }
+    }
 }

@@ -62,6 +62,46 @@ class BenchCommandTest {
         assertTrue(single.out().contains("new tokens/s"), single.out());
     }
 
+    /**
+     * {@code bench prune}: the share of query heads really removed, each rate's median and range,
+     * and the FLOPs per token before and after (llama-nano: 4 layers × 4 query heads in 2 groups;
+     * balanced 0.5 removes one head per group).
+     */
+    @Test
+    void prunePrintsTheRemovedShareRatesWithRangesAndFlops() {
+        CliRun r =
+                CliRun.of(
+                        "bench",
+                        "prune",
+                        "--shape",
+                        "llama-nano",
+                        "--vocab",
+                        "64",
+                        "--seq-len",
+                        "16",
+                        "--steps",
+                        "2",
+                        "--new-tokens",
+                        "2",
+                        "--gqa-policy",
+                        "balanced",
+                        "--fraction",
+                        "0.5");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("8 of 16 query heads removed (50.0%, balanced)"), r.out());
+        assertTrue(
+                java.util.regex.Pattern.compile(
+                                "forward \\d+ \\[\\d+–\\d+\\] → \\d+ \\[\\d+–\\d+\\] tokens/s")
+                        .matcher(r.out())
+                        .find(),
+                r.out());
+        assertTrue(
+                java.util.regex.Pattern.compile("FLOPs/token [0-9.]+ → [0-9.]+ M \\(−[0-9.]+%\\)")
+                        .matcher(r.out())
+                        .find(),
+                r.out());
+    }
+
     @Test
     void generateRefusesBadArguments() {
         assertRefused(

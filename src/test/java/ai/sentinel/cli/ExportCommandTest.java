@@ -25,7 +25,7 @@ class ExportCommandTest {
     void aCompressedLlamaExportsMaskedWithTheSamePerplexity(@TempDir Path dir) throws Exception {
         Path text = dir.resolve("text.txt");
         Files.writeString(text, Fixtures.shakespeare(20_000));
-        Path pruned = prunedLlama(dir, text, "--pruning-mode", "compressed");
+        Path pruned = prunedLlama(dir, text, "--fraction", "0.5", "--pruning-mode", "compressed");
         assertTrue(Files.readString(pruned.resolve("config.json")).contains("pruned_heads"));
 
         Path out = dir.resolve("export");
@@ -64,6 +64,65 @@ class ExportCommandTest {
                         dir.resolve("c").toString());
         assertEquals(2, compact.code());
         assertEquals(1, compact.err().strip().lines().count(), compact.err());
+        for (String offer : new String[] {"--equalize", "hf-masked", "layer 0: ", "layer 1: "}) {
+            assertTrue(compact.err().contains(offer), compact.err());
+        }
+    }
+
+    /**
+     * {@code --equalize}: a model whose layers keep different heads is masked further to a uniform
+     * shape, exported {@code hf-compact} as a standard Llama config, and the reload computes what
+     * the equalized Sentinel model computes; the perplexity cost is printed and in the card.
+     */
+    @Test
+    void equalizeMasksAnUnevenModelToAUniformShapeAndExportsItCompact(@TempDir Path dir)
+            throws Exception {
+        Path text = dir.resolve("text.txt");
+        Files.writeString(text, Fixtures.shakespeare(20_000));
+        // 2 of 8 heads: whichever go, the layers or groups are left uneven
+        Path pruned = prunedLlama(dir, text, "--fraction", "0.25");
+        Path out = dir.resolve("compact");
+        CliRun export =
+                CliRun.of(
+                        "export",
+                        "-m",
+                        pruned.toString(),
+                        "--format",
+                        "hf-compact",
+                        "--equalize",
+                        "--dataset",
+                        text.toString(),
+                        "--seq-len",
+                        "32",
+                        "--eval-batches",
+                        "2",
+                        "--metric-batches",
+                        "1",
+                        "-o",
+                        out.toString());
+        assertEquals(0, export.code(), export.err());
+        assertSamePerplexity(export);
+        Matcher cost =
+                Pattern.compile(
+                                "equalized: (\\d+) more heads masked .* perplexity ([0-9.]+) before")
+                        .matcher(export.out());
+        assertTrue(cost.find(), export.out());
+        assertTrue(Integer.parseInt(cost.group(1)) > 0, export.out());
+        String config = Files.readString(out.resolve("config.json"));
+        assertTrue(config.contains("\"num_attention_heads\": 2"), config);
+        assertFalse(config.contains("pruned_heads"), config);
+        assertTrue(Files.readString(out.resolve("README.md")).contains("equalized"));
+
+        CliRun masked =
+                CliRun.of(
+                        "export",
+                        "-m",
+                        pruned.toString(),
+                        "--equalize",
+                        "-o",
+                        dir.resolve("m").toString());
+        assertEquals(2, masked.code());
+        assertTrue(masked.err().contains("hf-compact"), masked.err());
     }
 
     /**
@@ -75,7 +134,15 @@ class ExportCommandTest {
     void balancedUniformPruningExportsAsAStandardSmallerLlama(@TempDir Path dir) throws Exception {
         Path text = dir.resolve("text.txt");
         Files.writeString(text, Fixtures.shakespeare(20_000));
-        Path pruned = prunedLlama(dir, text, "--gqa-policy", "balanced", "--uniform-layers");
+        Path pruned =
+                prunedLlama(
+                        dir,
+                        text,
+                        "--fraction",
+                        "0.5",
+                        "--gqa-policy",
+                        "balanced",
+                        "--uniform-layers");
         Path out = dir.resolve("compact");
         CliRun export =
                 CliRun.of(
@@ -111,7 +178,10 @@ class ExportCommandTest {
         assertTrue(wrong.err().contains("--gqa-policy balanced"), wrong.err());
     }
 
-    /** A 2-layer llama-nano pruned by half (with {@code extra} options) into {@code dir/pruned}. */
+    /**
+     * A 2-layer llama-nano (4 query heads in 2 groups per layer) pruned with {@code extra} options
+     * into {@code dir/pruned}.
+     */
     private static Path prunedLlama(Path dir, Path text, String... extra) {
         Path pruned = dir.resolve("pruned");
         List<String> args =
@@ -132,8 +202,6 @@ class ExportCommandTest {
                                 "32",
                                 "--metric-batches",
                                 "1",
-                                "--fraction",
-                                "0.5",
                                 "-o",
                                 pruned.toString()));
         args.addAll(List.of(extra));

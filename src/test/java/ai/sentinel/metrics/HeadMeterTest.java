@@ -3,6 +3,7 @@ package ai.sentinel.metrics;
 import static ai.sentinel.testing.Tensors.floats;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,6 +87,114 @@ class HeadMeterTest {
                     own + shared,
                     meter.measure(model, MaskedHeads.AS_IS).magnitude().get(head),
                     1e-4 * own);
+        }
+    }
+
+    /**
+     * Planted weights, checked by hand: every q_proj entry of a llama-nano layer is 0.5, k_proj
+     * 0.25, v_proj −1, o_proj 2 (C = 32, D = 8, 4 query heads in 2 groups). A head's slices are 8 ×
+     * 32 blocks (256 entries), so ‖c·1‖_F = 16|c|: own = 16 (0.5 + 2) = 40, the group's key/value
+     * slices 16 (0.25 + 1) = 20, shared by two query heads (10 each) until one is removed.
+     */
+    @Test
+    void magnitudeReportsOwnSlicesAndKeyValueShareApartOnPlantedWeights() {
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model =
+                        ai.sentinel.model.Families.preset("llama-nano")
+                                .orElseThrow()
+                                .initialize(99, 2, 4, 32, m, 4)) {
+            param(model, "layers.1.self_attn.q_proj.weight").value().set(new NDIndex(":"), 0.5f);
+            param(model, "layers.1.self_attn.k_proj.weight").value().set(new NDIndex(":"), 0.25f);
+            param(model, "layers.1.self_attn.v_proj.weight").value().set(new NDIndex(":"), -1f);
+            param(model, "layers.1.self_attn.o_proj.weight").value().set(new NDIndex(":"), 2f);
+            HeadMeter meter = new HeadMeter(blocks(), 4, 1);
+            HeadMeasurements r = meter.measure(model, MaskedHeads.AS_IS);
+            assertTrue(r.kvShared());
+            for (int h = 0; h < 4; h++) {
+                HeadId head = new HeadId(1, h);
+                assertEquals(40.0, r.magnitudeOwn().get(head), 1e-4, "own " + head);
+                assertEquals(10.0, r.magnitudeKvShare().get(head), 1e-4, "kv share " + head);
+                assertEquals(50.0, r.magnitude().get(head), 1e-4, "total " + head);
+            }
+            model.removeHeads(java.util.List.of(new HeadId(1, 3)));
+            HeadMeasurements after = meter.measure(model, MaskedHeads.AS_IS);
+            assertEquals(20.0, after.magnitudeKvShare().get(new HeadId(1, 2)), 1e-4);
+            assertEquals(40.0, after.magnitudeOwn().get(new HeadId(1, 2)), 1e-4);
+            assertEquals(10.0, after.magnitudeKvShare().get(new HeadId(1, 0)), 1e-4);
+            assertFalse(after.magnitudeKvShare().isMeasured(new HeadId(1, 3)));
+        }
+    }
+
+    /**
+     * The gradient norm's key/value share is the norm of the gradient of the group's k_proj and
+     * v_proj rows, halved between the group's two query heads, as computed independently here.
+     */
+    @Test
+    void gradientNormKeyValueShareMatchesAnIndependentComputation() {
+        TokenBlocks blocks = blocks();
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model =
+                        ai.sentinel.model.Families.preset("llama-nano")
+                                .orElseThrow()
+                                .initialize(99, 2, 4, 32, m, 5)) {
+            HeadMeasurements r = new HeadMeter(blocks, 4, 1).measure(model, MaskedHeads.AS_IS);
+            try (NDScope scope = new NDScope()) {
+                Batch batch = Batch.of(blocks, new int[] {0, 1, 2, 3});
+                NDArray x = m.create(batch.inputs(), new Shape(4, 16));
+                NDArray y = m.create(batch.targets(), new Shape(4, 16));
+                model.parameters().forEach(Parameter::zeroGradient);
+                try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
+                    c.backward(
+                            Scalars.dividedBy(
+                                    Losses.crossEntropySum(
+                                            model.forward(x, AttentionProbe.NONE), y),
+                                    64));
+                }
+                // head (0, 3) is in group 1: rows 8:16 of k_proj and v_proj; own: rows 24:32 of
+                // q_proj, columns 24:32 of o_proj
+                double kv =
+                        param(model, "layers.0.self_attn.k_proj.weight")
+                                        .gradient()
+                                        .get(new NDIndex("8:16"))
+                                        .norm()
+                                        .getFloat()
+                                + param(model, "layers.0.self_attn.v_proj.weight")
+                                        .gradient()
+                                        .get(new NDIndex("8:16"))
+                                        .norm()
+                                        .getFloat();
+                double own =
+                        param(model, "layers.0.self_attn.q_proj.weight")
+                                        .gradient()
+                                        .get(new NDIndex("24:32"))
+                                        .norm()
+                                        .getFloat()
+                                + param(model, "layers.0.self_attn.o_proj.weight")
+                                        .gradient()
+                                        .get(new NDIndex(":, 24:32"))
+                                        .norm()
+                                        .getFloat();
+                HeadId head = new HeadId(0, 3);
+                assertTrue(kv > 0 && own > 0);
+                assertEquals(kv / 2, r.gradientNormKvShare().get(head), 1e-4 * kv);
+                assertEquals(own, r.gradientNormOwn().get(head), 1e-4 * own);
+            }
+        }
+    }
+
+    /** Multi-head attention: a head's key/value "share" is its own key and value slices, whole. */
+    @Test
+    void withoutGroupedQueryAttentionTheKeyValueShareIsTheHeadsOwnKeysAndValues() {
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model = TinyModels.tinyWithStrongWeights(m, 1, DataType.FLOAT32)) {
+            HeadMeasurements r = new HeadMeter(blocks(), 4, 1).measure(model, MaskedHeads.AS_IS);
+            assertFalse(r.kvShared());
+            // head (1, 2): key columns 48:56 and value columns 80:88 of c_attn
+            NDArray attn = param(model, "h.1.attn.c_attn.weight").value();
+            double kv =
+                    attn.get(new NDIndex(":, 48:56")).norm().getFloat()
+                            + attn.get(new NDIndex(":, 80:88")).norm().getFloat();
+            assertEquals(kv, r.magnitudeKvShare().get(new HeadId(1, 2)), 1e-4 * kv);
         }
     }
 

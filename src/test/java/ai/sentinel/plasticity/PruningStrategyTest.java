@@ -31,7 +31,9 @@ class PruningStrategyTest {
         HeadScores magnitude = scores(3, 1, 4, 0.5, 9, 2, 6, 5); // lowest: (0,3), (0,1)
         HeadScores importance =
                 scores(0.7, 0.6, 0.5, 0.4, 0.01, 0.3, 0.2, 0.02); // lowest: (1,0), (1,3)
-        return new HeadMeasurements(entropy, entropy, gradient, magnitude, importance, 1);
+        HeadScores noKvShare = scores(0, 0, 0, 0, 0, 0, 0, 0);
+        return new HeadMeasurements(
+                entropy, entropy, gradient, noKvShare, magnitude, noKvShare, importance, false, 1);
     }
 
     private static List<HeadId> all() {

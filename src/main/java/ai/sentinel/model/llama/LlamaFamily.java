@@ -7,6 +7,7 @@ import ai.sentinel.io.TensorSource;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.Family;
 import ai.sentinel.model.ModelConfig;
+import ai.sentinel.model.NonUniformHeadsException;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.util.Arrays;
@@ -95,10 +96,9 @@ public final class LlamaFamily implements Family {
             distinct.add(heads + "/" + groups);
         }
         if (distinct.size() != 1) {
-            throw new IllegalArgumentException(
+            throw new NonUniformHeadsException(
                     "hf-compact needs the same heads in every layer and in every kept group; this model has "
-                            + String.join("; ", shapes)
-                            + " (use hf-masked, or prune to a uniform shape)");
+                            + String.join("; ", shapes));
         }
         JsonObject json = config.toHfJson();
         json.remove(LlamaConfig.PRUNED_HEADS_KEY);
