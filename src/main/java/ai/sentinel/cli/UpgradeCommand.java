@@ -59,10 +59,16 @@ final class UpgradeCommand implements Callable<Integer> {
             description = "A model folder, a hub-cache model id, or a preset.")
     String modelName;
 
-    @Option(names = "--tokenizer", description = "For presets: byte (default) or a folder.")
+    @Option(
+            names = "--tokenizer",
+            paramLabel = "byte|DIR",
+            description = "For presets: byte (default) or a folder.")
     String tokenizer;
 
-    @Option(names = "--revision", description = "Hub-cache revision (default: main).")
+    @Option(
+            names = "--revision",
+            paramLabel = "REV",
+            description = "Hub-cache revision (default: main).")
     String revision;
 
     @Mixin DataOptions data;
@@ -70,16 +76,22 @@ final class UpgradeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML configuration.")
     Path configFile;
 
-    @Option(names = "--cycles", description = "Default 3.")
+    @Option(names = "--cycles", paramLabel = "N", description = "Default 3.")
     Integer cycles;
 
-    @Option(names = "--pruning-level", description = "Share of active heads pruned. Default 0.3.")
+    @Option(
+            names = "--pruning-level",
+            paramLabel = "X",
+            description = "Share of active heads pruned. Default 0.3.")
     Double pruningLevel;
 
-    @Option(names = "--growth-ratio", description = "Share of pruned heads grown. Default 0.5.")
+    @Option(
+            names = "--growth-ratio",
+            paramLabel = "X",
+            description = "Share of pruned heads grown. Default 0.5.")
     Double growthRatio;
 
-    @Option(names = "--learning-rate", description = "Default 5e-5.")
+    @Option(names = "--learning-rate", paramLabel = "X", description = "Default 5e-5.")
     Double learningRate;
 
     @Option(
@@ -88,25 +100,43 @@ final class UpgradeCommand implements Callable<Integer> {
             description = "ann (= learned), learned, threshold or static. Default: ann.")
     String controller;
 
-    @Option(names = "--controller-lr", description = "Learned gates' rate. Default 0.05.")
+    @Option(
+            names = "--controller-lr",
+            paramLabel = "X",
+            description = "Learned gates' rate. Default 0.05.")
     Double controllerLr;
 
-    @Option(names = "--update-frequency", description = "Steps between controller decisions.")
+    @Option(
+            names = "--update-frequency",
+            paramLabel = "N",
+            description = "Steps between controller decisions.")
     Integer updateFrequency;
 
-    @Option(names = "--controller-warmup-steps", description = "Steps before the controller acts.")
+    @Option(
+            names = "--controller-warmup-steps",
+            paramLabel = "N",
+            description = "Steps before the controller acts.")
     Integer controllerWarmup;
 
-    @Option(names = "--max-degeneration-score", description = "Default 3.0.")
+    @Option(names = "--max-degeneration-score", paramLabel = "X", description = "Default 3.0.")
     Double maxDegeneration;
 
-    @Option(names = "--max-perplexity-increase", description = "Per cycle, relative. Default 0.15.")
+    @Option(
+            names = "--max-perplexity-increase",
+            paramLabel = "X",
+            description = "Per cycle, relative. Default 0.15.")
     Double maxPerplexityIncrease;
 
-    @Option(names = "--training-steps", description = "Learning steps per cycle. Default 100.")
+    @Option(
+            names = "--training-steps",
+            paramLabel = "N",
+            description = "Learning steps per cycle. Default 100.")
     Integer trainingSteps;
 
-    @Option(names = "--memory-capacity", description = "Outcomes that steer proposals. Default 5.")
+    @Option(
+            names = "--memory-capacity",
+            paramLabel = "N",
+            description = "Outcomes that steer proposals. Default 5.")
     Integer memoryCapacity;
 
     @Option(names = "--no-inference", description = "Skip the before/after continuations.")
