@@ -124,6 +124,7 @@ public final class Upgrade {
         int cycles = config.cycles();
         State state;
         if (resume) {
+            AtomicFiles.recoverFolder(out.resolve(STATE)); // a kill during the last save
             state = readState();
             CycleStart.restore(out.resolve(STATE), model, optimizer);
             JsonlFiles.truncate(out.resolve(METRICS), state.metricsBytes());
