@@ -150,10 +150,7 @@ public final class Upgrade {
         ProposalBandit bandit = new ProposalBandit(config);
         state.outcomes().forEach(bandit::record);
         List<CycleOutcome> outcomes = new ArrayList<>(state.outcomes());
-        double current =
-                outcomes.isEmpty()
-                        ? state.before().perplexity()
-                        : lastAcceptedPerplexity(state.before(), outcomes);
+        double current = lastAcceptedPerplexity(state.before(), outcomes);
         for (int c = outcomes.size() + 1; c <= cycles; c++) {
             Optional<Proposal> proposal = bandit.propose();
             if (proposal.isEmpty()) {
@@ -450,14 +447,27 @@ public final class Upgrade {
                 });
     }
 
+    /**
+     * The unchanged start into the new state folder: hard links where the file system has them (the
+     * files are never written in place, only replaced whole, and a model's start is gigabytes),
+     * copies otherwise.
+     */
     private static void copyStart(Path from, Path to) throws IOException {
         Files.createDirectories(to.resolve(CycleStart.MODEL));
         try (var files = Files.list(from.resolve(CycleStart.MODEL))) {
             for (Path f : files.toList()) {
-                Files.copy(f, to.resolve(CycleStart.MODEL).resolve(f.getFileName()));
+                linkOrCopy(f, to.resolve(CycleStart.MODEL).resolve(f.getFileName()));
             }
         }
-        Files.copy(from.resolve(CycleStart.OPTIMIZER), to.resolve(CycleStart.OPTIMIZER));
+        linkOrCopy(from.resolve(CycleStart.OPTIMIZER), to.resolve(CycleStart.OPTIMIZER));
+    }
+
+    private static void linkOrCopy(Path existing, Path link) throws IOException {
+        try {
+            Files.createLink(link, existing);
+        } catch (UnsupportedOperationException | IOException e) {
+            Files.copy(existing, link);
+        }
     }
 
     private State readState() throws IOException {
