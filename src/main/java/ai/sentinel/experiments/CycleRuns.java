@@ -50,16 +50,41 @@ final class CycleRuns {
             CycleConfig.Training training,
             int metricBatches,
             long seed) {
+        return config(
+                cycles,
+                0,
+                learningSteps,
+                pruneFraction,
+                growthRatio,
+                growth,
+                GrowthInit.FUNCTION_PRESERVING,
+                training,
+                metricBatches,
+                seed);
+    }
+
+    /** As above, with initial training steps and a growth initialisation of one's own. */
+    static CycleConfig config(
+            int cycles,
+            int initialTrainingSteps,
+            int learningSteps,
+            double pruneFraction,
+            double growthRatio,
+            GrowthMethod growth,
+            GrowthInit init,
+            CycleConfig.Training training,
+            int metricBatches,
+            long seed) {
         return CycleConfig.builder()
                 .cycles(cycles)
-                .initialTrainingSteps(0)
+                .initialTrainingSteps(initialTrainingSteps)
                 .learningSteps(learningSteps)
                 .initialPruning(pruneFraction)
                 .growthRatio(growthRatio)
                 .pruning(PruningMethod.ENTROPY)
                 .growth(growth)
                 .mode(PruneMode.ADAPTIVE)
-                .init(GrowthInit.FUNCTION_PRESERVING)
+                .init(init)
                 .schedule(GrowthSchedule.defaults())
                 .training(training)
                 .metricBatches(metricBatches)

@@ -19,10 +19,7 @@ import ai.sentinel.plasticity.CycleConfig;
 import ai.sentinel.plasticity.CycleResult;
 import ai.sentinel.plasticity.GrowthInit;
 import ai.sentinel.plasticity.GrowthMethod;
-import ai.sentinel.plasticity.GrowthSchedule;
 import ai.sentinel.plasticity.PlasticityCycle;
-import ai.sentinel.plasticity.PruneMode;
-import ai.sentinel.plasticity.PruningMethod;
 import ai.sentinel.plasticity.RunLog;
 import ai.sentinel.report.LinePlot;
 import ai.sentinel.train.StepListener;
@@ -124,22 +121,17 @@ public final class UnetGrowth {
             StepListener progress)
             throws IOException {
         CycleConfig config =
-                CycleConfig.builder()
-                        .cycles(1)
-                        .initialTrainingSteps(s.skipSteps())
-                        .learningSteps(s.learningSteps())
-                        .initialPruning(arm.prune() ? s.pruneFraction() : 0)
-                        .growthRatio(arm.prune() ? s.growthRatio() : 0)
-                        .pruning(PruningMethod.ENTROPY)
-                        .growth(s.growth())
-                        .mode(PruneMode.ADAPTIVE)
-                        .init(arm.init())
-                        .schedule(GrowthSchedule.defaults())
-                        .training(s.training())
-                        .metricBatches(s.metricBatches())
-                        .sampleTokens(0)
-                        .seed(seed)
-                        .build();
+                CycleRuns.config(
+                        1,
+                        s.skipSteps(),
+                        s.learningSteps(),
+                        arm.prune() ? s.pruneFraction() : 0,
+                        arm.prune() ? s.growthRatio() : 0,
+                        s.growth(),
+                        arm.init(),
+                        s.training(),
+                        s.metricBatches(),
+                        seed);
         Path folder = out.resolve("runs").resolve(arm.name().replace('/', '-') + "-seed" + seed);
         Batch inputs = attentionInputs(data, s.attentionSequences());
         Map<String, Attention> attention = new HashMap<>(); // stage -> its attention
