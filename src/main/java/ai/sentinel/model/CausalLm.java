@@ -54,13 +54,27 @@ public interface CausalLm extends AutoCloseable {
      * Logits (B, T, V) for tokens (B, T) at positions 0..T−1. Arrays created here belong to the
      * caller's scope.
      */
-    NDArray forward(NDArray tokens, AttentionProbe probe);
+    default NDArray forward(NDArray tokens, AttentionProbe probe) {
+        return forward(tokens, null, probe);
+    }
 
     /**
      * Logits (B, T, V) for tokens (B, T) that follow the {@code cache.length()} positions already
-     * cached; their keys and values are appended to the cache.
+     * cached (none when {@code cache} is null); their keys and values are appended to the cache.
      */
-    NDArray forward(NDArray tokens, KvCache cache, AttentionProbe probe);
+    default NDArray forward(NDArray tokens, KvCache cache, AttentionProbe probe) {
+        return hidden(tokens, cache, probe).matMul(unembedding().value().transpose());
+    }
+
+    /**
+     * The final hidden states (B, T, C) that the unembedding turns into logits: {@code logits =
+     * hidden·Wᵀ}, W = {@link #unembedding()}. Training takes the loss from these directly ({@code
+     * nn.Losses#crossEntropyMean}), so the logits are never kept for backward.
+     */
+    NDArray hidden(NDArray tokens, KvCache cache, AttentionProbe probe);
+
+    /** The (V, C) unembedding weight: an untied {@code lm_head}, or the token embedding. */
+    Parameter unembedding();
 
     default KvCache newCache() {
         return new KvCache(config().numLayers());

@@ -35,4 +35,63 @@ public final class Losses {
         NDArray picked = logProbs.gather(targets.expandDims(-1), 2); // (B, T, 1)
         return picked.sum(new int[] {1, 2}).neg(); // (B)
     }
+
+    /**
+     * Mean next-token cross-entropy of the logits {@code z = h·Wᵀ}, {@code (1/N)·Σ_n
+     * (logsumexp(z_n) − z_n[y_n])}, with its gradients computed in the forward pass from {@code
+     * ∂L/∂z = (softmax(z) − onehot(y))/N}: {@code ∂L/∂h = (∂L/∂z)·W} reaches autograd through the
+     * returned value, and {@code ∂L/∂W = (∂L/∂z)ᵀ·h} is added in place to W's gradient buffer
+     * (through autograd while W has none yet), so call it where a backward pass follows, after
+     * gradients were zeroed.
+     *
+     * <p>Why: the composed form (log-softmax, gather, their backward) makes five passes over N×V
+     * arrays and allocates four of them (a third of a nano-shape step, ~8% of DistilGPT-2's, see
+     * bench/RESULTS.md); this one allocates the logits once and turns them into the gradient in
+     * place, and the tied embedding's two gradients no longer meet in a fresh V×C sum.
+     *
+     * @param hidden (..., C), recorded by autograd
+     * @param unembedding the (V, C) weight W
+     * @param targets (...) int64
+     * @return a scalar: the mean loss, whose gradient with respect to {@code hidden} is exact
+     */
+    public static NDArray crossEntropyMean(NDArray hidden, Parameter unembedding, NDArray targets) {
+        return Fused.UNEMBEDDED_CROSS_ENTROPY
+                .apply(hidden, unembedding.value(), targets)
+                .singletonOrThrow();
+    }
+
+    private static final class Fused {
+        static final ScriptedOp UNEMBEDDED_CROSS_ENTROPY =
+                ScriptedOp.compile(
+                        "UnembeddedCrossEntropy",
+                        "h: Tensor, w: Tensor, targets: Tensor",
+                        "Tensor",
+                        String.join(
+                                "\n",
+                                "    hf = h.reshape(-1, h.size(-1))",
+                                "    y = targets.reshape(-1, 1)",
+                                "    n = float(y.size(0))",
+                                // detached operands record nothing (the loader knows no
+                                // torch.no_grad)
+                                "    hd = hf.detach()",
+                                "    wd = w.detach()",
+                                "    z = torch.mm(hd, wd.t())",
+                                "    lse = torch.logsumexp(z, 1, keepdim=True)",
+                                "    loss = (lse.sum() - z.gather(1, y).sum()) / n",
+                                "    z.sub_(lse).exp_()",
+                                "    z.scatter_add_(1, y, z.new_full([y.size(0), 1], -1.0))",
+                                "    z.mul_(1.0 / n)",
+                                "    dh = torch.mm(z, wd)",
+                                "    s = torch.dot(hf.reshape(-1), dh.reshape(-1))",
+                                // W's gradient buffer exists after its first backward pass;
+                                // before it (undefined: no elements) ∂L/∂W goes through autograd
+                                "    g = w.grad",
+                                "    if w.requires_grad:",
+                                "      if g is not None and g.numel() == w.numel():",
+                                "        g.addmm_(z.t(), hd)",
+                                "      else:",
+                                "        dw = torch.mm(z.t(), hd)",
+                                "        s = s + torch.dot(w.reshape(-1), dw.reshape(-1))",
+                                "    return loss + (s - s.detach())"));
+    }
 }

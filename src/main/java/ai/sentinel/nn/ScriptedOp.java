@@ -77,9 +77,22 @@ public final class ScriptedOp {
      * outputs belong to the first input's manager.
      */
     public NDList apply(NDArray... inputs) {
-        NDList out = IValueUtils.forward(module, new NDList(inputs), JniUtils.isGradMode());
-        out.attach(inputs[0].getManager());
-        return out;
+        // DJL reads structure from array names ("a.b" becomes a dict entry, "a[]" a list):
+        // parameters are named like "h.0.attn.weight", so the names are lifted for the call
+        String[] names = new String[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            names[i] = inputs[i].getName();
+            inputs[i].setName(null);
+        }
+        try {
+            NDList out = IValueUtils.forward(module, new NDList(inputs), JniUtils.isGradMode());
+            out.attach(inputs[0].getManager());
+            return out;
+        } finally {
+            for (int i = 0; i < inputs.length; i++) {
+                inputs[i].setName(names[i]);
+            }
+        }
     }
 
     /** Runs {@code forward} without autograd on arguments of any type; returns nothing. */

@@ -10,7 +10,6 @@ import ai.sentinel.model.AttentionProbe;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.nn.Losses;
 import ai.sentinel.nn.Parameter;
-import ai.sentinel.nn.Scalars;
 import java.util.List;
 
 /**
@@ -47,10 +46,10 @@ public final class TrainingStep {
             float loss;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray mean =
-                        Scalars.dividedBy(
-                                Losses.crossEntropySum(
-                                        model.forward(inputs, AttentionProbe.NONE), targets),
-                                targets.getShape().size());
+                        Losses.crossEntropyMean(
+                                model.hidden(inputs, null, AttentionProbe.NONE),
+                                model.unembedding(),
+                                targets);
                 collector.backward(mean);
                 loss = mean.getFloat();
             }

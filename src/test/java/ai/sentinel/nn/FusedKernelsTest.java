@@ -1,5 +1,6 @@
 package ai.sentinel.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -54,6 +55,62 @@ class FusedKernelsTest {
                         EngineException.class,
                         () -> c.backward(y.sum()),
                         "a result computed outside the collector must have no graph");
+            }
+        }
+    }
+
+    @Test
+    void fusedCrossEntropyEqualsTheComposedLossAndGradients() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            int n = 2 * 6;
+            int c = 8;
+            int v = 37;
+            NDArray h = m.randomNormal(0, 1, new Shape(2, 6, c), DataType.FLOAT64);
+            h.setRequiresGradient(true);
+            Parameter w =
+                    new Parameter(
+                            "lm_head.weight", // dotted, as every model parameter's name
+                            m.randomNormal(0, 1, new Shape(v, c), DataType.FLOAT64),
+                            true);
+            long[] ids = new long[n];
+            for (int i = 0; i < n; i++) {
+                ids[i] = (i * 7L) % v;
+            }
+            ids[3] = ids[4]; // a repeated target
+            NDArray targets = EngineArrays.of(m, ids, new Shape(2, 6));
+
+            // twice: first while W has no gradient buffer yet, then accumulating into it in place
+            double[] fused = new double[2];
+            double[][] fusedH = new double[2][];
+            double[][] fusedW = new double[2][];
+            for (int round = 0; round < 2; round++) {
+                try (GradientCollector col = Engine.getInstance().newGradientCollector()) {
+                    if (round > 0) {
+                        h.getGradient().subi(h.getGradient());
+                        w.zeroGradient();
+                    }
+                    NDArray loss = Losses.crossEntropyMean(h, w, targets);
+                    col.backward(loss);
+                    fused[round] = loss.getDouble();
+                }
+                fusedH[round] = h.getGradient().toDoubleArray();
+                fusedW[round] = w.gradient().toDoubleArray();
+            }
+
+            double composed;
+            try (GradientCollector col = Engine.getInstance().newGradientCollector()) {
+                h.getGradient().subi(h.getGradient());
+                w.zeroGradient();
+                NDArray logits = h.matMul(w.value().transpose());
+                NDArray loss =
+                        Scalars.dividedBy(Losses.crossEntropySum(logits, targets), (double) n);
+                col.backward(loss);
+                composed = loss.getDouble();
+            }
+            for (int round = 0; round < 2; round++) {
+                assertEquals(composed, fused[round], 1e-12);
+                assertArrayEquals(h.getGradient().toDoubleArray(), fusedH[round], 1e-12);
+                assertArrayEquals(w.gradient().toDoubleArray(), fusedW[round], 1e-12);
             }
         }
     }

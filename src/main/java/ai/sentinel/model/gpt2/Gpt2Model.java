@@ -118,12 +118,7 @@ public final class Gpt2Model implements CausalLm {
     }
 
     @Override
-    public NDArray forward(NDArray tokens, AttentionProbe probe) {
-        return forward(tokens, null, probe);
-    }
-
-    @Override
-    public NDArray forward(
+    public NDArray hidden(
             NDArray tokens, KvCache cache, AttentionProbe probe) { // tokens (B, T) int64
         int T = Math.toIntExact(tokens.getShape().get(1));
         int past = cache == null ? 0 : cache.length();
@@ -148,9 +143,12 @@ public final class Gpt2Model implements CausalLm {
             NDArray h = block.attend(x, effectiveGates.get(layer), causalBias, cache, probe);
             x = skips.apply(layer, h, block.feedForward(h));
         }
-        return finalNorm
-                .forward(x)
-                .matMul(tokenEmbedding.weight().value().transpose()); // (B, T, V)
+        return finalNorm.forward(x); // (B, T, C)
+    }
+
+    @Override
+    public Parameter unembedding() {
+        return tokenEmbedding.weight(); // tied
     }
 
     @Override

@@ -134,13 +134,8 @@ public final class LlamaModel implements CausalLm {
     }
 
     @Override
-    public NDArray forward(NDArray tokens, AttentionProbe probe) {
-        return forward(tokens, null, probe);
-    }
-
-    @Override
     @SuppressWarnings("LocalVariableName")
-    public NDArray forward(
+    public NDArray hidden(
             NDArray tokens, KvCache cache, AttentionProbe probe) { // tokens (B, T) int64
         int T = Math.toIntExact(tokens.getShape().get(1));
         int past = cache == null ? 0 : cache.length();
@@ -164,7 +159,12 @@ public final class LlamaModel implements CausalLm {
             NDArray h = block.attend(x, effectiveGates.get(layer), positions, cache, probe);
             x = skips.apply(layer, h, block.feedForward(h));
         }
-        return finalNorm.forward(x).matMul(unembedding.value().transpose()); // (B, T, V)
+        return finalNorm.forward(x); // (B, T, C)
+    }
+
+    @Override
+    public Parameter unembedding() {
+        return unembedding;
     }
 
     @Override

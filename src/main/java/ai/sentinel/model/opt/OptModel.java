@@ -151,12 +151,7 @@ public final class OptModel implements CausalLm {
     }
 
     @Override
-    public NDArray forward(NDArray tokens, AttentionProbe probe) {
-        return forward(tokens, null, probe);
-    }
-
-    @Override
-    public NDArray forward(
+    public NDArray hidden(
             NDArray tokens, KvCache cache, AttentionProbe probe) { // tokens (B, T) int64
         int T = Math.toIntExact(tokens.getShape().get(1));
         int past = cache == null ? 0 : cache.length();
@@ -181,8 +176,12 @@ public final class OptModel implements CausalLm {
             x = skips.apply(layer, h, block.feedForward(h));
         }
         NDArray normed = finalNorm.isPresent() ? finalNorm.get().forward(x) : x;
-        return project(projectOut, normed)
-                .matMul(tokenEmbedding.weight().value().transpose()); // (B, T, V)
+        return project(projectOut, normed); // (B, T, E)
+    }
+
+    @Override
+    public Parameter unembedding() {
+        return tokenEmbedding.weight(); // tied
     }
 
     /**
