@@ -4,9 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.IValue;
 import ai.sentinel.io.TensorData;
 import ai.sentinel.nn.EngineArrays;
 import ai.sentinel.nn.Parameter;
+import ai.sentinel.nn.ScriptedOp;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -25,8 +28,10 @@ import java.util.Map;
  *   θ ← θ − η/(1 − β1ᵗ) · m / (√v/√(1 − β2ᵗ) + ε)
  * </pre>
  *
- * The moments live in the optimizer's own manager, allocated up front; each step runs in its own
- * scope.
+ * The moments m and v live in the optimizer's own manager, allocated up front; each step runs in
+ * its own scope. Parameters without a per-element rate are updated by libtorch's fused AdamW kernel
+ * ({@code _fused_adamw_}, one pass over θ, g, m, v per parameter, one call per group of equal rate
+ * and decay); the per-element rates of new heads take the composed path, {@link #updateScaled}.
  */
 public final class AdamW implements AutoCloseable {
     private static final NDIndex ALL = new NDIndex("...");
@@ -100,10 +105,7 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
-    /**
-     * The stored first moment of {@code p} (scaled, see {@link #exportState()}); for inspection and
-     * tests.
-     */
+    /** Adam's first moment m of {@code p}; for inspection and tests. */
     public NDArray firstMoment(Parameter p) {
         requireKnown(p);
         return firstMoments.get(p);
@@ -137,68 +139,98 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
-     * Applies one update from the accumulated gradients, which it overwrites (zero them before the
-     * next backward). Call outside any gradient collector.
+     * Applies one update from the accumulated gradients, which it may overwrite (zero them before
+     * the next backward). Call outside any gradient collector.
      */
     public void step(float lr) {
         stepCount++;
         float correction1 = 1f - (float) Math.pow(config.beta1(), stepCount);
         float correction2Sqrt = (float) Math.sqrt(1.0 - Math.pow(config.beta2(), stepCount));
         try (NDScope scope = new NDScope()) {
+            Map<List<Float>, List<Parameter>> groups = new LinkedHashMap<>();
             for (Parameter p : parameters) {
-                update(p, lr * p.rateMultiplier(), correction1, correction2Sqrt);
+                float rate = lr * p.rateMultiplier();
+                if (rateScales.containsKey(p)) {
+                    updateScaled(p, rate, correction1, correction2Sqrt);
+                } else {
+                    groups.computeIfAbsent(List.of(rate, decayOf(p)), k -> new ArrayList<>())
+                            .add(p);
+                }
             }
+            NDArray step = EngineArrays.of(manager, new float[] {stepCount}, new Shape());
+            groups.forEach((key, group) -> fusedUpdate(group, key.get(0), key.get(1), step));
         }
     }
 
+    private float decayOf(Parameter p) {
+        return p.decay() ? config.weightDecay() : 0f;
+    }
+
+    /** libtorch's fused AdamW over a group of parameters that share rate and decay. */
+    private void fusedUpdate(List<Parameter> group, float lr, float decay, NDArray step) {
+        List<NDArray> steps = java.util.Collections.nCopies(group.size(), step);
+        Fused.ADAMW.run(
+                ScriptedOp.tensors(group.stream().map(Parameter::value).toList()),
+                ScriptedOp.tensors(group.stream().map(Parameter::gradient).toList()),
+                ScriptedOp.tensors(group.stream().map(firstMoments::get).toList()),
+                ScriptedOp.tensors(group.stream().map(secondMoments::get).toList()),
+                ScriptedOp.tensors(steps),
+                IValue.from((double) lr),
+                IValue.from((double) config.beta1()),
+                IValue.from((double) config.beta2()),
+                IValue.from((double) decay),
+                IValue.from((double) config.eps()));
+    }
+
     /**
-     * Works in place in the gradient buffer, which the update consumes, allocating one array (the
-     * square root; each array of {@code wte}'s size costs a fresh, page-faulting 154 MB on
-     * DistilGPT-2), and the moments are kept pre-scaled, {@code μ = m/(1 − β1)} and {@code ν = v/(1
-     * − β2)}, so each moment update is two passes ({@code μ ← β1·μ + g}) and the constants fold
-     * into one factor: {@code θ −= K·μ/(√ν + ε')} with {@code K = η·(1 − β1)/((1 − β1ᵗ)·a)}, {@code
-     * a = √(1 − β2)/√(1 − β2ᵗ)}, {@code ε' = ε/a}. This is the update above, rearranged; the memory
-     * passes dominate its cost.
+     * The update above with a per-element rate {@code η·s}, composed of element-wise operations
+     * (only new heads' parameters, during their warm-up, take this path).
      */
-    private void update(Parameter p, float lr, float correction1, float correction2Sqrt) {
+    private void updateScaled(Parameter p, float lr, float correction1, float correction2Sqrt) {
         NDArray theta = p.value();
         NDArray g = p.gradient();
-        NDArray mu = firstMoments.get(p).muli(config.beta1()).addi(g);
-        NDArray nu = secondMoments.get(p).muli(config.beta2()).addi(g.muli(g));
-        double a = Math.sqrt(1.0 - config.beta2()) / correction2Sqrt;
-        float k = (float) (lr * (1.0 - config.beta1()) / (correction1 * a));
-        NDArray denominator =
-                nu.sqrt()
-                        .addi(
-                                (float)
-                                        (config.eps()
-                                                / a)); // the engine's pow is 5× slower than sqrt
-        g.set(ALL, mu);
-        NDArray step = g.divi(denominator); // μ/(√ν + ε')
-        NDArray scale = rateScales.get(p);
-        if (scale == null) {
-            if (p.decay() && config.weightDecay() > 0) {
-                theta.muli(1f - lr * config.weightDecay());
-            }
-            theta.subi(step.muli(k));
-        } else {
-            if (p.decay() && config.weightDecay() > 0) {
-                theta.subi(theta.mul(scale).muli(lr * config.weightDecay()));
-            }
-            theta.subi(step.muli(scale).muli(k));
+        NDArray rate = rateScales.get(p).mul(lr); // η·s, per element
+        NDArray m = firstMoments.get(p).muli(config.beta1()).addi(g.mul(1f - config.beta1()));
+        NDArray v =
+                secondMoments.get(p).muli(config.beta2()).addi(g.muli(g).muli(1f - config.beta2()));
+        if (p.decay() && config.weightDecay() > 0) {
+            theta.subi(theta.mul(rate).muli(config.weightDecay()));
         }
+        NDArray denominator = v.sqrt().divi(correction2Sqrt).addi(config.eps());
+        theta.subi(m.div(denominator).muli(rate).divi(correction1));
+    }
+
+    private static final class Fused {
+        static final ScriptedOp ADAMW =
+                ScriptedOp.compile(
+                        "FusedAdamW",
+                        "params: List[Tensor], grads: List[Tensor], exp_avgs: List[Tensor],"
+                                + " exp_avg_sqs: List[Tensor], steps: List[Tensor], lr: float,"
+                                + " beta1: float, beta2: float, weight_decay: float, eps: float",
+                        "int",
+                        String.join(
+                                "\n",
+                                "    torch._fused_adamw_(params, grads, exp_avgs, exp_avg_sqs, [],"
+                                        + " steps, lr=lr, beta1=beta1, beta2=beta2,"
+                                        + " weight_decay=weight_decay, eps=eps, amsgrad=False,"
+                                        + " maximize=False)",
+                                "    return 0"));
     }
 
     /**
-     * The optimizer state for checkpoints: the scaled moments under "mu." and "nu." + parameter
-     * name (multiply by 1 − β1 and 1 − β2 for Adam's m and v), and rate scales under "rate_scale.".
+     * The optimizer state for checkpoints: Adam's moments m and v under "exp_avg." and
+     * "exp_avg_sq." + parameter name (PyTorch's names), and rate scales under "rate_scale.".
      */
     public Map<String, TensorData> exportState() {
         Map<String, TensorData> state = new LinkedHashMap<>();
         for (Parameter p : parameters) {
             long[] shape = p.value().getShape().getShape();
-            state.put("mu." + p.name(), TensorData.ofFloats(toFloats(firstMoments.get(p)), shape));
-            state.put("nu." + p.name(), TensorData.ofFloats(toFloats(secondMoments.get(p)), shape));
+            state.put(
+                    "exp_avg." + p.name(),
+                    TensorData.ofFloats(toFloats(firstMoments.get(p)), shape));
+            state.put(
+                    "exp_avg_sq." + p.name(),
+                    TensorData.ofFloats(toFloats(secondMoments.get(p)), shape));
             NDArray scale = rateScales.get(p);
             if (scale != null) {
                 state.put("rate_scale." + p.name(), TensorData.ofFloats(toFloats(scale), shape));
@@ -214,8 +246,15 @@ public final class AdamW implements AutoCloseable {
     public void importState(long steps, StateReader read) throws java.io.IOException {
         List<String> missing = new ArrayList<>();
         for (Parameter p : parameters) {
-            copy(read, "mu." + p.name(), firstMoments.get(p), missing);
-            copy(read, "nu." + p.name(), secondMoments.get(p), missing);
+            copy(read, "exp_avg." + p.name(), "mu.", 1 - config.beta1(), p, firstMoments, missing);
+            copy(
+                    read,
+                    "exp_avg_sq." + p.name(),
+                    "nu.",
+                    1 - config.beta2(),
+                    p,
+                    secondMoments,
+                    missing);
             java.util.Optional<float[]> scale = read.floats("rate_scale." + p.name());
             if (scale.isPresent()) {
                 try (NDArray s = EngineArrays.of(manager, scale.get(), p.value().getShape())) {
@@ -229,9 +268,31 @@ public final class AdamW implements AutoCloseable {
         stepCount = steps;
     }
 
-    private void copy(StateReader read, String name, NDArray target, List<String> missing)
+    /**
+     * Copies a stored moment into place. Checkpoints written before 2026-12-02 hold it pre-scaled
+     * under {@code legacyPrefix} (μ = m/(1 − β1), ν = v/(1 − β2)); those are multiplied back by
+     * {@code legacyFactor}.
+     */
+    private void copy(
+            StateReader read,
+            String name,
+            String legacyPrefix,
+            float legacyFactor,
+            Parameter p,
+            Map<Parameter, NDArray> moments,
+            List<String> missing)
             throws java.io.IOException {
+        NDArray target = moments.get(p);
         java.util.Optional<float[]> stored = read.floats(name);
+        if (stored.isEmpty()) {
+            stored = read.floats(legacyPrefix + p.name());
+            if (stored.isPresent()) {
+                float[] scaled = stored.get();
+                for (int i = 0; i < scaled.length; i++) {
+                    scaled[i] *= legacyFactor;
+                }
+            }
+        }
         if (stored.isEmpty()) {
             missing.add(name);
             return;
