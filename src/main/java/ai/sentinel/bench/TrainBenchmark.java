@@ -12,7 +12,10 @@ import ai.sentinel.model.ModelConfig;
 import ai.sentinel.train.AdamW;
 import ai.sentinel.train.AdamWConfig;
 import ai.sentinel.train.TrainingStep;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -33,7 +36,8 @@ public final class TrainBenchmark {
             int steps,
             double secondsPerStep,
             double modelFlopsPerStep,
-            double peakFlops) {
+            double peakFlops,
+            List<OpProfile.Row> profile) {
         public double tokensPerSecond() {
             return batchSize * (double) seqLen / secondsPerStep;
         }
@@ -50,6 +54,10 @@ public final class TrainBenchmark {
 
     private TrainBenchmark() {}
 
+    /**
+     * @param profileTrace where to write libtorch's operator trace of {@code steps} further steps
+     *     run after the timed ones (so profiling does not slow the timed steps), or null
+     */
     public static Result run(
             Family.Preset preset,
             int vocab,
@@ -57,15 +65,24 @@ public final class TrainBenchmark {
             int seqLen,
             int warmupSteps,
             int steps,
-            long seed) {
+            long seed,
+            Path profileTrace)
+            throws IOException {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu());
                 CausalLm model = preset.initialize(vocab, null, null, null, manager, seed)) {
-            return run(model, batchSize, seqLen, warmupSteps, steps, seed);
+            return run(model, batchSize, seqLen, warmupSteps, steps, seed, profileTrace);
         }
     }
 
     private static Result run(
-            CausalLm model, int batchSize, int seqLen, int warmupSteps, int steps, long seed) {
+            CausalLm model,
+            int batchSize,
+            int seqLen,
+            int warmupSteps,
+            int steps,
+            long seed,
+            Path profileTrace)
+            throws IOException {
         ModelConfig shape = model.config();
         if (seqLen > shape.maxPositions()) {
             throw new IllegalArgumentException(
@@ -88,6 +105,24 @@ public final class TrainBenchmark {
                     seconds[i - warmupSteps] = (System.nanoTime() - t0) / 1e9;
                 }
             }
+            List<OpProfile.Row> profile = List.of();
+            if (profileTrace != null) {
+                profile =
+                        OpProfile.record(
+                                () -> {
+                                    for (int i = 0; i < steps; i++) {
+                                        Batch batch =
+                                                randomBatch(
+                                                        random,
+                                                        batchSize,
+                                                        seqLen,
+                                                        shape.vocabSize());
+                                        step.apply(batch, 1e-4f, warmupSteps + steps + i);
+                                    }
+                                },
+                                steps,
+                                profileTrace);
+            }
             Arrays.sort(seconds);
             double median = seconds[steps / 2];
             long matmulWeights = model.numParameters() - model.positionTableParameters();
@@ -100,7 +135,8 @@ public final class TrainBenchmark {
                     steps,
                     median,
                     flopsPerToken * batchSize * seqLen,
-                    matmulPeak(manager, 2048, 20));
+                    matmulPeak(manager, 2048, 20),
+                    profile);
         }
     }
 

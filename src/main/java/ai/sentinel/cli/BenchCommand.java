@@ -3,6 +3,7 @@ package ai.sentinel.cli;
 import ai.sentinel.bench.ControllerBenchmark;
 import ai.sentinel.bench.GenerateBenchmark;
 import ai.sentinel.bench.LoadBenchmark;
+import ai.sentinel.bench.OpProfile;
 import ai.sentinel.bench.PruneBenchmark;
 import ai.sentinel.bench.TrainBenchmark;
 import ai.sentinel.bench.UnetBenchmark;
@@ -12,6 +13,7 @@ import ai.sentinel.plasticity.ControllerFactory;
 import ai.sentinel.plasticity.control.ControllerKind;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -186,11 +188,20 @@ final class BenchCommand {
 
         @Mixin CommonOptions.Seed seedOption;
 
+        @Option(
+                names = "--profile",
+                paramLabel = "TRACE.json",
+                description =
+                        "After the timed steps, run as many more under libtorch's operator profiler,"
+                                + " write its trace (chrome://tracing, Perfetto) here and print each"
+                                + " operator's self time per step.")
+        Path profile;
+
         @Option(names = "--json", description = "Print one JSON object instead of text.")
         boolean json;
 
         @Override
-        public Integer call() {
+        public Integer call() throws java.io.IOException {
             int batchSize = batch.batchSize;
             int seqLen = seq.seqLen;
             Family.Preset shape = model.preset();
@@ -202,7 +213,8 @@ final class BenchCommand {
                                 + " --warmup-steps >= 0");
             }
             TrainBenchmark.Result r =
-                    TrainBenchmark.run(shape, vocab, batchSize, seqLen, warmupSteps, steps, seed);
+                    TrainBenchmark.run(
+                            shape, vocab, batchSize, seqLen, warmupSteps, steps, seed, profile);
             if (json) {
                 System.out.printf(
                         java.util.Locale.ROOT,
@@ -236,7 +248,28 @@ final class BenchCommand {
                         100 * r.utilisation(),
                         r.peakFlops() / 1e9);
             }
+            if (profile != null) {
+                printProfile(r.profile(), profile, json);
+            }
             return 0;
+        }
+    }
+
+    /** The profile's largest operators, to stderr when stdout carries the JSON line. */
+    static void printProfile(List<OpProfile.Row> rows, Path trace, boolean json) {
+        java.io.PrintStream out = json ? System.err : System.out;
+        double total = rows.stream().mapToDouble(OpProfile.Row::millisPerRepeat).sum();
+        out.printf(
+                "operator self time per step (libtorch profiler, %.0f ms in all; trace %s):%n",
+                total, trace);
+        for (OpProfile.Row row : rows.subList(0, Math.min(20, rows.size()))) {
+            out.printf(
+                    java.util.Locale.ROOT,
+                    "  %-52s %9.1f ms %5.1f%% %7.1f calls%n",
+                    row.operator(),
+                    row.millisPerRepeat(),
+                    100 * row.millisPerRepeat() / total,
+                    row.callsPerRepeat());
         }
     }
 
@@ -361,11 +394,20 @@ final class BenchCommand {
 
         @Mixin CommonOptions.Seed seedOption;
 
+        @Option(
+                names = "--profile",
+                paramLabel = "TRACE.json",
+                description =
+                        "After the timed steps, run as many more under libtorch's operator profiler,"
+                                + " write its trace (chrome://tracing, Perfetto) here and print each"
+                                + " operator's self time per step.")
+        Path profile;
+
         @Option(names = "--json", description = "Print one JSON object instead of text.")
         boolean json;
 
         @Override
-        public Integer call() {
+        public Integer call() throws java.io.IOException {
             int batchSize = batch.batchSize;
             if (batchSize < 1 || promptLen < 1 || newTokens < 1 || repeats < 1 || warmup < 0) {
                 throw new IllegalArgumentException(
