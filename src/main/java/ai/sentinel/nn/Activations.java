@@ -40,10 +40,19 @@ public final class Activations {
                         "x: Tensor",
                         "Tensor",
                         "    return torch.gelu(x, approximate=\"tanh\")");
+        static final ScriptedOp SILU =
+                ScriptedOp.compile("Silu", "x: Tensor", "Tensor", "    return torch.silu(x)");
     }
 
-    /** SiLU (swish): {@code x·σ(x)}, the activation of Llama's SwiGLU MLP. */
+    /**
+     * SiLU (swish): {@code x·σ(x)}, the activation of Llama's SwiGLU MLP; libtorch's one kernel.
+     */
     public static NDArray silu(NDArray x) {
+        return Fused.SILU.apply(x).singletonOrThrow();
+    }
+
+    /** The same SiLU composed as the formula reads; the reference the kernel is tested against. */
+    public static NDArray siluComposed(NDArray x) {
         return x.mul(x.getNDArrayInternal().sigmoid());
     }
 }

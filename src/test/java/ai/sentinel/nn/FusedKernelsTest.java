@@ -42,6 +42,28 @@ class FusedKernelsTest {
     }
 
     @Test
+    void fusedSiluEqualsTheFormulaAndItsGradientTheComposedOnes() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomNormal(0, 3, new Shape(3, 101), DataType.FLOAT64);
+            x.setRequiresGradient(true);
+            NDArray fused;
+            try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
+                fused = Activations.silu(x);
+                c.backward(fused.sum());
+            }
+            double[] fusedGradient = x.getGradient().toDoubleArray();
+            x.getGradient().subi(x.getGradient());
+            NDArray composed;
+            try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
+                composed = Activations.siluComposed(x);
+                c.backward(composed.sum());
+            }
+            assertEquals(0, fused.sub(composed).abs().max().getDouble(), 1e-12);
+            assertArrayEquals(x.getGradient().toDoubleArray(), fusedGradient, 1e-12);
+        }
+    }
+
+    @Test
     void fusedGeluRecordsNoGraphOutsideACollector() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.randomNormal(new Shape(3, 5));

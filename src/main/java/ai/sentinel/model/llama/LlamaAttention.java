@@ -43,6 +43,8 @@ final class LlamaAttention {
     private final NDArray presentHeadIndex; // (Hp) int64, to pick present heads' gates
     private final NDArray
             groupOfHead; // (Hp) int64: which present group each present query head reads
+    private final int
+            evenShare; // query heads per present group when every group has as many, else 0
     private final float scale;
 
     LlamaAttention(
@@ -66,6 +68,12 @@ final class LlamaAttention {
                         IntStream.of(heads).asLongStream().toArray(),
                         new Shape(heads.length));
         this.groupOfHead = EngineArrays.of(manager, groupIndex, new Shape(heads.length));
+        int share = heads.length / groups.length;
+        boolean even =
+                heads.length % groups.length == 0
+                        && IntStream.range(0, heads.length)
+                                .allMatch(i -> groupIndex[i] == i / share); // heads are sorted
+        this.evenShare = even ? share : 0;
         this.scale = (float) (1.0 / Math.sqrt(headDim));
     }
 
@@ -91,14 +99,20 @@ final class LlamaAttention {
                 cache == null
                         ? new NDArray[] {k, v}
                         : cache.append(layer, k, v); // 2 × (B, Gp, S, D)
-        NDArray keys = byQueryHead(kv[0]); // (B, Hp, S, D)
+        long S = kv[0].getShape().get(2);
+        NDArray keys = evenShare > 0 ? kv[0] : byQueryHead(kv[0]); // (B, Gp or Hp, S, D)
+        NDArray values = evenShare > 0 ? kv[1] : byQueryHead(kv[1]);
         NDArray scores =
-                Scalars.times(q.matMul(keys.transpose(0, 1, 3, 2)), scale)
+                Scalars.times(byGroup(q).matMul(keys.transpose(0, 1, 3, 2)), scale)
+                        .reshape(B, Hp, T, S)
                         .add(positions.causalBias());
         NDArray probs = scores.softmax(-1); // (B, Hp, T, S)
         probe.onAttention(layer, probs);
         NDArray context =
-                probs.matMul(byQueryHead(kv[1])).mul(presentGates(gateRow).reshape(1, Hp, 1, 1));
+                byGroup(probs)
+                        .matMul(values)
+                        .reshape(B, Hp, T, headDim)
+                        .mul(presentGates(gateRow).reshape(1, Hp, 1, 1));
         return oProj.forward(
                 context.transpose(0, 2, 1, 3).reshape(B, T, Hp * headDim)); // (B, T, C)
     }
@@ -117,6 +131,26 @@ final class LlamaAttention {
         return groups.getShape().get(1) == heads.length
                 ? groups
                 : groups.get(new NDIndex(":, {}", groupOfHead));
+    }
+
+    /**
+     * A per-query-head array (B, Hp, T, X) laid out to meet its group's keys or values (B, Gp, S,
+     * D) in one batched product (gpt-fast's grouped attention without repeat_interleave). When
+     * every present group has the same share of present query heads, the shares' rows stack under
+     * their group (B, Gp, share·T, X), so keys and values are never copied per query head (their
+     * indexed copy and its scattering backward cost ~3% of a SmolLM2-shape step); otherwise the
+     * caller repeats the groups to match the query heads ({@link #byQueryHead}) and the array stays
+     * as it is.
+     */
+    private NDArray byGroup(NDArray perHead) {
+        Shape shape = perHead.getShape();
+        return evenShare > 0
+                ? perHead.reshape(
+                        shape.get(0),
+                        heads.length / evenShare,
+                        evenShare * shape.get(2),
+                        shape.get(3))
+                : perHead;
     }
 
     private NDArray presentGates(NDArray gateRow) {
