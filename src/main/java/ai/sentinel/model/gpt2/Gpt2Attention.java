@@ -4,12 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.sentinel.model.AttentionLayout;
 import ai.sentinel.model.AttentionProbe;
+import ai.sentinel.model.CausalAttention;
 import ai.sentinel.model.HeadSlice;
 import ai.sentinel.model.KvCache;
 import ai.sentinel.nn.EngineArrays;
 import ai.sentinel.nn.Linear;
 import ai.sentinel.nn.Parameter;
-import ai.sentinel.nn.Scalars;
 import java.util.List;
 
 /**
@@ -72,13 +72,8 @@ final class Gpt2Attention {
                 cache == null
                         ? new NDArray[] {qkv.get(1), qkv.get(2)}
                         : cache.append(layer, qkv.get(1), qkv.get(2)); // 2 × (B, Hp, S, D)
-        NDArray scores =
-                Scalars.times(q.matMul(kv[0].transpose(0, 1, 3, 2)), scale)
-                        .add(causalBias); // (B, Hp, T, S)
-        NDArray probs = scores.softmax(-1);
-        probe.onAttention(layer, probs);
         NDArray context =
-                probs.matMul(kv[1])
+                CausalAttention.context(layer, q, kv[0], kv[1], causalBias, scale, probe)
                         .mul(presentGates(gateRow).reshape(1, Hp, 1, 1)); // (B, Hp, T, D)
         return outputProj.forward(
                 context.transpose(0, 2, 1, 3).reshape(B, T, Hp * headDim)); // (B, T, C)

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.sentinel.model.AttentionLayout;
 import ai.sentinel.model.AttentionProbe;
+import ai.sentinel.model.CausalAttention;
 import ai.sentinel.model.HeadSlice;
 import ai.sentinel.model.KvCache;
 import ai.sentinel.nn.EngineArrays;
@@ -67,11 +68,8 @@ final class OptAttention {
                 cache == null
                         ? new NDArray[] {k, v}
                         : cache.append(layer, k, v); // 2 × (B, Hp, S, D)
-        NDArray probs =
-                q.matMul(kv[0].transpose(0, 1, 3, 2)).add(causalBias).softmax(-1); // (B, Hp, T, S)
-        probe.onAttention(layer, probs);
         NDArray context =
-                probs.matMul(kv[1])
+                CausalAttention.context(layer, q, kv[0], kv[1], causalBias, 1, probe) // q scaled
                         .mul(presentGates(gateRow).reshape(1, Hp, 1, 1)); // (B, Hp, T, D)
         return proj.output()
                 .forward(context.transpose(0, 2, 1, 3).reshape(B, T, Hp * headDim)); // (B, T, C)
