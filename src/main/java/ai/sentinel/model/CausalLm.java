@@ -67,13 +67,17 @@ public interface CausalLm extends AutoCloseable {
     }
 
     /**
-     * The final hidden states (B, T, C) that the unembedding turns into logits: {@code logits =
-     * hidden·Wᵀ}, W = {@link #unembedding()}. Training takes the loss from these directly ({@code
-     * nn.Losses#crossEntropyMean}), so the logits are never kept for backward.
+     * The final hidden states that the unembedding turns into logits: {@code logits = hidden·Wᵀ}, W
+     * = {@link #unembedding()}; (B, T, C), or (B, T, E) for an OPT model whose {@code project_out}
+     * maps the width C to a smaller embedding width E. Training takes the loss from these directly
+     * ({@code nn.Losses#crossEntropyMean}), so the logits are never kept for backward.
      */
     NDArray hidden(NDArray tokens, KvCache cache, AttentionProbe probe);
 
-    /** The (V, C) unembedding weight: an untied {@code lm_head}, or the token embedding. */
+    /**
+     * The (V, C) unembedding weight ((V, E) for a projecting OPT model): an untied {@code lm_head},
+     * or the token embedding.
+     */
     Parameter unembedding();
 
     default KvCache newCache() {

@@ -1,5 +1,6 @@
 package ai.sentinel.nn;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -44,8 +45,10 @@ public final class Losses {
      * (logsumexp(z_n) − z_n[y_n])}, with its gradients computed in the forward pass from {@code
      * ∂L/∂z = (softmax(z) − onehot(y))/N}: {@code ∂L/∂h = (∂L/∂z)·W} reaches autograd through the
      * returned value, and {@code ∂L/∂W = (∂L/∂z)ᵀ·h} is added in place to W's gradient buffer
-     * (through autograd while W has none yet), so call it where a backward pass follows, after
-     * gradients were zeroed.
+     * (through autograd while W has none yet). So call it where gradients were zeroed and exactly
+     * one backward pass follows, from this value or a sum that contains it with weight 1: W's part
+     * is in its buffer already, so a scaled loss (as in gradient accumulation) would not scale it
+     * and a second backward pass would not add it again.
      *
      * <p>Why: the composed form (log-softmax, gather, their backward) makes five passes over N×V
      * arrays and allocates four of them (a third of a nano-shape step, ~8% of DistilGPT-2's, see
@@ -59,33 +62,53 @@ public final class Losses {
      */
     public static NDArray crossEntropyMean(NDArray hidden, Parameter unembedding, NDArray targets) {
         NDArray w = unembedding.value();
-        NDArray logits = Workspace.logits(targets.size(), w.getShape().get(0), w.getDataType());
+        NDArray logits = Workspace.logits(targets.size(), w);
         return Fused.UNEMBEDDED_CROSS_ENTROPY.apply(hidden, w, targets, logits).singletonOrThrow();
     }
 
     /**
+     * Frees the calling thread's logits workspace of {@link #crossEntropyMean} (N×V floats: 103 MB
+     * for DistilGPT-2 at batch 4 × 128). The trainer calls it when it closes; the next call of
+     * {@code crossEntropyMean} allocates a new one.
+     */
+    public static void releaseWorkspace() {
+        Workspace.release();
+    }
+
+    /**
      * The N×V logits array, kept per thread between training steps and grown when too small: a
-     * fresh one of this size is mapped anew by the allocator and page-faults on every write (~30 ms
-     * per 154 MB here), which made the logits product run at half the matmul rate on the nano
-     * shape. Like PyTorch's caching allocator, it holds the memory of the largest batch seen.
+     * fresh one of this size is mapped anew by the allocator and page-faults on its first writes,
+     * which made the nano shape's logits product run at half the matmul rate (103 vs 205 GFLOP/s,
+     * bench/RESULTS.md). Like PyTorch's caching allocator, it holds the memory of the largest batch
+     * seen, until {@link #release}.
      */
     private static final class Workspace {
         private static final ThreadLocal<NDArray> BUFFER = new ThreadLocal<>();
 
-        static NDArray logits(long rows, long vocab, DataType dtype) {
+        static NDArray logits(long rows, NDArray unembedding) {
+            long vocab = unembedding.getShape().get(0);
+            DataType dtype = unembedding.getDataType();
+            Device device = unembedding.getDevice();
             NDArray buffer = BUFFER.get();
             if (buffer == null
                     || buffer.getShape().get(0) < rows
                     || buffer.getShape().get(1) != vocab
-                    || buffer.getDataType() != dtype) {
-                if (buffer != null) {
-                    buffer.close();
-                }
-                buffer = ScriptedOp.longLivedManager().create(new Shape(rows, vocab), dtype);
+                    || buffer.getDataType() != dtype
+                    || !buffer.getDevice().equals(device)) {
+                release();
+                buffer = ScriptedOp.longLivedManager().zeros(new Shape(rows, vocab), dtype, device);
                 NDScope.unregister(buffer);
                 BUFFER.set(buffer);
             }
             return buffer;
+        }
+
+        static void release() {
+            NDArray buffer = BUFFER.get();
+            if (buffer != null) {
+                buffer.close();
+                BUFFER.remove();
+            }
         }
     }
 

@@ -74,7 +74,9 @@ public final class ScriptedOp {
 
     /**
      * Runs {@code forward} on tensors, recording autograd when this thread records gradients; the
-     * outputs belong to the first input's manager.
+     * outputs belong to the first input's manager. The inputs' names are lifted for the call and
+     * restored after it, so two threads must not pass the same array at once (the weights of a
+     * model trained by one thread and read by another, say).
      */
     public NDList apply(NDArray... inputs) {
         // DJL reads structure from array names ("a.b" becomes a dict entry, "a[]" a list):

@@ -8,6 +8,7 @@ import ai.sentinel.eval.EvalResult;
 import ai.sentinel.eval.Evaluator;
 import ai.sentinel.io.AtomicFiles;
 import ai.sentinel.model.CausalLm;
+import ai.sentinel.nn.Losses;
 import ai.sentinel.nn.Parameter;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -306,6 +307,7 @@ public final class Trainer implements AutoCloseable {
 
     @Override
     public void close() {
+        Losses.releaseWorkspace();
         if (ownsOptimizer) {
             optimizer.close();
         }

@@ -33,6 +33,7 @@ import ai.sentinel.plasticity.PruneMode;
 import ai.sentinel.plasticity.Pruner;
 import ai.sentinel.plasticity.SkipTransfer;
 import ai.sentinel.testing.AfterStep;
+import ai.sentinel.testing.FusedLossCheck;
 import ai.sentinel.train.AdamW;
 import ai.sentinel.train.AdamWConfig;
 import ai.sentinel.train.LrSchedule;
@@ -421,6 +422,15 @@ class FamilyContractTest {
             assertTrue(
                     largest > 1e-3,
                     subject + ": gate gradients are all ~0, the check proves nothing: " + largest);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("families")
+    void trainingsFusedLossGivesThePlainGradientsOfEveryParameter(Subject subject) {
+        try (CausalLm model = model(subject, 7, DataType.FLOAT64)) {
+            FusedLossCheck.assertFusedLossGivesThePlainGradients(
+                    model, tokens(manager, 5, 2, 13), 3, subject.preset() + " (tied)");
         }
     }
 

@@ -107,9 +107,10 @@ class TrainerTest {
         System.out.printf(
                 "resident memory growth from step 50 to 350: %.1f MiB%n", growth / 1048576.0);
         // A leak of one step's temporaries (~12 MB for this shape) would grow by gigabytes over 300
-        // steps, one of 1 MB per step by 300 MB. Alone this test measures 0–9 MiB; after other
-        // tests in the same JVM the allocator's reuse of their freed memory moved it by ±110 MiB
-        // (seen +105 and −113), hence the bound.
+        // steps and fails surely. Alone this test measures 0–9 MiB; after other tests in the same
+        // JVM the allocator's reuse of their freed memory moved it by ±110 MiB (seen +105 and
+        // −113), hence the bound: a smaller leak of 1 MB per step (~286 MiB) would be caught alone
+        // but could hide behind that reuse.
         assertTrue(
                 growth < 256L << 20,
                 "resident memory grew by " + (growth >> 20) + " MiB over 300 steps");

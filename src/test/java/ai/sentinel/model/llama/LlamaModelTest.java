@@ -19,6 +19,7 @@ import ai.sentinel.nn.Init;
 import ai.sentinel.nn.Parameter;
 import ai.sentinel.plasticity.PruneMode;
 import ai.sentinel.plasticity.Pruner;
+import ai.sentinel.testing.FusedLossCheck;
 import ai.sentinel.testing.TinyModels;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +110,14 @@ class LlamaModelTest {
                 .filter(p -> p.name().equals(name))
                 .findFirst()
                 .orElseThrow();
+    }
+
+    @Test
+    void trainingsFusedLossGivesThePlainGradientsWithAnUntiedHead() {
+        try (LlamaModel model = tinyWithStrongWeights(manager, SEED, DataType.FLOAT64)) {
+            FusedLossCheck.assertFusedLossGivesThePlainGradients(
+                    model, TinyModels.tokens(manager, 5, 2, 13, V), 3, "untied Llama");
+        }
     }
 
     @Test

@@ -26,6 +26,7 @@ import ai.sentinel.plasticity.Grower;
 import ai.sentinel.plasticity.GrowthInit;
 import ai.sentinel.plasticity.PruneMode;
 import ai.sentinel.plasticity.Pruner;
+import ai.sentinel.testing.FusedLossCheck;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -70,6 +71,15 @@ class OptModelTest {
                         model.forward(tokens.get(new NDIndex(":, :-1")), AttentionProbe.NONE),
                         targets),
                 targets.getShape().size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"post-proj"}) // pre-LN: FamilyContractTest (opt-nano)
+    void trainingsFusedLossGivesThePlainGradientsThroughProjectOut(String layout) {
+        try (OptModel model = TinyOpt.strong(manager, layout, SEED, DataType.FLOAT64)) {
+            FusedLossCheck.assertFusedLossGivesThePlainGradients(
+                    model, TinyOpt.tokens(manager, 5, 2, 13), 3, layout);
+        }
     }
 
     @ParameterizedTest
