@@ -3,6 +3,7 @@ package ai.sentinel.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.sentinel.nn.Parameter;
+import ai.sentinel.nn.Unembedding;
 import java.util.List;
 
 /** A decoder-only language model whose attention heads can be gated, measured and removed. */
@@ -63,7 +64,7 @@ public interface CausalLm extends AutoCloseable {
      * cached (none when {@code cache} is null); their keys and values are appended to the cache.
      */
     default NDArray forward(NDArray tokens, KvCache cache, AttentionProbe probe) {
-        return hidden(tokens, cache, probe).matMul(unembedding().value().transpose());
+        return Unembedding.logits(hidden(tokens, cache, probe), unembedding().value());
     }
 
     /**
