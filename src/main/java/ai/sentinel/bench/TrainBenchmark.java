@@ -93,8 +93,8 @@ public final class TrainBenchmark {
                             + " positions");
         }
         NDManager manager = model.manager();
-        try (AdamW optimizer = new AdamW(model.parameters(), AdamWConfig.defaults(), manager)) {
-            TrainingStep step = new TrainingStep(model, optimizer, 1.0f);
+        try (AdamW optimizer = new AdamW(model.parameters(), AdamWConfig.defaults(), manager);
+                TrainingStep step = new TrainingStep(model, optimizer, 1.0f)) {
             SplittableRandom random = new SplittableRandom(seed);
             double[] seconds = new double[steps];
             for (int i = 0; i < warmupSteps + steps; i++) {

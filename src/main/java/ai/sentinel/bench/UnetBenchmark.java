@@ -106,8 +106,8 @@ public final class UnetBenchmark {
 
     private static double stepSeconds(CausalLm model, Batch batch, int steps) {
         try (AdamW optimizer =
-                new AdamW(model.parameters(), AdamWConfig.defaults(), model.manager())) {
-            TrainingStep step = new TrainingStep(model, optimizer, 1f);
+                        new AdamW(model.parameters(), AdamWConfig.defaults(), model.manager());
+                TrainingStep step = new TrainingStep(model, optimizer, 1f)) {
             double[] seconds = new double[steps + 1];
             for (int i = 0; i <= steps; i++) {
                 long t0 = System.nanoTime();

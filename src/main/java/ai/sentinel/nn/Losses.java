@@ -1,9 +1,6 @@
 package ai.sentinel.nn;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /** Loss functions. */
@@ -52,63 +49,34 @@ public final class Losses {
      *
      * <p>Why: the composed form (log-softmax, gather, their backward) makes five passes over N×V
      * arrays and allocates four of them (a third of a nano-shape step, ~8% of DistilGPT-2's, see
-     * bench/RESULTS.md); this one allocates the logits once and turns them into the gradient in
-     * place, and the tied embedding's two gradients no longer meet in a fresh V×C sum.
+     * bench/RESULTS.md); this one writes the logits into a workspace kept between steps and turns
+     * them into the gradient in place, and the tied embedding's two gradients no longer meet in a
+     * fresh V×C sum.
      *
      * @param hidden (..., C), recorded by autograd
      * @param unembedding the (V, C) weight W
      * @param targets (...) int64
      * @return a scalar: the mean loss, whose gradient with respect to {@code hidden} is exact
      */
-    public static NDArray crossEntropyMean(NDArray hidden, Parameter unembedding, NDArray targets) {
+    public static NDArray crossEntropyMean(
+            NDArray hidden, Parameter unembedding, NDArray targets, LogitsWorkspace workspace) {
         NDArray w = unembedding.value();
-        NDArray logits = Workspace.logits(targets.size(), w);
+        NDArray logits = workspace.logits(targets.size(), w);
         return Fused.UNEMBEDDED_CROSS_ENTROPY.apply(hidden, w, targets, logits).singletonOrThrow();
     }
 
     /**
-     * Frees the calling thread's logits workspace of {@link #crossEntropyMean} (N×V floats: 103 MB
-     * for DistilGPT-2 at batch 4 × 128). The trainer calls it when it closes; the next call of
-     * {@code crossEntropyMean} allocates a new one.
+     * {@link #crossEntropyMean(NDArray, Parameter, NDArray, LogitsWorkspace)} with a fresh logits
+     * array, freed with the caller's scope: for a single evaluation of the loss and its gradients.
      */
-    public static void releaseWorkspace() {
-        Workspace.release();
-    }
-
-    /**
-     * The N×V logits array, kept per thread between training steps and grown when too small: a
-     * fresh one of this size is mapped anew by the allocator and page-faults on its first writes,
-     * which made the nano shape's logits product run at half the matmul rate (103 vs 205 GFLOP/s,
-     * bench/RESULTS.md). Like PyTorch's caching allocator, it holds the memory of the largest batch
-     * seen, until {@link #release}.
-     */
-    private static final class Workspace {
-        private static final ThreadLocal<NDArray> BUFFER = new ThreadLocal<>();
-
-        static NDArray logits(long rows, NDArray unembedding) {
-            long vocab = unembedding.getShape().get(0);
-            DataType dtype = unembedding.getDataType();
-            Device device = unembedding.getDevice();
-            NDArray buffer = BUFFER.get();
-            if (buffer == null
-                    || buffer.getShape().get(0) < rows
-                    || buffer.getShape().get(1) != vocab
-                    || buffer.getDataType() != dtype
-                    || !buffer.getDevice().equals(device)) {
-                release();
-                buffer = ScriptedOp.longLivedManager().zeros(new Shape(rows, vocab), dtype, device);
-                NDScope.unregister(buffer);
-                BUFFER.set(buffer);
-            }
-            return buffer;
-        }
-
-        static void release() {
-            NDArray buffer = BUFFER.get();
-            if (buffer != null) {
-                buffer.close();
-                BUFFER.remove();
-            }
+    public static NDArray crossEntropyMean(NDArray hidden, Parameter unembedding, NDArray targets) {
+        NDArray w = unembedding.value();
+        Shape shape = new Shape(targets.size(), w.getShape().get(0));
+        // autograd keeps none of the logits (their products are taken from detached operands)
+        try (NDArray logits = w.getManager().zeros(shape, w.getDataType())) {
+            return Fused.UNEMBEDDED_CROSS_ENTROPY
+                    .apply(hidden, w, targets, logits)
+                    .singletonOrThrow();
         }
     }
 

@@ -8,7 +8,6 @@ import ai.sentinel.eval.EvalResult;
 import ai.sentinel.eval.Evaluator;
 import ai.sentinel.io.AtomicFiles;
 import ai.sentinel.model.CausalLm;
-import ai.sentinel.nn.Losses;
 import ai.sentinel.nn.Parameter;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -307,7 +306,7 @@ public final class Trainer implements AutoCloseable {
 
     @Override
     public void close() {
-        Losses.releaseWorkspace();
+        trainingStep.close();
         if (ownsOptimizer) {
             optimizer.close();
         }

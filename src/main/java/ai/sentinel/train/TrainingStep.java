@@ -8,6 +8,7 @@ import ai.sentinel.data.Batch;
 import ai.sentinel.eval.BatchArrays;
 import ai.sentinel.model.AttentionProbe;
 import ai.sentinel.model.CausalLm;
+import ai.sentinel.nn.LogitsWorkspace;
 import ai.sentinel.nn.Losses;
 import ai.sentinel.nn.Parameter;
 import java.util.List;
@@ -15,9 +16,9 @@ import java.util.List;
 /**
  * One optimizer step: mean next-token cross-entropy → backward → global-norm clip → AdamW, in its
  * own scope. A non-finite loss or gradient norm throws before the update, leaving the model as it
- * was.
+ * was. Closing it frees the logits workspace kept between steps.
  */
-public final class TrainingStep {
+public final class TrainingStep implements AutoCloseable {
     /**
      * What a step measured: the loss before the update, the gradient norm before clipping, and the
      * raw {@code ∂L/∂g} of every head gate (row-major layers × heads, before clipping).
@@ -27,6 +28,7 @@ public final class TrainingStep {
     private final CausalLm model;
     private final AdamW optimizer;
     private final float gradClip;
+    private final LogitsWorkspace workspace = new LogitsWorkspace();
 
     public TrainingStep(CausalLm model, AdamW optimizer, float gradClip) {
         this.model = model;
@@ -49,7 +51,8 @@ public final class TrainingStep {
                         Losses.crossEntropyMean(
                                 model.hidden(inputs, null, AttentionProbe.NONE),
                                 model.unembedding(),
-                                targets);
+                                targets,
+                                workspace);
                 collector.backward(mean);
                 loss = mean.getFloat();
             }
@@ -74,5 +77,10 @@ public final class TrainingStep {
             optimizer.step(lr);
             return new Outcome(loss, gradNorm, gateGradient);
         }
+    }
+
+    @Override
+    public void close() {
+        workspace.close();
     }
 }

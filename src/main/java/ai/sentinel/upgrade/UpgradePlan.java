@@ -91,8 +91,8 @@ public record UpgradePlan(
         model.parameters().forEach(p -> saved.add(p.value().toFloatArray()));
         double[] seconds = new double[n];
         try (AdamW optimizer =
-                new AdamW(model.parameters(), AdamWConfig.defaults(), model.manager())) {
-            TrainingStep step = new TrainingStep(model, optimizer, 1f);
+                        new AdamW(model.parameters(), AdamWConfig.defaults(), model.manager());
+                TrainingStep step = new TrainingStep(model, optimizer, 1f)) {
             BatchSampler sampler =
                     new BatchSampler(
                             data.train(), s.batchSize(), s.seed(), new BatchSampler.Position(0, 0));

@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import ai.sentinel.model.AttentionProbe;
 import ai.sentinel.model.CausalLm;
+import ai.sentinel.nn.LogitsWorkspace;
 import ai.sentinel.nn.Losses;
 import ai.sentinel.nn.Parameter;
 import ai.sentinel.nn.Scalars;
@@ -19,11 +20,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Training's fused loss ({@link CausalLm#hidden} + {@link Losses#crossEntropyMean}, which writes
- * the unembedding's gradient during the forward pass) against the plain one ({@link
- * CausalLm#forward} + {@link Losses#crossEntropySum} / N through autograd): the loss and the
- * gradient of every parameter, over consecutive steps with the weights moved in between, so both
- * the first step (no gradient buffer yet) and the later ones (accumulating into it) are checked.
+ * Training's fused loss ({@link CausalLm#hidden} + {@link Losses#crossEntropyMean} with a workspace
+ * kept between steps, which writes the unembedding's gradient during the forward pass) against the
+ * plain one ({@link CausalLm#forward} + {@link Losses#crossEntropySum} / N through autograd): the
+ * loss and the gradient of every parameter and of the head gates, over consecutive steps with the
+ * weights moved in between.
  */
 public final class FusedLossCheck {
     private FusedLossCheck() {}
@@ -37,45 +38,59 @@ public final class FusedLossCheck {
         assertEquals(DataType.FLOAT64, model.unembedding().value().getDataType(), what);
         NDArray inputs = tokens.get(new NDIndex(":, :-1"));
         NDArray targets = tokens.get(new NDIndex(":, 1:"));
-        List<Parameter> parameters = model.parameters();
-        for (int step = 0; step < steps; step++) {
-            try (NDScope scope = new NDScope()) {
-                double fusedLoss;
-                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    parameters.forEach(Parameter::zeroGradient);
-                    NDArray loss =
-                            Losses.crossEntropyMean(
-                                    model.hidden(inputs, null, AttentionProbe.NONE),
-                                    model.unembedding(),
-                                    targets);
-                    collector.backward(loss);
-                    fusedLoss = loss.getDouble();
-                }
-                List<double[]> fused = gradients(parameters);
+        List<Parameter> parameters = new ArrayList<>(model.parameters());
+        parameters.add(model.gates().gate()); // not a trained parameter, but its ∂L/∂g is reported
+        try (LogitsWorkspace workspace = new LogitsWorkspace()) {
+            for (int step = 0; step < steps; step++) {
+                check(model, inputs, targets, parameters, workspace, what + " at step " + step);
+            }
+        }
+    }
 
-                double plainLoss;
-                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    parameters.forEach(Parameter::zeroGradient);
-                    NDArray loss =
-                            Scalars.dividedBy(
-                                    Losses.crossEntropySum(
-                                            model.forward(inputs, AttentionProbe.NONE), targets),
-                                    targets.getShape().size());
-                    collector.backward(loss);
-                    plainLoss = loss.getDouble();
-                }
-                List<double[]> plain = gradients(parameters);
+    private static void check(
+            CausalLm model,
+            NDArray inputs,
+            NDArray targets,
+            List<Parameter> parameters,
+            LogitsWorkspace workspace,
+            String what) {
+        try (NDScope scope = new NDScope()) {
+            double fusedLoss;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                parameters.forEach(Parameter::zeroGradient);
+                NDArray loss =
+                        Losses.crossEntropyMean(
+                                model.hidden(inputs, null, AttentionProbe.NONE),
+                                model.unembedding(),
+                                targets,
+                                workspace);
+                collector.backward(loss);
+                fusedLoss = loss.getDouble();
+            }
+            List<double[]> fused = gradients(parameters);
 
-                assertEquals(plainLoss, fusedLoss, 1e-12, what + ": loss at step " + step);
-                for (int i = 0; i < parameters.size(); i++) {
-                    String name = what + ": ∂L/∂" + parameters.get(i).name() + " at step " + step;
-                    assertTrue(maxAbs(plain.get(i)) > 0, name + " is zero: proves nothing");
-                    assertArrayEquals(plain.get(i), fused.get(i), 1e-11, name);
-                }
-                // a plain gradient step, so the next step sees other weights and a kept buffer
-                for (Parameter p : parameters) {
-                    p.value().subi(p.gradient().mul(0.1));
-                }
+            double plainLoss;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                parameters.forEach(Parameter::zeroGradient);
+                NDArray loss =
+                        Scalars.dividedBy(
+                                Losses.crossEntropySum(
+                                        model.forward(inputs, AttentionProbe.NONE), targets),
+                                targets.getShape().size());
+                collector.backward(loss);
+                plainLoss = loss.getDouble();
+            }
+            List<double[]> plain = gradients(parameters);
+
+            assertEquals(plainLoss, fusedLoss, 1e-12, what + ": loss");
+            for (int i = 0; i < parameters.size(); i++) {
+                String name = "∂L/∂" + parameters.get(i).name() + ", " + what;
+                assertTrue(maxAbs(plain.get(i)) > 0, name + " is zero: proves nothing");
+                assertArrayEquals(plain.get(i), fused.get(i), 1e-11, name);
+            }
+            // a plain gradient step, so the next step sees other weights and a kept buffer
+            for (Parameter p : model.parameters()) {
+                p.value().subi(p.gradient().mul(0.1));
             }
         }
     }

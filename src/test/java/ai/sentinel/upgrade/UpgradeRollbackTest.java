@@ -64,8 +64,8 @@ class UpgradeRollbackTest {
         try (NDManager manager = NDManager.newBaseManager();
                 CausalLm model = trainedTinyModel(manager, data, dir);
                 AdamW optimizer =
-                        new AdamW(model.parameters(), AdamWConfig.defaults(), model.manager())) {
-            TrainingStep step = new TrainingStep(model, optimizer, 1f);
+                        new AdamW(model.parameters(), AdamWConfig.defaults(), model.manager());
+                TrainingStep step = new TrainingStep(model, optimizer, 1f)) {
             BatchSampler batches =
                     new BatchSampler(data.train(), 4, 7, new BatchSampler.Position(0, 0));
             step.apply(batches.next(), 1e-3f, 0); // non-zero moments
