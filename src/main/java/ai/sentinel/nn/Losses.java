@@ -66,8 +66,9 @@ public final class Losses {
     }
 
     /**
-     * {@link #crossEntropyMean(NDArray, Parameter, NDArray, LogitsWorkspace)} with a fresh logits
-     * array, freed with the caller's scope: for a single evaluation of the loss and its gradients.
+     * {@link #crossEntropyMean(NDArray, Parameter, NDArray, LogitsWorkspace)} with a logits array
+     * allocated for this call and freed before it returns: for a single evaluation of the loss and
+     * its gradients.
      */
     public static NDArray crossEntropyMean(NDArray hidden, Parameter unembedding, NDArray targets) {
         NDArray w = unembedding.value();

@@ -108,11 +108,6 @@ public final class ScriptedOp {
         }
     }
 
-    /** A manager that is never closed, for buffers kept between calls (and the modules). */
-    static NDManager longLivedManager() {
-        return MANAGER;
-    }
-
     /** A tensor argument for {@link #run}; the tensor itself stays the caller's. */
     public static IValue tensor(NDArray x) {
         return IValue.from((PtNDArray) x);
