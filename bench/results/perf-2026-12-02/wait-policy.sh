@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # nano training speed under three libgomp wait settings, alone and beside one busy process, alternating
-cd /work/main
+cd "$(dirname "$0")/../../.."  # the repository root
 run() { # label env...
   local label=$1; shift
   local tps

@@ -47,12 +47,7 @@ public final class TrainingStep implements AutoCloseable {
             NDArray targets = BatchArrays.targets(model.manager(), batch);
             float loss;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray mean =
-                        Losses.crossEntropyMean(
-                                model.hidden(inputs, null, AttentionProbe.NONE),
-                                model.unembedding(),
-                                targets,
-                                workspace);
+                NDArray mean = meanLoss(model, inputs, targets, workspace);
                 collector.backward(mean);
                 loss = mean.getFloat();
             }
@@ -77,6 +72,20 @@ public final class TrainingStep implements AutoCloseable {
             optimizer.step(lr);
             return new Outcome(loss, gradNorm, gateGradient);
         }
+    }
+
+    /**
+     * The loss a step backpropagates: mean next-token cross-entropy of {@code inputs} against
+     * {@code targets}, through the fused unembedding (see {@link Losses#crossEntropyMean}: call it
+     * inside a gradient collector after zeroing gradients, and backpropagate it once).
+     */
+    public static NDArray meanLoss(
+            CausalLm model, NDArray inputs, NDArray targets, LogitsWorkspace workspace) {
+        return Losses.crossEntropyMean(
+                model.hidden(inputs, null, AttentionProbe.NONE),
+                model.unembedding(),
+                targets,
+                workspace);
     }
 
     @Override

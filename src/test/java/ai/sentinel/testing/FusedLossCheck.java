@@ -16,15 +16,16 @@ import ai.sentinel.nn.LogitsWorkspace;
 import ai.sentinel.nn.Losses;
 import ai.sentinel.nn.Parameter;
 import ai.sentinel.nn.Scalars;
+import ai.sentinel.train.TrainingStep;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Training's fused loss ({@link CausalLm#hidden} + {@link Losses#crossEntropyMean} with a workspace
- * kept between steps, which writes the unembedding's gradient during the forward pass) against the
- * plain one ({@link CausalLm#forward} + {@link Losses#crossEntropySum} / N through autograd): the
- * loss and the gradient of every parameter and of the head gates, over consecutive steps with the
- * weights moved in between.
+ * Training's fused loss ({@link TrainingStep#meanLoss}: {@link CausalLm#hidden} + {@link
+ * Losses#crossEntropyMean} with a workspace kept between steps, which writes the unembedding's
+ * gradient during the forward pass) against the plain one ({@link CausalLm#forward} + {@link
+ * Losses#crossEntropySum} / N through autograd): the loss and the gradient of every parameter and
+ * of the head gates, over consecutive steps with the weights moved in between.
  */
 public final class FusedLossCheck {
     private FusedLossCheck() {}
@@ -58,12 +59,7 @@ public final class FusedLossCheck {
             double fusedLoss;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 parameters.forEach(Parameter::zeroGradient);
-                NDArray loss =
-                        Losses.crossEntropyMean(
-                                model.hidden(inputs, null, AttentionProbe.NONE),
-                                model.unembedding(),
-                                targets,
-                                workspace);
+                NDArray loss = TrainingStep.meanLoss(model, inputs, targets, workspace);
                 collector.backward(loss);
                 fusedLoss = loss.getDouble();
             }
