@@ -17,12 +17,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.sentinel.data.Batch;
 import ai.sentinel.data.TokenBlocks;
-import ai.sentinel.model.AttentionProbe;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
-import ai.sentinel.nn.Losses;
 import ai.sentinel.nn.Parameter;
-import ai.sentinel.nn.Scalars;
+import ai.sentinel.testing.PlainLoss;
 import ai.sentinel.testing.TinyModels;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -144,11 +142,7 @@ class HeadMeterTest {
                 NDArray y = m.create(batch.targets(), new Shape(4, 16));
                 model.parameters().forEach(Parameter::zeroGradient);
                 try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                    c.backward(
-                            Scalars.dividedBy(
-                                    Losses.crossEntropySum(
-                                            model.forward(x, AttentionProbe.NONE), y),
-                                    64));
+                    c.backward(PlainLoss.mean(model, x, y));
                 }
                 // head (0, 3) is in group 1: rows 8:16 of k_proj and v_proj; own: rows 24:32 of
                 // q_proj, columns 24:32 of o_proj
@@ -233,11 +227,7 @@ class HeadMeterTest {
                 model.parameters().forEach(Parameter::zeroGradient);
                 model.gates().gate().zeroGradient();
                 try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                    c.backward(
-                            Scalars.dividedBy(
-                                    Losses.crossEntropySum(
-                                            model.forward(x, AttentionProbe.NONE), y),
-                                    64));
+                    c.backward(PlainLoss.mean(model, x, y));
                 }
                 // head (1, 2): columns 16:24, 48:56, 80:88 of c_attn and rows 16:24 of c_proj
                 NDArray attn = param(model, "h.1.attn.c_attn.weight").gradient();

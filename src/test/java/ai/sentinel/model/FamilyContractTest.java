@@ -22,9 +22,7 @@ import ai.sentinel.data.TextDataset;
 import ai.sentinel.metrics.HeadScores;
 import ai.sentinel.nn.EngineArrays;
 import ai.sentinel.nn.Init;
-import ai.sentinel.nn.Losses;
 import ai.sentinel.nn.Parameter;
-import ai.sentinel.nn.Scalars;
 import ai.sentinel.plasticity.Grower;
 import ai.sentinel.plasticity.GrowthInit;
 import ai.sentinel.plasticity.GrowthSchedule;
@@ -34,6 +32,7 @@ import ai.sentinel.plasticity.Pruner;
 import ai.sentinel.plasticity.SkipTransfer;
 import ai.sentinel.testing.AfterStep;
 import ai.sentinel.testing.FusedLossCheck;
+import ai.sentinel.testing.PlainLoss;
 import ai.sentinel.train.AdamW;
 import ai.sentinel.train.AdamWConfig;
 import ai.sentinel.train.LrSchedule;
@@ -398,7 +397,7 @@ class FamilyContractTest {
             NDArray tokens = tokens(manager, 3, 2, 12);
             model.gates().gate().zeroGradient();
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                collector.backward(loss(model, tokens));
+                collector.backward(PlainLoss.mean(model, tokens));
             }
             double[] autograd = model.gates().gate().gradient().toDoubleArray();
             assertEquals(LAYERS * HEADS, autograd.length);
@@ -407,9 +406,9 @@ class FamilyContractTest {
             double largest = 0;
             for (HeadId head : allHeads()) {
                 model.gates().setGate(head, above);
-                double up = loss(model, tokens).getDouble();
+                double up = PlainLoss.mean(model, tokens).getDouble();
                 model.gates().setGate(head, below);
-                double down = loss(model, tokens).getDouble();
+                double down = PlainLoss.mean(model, tokens).getDouble();
                 model.gates().setGate(head, 1f);
                 double numeric = (up - down) / ((double) above - below);
                 assertEquals(
@@ -642,16 +641,6 @@ class FamilyContractTest {
         }
     }
 
-    /** Mean next-token loss of a fixed batch (a scalar in the model's precision). */
-    private static NDArray loss(CausalLm model, NDArray tokens) {
-        NDArray targets = tokens.get(new NDIndex(":, 1:"));
-        return Scalars.dividedBy(
-                Losses.crossEntropySum(
-                        model.forward(tokens.get(new NDIndex(":, :-1")), AttentionProbe.NONE),
-                        targets),
-                targets.getShape().size());
-    }
-
     private static double maxDiff(float[] a, float[] b) {
         assertEquals(a.length, b.length);
         double d = 0;
@@ -864,7 +853,7 @@ class FamilyContractTest {
             NDArray tokens = tokens(manager, 3, 2, 12);
             skips.forEach(Parameter::zeroGradient);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                collector.backward(loss(model, tokens));
+                collector.backward(PlainLoss.mean(model, tokens));
             }
             double largest = 0;
             for (Parameter p : skips) { // W_i, b_i, s_i
@@ -876,9 +865,9 @@ class FamilyContractTest {
                     double value = flat.getDouble(element);
                     double h = 1e-6;
                     flat.set(at, value + h);
-                    double up = loss(model, tokens).getDouble();
+                    double up = PlainLoss.mean(model, tokens).getDouble();
                     flat.set(at, value - h);
-                    double down = loss(model, tokens).getDouble();
+                    double down = PlainLoss.mean(model, tokens).getDouble();
                     flat.set(at, value);
                     double numeric = (up - down) / (2 * h);
                     assertEquals(

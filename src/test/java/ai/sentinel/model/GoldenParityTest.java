@@ -8,14 +8,12 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.sentinel.io.SafetensorsFile;
 import ai.sentinel.nn.EngineArrays;
-import ai.sentinel.nn.Losses;
 import ai.sentinel.nn.Parameter;
-import ai.sentinel.nn.Scalars;
+import ai.sentinel.testing.PlainLoss;
 import ai.sentinel.train.AdamW;
 import ai.sentinel.train.AdamWConfig;
 import java.nio.file.Path;
@@ -236,14 +234,8 @@ class GoldenParityTest {
     private static float lossAndBackward(CausalLm model, NDArray ids) {
         model.parameters().forEach(Parameter::zeroGradient);
         model.gates().gate().zeroGradient();
-        NDArray inputs = ids.get(new NDIndex(":, :-1"));
-        NDArray targets = ids.get(new NDIndex(":, 1:"));
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray loss =
-                    Scalars.dividedBy(
-                            Losses.crossEntropySum(
-                                    model.forward(inputs, AttentionProbe.NONE), targets),
-                            targets.getShape().size());
+            NDArray loss = PlainLoss.mean(model, ids);
             collector.backward(loss);
             return loss.getFloat();
         }

@@ -10,12 +10,10 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
-import ai.sentinel.model.AttentionProbe;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.nn.LogitsWorkspace;
 import ai.sentinel.nn.Losses;
 import ai.sentinel.nn.Parameter;
-import ai.sentinel.nn.Scalars;
 import ai.sentinel.train.TrainingStep;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,11 +66,7 @@ public final class FusedLossCheck {
             double plainLoss;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 parameters.forEach(Parameter::zeroGradient);
-                NDArray loss =
-                        Scalars.dividedBy(
-                                Losses.crossEntropySum(
-                                        model.forward(inputs, AttentionProbe.NONE), targets),
-                                targets.getShape().size());
+                NDArray loss = PlainLoss.mean(model, inputs, targets);
                 collector.backward(loss);
                 plainLoss = loss.getDouble();
             }

@@ -20,13 +20,12 @@ import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
 import ai.sentinel.model.KvCache;
 import ai.sentinel.model.ModelFiles;
-import ai.sentinel.nn.Losses;
-import ai.sentinel.nn.Scalars;
 import ai.sentinel.plasticity.Grower;
 import ai.sentinel.plasticity.GrowthInit;
 import ai.sentinel.plasticity.PruneMode;
 import ai.sentinel.plasticity.Pruner;
 import ai.sentinel.testing.FusedLossCheck;
+import ai.sentinel.testing.PlainLoss;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -63,16 +62,6 @@ class OptModelTest {
         }
     }
 
-    /** Mean next-token loss of a fixed batch. */
-    private static NDArray loss(CausalLm model, NDArray tokens) {
-        NDArray targets = tokens.get(new NDIndex(":, 1:"));
-        return Scalars.dividedBy(
-                Losses.crossEntropySum(
-                        model.forward(tokens.get(new NDIndex(":, :-1")), AttentionProbe.NONE),
-                        targets),
-                targets.getShape().size());
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"post-proj"}) // pre-LN: FamilyContractTest (opt-nano)
     void trainingsFusedLossGivesThePlainGradientsThroughProjectOut(String layout) {
@@ -90,7 +79,7 @@ class OptModelTest {
             NDArray tokens = TinyOpt.tokens(manager, 3, 2, 12);
             model.gates().gate().zeroGradient();
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                collector.backward(loss(model, tokens));
+                collector.backward(PlainLoss.mean(model, tokens));
             }
             double[] autograd = model.gates().gate().gradient().toDoubleArray();
             float above = 1.0001f; // gates are set as floats: use the exact float steps
@@ -99,9 +88,9 @@ class OptModelTest {
             for (int i = 0; i < autograd.length; i++) {
                 HeadId head = new HeadId(i / 4, i % 4);
                 model.gates().setGate(head, above);
-                double up = loss(model, tokens).getDouble();
+                double up = PlainLoss.mean(model, tokens).getDouble();
                 model.gates().setGate(head, below);
-                double down = loss(model, tokens).getDouble();
+                double down = PlainLoss.mean(model, tokens).getDouble();
                 model.gates().setGate(head, 1f);
                 double numeric = (up - down) / ((double) above - below);
                 assertEquals(
