@@ -1,7 +1,6 @@
 package ai.sentinel.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 
 /** Loss functions. */
 @SuppressWarnings("LocalVariableName") // V: vocabulary size, as in the paper
@@ -63,22 +62,6 @@ public final class Losses {
         NDArray w = unembedding.value();
         NDArray logits = workspace.logits(targets.size(), w);
         return Fused.UNEMBEDDED_CROSS_ENTROPY.apply(hidden, w, targets, logits).singletonOrThrow();
-    }
-
-    /**
-     * {@link #crossEntropyMean(NDArray, Parameter, NDArray, LogitsWorkspace)} with a logits array
-     * allocated for this call and freed before it returns: for a single evaluation of the loss and
-     * its gradients.
-     */
-    public static NDArray crossEntropyMean(NDArray hidden, Parameter unembedding, NDArray targets) {
-        NDArray w = unembedding.value();
-        Shape shape = new Shape(targets.size(), w.getShape().get(0));
-        // autograd keeps none of the logits (their products are taken from detached operands)
-        try (NDArray logits = w.getManager().zeros(shape, w.getDataType())) {
-            return Fused.UNEMBEDDED_CROSS_ENTROPY
-                    .apply(hidden, w, targets, logits)
-                    .singletonOrThrow();
-        }
     }
 
     private static final class Fused {

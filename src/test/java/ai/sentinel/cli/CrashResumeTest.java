@@ -278,10 +278,10 @@ class CrashResumeTest {
         // One engine thread in every process. CI once (2026-12-03) ended a killed cycle run a few
         // last bits away from the in-process reference (a bias 6e-8 off after 18 steps) in a way
         // no local run reproduced: 110 kills and the reference run in- and out-of-process after
-        // the whole suite were all bit-identical. Threaded CPU kernels (MKL's products among
-        // them) are the one known source of such noise: the summation order follows the thread
-        // count, and a 1-thread run ends up to 1.5e-5 from a 2-thread one. With one thread that
-        // freedom is gone, and what remains to differ is the resume logic this test is about.
+        // the whole suite were all bit-identical. The likely source, not proven: threaded CPU
+        // kernels (MKL's products among them), whose summation order follows the thread count (a
+        // 1-thread run ends up to 1.5e-5 from a 2-thread one). With one thread that freedom is
+        // gone, and what remains to differ is the resume logic this test is about.
         child.environment().put("OMP_NUM_THREADS", "1");
         child.environment().put("MKL_NUM_THREADS", "1");
         return child.start();
