@@ -4,6 +4,9 @@ import ai.sentinel.data.DatasetLocator;
 import ai.sentinel.data.DatasetText;
 import ai.sentinel.data.HubDatasetFiles;
 import ai.sentinel.data.TextDataset;
+import ai.sentinel.data.TextSource;
+import ai.sentinel.data.TokenCache;
+import ai.sentinel.data.TokenSequence;
 import ai.sentinel.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -13,6 +16,9 @@ import picocli.CommandLine.Option;
 
 /** Where the text comes from and how it is cut into blocks. */
 final class DataOptions {
+    /** Smaller corpora tokenise in a few seconds: no bar. */
+    private static final long PROGRESS_BAR_BYTES = 4_000_000;
+
     @Option(
             names = "--dataset",
             defaultValue = "tiny_shakespeare",
@@ -51,6 +57,15 @@ final class DataOptions {
                     "Encoding of text files (UTF-8, ISO-8859-1, windows-1252, ...); invalid bytes are an error,"
                             + " never replaced. Default: ${DEFAULT-VALUE}.")
     String encoding;
+
+    @Option(
+            names = "--token-cache",
+            paramLabel = "DIR",
+            description =
+                    "Folder for tokenised corpora, reused while the files, the reading settings and the"
+                            + " tokenizer stay the same. Default: $SENTINEL_CACHE/tokens, else"
+                            + " ~/.cache/sentinel/tokens.")
+    Path tokenCache;
 
     @Mixin CommonOptions.SeqLen seqLen;
 
@@ -106,28 +121,28 @@ final class DataOptions {
                             + blockLength);
         }
         DatasetText text = locator().load(dataset);
+        TokenCache cache =
+                new TokenCache(tokenCache != null ? tokenCache : TokenCache.defaultFolder());
         if (text instanceof DatasetText.OwnSplit own) {
             return TextDataset.ofSplits(
-                    encode(tokenizer, own.train(), modelVocab),
-                    encode(tokenizer, own.validation(), modelVocab),
+                    tokens(cache, own.train(), tokenizer, modelVocab),
+                    tokens(cache, own.validation(), tokenizer, modelVocab),
                     blockLength);
         }
-        int[] tokens = encode(tokenizer, ((DatasetText.Whole) text).text(), modelVocab);
-        return TextDataset.split(tokens, blockLength, validationFraction);
+        return TextDataset.split(
+                tokens(cache, ((DatasetText.Whole) text).text(), tokenizer, modelVocab),
+                blockLength,
+                validationFraction);
     }
 
-    private static int[] encode(Tokenizer tokenizer, String text, int modelVocab) {
-        int[] tokens = tokenizer.encode(text);
-        for (int id : tokens) {
-            if (id >= modelVocab) {
-                throw new IllegalArgumentException(
-                        "the tokenizer produced id "
-                                + id
-                                + ", outside the model's"
-                                + " vocabulary of "
-                                + modelVocab);
-            }
-        }
-        return tokens;
+    /** Tokenises in bounded pieces, with a progress bar for corpora that take a while. */
+    private static TokenSequence tokens(
+            TokenCache cache, TextSource source, Tokenizer tokenizer, int modelVocab)
+            throws IOException {
+        TokenCache.Progress progress =
+                source.sizeBytes() >= PROGRESS_BAR_BYTES
+                        ? new ProgressBar("tokenize")
+                        : TokenCache.Progress.NONE;
+        return cache.tokens(source, tokenizer, modelVocab, progress);
     }
 }

@@ -1,6 +1,7 @@
 package ai.sentinel.cli;
 
 import ai.sentinel.data.BatchProgress;
+import ai.sentinel.data.TokenCache;
 import ai.sentinel.eval.EvalResult;
 import ai.sentinel.train.StepListener;
 import ai.sentinel.train.StepStats;
@@ -10,7 +11,7 @@ import java.io.PrintStream;
  * A one-line progress bar on standard error: step, loss, tokens/s and ETA, redrawn in place on a
  * terminal and printed every 10% when the output is a file or a pipe.
  */
-final class ProgressBar implements StepListener, BatchProgress {
+final class ProgressBar implements StepListener, BatchProgress, TokenCache.Progress {
     private static final int WIDTH = 24;
     private final PrintStream out;
     private final boolean terminal;
@@ -18,6 +19,7 @@ final class ProgressBar implements StepListener, BatchProgress {
     private long lastDraw;
     private double smoothedTokensPerSecond;
     private long batchesStarted;
+    private long lastTenth = -1;
 
     ProgressBar(String label) {
         this.out = System.err;
@@ -87,6 +89,38 @@ final class ProgressBar implements StepListener, BatchProgress {
                             done,
                             total,
                             formatDuration(Math.round(perBatch * (total - done))));
+            out.print(terminal ? "\r" + line + (last ? "\n" : "") : line + "\n");
+            out.flush();
+        }
+    }
+
+    /** Bytes of a corpus being tokenised: the same bar, in megabytes, with the rate and an ETA. */
+    @Override
+    public void read(long done, long total) {
+        long now = System.nanoTime();
+        if (batchesStarted == 0) {
+            batchesStarted = now;
+        }
+        boolean last = done >= total;
+        long tenth = Math.max(1, total / 10);
+        if (terminal
+                ? (now - lastDraw > 200_000_000L || last)
+                : (done / tenth != lastTenth || last)) {
+            lastDraw = now;
+            lastTenth = done / tenth;
+            double seconds = Math.max(1e-9, (now - batchesStarted) / 1e9);
+            double rate = done / seconds;
+            int filled = (int) Math.round((double) done / Math.max(1, total) * WIDTH);
+            String line =
+                    String.format(
+                            "%s [%s%s] %.1f/%.1f MB %.2f MB/s ETA %s",
+                            label,
+                            "=".repeat(filled),
+                            " ".repeat(WIDTH - filled),
+                            done / 1e6,
+                            total / 1e6,
+                            rate / 1e6,
+                            formatDuration(rate > 0 ? Math.round((total - done) / rate) : 0));
             out.print(terminal ? "\r" + line + (last ? "\n" : "") : line + "\n");
             out.flush();
         }

@@ -74,11 +74,15 @@ public final class DatasetLocator {
     /** The dataset's text: one text, or train and validation texts of the dataset's own split. */
     public DatasetText load(String dataset) throws IOException {
         if (dataset.equals(EUROPARL_EN)) {
-            return new DatasetText.Whole(EuroparlCorpus.englishText());
+            return new DatasetText.Whole(
+                    TextSource.of("built-in English Europarl sample", EuroparlCorpus.englishText()));
         }
         if (isBuiltInShakespeare(dataset)) {
             try (InputStream in = new GZIPInputStream(resource(TINY_SHAKESPEARE_RESOURCE))) {
-                return new DatasetText.Whole(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                return new DatasetText.Whole(
+                        TextSource.of(
+                                "built-in tiny Shakespeare",
+                                new String(in.readAllBytes(), StandardCharsets.UTF_8)));
             }
         }
         Optional<String> wikitext = Wikitext.config(dataset);
@@ -88,22 +92,23 @@ public final class DatasetLocator {
         Path path = locate(dataset);
         String name = path.getFileName() == null ? "" : path.getFileName().toString();
         if (Files.isRegularFile(path) && name.endsWith(".jsonl")) {
-            return new DatasetText.Whole(JsonlCorpus.read(path, textField, encoding));
+            return new DatasetText.Whole(JsonlCorpus.open(path, textField, encoding));
         }
         if (Files.isRegularFile(path) && name.endsWith(".parquet")) {
-            return new DatasetText.Whole(ParquetCorpus.read(List.of(path), textField));
+            return new DatasetText.Whole(ParquetCorpus.open(List.of(path), textField));
         }
-        return new DatasetText.Whole(TextCorpus.read(path, encoding));
+        return new DatasetText.Whole(TextCorpus.open(path, encoding));
     }
 
     /**
-     * The text of a dataset that is one text (built-in corpora, files, folders).
+     * The whole text of a dataset that is one text (built-in corpora, small files): held in memory,
+     * so use {@link #load} for a corpus of any size.
      *
      * @throws IllegalArgumentException for a dataset with its own split: use {@link #load}
      */
     public String read(String dataset) throws IOException {
         if (load(dataset) instanceof DatasetText.Whole whole) {
-            return whole.text();
+            return whole.text().readAll();
         }
         throw new IllegalArgumentException(
                 dataset + " comes with its own train/validation split; load it with load()");

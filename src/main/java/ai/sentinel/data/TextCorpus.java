@@ -1,37 +1,40 @@
 package ai.sentinel.data;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.Charset;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
- * Reads training text: one file, or every {@code .txt} file of a folder in name order, joined by
- * newlines.
+ * Training text from files: one file, or every {@code .txt} file of a folder in name order, joined
+ * by newlines; read as a stream.
  */
-public final class TextCorpus {
-    private TextCorpus() {}
+public final class TextCorpus implements TextSource {
+    private final Path path;
+    private final List<Path> files;
+    private final Charset encoding;
+    private final long sizeBytes;
 
-    /** Reads UTF-8 text. */
-    public static String read(Path path) throws IOException {
-        return read(path, StandardCharsets.UTF_8);
+    private TextCorpus(Path path, List<Path> files, Charset encoding) throws IOException {
+        this.path = path;
+        this.files = files;
+        this.encoding = encoding;
+        long size = 0;
+        for (Path file : files) {
+            size += Files.size(file);
+        }
+        this.sizeBytes = size;
     }
 
-    /**
-     * Reads text in the given encoding; a byte sequence that is not valid in it is an error naming
-     * the file and the byte offset (never silently replaced).
-     */
-    public static String read(Path path, Charset encoding) throws IOException {
+    /** The text file, or the folder's {@code .txt} files. */
+    public static TextCorpus open(Path path, Charset encoding) throws IOException {
         if (Files.isRegularFile(path)) {
-            return decode(path, encoding);
+            return new TextCorpus(path, List.of(path), encoding);
         }
         if (!Files.isDirectory(path)) {
             throw new IOException("no text file or folder at " + path);
@@ -46,51 +49,48 @@ public final class TextCorpus {
         if (files.isEmpty()) {
             throw new IOException("folder " + path + " holds no .txt files");
         }
-        StringBuilder text = new StringBuilder();
-        for (Path f : files) {
-            if (text.length() > 0) {
-                text.append('\n');
-            }
-            text.append(decode(f, encoding));
-        }
-        return text.toString();
+        return new TextCorpus(path, files, encoding);
     }
 
-    private static String decode(Path file, Charset encoding) throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
-        CharsetDecoder decoder =
-                encoding.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT);
-        CharBuffer chars =
-                CharBuffer.allocate(
-                        (int)
-                                Math.min(
-                                        Integer.MAX_VALUE - 16,
-                                        (long)
-                                                        (bytes.remaining()
-                                                                * (double)
-                                                                        decoder.maxCharsPerByte())
-                                                + 1));
-        CoderResult result = decoder.decode(bytes, chars, true);
-        if (result.isUnderflow()) {
-            result = decoder.flush(chars);
+    /** Reads UTF-8 text whole (small files and tests). */
+    public static String read(Path path) throws IOException {
+        return read(path, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads text whole in the given encoding; a byte sequence that is not valid in it is an error
+     * naming the file and the byte offset (never silently replaced).
+     */
+    public static String read(Path path, Charset encoding) throws IOException {
+        return open(path, encoding).readAll();
+    }
+
+    @Override
+    public String describe() {
+        return path.toString();
+    }
+
+    @Override
+    public long sizeBytes() {
+        return sizeBytes;
+    }
+
+    @Override
+    public Optional<String> fingerprint() throws IOException {
+        return Optional.of(Fingerprint.of("text", files, encoding.name()));
+    }
+
+    @Override
+    public void feed(TextPieces pieces, LongConsumer bytesRead) throws IOException {
+        long before = 0;
+        for (Path file : files) {
+            if (file != files.get(0)) {
+                pieces.append("\n");
+            }
+            long offset = before;
+            StrictDecoder.decode(
+                    file, encoding, pieces::append, done -> bytesRead.accept(offset + done));
+            before += Files.size(file);
         }
-        if (result.isError()) {
-            String cause =
-                    result.isMalformed()
-                            ? "an invalid " + encoding.name() + " byte sequence"
-                            : "a character " + encoding.name() + " cannot represent";
-            throw new IOException(
-                    file
-                            + " is not "
-                            + encoding.name()
-                            + " text: "
-                            + cause
-                            + " at byte offset "
-                            + bytes.position()
-                            + " (a binary file? for Latin-1 text pass --encoding ISO-8859-1)");
-        }
-        return chars.flip().toString();
     }
 }

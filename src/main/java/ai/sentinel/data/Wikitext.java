@@ -52,8 +52,8 @@ final class Wikitext {
         @Override
         public DatasetText read() throws IOException {
             return new DatasetText.OwnSplit(
-                    TextCorpus.read(folder.resolve(TRAIN_FILE), StandardCharsets.UTF_8),
-                    TextCorpus.read(folder.resolve(VALIDATION_FILE), StandardCharsets.UTF_8));
+                    TextCorpus.open(folder.resolve(TRAIN_FILE), StandardCharsets.UTF_8),
+                    TextCorpus.open(folder.resolve(VALIDATION_FILE), StandardCharsets.UTF_8));
         }
     }
 
@@ -66,8 +66,8 @@ final class Wikitext {
         @Override
         public DatasetText read() throws IOException {
             return new DatasetText.OwnSplit(
-                    ParquetCorpus.read(files.train(), "text"),
-                    ParquetCorpus.read(files.validation(), "text"));
+                    ParquetCorpus.open(files.train(), "text"),
+                    ParquetCorpus.open(files.validation(), "text"));
         }
     }
 

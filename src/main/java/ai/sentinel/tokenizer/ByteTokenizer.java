@@ -41,6 +41,11 @@ public final class ByteTokenizer implements Tokenizer {
     }
 
     @Override
+    public String fingerprint() {
+        return "utf-8 bytes";
+    }
+
+    @Override
     public OptionalInt endOfText() {
         return OptionalInt.empty();
     }

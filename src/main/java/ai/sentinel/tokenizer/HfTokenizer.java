@@ -126,6 +126,18 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     }
 
     @Override
+    public String fingerprint() {
+        try {
+            byte[] digest =
+                    java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(json.getBytes(StandardCharsets.UTF_8));
+            return "tokenizer.json sha256 " + java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+
+    @Override
     public OptionalInt endOfText() {
         return endOfText;
     }

@@ -25,6 +25,13 @@ public interface Tokenizer {
 
     int vocabSize();
 
+    /**
+     * What identifies this tokenizer's mapping from text to ids (a digest of its {@code
+     * tokenizer.json}): two tokenizers with the same fingerprint give the same ids, so cached
+     * tokens can be reused.
+     */
+    String fingerprint();
+
     /** The end-of-text id, if the vocabulary has one. */
     OptionalInt endOfText();
 

@@ -33,9 +33,13 @@ class NamedDatasetsTest {
                 dataDir, StandardCharsets.UTF_8, "text", new HubDatasetFiles(hubRoot));
     }
 
-    private static DatasetText.OwnSplit ownSplit(DatasetText text) {
+    /** A dataset's own split, read whole. */
+    private record Texts(String train, String validation) {}
+
+    private static Texts ownSplit(DatasetText text) throws IOException {
         assertTrue(text instanceof DatasetText.OwnSplit, "own split expected, got " + text);
-        return (DatasetText.OwnSplit) text;
+        DatasetText.OwnSplit split = (DatasetText.OwnSplit) text;
+        return new Texts(split.train().readAll(), split.validation().readAll());
     }
 
     @Test
@@ -51,7 +55,7 @@ class NamedDatasetsTest {
                         "wikitext-2-raw-v1",
                         "wikitext/wikitext-2-raw-v1",
                         "Salesforce/wikitext/wikitext-2-raw-v1")) {
-            DatasetText.OwnSplit split = ownSplit(locator.load(name));
+            Texts split = ownSplit(locator.load(name));
             assertEquals(" \n = Train = \n", split.train(), name);
             assertEquals(" \n = Valid = \n", split.validation(), name);
         }
@@ -105,7 +109,7 @@ class NamedDatasetsTest {
                                         + config
                                         + "/test-00000-of-00001.parquet")));
         DatasetLocator locator = locator(dir.resolve("no-data"), hub);
-        DatasetText.OwnSplit split = ownSplit(locator.load(config));
+        Texts split = ownSplit(locator.load(config));
         assertEquals("\n = Valkyria Chronicles III = \n\n Senjō no Valkyria 3 .\n", split.train());
         assertEquals(
                 "\n = Homarus gammarus = \n Homarus gammarus is a lobster .\n", split.validation());
@@ -130,7 +134,7 @@ class NamedDatasetsTest {
                 "refs/convert/parquet",
                 "wikitext-2-raw-v1/validation/0000.parquet",
                 VALIDATION_ROWS);
-        DatasetText.OwnSplit split =
+        Texts split =
                 ownSplit(locator(dir.resolve("no-data"), hub).load("wikitext-2-raw-v1"));
         assertTrue(split.train().startsWith("\n = Valkyria"), split.train());
         assertTrue(split.validation().contains("lobster"), split.validation());
