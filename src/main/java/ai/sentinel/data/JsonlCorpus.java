@@ -128,7 +128,7 @@ public final class JsonlCorpus implements TextSource {
                 }
             }
             reader.endObject();
-            if (reader.peek() != JsonToken.END_DOCUMENT) {
+            if (!endsAfterObject(reader)) {
                 throw new IOException(where + "more than one JSON value on the line");
             }
         } catch (com.google.gson.stream.MalformedJsonException | java.io.EOFException e) {
@@ -144,6 +144,14 @@ public final class JsonlCorpus implements TextSource {
                             + "; choose one with --text-field)");
         }
         return text;
+    }
+
+    private static boolean endsAfterObject(JsonReader reader) throws IOException {
+        try {
+            return reader.peek() == JsonToken.END_DOCUMENT;
+        } catch (com.google.gson.stream.MalformedJsonException e) {
+            return false; // strict mode refuses a second value before saying what it is
+        }
     }
 
     /** " at column N (reason)" from the JSON reader's message, without its class names or links. */

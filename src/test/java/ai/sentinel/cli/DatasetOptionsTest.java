@@ -1,6 +1,7 @@
 package ai.sentinel.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.testing.CliRun;
@@ -101,6 +102,29 @@ class DatasetOptionsTest {
         assertTrue(ok.out().contains("validation loss"), ok.out());
         CliRun noField = eval("--dataset", file.toString());
         assertBadInput(noField, file + " line 1: has no field \"text\"");
+    }
+
+    @Test
+    void brokenJsonLinesNameTheirLineAndColumnWithoutJavaClassNames(@TempDir Path dir)
+            throws Exception {
+        String good = "{\"text\": \"a document of several words\"}\n";
+        Path file = dir.resolve("docs.jsonl");
+        Files.writeString(file, good + good + "{\"text\": \"unterminated}\n" + good);
+        CliRun broken = eval("--dataset", file.toString());
+        assertBadInput(broken, file + " line 3: not valid JSON at column ");
+        assertFalse(broken.err().contains("Exception"), broken.err());
+        assertFalse(broken.err().contains("com.google"), broken.err());
+        assertFalse(broken.err().contains("line 1 column"), broken.err());
+
+        Files.writeString(file, good + "{\"text\": \"one\", \"text\": \"two\"}\n");
+        assertBadInput(eval("--dataset", file.toString()), "line 2: field \"text\" appears twice");
+        Files.writeString(file, good + "{text: 'lenient'}\n");
+        assertBadInput(eval("--dataset", file.toString()), file + " line 2: not valid JSON");
+        Files.writeString(file, good + "[1, 2]\n");
+        assertBadInput(eval("--dataset", file.toString()), file + " line 2: not a JSON object");
+        Files.writeString(file, good + "{\"text\": \"x\"} {\"text\": \"y\"}\n");
+        assertBadInput(
+                eval("--dataset", file.toString()), "line 2: more than one JSON value on the line");
     }
 
     @Test
