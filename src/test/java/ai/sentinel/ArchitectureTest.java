@@ -23,7 +23,7 @@ class ArchitectureTest {
                     Map.entry("io", Set.of()),
                     Map.entry("nn", Set.of()),
                     Map.entry("tokenizer", Set.of("io")),
-                    Map.entry("data", Set.of("io")),
+                    Map.entry("data", Set.of("io", "tokenizer")),
                     Map.entry(
                             "model", Set.of("nn", "io", "model.gpt2", "model.opt", "model.llama")),
                     Map.entry("model.gpt2", Set.of("model", "nn", "io")),

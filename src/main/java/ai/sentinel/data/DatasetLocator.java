@@ -75,7 +75,8 @@ public final class DatasetLocator {
     public DatasetText load(String dataset) throws IOException {
         if (dataset.equals(EUROPARL_EN)) {
             return new DatasetText.Whole(
-                    TextSource.of("built-in English Europarl sample", EuroparlCorpus.englishText()));
+                    TextSource.of(
+                            "built-in English Europarl sample", EuroparlCorpus.englishText()));
         }
         if (isBuiltInShakespeare(dataset)) {
             try (InputStream in = new GZIPInputStream(resource(TINY_SHAKESPEARE_RESOURCE))) {

@@ -1,8 +1,8 @@
 package ai.sentinel.data;
 
 /**
- * A dataset's text: one text, which is split by a fraction, or the training and validation texts
- * of a dataset that comes with its own split (wikitext), kept apart. Both are streams ({@link
+ * A dataset's text: one text, which is split by a fraction, or the training and validation texts of
+ * a dataset that comes with its own split (wikitext), kept apart. Both are streams ({@link
  * TextSource}), never held whole.
  */
 public sealed interface DatasetText {

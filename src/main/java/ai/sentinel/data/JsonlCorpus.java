@@ -1,5 +1,6 @@
 package ai.sentinel.data;
 
+import ai.sentinel.tokenizer.TextPieces;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;

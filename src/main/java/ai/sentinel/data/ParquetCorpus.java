@@ -1,6 +1,7 @@
 package ai.sentinel.data;
 
 import ai.sentinel.io.ParquetStrings;
+import ai.sentinel.tokenizer.TextPieces;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package ai.sentinel.data;
 
+import ai.sentinel.tokenizer.TextPieces;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;

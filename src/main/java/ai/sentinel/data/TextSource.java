@@ -1,5 +1,6 @@
 package ai.sentinel.data;
 
+import ai.sentinel.tokenizer.TextPieces;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.function.LongConsumer;

@@ -1,6 +1,7 @@
 package ai.sentinel.data;
 
 import ai.sentinel.io.AtomicFiles;
+import ai.sentinel.tokenizer.TextPieces;
 import ai.sentinel.tokenizer.Tokenizer;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -97,7 +98,8 @@ public final class TokenCache {
         }
         Files.createDirectories(folder);
         removeAbandoned(key);
-        Path partial = folder.resolve(key + ".tokens." + ProcessHandle.current().pid() + ".partial");
+        Path partial =
+                folder.resolve(key + ".tokens." + ProcessHandle.current().pid() + ".partial");
         try (IdFile ids = new IdFile(partial, width)) {
             tokenize(source, tokenizer, modelVocab, ids, progress);
             ids.finish();

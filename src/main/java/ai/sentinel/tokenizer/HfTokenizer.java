@@ -7,10 +7,12 @@ import ai.sentinel.io.Json;
 import ai.sentinel.io.JsonFormatException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalInt;
+import java.util.stream.IntStream;
 
 /** A Hugging Face {@code tokenizer.json}, run by DJL's binding of the Rust tokenizers library. */
 public final class HfTokenizer implements Tokenizer, AutoCloseable {
@@ -92,13 +94,47 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         return new HfTokenizer(Json.readText(file), file.toString());
     }
 
+    /**
+     * The ids of {@code text}; a text longer than {@link TextPieces#MAX_CHARS} goes to the native
+     * library in pieces, since one call on a long input takes ~380 bytes per byte and aborted the
+     * JVM on a 50 MB line.
+     */
     @Override
     public int[] encode(String text) {
-        return ids(tokenizer.encode(text, false, false));
+        if (text.length() <= TextPieces.MAX_CHARS) {
+            return ids(tokenizer.encode(text, false, false));
+        }
+        IntStream.Builder all = IntStream.builder();
+        TextPieces pieces =
+                new TextPieces(
+                        piece -> {
+                            for (long id : tokenizer.encode(piece, false, false).getIds()) {
+                                all.add(Math.toIntExact(id));
+                            }
+                        });
+        try {
+            pieces.append(text);
+            pieces.finish();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // the sink above does no I/O
+        }
+        return all.build().toArray();
     }
 
+    /**
+     * @throws IllegalArgumentException for a prompt longer than {@link TextPieces#MAX_CHARS}
+     *     characters, which no model's context holds
+     */
     @Override
     public int[] encodePrompt(String text) {
+        if (text.length() > TextPieces.MAX_CHARS) {
+            throw new IllegalArgumentException(
+                    "a prompt of "
+                            + text.length()
+                            + " characters is longer than the "
+                            + TextPieces.MAX_CHARS
+                            + " that are tokenised at once; shorten it");
+        }
         return ids(tokenizer.encode(text, true, false));
     }
 

@@ -43,7 +43,10 @@ class LargeCorpusTest {
                 for (String paragraph : paragraphs) {
                     if (!suffix.isEmpty()) { // inside a JSON string
                         paragraph =
-                                paragraph.replace("\\", "\\\\").replace("\"", "\\\"").replace('\t', ' ');
+                                paragraph
+                                        .replace("\\", "\\\\")
+                                        .replace("\"", "\\\"")
+                                        .replace('\t', ' ');
                     }
                     out.write(paragraph);
                     out.write(suffix.isEmpty() ? "\n" : " ");

@@ -134,8 +134,7 @@ class NamedDatasetsTest {
                 "refs/convert/parquet",
                 "wikitext-2-raw-v1/validation/0000.parquet",
                 VALIDATION_ROWS);
-        Texts split =
-                ownSplit(locator(dir.resolve("no-data"), hub).load("wikitext-2-raw-v1"));
+        Texts split = ownSplit(locator(dir.resolve("no-data"), hub).load("wikitext-2-raw-v1"));
         assertTrue(split.train().startsWith("\n = Valkyria"), split.train());
         assertTrue(split.validation().contains("lobster"), split.validation());
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.tokenizer.ByteTokenizer;
 import ai.sentinel.tokenizer.HfTokenizer;
+import ai.sentinel.tokenizer.TextPieces;
 import ai.sentinel.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -175,7 +176,12 @@ class TokenCacheTest {
             IllegalArgumentException e =
                     assertThrows(
                             IllegalArgumentException.class,
-                            () -> cache.tokens(source, new ByteTokenizer(), 128, TokenCache.Progress.NONE));
+                            () ->
+                                    cache.tokens(
+                                            source,
+                                            new ByteTokenizer(),
+                                            128,
+                                            TokenCache.Progress.NONE));
             assertTrue(e.getMessage().contains("vocabulary of 128"), e.getMessage());
             cache.tokens(source, new ByteTokenizer(), 256, TokenCache.Progress.NONE); // now cached
         }

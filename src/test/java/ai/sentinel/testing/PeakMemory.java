@@ -20,8 +20,7 @@ public final class PeakMemory {
             throws IOException, InterruptedException {
         Path log = Files.createTempFile("peak-memory", ".log");
         long start = System.nanoTime();
-        Process process =
-                command.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = command.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Path status = Path.of("/proc", Long.toString(process.pid()), "status");
         long peakKb = 0;
         while (!process.waitFor(100, TimeUnit.MILLISECONDS)) {

@@ -1,4 +1,4 @@
-package ai.sentinel.data;
+package ai.sentinel.tokenizer;
 
 import java.io.IOException;
 

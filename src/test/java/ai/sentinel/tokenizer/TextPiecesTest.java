@@ -1,13 +1,14 @@
-package ai.sentinel.data;
+package ai.sentinel.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.sentinel.tokenizer.HfTokenizer;
+import ai.sentinel.data.EuroparlCorpus;
+import ai.sentinel.testing.Fixtures;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -26,7 +27,7 @@ class TextPiecesTest {
 
     @Test
     void piecesAreBoundedAndJoinToTheText() throws IOException {
-        String text = new DatasetLocator(Path.of("no-data")).read(DatasetLocator.TINY_SHAKESPEARE);
+        String text = Fixtures.shakespeare();
         for (int appendSize : new int[] {1, 7, 1000, text.length()}) {
             List<String> pieces = cut(text.substring(0, 20_000), 256, appendSize);
             assertEquals(text.substring(0, 20_000), String.join("", pieces));
@@ -59,21 +60,34 @@ class TextPiecesTest {
     /** Byte-level BPE splits before whitespace after a word: tokens joined equal the whole's. */
     @Test
     void gpt2TokensOfThePiecesEqualTheTokensOfTheWholeText() throws IOException {
-        String shakespeare =
-                new DatasetLocator(Path.of("no-data"))
-                        .read(DatasetLocator.TINY_SHAKESPEARE)
-                        .substring(0, 60_000);
+        String shakespeare = Fixtures.shakespeare(60_000);
         String europarl = EuroparlCorpus.englishText().substring(0, 60_000);
-        String awkward = "a\n\n\nb  c\t\td\r\n e's 12 345 ... ?!  \n  x y\u3000z ü ñ 日本 \uD83D\uDE00 ";
-        try (HfTokenizer gpt2 = HfTokenizer.load(Path.of("src/test/resources/tokenizers/gpt2"))) {
+        String awkward =
+                "a\n\n\nb  c\t\td\r\n e's 12 345 ... ?!  \n  x y\u3000z ü ñ 日本 \uD83D\uDE00 ";
+        try (HfTokenizer gpt2 = HfTokenizer.load(Fixtures.gpt2Tokenizer())) {
             for (String text : List.of(shakespeare, europarl, awkward.repeat(400))) {
                 List<String> pieces = cut(text, 97, 1000);
                 int[] joined =
-                        pieces.stream()
-                                .flatMapToInt(p -> IntStream.of(gpt2.encode(p)))
-                                .toArray();
+                        pieces.stream().flatMapToInt(p -> IntStream.of(gpt2.encode(p))).toArray();
                 assertArrayEquals(gpt2.encode(text), joined);
             }
+        }
+    }
+
+    /** A long text given to the tokenizer directly is cut too, with the same ids. */
+    @Test
+    void aLongTextGoesToTheNativeLibraryInPiecesWithTheSameIds() throws IOException {
+        String text = Fixtures.shakespeare(3 * TextPieces.MAX_CHARS);
+        try (HfTokenizer gpt2 = HfTokenizer.load(Fixtures.gpt2Tokenizer())) {
+            List<String> pieces = new ArrayList<>();
+            TextPieces cutter = new TextPieces(pieces::add);
+            cutter.append(text);
+            cutter.finish();
+            assertTrue(pieces.size() >= 3);
+            int[] joined =
+                    pieces.stream().flatMapToInt(p -> IntStream.of(gpt2.encode(p))).toArray();
+            assertArrayEquals(joined, gpt2.encode(text));
+            assertThrows(IllegalArgumentException.class, () -> gpt2.encodePrompt(text));
         }
     }
 }

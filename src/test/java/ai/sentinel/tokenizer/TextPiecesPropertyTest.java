@@ -1,4 +1,4 @@
-package ai.sentinel.data;
+package ai.sentinel.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.testing.Fixtures;
 import ai.sentinel.testing.FuzzSeed;
-import ai.sentinel.tokenizer.HfTokenizer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,9 +46,30 @@ class TextPiecesPropertyTest {
     Arbitrary<String> texts() {
         Arbitrary<String> units =
                 Arbitraries.of(
-                        "a", "Z", "é", "日", "7", "0", " ", "  ", "\n", "\n\n", "\t", "\r\n",
-                        "\u3000", "\u00a0", ".", ",", "'s", "'", "!?", "-", "\uD83D\uDE00", "word",
-                        " the", "12");
+                        "a",
+                        "Z",
+                        "é",
+                        "日",
+                        "7",
+                        "0",
+                        " ",
+                        "  ",
+                        "\n",
+                        "\n\n",
+                        "\t",
+                        "\r\n",
+                        "\u3000",
+                        "\u00a0",
+                        ".",
+                        ",",
+                        "'s",
+                        "'",
+                        "!?",
+                        "-",
+                        "\uD83D\uDE00",
+                        "word",
+                        " the",
+                        "12");
         return units.list().ofMaxSize(300).map(parts -> String.join("", parts));
     }
 
