@@ -201,8 +201,8 @@ final class CommonOptions {
     }
 
     /**
-     * {@code -o/--out}: the folder a command writes into, checked (created, probed with a file)
-     * before any work is done. Commands without a default require it.
+     * {@code -o/--out}: the folder a command writes into, checked (created, probed with a file) and
+     * locked against a second run before any work is done. Commands without a default require it.
      */
     static final class Output {
         @Spec(Spec.Target.MIXEE)
@@ -222,13 +222,20 @@ final class CommonOptions {
             return o;
         }
 
-        /** The output folder, created and known to accept files. */
-        Path folder() throws IOException {
+        /**
+         * The output folder, created, known to accept files and held by this run until closed;
+         * refused when it is, contains or lies inside the model folder read ({@code model}, null
+         * for commands that read none).
+         */
+        OutputFolder.Held claim(ModelOptions model) throws IOException {
             if (out == null) {
                 throw new ParameterException(
                         spec.commandLine(), "Missing required option: '--out=DIR'");
             }
-            return OutputFolder.require(out, "--out");
+            if (model != null) {
+                model.requireApartFrom(out, "--out");
+            }
+            return OutputFolder.claim(out, "--out", spec.qualifiedName());
         }
     }
 }

@@ -166,9 +166,17 @@ final class CycleCommand implements Callable<Integer> {
                         training.batchSize.batchSize,
                         warmup,
                         summary -> summary.lines().forEach(System.err::println));
-        Path run =
-                OutputFolder.require(
-                        runsDir.resolve(runName(experimentName)), "--runs-dir/--experiment-name");
+        Path folder = runsDir.resolve(runName(experimentName));
+        model.requireApartFrom(folder, "--runs-dir/--experiment-name");
+        try (OutputFolder.Held held =
+                OutputFolder.claim(folder, "--runs-dir/--experiment-name", "sentinel cycle")) {
+            return cycle(config, headController, held.folder());
+        }
+    }
+
+    /** Runs (or resumes) the cycles in {@code run}, a folder this run holds. */
+    private int cycle(CycleConfig config, Optional<ControllerFactory> headController, Path run)
+            throws IOException {
         Optional<CycleCheckpoint.State> saved =
                 resume ? savedState(run, runConfig(config)) : Optional.empty();
         Tokenizer tokenizer = model.loadTokenizer();

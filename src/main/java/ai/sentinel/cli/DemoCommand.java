@@ -6,6 +6,7 @@ import ai.sentinel.data.DatasetLocator;
 import ai.sentinel.data.TextDataset;
 import ai.sentinel.experiments.Demo;
 import ai.sentinel.io.Json;
+import ai.sentinel.io.OutputFolder;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.plasticity.CycleConfig;
 import ai.sentinel.plasticity.CycleResult;
@@ -51,61 +52,63 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Demo.Profile p = quick ? Demo.QUICK : Demo.FULL;
         long seed = seedOption.seed;
-        Path out = output.folder();
-        Tokenizer tokenizer = new ByteTokenizer();
-        String text = new DatasetLocator(Path.of(".")).read(DatasetLocator.EUROPARL_EN);
-        TextDataset data = TextDataset.split(tokenizer.encode(text), p.seqLen(), 0.1);
-        System.err.printf(
-                "Built-in corpus: %,d characters of English Europarl debates (%,d training tokens)%n",
-                text.length(), data.train().numTokens());
-        if (Demo.isCached(out, p, seed)) {
-            System.err.println(
-                    "Using the cached pretrained model in "
-                            + Demo.cacheFolder(out, p)
-                            + " (delete it to pretrain again)");
-        } else {
-            System.err.printf("Pretraining nano for %d steps%n", p.pretrainSteps());
-        }
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu());
-                CausalLm model =
-                        Demo.pretrained(
-                                out,
-                                p,
-                                seed,
-                                tokenizer,
-                                data,
-                                manager,
-                                new ProgressBar("pretrain"))) {
-            Path run = out.resolve("cycle-" + p.name());
-            List<CycleResult> results;
-            try (RunLog log = new RunLog(run)) {
-                CycleConfig config = Demo.cycleConfig(p, seed);
-                JsonObject json = Json.toJsonTree(config);
-                json.addProperty("command", "demo");
-                json.addProperty(
-                        "model",
-                        "nano (pretrained on europarl-en, cached in "
+        try (OutputFolder.Held held = output.claim(null)) {
+            Path out = held.folder();
+            Tokenizer tokenizer = new ByteTokenizer();
+            String text = new DatasetLocator(Path.of(".")).read(DatasetLocator.EUROPARL_EN);
+            TextDataset data = TextDataset.split(tokenizer.encode(text), p.seqLen(), 0.1);
+            System.err.printf(
+                    "Built-in corpus: %,d characters of English Europarl debates (%,d training tokens)%n",
+                    text.length(), data.train().numTokens());
+            if (Demo.isCached(out, p, seed)) {
+                System.err.println(
+                        "Using the cached pretrained model in "
                                 + Demo.cacheFolder(out, p)
-                                + ")");
-                json.addProperty("dataset", DatasetLocator.EUROPARL_EN);
-                log.writeJson(RunLog.CONFIG, json);
-                results =
-                        new PlasticityCycle(
-                                        model,
-                                        data,
-                                        config,
-                                        log,
-                                        ValidationSamples.continuingValidation(
-                                                tokenizer, data, p.sampleTokens(), seed),
-                                        (m, stage) -> {},
-                                        new ProgressBar("cycle"))
-                                .run();
+                                + " (delete it to pretrain again)");
+            } else {
+                System.err.printf("Pretraining nano for %d steps%n", p.pretrainSteps());
             }
-            Path report = RunReport.write(run);
-            printTable(results.get(0));
-            System.out.println("report: " + report.toAbsolutePath());
+            try (NDManager manager = NDManager.newBaseManager(Device.cpu());
+                    CausalLm model =
+                            Demo.pretrained(
+                                    out,
+                                    p,
+                                    seed,
+                                    tokenizer,
+                                    data,
+                                    manager,
+                                    new ProgressBar("pretrain"))) {
+                Path run = out.resolve("cycle-" + p.name());
+                List<CycleResult> results;
+                try (RunLog log = new RunLog(run)) {
+                    CycleConfig config = Demo.cycleConfig(p, seed);
+                    JsonObject json = Json.toJsonTree(config);
+                    json.addProperty("command", "demo");
+                    json.addProperty(
+                            "model",
+                            "nano (pretrained on europarl-en, cached in "
+                                    + Demo.cacheFolder(out, p)
+                                    + ")");
+                    json.addProperty("dataset", DatasetLocator.EUROPARL_EN);
+                    log.writeJson(RunLog.CONFIG, json);
+                    results =
+                            new PlasticityCycle(
+                                            model,
+                                            data,
+                                            config,
+                                            log,
+                                            ValidationSamples.continuingValidation(
+                                                    tokenizer, data, p.sampleTokens(), seed),
+                                            (m, stage) -> {},
+                                            new ProgressBar("cycle"))
+                                    .run();
+                }
+                Path report = RunReport.write(run);
+                printTable(results.get(0));
+                System.out.println("report: " + report.toAbsolutePath());
+            }
+            return 0;
         }
-        return 0;
     }
 
     private static void printTable(CycleResult r) {

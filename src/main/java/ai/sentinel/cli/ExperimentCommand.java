@@ -9,6 +9,7 @@ import ai.sentinel.experiments.PruningTolerance;
 import ai.sentinel.experiments.RepeatedCycles;
 import ai.sentinel.experiments.UnetGrowth;
 import ai.sentinel.io.Json;
+import ai.sentinel.io.OutputFolder;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.Families;
 import ai.sentinel.plasticity.ControllerFactory;
@@ -97,26 +98,28 @@ final class ExperimentCommand {
                     throw new IllegalArgumentException("--fractions must lie in [0, 1), got " + f);
                 }
             }
-            Path out = output.folder();
-            JsonObject result =
-                    PruningTolerance.run(
-                            model.folder(),
-                            dataset(model, data),
-                            new PruningTolerance.Settings(
-                                    fractions,
-                                    fineTuneSteps,
-                                    batchSize.batchSize,
-                                    evalBatches.evalBatches,
-                                    metricBatches.metricBatches,
-                                    lr.lr,
-                                    seed.seed),
-                            out,
-                            new ProgressBar("fine-tune"));
-            for (var row : result.getAsJsonArray("rows")) {
-                System.out.println(row);
+            try (OutputFolder.Held held = output.claim(model)) {
+                Path out = held.folder();
+                JsonObject result =
+                        PruningTolerance.run(
+                                model.folder(),
+                                dataset(model, data),
+                                new PruningTolerance.Settings(
+                                        fractions,
+                                        fineTuneSteps,
+                                        batchSize.batchSize,
+                                        evalBatches.evalBatches,
+                                        metricBatches.metricBatches,
+                                        lr.lr,
+                                        seed.seed),
+                                out,
+                                new ProgressBar("fine-tune"));
+                for (var row : result.getAsJsonArray("rows")) {
+                    System.out.println(row);
+                }
+                System.out.println("written: " + out.resolve("pruning_tolerance.json"));
+                return 0;
             }
-            System.out.println("written: " + out.resolve("pruning_tolerance.json"));
-            return 0;
         }
     }
 
@@ -226,27 +229,29 @@ final class ExperimentCommand {
                 }
                 chosen = chosen.stream().filter(a -> arms.contains(a.name())).toList();
             }
-            Path out = output.folder();
-            JsonObject result =
-                    UnetGrowth.run(
-                            model.folder(),
-                            dataset(model, data),
-                            new UnetGrowth.Settings(
-                                    chosen,
-                                    learning.seeds,
-                                    growth,
-                                    learning.pruneFraction,
-                                    learning.growthRatio,
-                                    skipSteps,
-                                    learning.learningSteps,
-                                    learning.training.cycleTraining(),
-                                    learning.metricBatches.metricBatches,
-                                    attentionSequences),
-                            out,
-                            new ProgressBar("unet"));
-            System.out.println(Json.pretty(result.get("summary")));
-            System.out.println("written: " + out.resolve("unet_growth.json"));
-            return 0;
+            try (OutputFolder.Held held = output.claim(model)) {
+                Path out = held.folder();
+                JsonObject result =
+                        UnetGrowth.run(
+                                model.folder(),
+                                dataset(model, data),
+                                new UnetGrowth.Settings(
+                                        chosen,
+                                        learning.seeds,
+                                        growth,
+                                        learning.pruneFraction,
+                                        learning.growthRatio,
+                                        skipSteps,
+                                        learning.learningSteps,
+                                        learning.training.cycleTraining(),
+                                        learning.metricBatches.metricBatches,
+                                        attentionSequences),
+                                out,
+                                new ProgressBar("unet"));
+                System.out.println(Json.pretty(result.get("summary")));
+                System.out.println("written: " + out.resolve("unet_growth.json"));
+                return 0;
+            }
         }
     }
 
@@ -285,24 +290,26 @@ final class ExperimentCommand {
                 throw new IllegalArgumentException(
                         "--strategies must include random, the reference");
             }
-            Path out = output.folder();
-            JsonObject result =
-                    GrowthComparison.run(
-                            model.folder(),
-                            dataset(model, data),
-                            new GrowthComparison.Settings(
-                                    strategies,
-                                    learning.seeds,
-                                    learning.pruneFraction,
-                                    learning.growthRatio,
-                                    learning.learningSteps,
-                                    learning.training.cycleTraining(),
-                                    learning.metricBatches.metricBatches),
-                            out,
-                            new ProgressBar("learning"));
-            System.out.println(Json.pretty(result.get("summary")));
-            System.out.println("written: " + out.resolve("growth_comparison.json"));
-            return 0;
+            try (OutputFolder.Held held = output.claim(model)) {
+                Path out = held.folder();
+                JsonObject result =
+                        GrowthComparison.run(
+                                model.folder(),
+                                dataset(model, data),
+                                new GrowthComparison.Settings(
+                                        strategies,
+                                        learning.seeds,
+                                        learning.pruneFraction,
+                                        learning.growthRatio,
+                                        learning.learningSteps,
+                                        learning.training.cycleTraining(),
+                                        learning.metricBatches.metricBatches),
+                                out,
+                                new ProgressBar("learning"));
+                System.out.println(Json.pretty(result.get("summary")));
+                System.out.println("written: " + out.resolve("growth_comparison.json"));
+                return 0;
+            }
         }
     }
 
@@ -338,25 +345,27 @@ final class ExperimentCommand {
 
         @Override
         public Integer call() throws IOException {
-            Path out = output.folder();
-            JsonObject result =
-                    RepeatedCycles.run(
-                            model.folder(),
-                            dataset(model, data),
-                            new RepeatedCycles.Settings(
-                                    cycles,
-                                    learning.seeds,
-                                    learning.pruneFraction,
-                                    learning.growthRatio,
-                                    growth,
-                                    learning.learningSteps,
-                                    learning.training.cycleTraining(),
-                                    learning.metricBatches.metricBatches),
-                            out,
-                            new ProgressBar("learning"));
-            System.out.println(Json.pretty(result.get("summary")));
-            System.out.println("written: " + out.resolve("repeated_cycles.json"));
-            return 0;
+            try (OutputFolder.Held held = output.claim(model)) {
+                Path out = held.folder();
+                JsonObject result =
+                        RepeatedCycles.run(
+                                model.folder(),
+                                dataset(model, data),
+                                new RepeatedCycles.Settings(
+                                        cycles,
+                                        learning.seeds,
+                                        learning.pruneFraction,
+                                        learning.growthRatio,
+                                        growth,
+                                        learning.learningSteps,
+                                        learning.training.cycleTraining(),
+                                        learning.metricBatches.metricBatches),
+                                out,
+                                new ProgressBar("learning"));
+                System.out.println(Json.pretty(result.get("summary")));
+                System.out.println("written: " + out.resolve("repeated_cycles.json"));
+                return 0;
+            }
         }
     }
 
@@ -404,38 +413,40 @@ final class ExperimentCommand {
                                 + Families.presetNames()
                                 + "): this experiment trains from scratch");
             }
-            Path out = output.folder();
-            Tokenizer tokenizer = model.loadTokenizer();
-            long s = seed.seed;
-            CycleConfig.Training t = training.cycleTraining();
-            JsonObject result =
-                    ProgressiveComparison.run(
-                            manager -> model.load(manager, tokenizer, s),
-                            dataset(model, data),
-                            new ProgressiveComparison.Settings(
-                                    growth.settings(s),
-                                    steps,
-                                    t.batchSize(),
-                                    t.learningRate(),
-                                    t.warmupSteps(),
-                                    evalEvery,
-                                    t.evalBatches(),
-                                    growth.metricBatches.metricBatches,
-                                    s),
-                            out,
-                            new ProgressBar("train"));
-            for (var arm : result.getAsJsonObject("arms").entrySet()) {
-                JsonObject a = arm.getValue().getAsJsonObject();
-                System.out.printf(
-                        "%-12s validation loss %.4f  perplexity %.3f  active heads %d  %.0f s%n",
-                        arm.getKey(),
-                        a.get("final_val_loss").getAsDouble(),
-                        a.get("final_perplexity").getAsDouble(),
-                        a.get("active_heads").getAsInt(),
-                        a.get("seconds").getAsDouble());
+            try (OutputFolder.Held held = output.claim(model)) {
+                Path out = held.folder();
+                Tokenizer tokenizer = model.loadTokenizer();
+                long s = seed.seed;
+                CycleConfig.Training t = training.cycleTraining();
+                JsonObject result =
+                        ProgressiveComparison.run(
+                                manager -> model.load(manager, tokenizer, s),
+                                dataset(model, data),
+                                new ProgressiveComparison.Settings(
+                                        growth.settings(s),
+                                        steps,
+                                        t.batchSize(),
+                                        t.learningRate(),
+                                        t.warmupSteps(),
+                                        evalEvery,
+                                        t.evalBatches(),
+                                        growth.metricBatches.metricBatches,
+                                        s),
+                                out,
+                                new ProgressBar("train"));
+                for (var arm : result.getAsJsonObject("arms").entrySet()) {
+                    JsonObject a = arm.getValue().getAsJsonObject();
+                    System.out.printf(
+                            "%-12s validation loss %.4f  perplexity %.3f  active heads %d  %.0f s%n",
+                            arm.getKey(),
+                            a.get("final_val_loss").getAsDouble(),
+                            a.get("final_perplexity").getAsDouble(),
+                            a.get("active_heads").getAsInt(),
+                            a.get("seconds").getAsDouble());
+                }
+                System.out.println("written: " + out.resolve("progressive_growth.json"));
+                return 0;
             }
-            System.out.println("written: " + out.resolve("progressive_growth.json"));
-            return 0;
         }
     }
 
@@ -517,28 +528,30 @@ final class ExperimentCommand {
                             summary -> {}));
             controllers.put("learned", learned.factory(targetActive, PruneMode.ADAPTIVE));
             CycleConfig.Training t = training.cycleTraining();
-            Path out = output.folder();
-            JsonObject result =
-                    ControllerComparison.run(
-                            model.folder(),
-                            dataset(model, data),
-                            controllers,
-                            new ControllerComparison.Settings(
-                                    seeds,
-                                    targetActive,
-                                    steps,
-                                    batchSize,
-                                    t.learningRate(),
-                                    t.warmupSteps(),
-                                    t.evalBatches(),
-                                    metricBatches.metricBatches,
-                                    checkFraction),
-                            out,
-                            new ProgressBar("arm"));
-            System.out.println(Json.pretty(result.get("baseline_check")));
-            System.out.println(Json.pretty(result.get("summary")));
-            System.out.println("written: " + out.resolve("controller_comparison.json"));
-            return 0;
+            try (OutputFolder.Held held = output.claim(model)) {
+                Path out = held.folder();
+                JsonObject result =
+                        ControllerComparison.run(
+                                model.folder(),
+                                dataset(model, data),
+                                controllers,
+                                new ControllerComparison.Settings(
+                                        seeds,
+                                        targetActive,
+                                        steps,
+                                        batchSize,
+                                        t.learningRate(),
+                                        t.warmupSteps(),
+                                        t.evalBatches(),
+                                        metricBatches.metricBatches,
+                                        checkFraction),
+                                out,
+                                new ProgressBar("arm"));
+                System.out.println(Json.pretty(result.get("baseline_check")));
+                System.out.println(Json.pretty(result.get("summary")));
+                System.out.println("written: " + out.resolve("controller_comparison.json"));
+                return 0;
+            }
         }
     }
 
@@ -572,16 +585,18 @@ final class ExperimentCommand {
                                 + " unet_growth.json");
             }
             JsonObject result = Json.readObject(json);
-            Path out = output.folder();
-            switch (name) {
-                case "pruning_tolerance.json" -> PruningTolerance.plot(result, out);
-                case "growth_comparison.json" -> GrowthComparison.plot(result, out);
-                case "repeated_cycles.json" -> RepeatedCycles.plot(result, out);
-                case "unet_growth.json" -> UnetGrowth.plot(result, out);
-                default -> ProgressiveComparison.plot(result, out);
+            try (OutputFolder.Held held = output.claim(null)) {
+                Path out = held.folder();
+                switch (name) {
+                    case "pruning_tolerance.json" -> PruningTolerance.plot(result, out);
+                    case "growth_comparison.json" -> GrowthComparison.plot(result, out);
+                    case "repeated_cycles.json" -> RepeatedCycles.plot(result, out);
+                    case "unet_growth.json" -> UnetGrowth.plot(result, out);
+                    default -> ProgressiveComparison.plot(result, out);
+                }
+                System.out.println("written: charts in " + out);
+                return 0;
             }
-            System.out.println("written: charts in " + out);
-            return 0;
         }
     }
 

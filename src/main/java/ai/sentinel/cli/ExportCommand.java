@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -129,15 +128,18 @@ final class ExportCommand implements Callable<Integer> {
         if (equalize && chosen != Format.HF_COMPACT) {
             throw new IllegalArgumentException("--equalize applies to --format hf-compact only");
         }
-        if (!force && Files.isDirectory(out)) {
-            try (Stream<Path> files = Files.list(out)) {
-                if (files.findAny().isPresent()) {
-                    throw new IllegalArgumentException(
-                            "--out " + out + " already holds files; add --force to write into it");
-                }
+        model.requireApartFrom(out, "--out");
+        try (OutputFolder.Held held = OutputFolder.claim(out, "--out", "sentinel export")) {
+            if (!force && OutputFolder.holdsFiles(out)) {
+                throw new IllegalArgumentException(
+                        "--out " + out + " already holds files; add --force to write into it");
             }
+            return export(chosen, held.folder());
         }
-        Path folder = OutputFolder.require(out, "--out");
+    }
+
+    /** Loads, measures and writes the export into {@code folder}, which this run holds. */
+    private int export(Format chosen, Path folder) throws IOException {
         try (Workbench bench = new Workbench(model, data, 0)) {
             CausalLm lm = bench.model;
             Evaluator evaluator =

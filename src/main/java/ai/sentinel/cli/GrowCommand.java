@@ -1,5 +1,6 @@
 package ai.sentinel.cli;
 
+import ai.sentinel.io.OutputFolder;
 import ai.sentinel.metrics.HeadMeasurements;
 import ai.sentinel.metrics.MaskedHeads;
 import ai.sentinel.plasticity.GrowRequest;
@@ -48,29 +49,31 @@ final class GrowCommand implements Callable<Integer> {
                         startGate.startGate,
                         growth.initialScale,
                         seed.seed);
-        Path out = output.folder();
-        try (Workbench bench = new Workbench(model, data, seed.seed)) {
-            if (bench.model.gates().numActive()
-                    == bench.model.config().numLayers() * bench.model.config().numHeads()) {
-                throw new IllegalArgumentException(
-                        "model " + model.model + " has no pruned head to grow back");
+        try (OutputFolder.Held held = output.claim(model)) {
+            Path out = held.folder();
+            try (Workbench bench = new Workbench(model, data, seed.seed)) {
+                if (bench.model.gates().numActive()
+                        == bench.model.config().numLayers() * bench.model.config().numHeads()) {
+                    throw new IllegalArgumentException(
+                            "model " + model.model + " has no pruned head to grow back");
+                }
+                UnetOptions.requireSkipsFor(growth.init, bench.model);
+                var meter = bench.meter(batchSize.batchSize, metricBatches.metricBatches);
+                HeadMeasurements active =
+                        meter.measure(bench.model, MaskedHeads.AS_IS, new ProgressBar("measure"));
+                Plasticity.Grown grown =
+                        Plasticity.grow(bench.model, meter, request, active.importance());
+                bench.save(out);
+                Events.write(out, grown.events(0, 0));
+                System.out.printf(
+                        "grew %d heads (%s): %d active, %,d parameters; saved to %s%n",
+                        grown.heads().size(),
+                        growth.init.name().toLowerCase(),
+                        bench.model.gates().numActive(),
+                        bench.model.numParameters(),
+                        out);
             }
-            UnetOptions.requireSkipsFor(growth.init, bench.model);
-            var meter = bench.meter(batchSize.batchSize, metricBatches.metricBatches);
-            HeadMeasurements active =
-                    meter.measure(bench.model, MaskedHeads.AS_IS, new ProgressBar("measure"));
-            Plasticity.Grown grown =
-                    Plasticity.grow(bench.model, meter, request, active.importance());
-            bench.save(out);
-            Events.write(out, grown.events(0, 0));
-            System.out.printf(
-                    "grew %d heads (%s): %d active, %,d parameters; saved to %s%n",
-                    grown.heads().size(),
-                    growth.init.name().toLowerCase(),
-                    bench.model.gates().numActive(),
-                    bench.model.numParameters(),
-                    out);
+            return 0;
         }
-        return 0;
     }
 }

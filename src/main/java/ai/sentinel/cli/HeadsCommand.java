@@ -1,5 +1,6 @@
 package ai.sentinel.cli;
 
+import ai.sentinel.io.OutputFolder;
 import ai.sentinel.metrics.HeadMeasurements;
 import ai.sentinel.metrics.HeadScores;
 import ai.sentinel.metrics.MaskedHeads;
@@ -46,27 +47,33 @@ final class HeadsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Path out = output.out == null ? null : output.folder();
-        try (Workbench bench = new Workbench(model, data, seed.seed)) {
-            CausalLm lm = bench.model;
-            HeadMeasurements measured =
-                    bench.meter(batchSize.batchSize, metricBatches.metricBatches)
-                            .measure(
-                                    lm,
-                                    liftMasks ? MaskedHeads.LIFTED_AT_ZERO_GATE : MaskedHeads.AS_IS,
-                                    new ProgressBar("heads"));
-            HeadMeasurements m =
-                    normalizeImportance ? measured.withImportanceNormalizedPerLayer() : measured;
-            if (m.kvShared()) {
-                printWithKvShares(lm, m);
-            } else {
-                print(lm, m);
+        try (OutputFolder.Held held = output.out == null ? null : output.claim(null)) {
+            Path out = held == null ? null : held.folder();
+            try (Workbench bench = new Workbench(model, data, seed.seed)) {
+                CausalLm lm = bench.model;
+                HeadMeasurements measured =
+                        bench.meter(batchSize.batchSize, metricBatches.metricBatches)
+                                .measure(
+                                        lm,
+                                        liftMasks
+                                                ? MaskedHeads.LIFTED_AT_ZERO_GATE
+                                                : MaskedHeads.AS_IS,
+                                        new ProgressBar("heads"));
+                HeadMeasurements m =
+                        normalizeImportance
+                                ? measured.withImportanceNormalizedPerLayer()
+                                : measured;
+                if (m.kvShared()) {
+                    printWithKvShares(lm, m);
+                } else {
+                    print(lm, m);
+                }
+                if (out != null) {
+                    System.out.println("written: " + HeadReport.write(m, out).toAbsolutePath());
+                }
             }
-            if (out != null) {
-                System.out.println("written: " + HeadReport.write(m, out).toAbsolutePath());
-            }
+            return 0;
         }
-        return 0;
     }
 
     private static void print(CausalLm lm, HeadMeasurements m) {

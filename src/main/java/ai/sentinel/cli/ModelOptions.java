@@ -1,6 +1,7 @@
 package ai.sentinel.cli;
 
 import ai.djl.ndarray.NDManager;
+import ai.sentinel.io.OutputFolder;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HubCache;
 import ai.sentinel.model.ModelFiles;
@@ -104,6 +105,16 @@ final class ModelOptions {
         }
         throw new IllegalArgumentException(
                 "--model " + model + " is a preset; this command needs a saved model" + " folder");
+    }
+
+    /**
+     * Refuses an output folder that is, contains or lies inside the model folder read, even with
+     * --force: writing there would replace the model being read. A preset reads no folder.
+     */
+    void requireApartFrom(Path out, String what) throws IOException {
+        if (source() instanceof ModelSource.Folder f) {
+            OutputFolder.requireApart(out, what, f.folder(), "--model " + model);
+        }
     }
 
     boolean isPreset() throws IOException {

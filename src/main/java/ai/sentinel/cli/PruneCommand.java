@@ -1,5 +1,6 @@
 package ai.sentinel.cli;
 
+import ai.sentinel.io.OutputFolder;
 import ai.sentinel.metrics.HeadMeasurements;
 import ai.sentinel.metrics.MaskedHeads;
 import ai.sentinel.plasticity.Plasticity;
@@ -44,24 +45,27 @@ final class PruneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PruneRequest request = pruning.request(fraction, seed.seed);
-        Path out = output.folder();
-        try (Workbench bench = new Workbench(model, data, seed.seed)) {
-            long before = bench.model.numParameters();
-            HeadMeasurements m =
-                    bench.meter(batchSize.batchSize, metricBatches.metricBatches)
-                            .measure(bench.model, MaskedHeads.AS_IS, new ProgressBar("measure"));
-            Plasticity.Pruned pruned = Plasticity.prune(bench.model, m, request);
-            bench.save(out);
-            Events.write(out, pruned.events(0, 0));
-            System.out.printf(
-                    "pruned %d heads (%s): %d active, %,d → %,d parameters; saved to %s%n",
-                    pruned.heads().size(),
-                    pruning.mode.name().toLowerCase(),
-                    bench.model.gates().numActive(),
-                    before,
-                    bench.model.numParameters(),
-                    out);
+        try (OutputFolder.Held held = output.claim(model)) {
+            Path out = held.folder();
+            try (Workbench bench = new Workbench(model, data, seed.seed)) {
+                long before = bench.model.numParameters();
+                HeadMeasurements m =
+                        bench.meter(batchSize.batchSize, metricBatches.metricBatches)
+                                .measure(
+                                        bench.model, MaskedHeads.AS_IS, new ProgressBar("measure"));
+                Plasticity.Pruned pruned = Plasticity.prune(bench.model, m, request);
+                bench.save(out);
+                Events.write(out, pruned.events(0, 0));
+                System.out.printf(
+                        "pruned %d heads (%s): %d active, %,d → %,d parameters; saved to %s%n",
+                        pruned.heads().size(),
+                        pruning.mode.name().toLowerCase(),
+                        bench.model.gates().numActive(),
+                        before,
+                        bench.model.numParameters(),
+                        out);
+            }
+            return 0;
         }
-        return 0;
     }
 }

@@ -1,5 +1,6 @@
 package ai.sentinel.cli;
 
+import ai.sentinel.io.RunFolderLock;
 import ai.sentinel.report.RunReport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +31,13 @@ final class ReportCommand implements Callable<Integer> {
                 && !Files.isRegularFile(run.resolve("summary.json"))) {
             throw new IOException(run + " is not a finished plasticity run (no summary.json)");
         }
-        System.out.println("report: " + RunReport.write(run).toAbsolutePath());
+        // the charts are rebuilt in the run folder: not while a run is still writing it
+        try (RunFolderLock lock =
+                Files.isDirectory(run)
+                        ? RunFolderLock.acquire(run, "RUN", "sentinel report")
+                        : null) {
+            System.out.println("report: " + RunReport.write(run).toAbsolutePath());
+        }
         return 0;
     }
 }

@@ -3,6 +3,7 @@ package ai.sentinel.cli;
 import ai.djl.ndarray.NDManager;
 import ai.sentinel.data.TextDataset;
 import ai.sentinel.io.Json;
+import ai.sentinel.io.OutputFolder;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.plasticity.ControllerFactory;
 import ai.sentinel.plasticity.TrainingRun;
@@ -119,14 +120,14 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try {
-            return train();
+        try (OutputFolder.Held held = output.claim(model)) {
+            return train(held.folder());
         } finally {
             finished.countDown();
         }
     }
 
-    private int train() throws IOException {
+    private int train(Path out) throws IOException {
         if (steps < 1) {
             throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
         }
@@ -166,7 +167,6 @@ final class TrainCommand implements Callable<Integer> {
                         batchSize,
                         growth.warmup,
                         summary -> summary.lines().forEach(System.err::println));
-        Path out = output.folder();
         Optional<TrainingRun.Progressive> growthPlan =
                 progressive
                         ? Optional.of(

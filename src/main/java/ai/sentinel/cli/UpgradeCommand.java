@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -186,13 +185,20 @@ final class UpgradeCommand implements Callable<Integer> {
             data.dataset = config.dataset();
         }
         boolean dry = dryRun || config.dryRun();
-        requireUsableOutput(dry);
-        OutputFolder.require(out, "--out");
         ModelOptions model = new ModelOptions();
         model.model = modelName;
         model.tokenizer = tokenizer;
         model.revision = revision != null ? revision : "main";
         model.device = "cpu";
+        model.requireApartFrom(out, "--out");
+        try (OutputFolder.Held held = OutputFolder.claim(out, "--out", "sentinel upgrade")) {
+            requireUsableOutput(dry);
+            return upgrade(config, dry, model);
+        }
+    }
+
+    /** Plans or runs the upgrade into {@code out}, which this run holds. */
+    private int upgrade(UpgradeConfig config, boolean dry, ModelOptions model) throws IOException {
         Tokenizer tok = model.loadTokenizer();
         try (NDManager manager = model.newManager();
                 CausalLm lm = model.load(manager, tok, seedOption.seed)) {
@@ -308,16 +314,12 @@ final class UpgradeCommand implements Callable<Integer> {
             }
             return;
         }
-        if (!force && !dry && Files.isDirectory(out)) {
-            try (Stream<Path> files = Files.list(out)) {
-                if (files.findAny().isPresent()) {
-                    throw new IllegalArgumentException(
-                            "--out "
-                                    + out
-                                    + " already holds files; add --resume to continue an upgrade"
-                                    + " there, or --force to start over");
-                }
-            }
+        if (!force && !dry && OutputFolder.holdsFiles(out)) {
+            throw new IllegalArgumentException(
+                    "--out "
+                            + out
+                            + " already holds files; add --resume to continue an upgrade"
+                            + " there, or --force to start over");
         }
     }
 

@@ -236,15 +236,20 @@ public final class Json {
      * a newline would break the line), anything past 80 characters cut.
      */
     public static String quote(String text) {
+        return quote(text, 80);
+    }
+
+    /** As {@link #quote(String)}, cut after {@code limit} characters. */
+    public static String quote(String text, int limit) {
         StringBuilder out = new StringBuilder("\"");
-        for (int i = 0; i < text.length() && i < 80; i++) {
+        for (int i = 0; i < text.length() && i < limit; i++) {
             char c = text.charAt(i);
             out.append(
                     Character.isISOControl(c) || Character.isSurrogate(c)
                             ? String.format("\\u%04x", (int) c)
                             : String.valueOf(c));
         }
-        return out.append(text.length() > 80 ? "...\"" : "\"").toString();
+        return out.append(text.length() > limit ? "...\"" : "\"").toString();
     }
 
     /** "an object", "an array", "a string", ... for messages about wrong JSON types. */

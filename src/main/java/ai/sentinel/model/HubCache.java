@@ -1,8 +1,8 @@
 package ai.sentinel.model;
 
 import ai.sentinel.io.HubCacheLayout;
+import ai.sentinel.io.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -49,12 +49,21 @@ public final class HubCache {
 
     /**
      * The snapshot folder of {@code modelId} at {@code revision} (a branch or tag name under {@code
-     * refs/}, or a commit hash).
+     * refs/}, or a commit hash), found only inside the model's own cache folder: the ref must lie
+     * in its {@code refs/} and the snapshot in its {@code snapshots/}, links resolved.
      *
+     * @throws IllegalArgumentException {@code revision} is not a branch, tag or commit hash
      * @throws IOException one line saying where Sentinel looked and the command that would fetch
-     *     the model
+     *     the model; never a file's content beyond a short escaped excerpt
      */
     public Path resolve(String modelId, String revision) throws IOException {
+        if (!HubCacheLayout.isRevision(revision)) {
+            throw new IllegalArgumentException(
+                    "--revision "
+                            + Json.quote(revision, 40)
+                            + " is not a revision: give "
+                            + HubCacheLayout.REVISION_FORMS);
+        }
         Path repo = root.resolve("models--" + modelId.replace("/", "--"));
         String fetch =
                 "; fetch it with `huggingface-cli download "
@@ -70,26 +79,10 @@ public final class HubCache {
                             + "; set HF_HUB_CACHE or HF_HOME if your cache is elsewhere)"
                             + fetch);
         }
-        String commit = revision;
-        if (!COMMIT.matcher(revision).matches()) {
-            Path ref = repo.resolve("refs").resolve(revision);
-            if (!Files.isRegularFile(ref)) {
-                throw new IOException(
-                        "model "
-                                + modelId
-                                + " has no revision "
-                                + revision
-                                + " in the cache (no "
-                                + ref
-                                + ")"
-                                + fetch);
-            }
-            commit = Files.readString(ref, StandardCharsets.UTF_8).strip();
-            if (!COMMIT.matcher(commit).matches()) {
-                throw new IOException(
-                        ref + " should hold a 40-character commit hash, holds \"" + commit + "\"");
-            }
-        }
+        String commit =
+                COMMIT.matcher(revision).matches()
+                        ? revision
+                        : commitOf(repo, modelId, revision, fetch);
         Path snapshot = repo.resolve("snapshots").resolve(commit);
         if (!Files.isDirectory(snapshot)) {
             throw new IOException(
@@ -101,6 +94,56 @@ public final class HubCache {
                             + snapshot
                             + fetch);
         }
+        requireInside(snapshot, repo.resolve("snapshots"), modelId, revision);
         return snapshot;
+    }
+
+    /** The commit that branch or tag {@code revision} names in {@code repo/refs}. */
+    private static String commitOf(Path repo, String modelId, String revision, String fetch)
+            throws IOException {
+        Path ref = repo.resolve("refs").resolve(revision);
+        if (!Files.isRegularFile(ref)) {
+            throw new IOException(
+                    "model "
+                            + modelId
+                            + " has no revision "
+                            + revision
+                            + " in the cache (no "
+                            + ref
+                            + ")"
+                            + fetch);
+        }
+        requireInside(ref, repo.resolve("refs"), modelId, revision);
+        String commit = HubCacheLayout.readRef(ref);
+        if (!COMMIT.matcher(commit).matches()) {
+            throw new IOException(
+                    ref
+                            + " should hold a 40-character commit hash; it holds "
+                            + Json.quote(commit, 40));
+        }
+        return commit;
+    }
+
+    /**
+     * Refuses a ref or snapshot that a link leads out of its folder: a revision is read only from
+     * the model's own cache folder.
+     */
+    private static void requireInside(Path path, Path folder, String modelId, String revision)
+            throws IOException {
+        Path real = path.toRealPath();
+        if (!real.startsWith(folder.toRealPath()) || real.equals(folder.toRealPath())) {
+            throw new IOException(
+                    "model "
+                            + modelId
+                            + " at revision "
+                            + revision
+                            + ": "
+                            + path
+                            + " leads to "
+                            + real
+                            + ", outside "
+                            + folder
+                            + "; a revision is read only from the model's own cache folder");
+        }
     }
 }

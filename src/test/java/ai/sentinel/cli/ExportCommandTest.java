@@ -64,6 +64,7 @@ class ExportCommandTest {
                         dir.resolve("c").toString());
         assertEquals(2, compact.code());
         assertEquals(1, compact.err().strip().lines().count(), compact.err());
+        assertFalse(Files.exists(dir.resolve("c")), "a refused export leaves no folder behind");
         for (String offer : new String[] {"--equalize", "hf-masked", "layer 0: ", "layer 1: "}) {
             assertTrue(compact.err().contains(offer), compact.err());
         }

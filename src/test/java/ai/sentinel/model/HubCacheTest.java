@@ -2,6 +2,7 @@ package ai.sentinel.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -203,6 +204,71 @@ class HubCacheTest {
                             && bin.getMessage().contains("save_pretrained"),
                     bin.getMessage());
         }
+    }
+
+    /**
+     * A revision is a branch, tag or commit resolved inside the model's own cache folder: a path
+     * that names any other file is refused without reading it, and a ref that holds something else
+     * is named with a short escaped excerpt, never its content.
+     */
+    @Test
+    void aRevisionNeverReadsAFileOutsideTheModelsRefs(@TempDir Path root) throws IOException {
+        Path repo = root.resolve("models--me--tiny");
+        Files.createDirectories(repo.resolve("refs"));
+        Files.createDirectories(repo.resolve("snapshots").resolve(COMMIT));
+        Files.writeString(repo.resolve("refs/main"), COMMIT);
+        String secret = "secret-line-of-a-private-file";
+        Path privateFile = Files.writeString(root.resolve("private"), (secret + "\n").repeat(25));
+        Files.writeString(repo.resolve("refs/garbage"), (secret + "\n").repeat(25));
+        HubCache hub = new HubCache(root);
+        assertEquals(repo.resolve("snapshots").resolve(COMMIT), hub.resolve("me/tiny", "main"));
+
+        for (String revision :
+                List.of(
+                        privateFile.toString(),
+                        "/etc/passwd",
+                        "../../models--me--tiny/refs/main",
+                        "../refs/main",
+                        "main\nsecond line",
+                        "-rf",
+                        "refs\\main")) {
+            IllegalArgumentException refused =
+                    assertThrows(
+                            IllegalArgumentException.class, () -> hub.resolve("me/tiny", revision));
+            assertEquals(1, refused.getMessage().lines().count(), refused.getMessage());
+            assertTrue(
+                    refused.getMessage().contains("--revision")
+                            && refused.getMessage().contains("40-character commit hash"),
+                    refused.getMessage());
+            assertFalse(refused.getMessage().contains(secret), refused.getMessage());
+        }
+
+        IOException garbage =
+                assertThrows(IOException.class, () -> hub.resolve("me/tiny", "garbage"));
+        assertEquals(1, garbage.getMessage().lines().count(), garbage.getMessage());
+        assertEquals(1, garbage.getMessage().split(secret, -1).length - 1, "one excerpt at most");
+        assertTrue(garbage.getMessage().length() < 300, garbage.getMessage());
+
+        // a ref or snapshot that a link leads out of the model's folder
+        Files.createSymbolicLink(
+                repo.resolve("refs/escape"), Files.writeString(root.resolve("hash"), COMMIT));
+        IOException escape =
+                assertThrows(IOException.class, () -> hub.resolve("me/tiny", "escape"));
+        assertTrue(escape.getMessage().contains("own cache folder"), escape.getMessage());
+        String elsewhere = "e".repeat(40);
+        Files.createSymbolicLink(
+                repo.resolve("snapshots").resolve(elsewhere),
+                Files.createDirectories(root.resolve("elsewhere")));
+        IOException linked =
+                assertThrows(IOException.class, () -> hub.resolve("me/tiny", elsewhere));
+        assertTrue(linked.getMessage().contains("own cache folder"), linked.getMessage());
+
+        Files.createDirectories(repo.resolve("refs/pr"));
+        Files.writeString(repo.resolve("refs/pr/1"), COMMIT + "\n");
+        assertEquals(
+                repo.resolve("snapshots").resolve(COMMIT),
+                hub.resolve("me/tiny", "pr/1"),
+                "a ref in a sub-folder, as the hub names pull requests");
     }
 
     private static void load(HubCache hub, NDManager manager) throws IOException {

@@ -14,6 +14,14 @@ public final class ChildJvm {
 
     /** A process builder for {@code sentinel ARGS}, output and errors merged. */
     public static ProcessBuilder sentinel(List<String> args) {
+        return java(SentinelCli.class, args);
+    }
+
+    /**
+     * A process builder for the {@code main} of {@code mainClass} with ARGS, output and errors
+     * merged.
+     */
+    public static ProcessBuilder java(Class<?> mainClass, List<String> args) {
         List<String> command =
                 new ArrayList<>(
                         List.of(
@@ -21,7 +29,7 @@ public final class ChildJvm {
                                 "-Dai.djl.offline=true",
                                 "-cp",
                                 System.getProperty("java.class.path"),
-                                SentinelCli.class.getName()));
+                                mainClass.getName()));
         command.addAll(args);
         return new ProcessBuilder(command).redirectErrorStream(true);
     }
