@@ -51,6 +51,9 @@ import picocli.CommandLine.Spec;
                     + " Flags given on the command line override the file."
         })
 final class UpgradeCommand implements Callable<Integer> {
+    /** What a dry run writes, and the only file a new run may find in its folder. */
+    static final String PLAN = "plan.json";
+
     @Spec CommandSpec spec;
 
     @Parameters(
@@ -182,11 +185,9 @@ final class UpgradeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         UpgradeConfig config = config();
-        if (!data.datasetGiven(spec)) {
-            data.dataset = config.dataset();
-        }
-        boolean dry = dryRun || config.dryRun();
-        requireUsableOutput(dry);
+        data.dataset = config.dataset();
+        boolean dry = config.dryRun();
+        requireUsableOutput();
         OutputFolder.require(out, "--out");
         ModelOptions model = new ModelOptions();
         model.model = modelName;
@@ -208,16 +209,21 @@ final class UpgradeCommand implements Callable<Integer> {
                             warmupSteps,
                             seedOption.seed);
             if (dry) {
-                JsonObject plan = UpgradePlan.measure(lm, tok, dataset, settings).toJson();
-                plan.addProperty("model", modelName);
-                plan.addProperty("dataset", data.describe());
-                Files.createDirectories(out);
-                Json.write(out.resolve("plan.json"), plan);
-                System.out.println(Json.pretty(plan));
+                UpgradePlan plan = UpgradePlan.measure(lm, tok, dataset, settings);
+                JsonObject json = plan.toJson();
+                json.addProperty("model", modelName);
+                json.addProperty("dataset", config.dataset());
+                json.addProperty("dataset_source", data.describe());
+                Json.write(out.resolve(PLAN), json);
+                System.out.print(plan.describe(modelName, data.describe()));
                 System.out.println(
-                        "plan written to " + out.resolve("plan.json") + "; nothing else was");
+                        "plan written to "
+                                + out.resolve(PLAN)
+                                + "; nothing else was written. Run the same command without"
+                                + " --dry-run to upgrade (the run replaces the plan).");
                 return 0;
             }
+            Files.deleteIfExists(out.resolve(PLAN)); // the dry run's plan, replaced by the run
             JsonObject recorded = Json.toJsonTree(config);
             recorded.addProperty("model", modelName);
             recorded.addProperty("dataset_source", data.describe());
@@ -272,7 +278,7 @@ final class UpgradeCommand implements Callable<Integer> {
         UpgradeConfig.ControllerConfig cc = c.controller();
         UpgradeConfig.PlasticityConfig pc = c.plasticity();
         return new UpgradeConfig(
-                c.dataset(),
+                data.datasetGiven(spec) ? data.dataset : c.dataset(),
                 cycles != null ? cycles : c.cycles(),
                 pruningLevel != null ? pruningLevel : c.pruningLevel(),
                 growthRatio != null ? growthRatio : c.growthRatio(),
@@ -297,7 +303,17 @@ final class UpgradeCommand implements Callable<Integer> {
                 dryRun || c.dryRun());
     }
 
-    private void requireUsableOutput(boolean dry) throws IOException {
+    /**
+     * A new run needs an empty folder, or one holding only a dry run's plan (the documented flow:
+     * {@code --dry-run}, then the same command without it); anything else may be a previous run's
+     * results and is kept unless {@code --force}. A dry run is held to the same rule, so its plan
+     * never lands beside a real run's results.
+     */
+    private void requireUsableOutput() throws IOException {
+        if (resume && dryRun) {
+            throw new IllegalArgumentException(
+                    "--dry-run plans a new upgrade and --resume continues one; give one of them");
+        }
         if (resume) {
             if (!Upgrade.canResume(out)) {
                 throw new IllegalArgumentException(
@@ -308,9 +324,9 @@ final class UpgradeCommand implements Callable<Integer> {
             }
             return;
         }
-        if (!force && !dry && Files.isDirectory(out)) {
+        if (!force && Files.isDirectory(out)) {
             try (Stream<Path> files = Files.list(out)) {
-                if (files.findAny().isPresent()) {
+                if (files.anyMatch(f -> !f.getFileName().toString().equals(PLAN))) {
                     throw new IllegalArgumentException(
                             "--out "
                                     + out

@@ -3,6 +3,7 @@ package ai.sentinel.cli;
 import static ai.sentinel.testing.Tensors.assertAllClose;
 import static ai.sentinel.testing.Tensors.floats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -131,6 +132,63 @@ class UpgradeCommandTest {
         assertTrue(plan.get("secondsPerTrainingStep").getAsDouble() > 0);
         assertTrue(plan.get("estimatedSeconds").getAsDouble() > 0);
         assertTrue(plan.get("peakResidentGigabytes").getAsDouble() > 0);
+    }
+
+    @Test
+    void aDryRunThenTheSameCommandWithoutItUpgradesAndReplacesThePlan() throws Exception {
+        Path out = dir.resolve("dry-then-real");
+        List<String> args = new ArrayList<>(tinyUpgrade(tinyModelFolder(), out));
+        args.add("--dry-run");
+        CliRun dry = CliRun.of(args.toArray(String[]::new));
+        assertEquals(0, dry.code(), dry.err());
+        assertFalse(dry.out().contains("{"), "the plan is printed for a person:\n" + dry.out());
+        assertTrue(dry.out().contains("1 cycle of 2 learning steps each"), dry.out());
+        String last = dry.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+        assertTrue(last.endsWith("."), "an unfinished last line: " + last);
+        JsonObject plan = Json.readObject(out.resolve("plan.json"));
+        assertEquals(text.toString(), plan.get("dataset").getAsString());
+        assertEquals(
+                plan.get("dataset").getAsString(),
+                plan.getAsJsonObject("config").get("dataset").getAsString(),
+                "the plan's config names another dataset than the plan");
+
+        args.remove("--dry-run");
+        CliRun real = CliRun.of(args.toArray(String[]::new));
+        assertEquals(0, real.code(), real.err());
+        assertFalse(Files.exists(out.resolve("plan.json")), "the run replaces the dry run's plan");
+        assertTrue(Files.isRegularFile(out.resolve("upgrade_summary.md")));
+
+        args.add("--dry-run");
+        String summary = Files.readString(out.resolve("upgrade_summary.md"));
+        assertBadInput("already holds files", args.toArray(String[]::new));
+        assertFalse(Files.exists(out.resolve("plan.json")), "a plan beside a real run's results");
+        assertEquals(summary, Files.readString(out.resolve("upgrade_summary.md")));
+    }
+
+    /** The smallest upgrade of {@code model} into {@code out}: one cycle of two steps. */
+    private static List<String> tinyUpgrade(Path model, Path out) {
+        return List.of(
+                "upgrade",
+                model.toString(),
+                "--dataset",
+                text.toString(),
+                "--cycles",
+                "1",
+                "--training-steps",
+                "2",
+                "--controller",
+                "static",
+                "--eval-batches",
+                "2",
+                "--metric-batches",
+                "1",
+                "--batch-size",
+                "4",
+                "--seq-len",
+                "32",
+                "--no-inference",
+                "-o",
+                out.toString());
     }
 
     @Test
