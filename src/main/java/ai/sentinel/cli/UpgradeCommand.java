@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
             "--config FILE (JSON or YAML, snake_case keys as in the original): dataset, cycles,"
                     + " pruning_level, growth_ratio, learning_rate, controller_config {controller_type:"
                     + " ann|learned|threshold|static, controller_lr, update_frequency, warmup_steps},"
-                    + " plasticity_config {max_degeneration_score, max_perplexity_increase,"
+                    + " plasticity_config {max_degeneration_increase, max_degeneration_score, max_perplexity_increase,"
                     + " training_steps, memory_capacity}, run_inference, plot, log_metrics, dry_run."
                     + " Flags given on the command line override the file."
         })
@@ -121,7 +121,20 @@ final class UpgradeCommand implements Callable<Integer> {
             description = "Steps before the controller acts.")
     Integer controllerWarmup;
 
-    @Option(names = "--max-degeneration-score", paramLabel = "X", description = "Default 3.0.")
+    @Option(
+            names = "--max-degeneration-increase",
+            paramLabel = "X",
+            description =
+                    "Per cycle, degeneration score points over the baseline's (the model before"
+                            + " the first cycle). Default 1.0.")
+    Double maxDegenerationIncrease;
+
+    @Option(
+            names = "--max-degeneration-score",
+            paramLabel = "X",
+            description =
+                    "An absolute ceiling on the degeneration score (0 to 10) besides the increase"
+                            + " limit. Default: none.")
     Double maxDegeneration;
 
     @Option(
@@ -291,6 +304,9 @@ final class UpgradeCommand implements Callable<Integer> {
                         updateFrequency != null ? updateFrequency : cc.updateFrequency(),
                         controllerWarmup != null ? controllerWarmup : cc.warmupSteps()),
                 new UpgradeConfig.PlasticityConfig(
+                        maxDegenerationIncrease != null
+                                ? maxDegenerationIncrease
+                                : pc.maxDegenerationIncrease(),
                         maxDegeneration != null ? maxDegeneration : pc.maxDegenerationScore(),
                         maxPerplexityIncrease != null
                                 ? maxPerplexityIncrease
