@@ -156,7 +156,12 @@ class UpgradeCommandTest {
         CliRun real = CliRun.of(args.toArray(String[]::new));
         assertEquals(0, real.code(), real.err());
         assertFalse(Files.exists(out.resolve("plan.json")), "the run replaces the dry run's plan");
-        assertTrue(Files.isRegularFile(out.resolve("upgrade_summary.md")));
+        String written = Files.readString(out.resolve("upgrade_summary.md"));
+        assertTrue(written.contains("1 cycle asked, 1 run"), written);
+        assertFalse(written.contains("tokens/s"), "a warm-up artefact, not a speed:\n" + written);
+        assertTrue(
+                Files.readString(out.resolve("report.html")).contains("Limits: perplexity +15.0%"),
+                "the report states the limits as the summary does");
 
         args.add("--dry-run");
         String summary = Files.readString(out.resolve("upgrade_summary.md"));
