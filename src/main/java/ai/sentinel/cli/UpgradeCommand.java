@@ -10,6 +10,7 @@ import ai.sentinel.tokenizer.Tokenizer;
 import ai.sentinel.upgrade.Upgrade;
 import ai.sentinel.upgrade.UpgradeConfig;
 import ai.sentinel.upgrade.UpgradeConfigFile;
+import ai.sentinel.upgrade.UpgradeControllers;
 import ai.sentinel.upgrade.UpgradeExports;
 import ai.sentinel.upgrade.UpgradePlan;
 import ai.sentinel.upgrade.UpgradeReport;
@@ -202,6 +203,7 @@ final class UpgradeCommand implements Callable<Integer> {
         boolean dry = config.dryRun();
         requireUsableOutput();
         OutputFolder.require(out, "--out");
+        UpgradeControllers.idleNote(config).ifPresent(n -> System.err.println("note: " + n));
         ModelOptions model = new ModelOptions();
         model.model = modelName;
         model.tokenizer = tokenizer;

@@ -143,6 +143,8 @@ class UpgradeCommandTest {
         assertEquals(0, dry.code(), dry.err());
         assertFalse(dry.out().contains("{"), "the plan is printed for a person:\n" + dry.out());
         assertTrue(dry.out().contains("1 cycle of 2 learning steps each"), dry.out());
+        String idle = "note: the threshold controller never acts: each cycle learns 2 steps";
+        assertTrue(dry.err().contains(idle), "said before the dry run:\n" + dry.err());
         String last = dry.out().strip().lines().reduce((a, b) -> b).orElseThrow();
         assertTrue(last.endsWith("."), "an unfinished last line: " + last);
         JsonObject plan = Json.readObject(out.resolve("plan.json"));
@@ -156,6 +158,10 @@ class UpgradeCommandTest {
         CliRun real = CliRun.of(args.toArray(String[]::new));
         assertEquals(0, real.code(), real.err());
         assertFalse(Files.exists(out.resolve("plan.json")), "the run replaces the dry run's plan");
+        int said = real.err().indexOf(idle);
+        assertTrue(
+                said >= 0 && said < real.err().indexOf("[cycle 0/1] baseline"),
+                "said before the run starts:\n" + real.err());
         String written = Files.readString(out.resolve("upgrade_summary.md"));
         assertTrue(written.contains("1 cycle asked, 1 run"), written);
         assertFalse(written.contains("tokens/s"), "a warm-up artefact, not a speed:\n" + written);
@@ -170,7 +176,10 @@ class UpgradeCommandTest {
         assertEquals(summary, Files.readString(out.resolve("upgrade_summary.md")));
     }
 
-    /** The smallest upgrade of {@code model} into {@code out}: one cycle of two steps. */
+    /**
+     * The smallest upgrade of {@code model} into {@code out}: one cycle of two steps, a threshold
+     * controller that would decide every five.
+     */
     private static List<String> tinyUpgrade(Path model, Path out) {
         return List.of(
                 "upgrade",
@@ -182,7 +191,9 @@ class UpgradeCommandTest {
                 "--training-steps",
                 "2",
                 "--controller",
-                "static",
+                "threshold",
+                "--update-frequency",
+                "5",
                 "--eval-batches",
                 "2",
                 "--metric-batches",
