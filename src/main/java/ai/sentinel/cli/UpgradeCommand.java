@@ -6,6 +6,7 @@ import ai.sentinel.io.Json;
 import ai.sentinel.io.OutputFolder;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.plasticity.DegenerationProbe;
+import ai.sentinel.report.Plural;
 import ai.sentinel.tokenizer.Tokenizer;
 import ai.sentinel.upgrade.Upgrade;
 import ai.sentinel.upgrade.UpgradeConfig;
@@ -266,8 +267,8 @@ final class UpgradeCommand implements Callable<Integer> {
             UpgradeReport.write(
                     out, modelName, config, result, DegenerationProbe.DEFAULT_PROMPTS, notes);
             System.out.printf(
-                    "perplexity %.4f -> %.4f, active heads %d -> %d, degeneration %.2f -> %.2f; %d of %d"
-                            + " cycles kept%n",
+                    "perplexity %.4f -> %.4f, active heads %d -> %d, degeneration %.2f -> %.2f; %d of %s"
+                            + " kept%n",
                     result.before().perplexity(),
                     result.after().perplexity(),
                     result.before().activeHeads(),
@@ -275,7 +276,7 @@ final class UpgradeCommand implements Callable<Integer> {
                     result.before().degeneration(),
                     result.after().degeneration(),
                     result.outcomes().stream().filter(o -> o.accepted()).count(),
-                    result.outcomes().size());
+                    Plural.of(result.outcomes().size(), "cycle"));
             System.out.println("upgraded model and report in " + out.toAbsolutePath());
         }
         return 0;

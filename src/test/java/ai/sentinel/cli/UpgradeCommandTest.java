@@ -158,6 +158,10 @@ class UpgradeCommandTest {
         CliRun real = CliRun.of(args.toArray(String[]::new));
         assertEquals(0, real.code(), real.err());
         assertFalse(Files.exists(out.resolve("plan.json")), "the run replaces the dry run's plan");
+        assertTrue(
+                real.out().contains("; 1 of 1 cycle kept")
+                        || real.out().contains("; 0 of 1 cycle kept"),
+                real.out());
         int said = real.err().indexOf(idle);
         assertTrue(
                 said >= 0 && said < real.err().indexOf("[cycle 0/1] baseline"),
