@@ -113,11 +113,10 @@ public record UpgradeConfig(
         public static final double NO_CEILING = 10;
 
         /**
-         * One point over the baseline: a tenth more of the continuations' text repeating itself,
-         * which a reader sees. The original's absolute 3.0 sat about two points over ordinary prose
-         * (below 1) but rolled back every cycle of a model that started above it, however much it
-         * improved; the same kind of margin, measured from the model's own start, judges only what
-         * the cycle changed.
+         * One point over the baseline, a tenth more of the text repeating itself: prose that starts
+         * repeating a phrase once rises by about 0.9, a fall into a loop halfway by about 3.8
+         * (docs/DEGENERATION.md). The original's absolute 3.0 rolled back every cycle of a model
+         * whose baseline was already above it, however much the cycle improved it.
          */
         public static final double DEFAULT_DEGENERATION_INCREASE = 1.0;
 
