@@ -202,7 +202,7 @@ final class UpgradeCommand implements Callable<Integer> {
         UpgradeConfig config = config();
         data.dataset = config.dataset();
         boolean dry = config.dryRun();
-        requireUsableOutput();
+        requireUsableOutput(dry);
         OutputFolder.require(out, "--out");
         UpgradeControllers.idleNote(config).ifPresent(n -> System.err.println("note: " + n));
         ModelOptions model = new ModelOptions();
@@ -328,8 +328,8 @@ final class UpgradeCommand implements Callable<Integer> {
      * results and is kept unless {@code --force}. A dry run is held to the same rule, so its plan
      * never lands beside a real run's results.
      */
-    private void requireUsableOutput() throws IOException {
-        if (resume && dryRun) {
+    private void requireUsableOutput(boolean dry) throws IOException {
+        if (resume && dry) {
             throw new IllegalArgumentException(
                     "--dry-run plans a new upgrade and --resume continues one; give one of them");
         }

@@ -259,6 +259,14 @@ class UpgradeCommandTest {
                 "--resume",
                 "-o",
                 dir.resolve("never").toString());
+        assertBadInput(
+                "--dry-run plans a new upgrade and --resume continues one",
+                "upgrade",
+                model.toString(),
+                "--dry-run",
+                "--resume",
+                "-o",
+                used.toString());
         assertEquals("mine", Files.readString(used.resolve("keep.txt")));
     }
 
