@@ -39,8 +39,12 @@ final class InfoCommand implements Callable<Integer> {
             System.out.printf("model        %s%n", model.model);
             System.out.printf("layers       %d%n", c.numLayers());
             System.out.printf(
-                    "heads        %d per layer, %d in all; %d present, %d active%n",
-                    c.numHeads(), c.numLayers() * c.numHeads(), present, lm.gates().numActive());
+                    "heads        %d per layer%s, %d in all; %d present, %d active%n",
+                    c.numHeads(),
+                    KvGroups.suffix(c),
+                    c.numLayers() * c.numHeads(),
+                    present,
+                    lm.gates().numActive());
             System.out.printf("width        %d (head dim %d)%n", c.width(), c.headDim());
             System.out.printf("vocabulary   %d%n", c.vocabSize());
             System.out.printf("positions    %d%n", c.maxPositions());

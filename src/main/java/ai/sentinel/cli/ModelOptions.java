@@ -22,7 +22,7 @@ final class ModelOptions {
             required = true,
             paramLabel = "PRESET|DIR|ID",
             description =
-                    "A preset to train from scratch (nano, distilgpt2, gpt2, opt-nano, opt-125m, llama-nano), a"
+                    "A preset to train from scratch (nano, distilgpt2, gpt2, opt-nano, opt-125m, llama-nano, smollm2-135m), a"
                             + " Hugging Face GPT-2, OPT or Llama-family (llama, qwen2, mistral) model folder (config.json +"
                             + " model.safetensors, or its shards), or a model id (distilgpt2, facebook/opt-125m) found in the"
                             + " local Hugging Face cache ($HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub)."
@@ -67,6 +67,14 @@ final class ModelOptions {
     Integer numHeads;
 
     @Option(
+            names = "--n-kv-head",
+            paramLabel = "N",
+            description =
+                    "For Llama-family presets: key/value groups per layer (grouped-query"
+                            + " attention), dividing the heads per layer. Default: the preset's.")
+    Integer numKvHeads;
+
+    @Option(
             names = "--n-embd",
             paramLabel = "N",
             description =
@@ -85,11 +93,12 @@ final class ModelOptions {
     ModelSource source() throws IOException {
         ModelSource source = ModelSource.of(model, revision, HubCache.fromEnvironment());
         if (source instanceof ModelSource.Preset p) {
-            return new ModelSource.Preset(p.preset(), numLayers, numHeads, width);
+            return new ModelSource.Preset(p.preset(), numLayers, numHeads, numKvHeads, width);
         }
-        if (numLayers != null || numHeads != null || width != null) {
+        if (numLayers != null || numHeads != null || numKvHeads != null || width != null) {
             throw new IllegalArgumentException(
-                    "--n-layer, --n-head and --n-embd apply to presets only; model folder "
+                    "--n-layer, --n-head, --n-kv-head and --n-embd apply to presets only; model"
+                            + " folder "
                             + model
                             + " has its own shape");
         }

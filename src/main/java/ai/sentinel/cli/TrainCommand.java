@@ -192,9 +192,10 @@ final class TrainCommand implements Callable<Integer> {
                     data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());
             Json.write(out.resolve(TrainingRun.CONFIG), runConfig(lm, dataset));
             System.err.printf(
-                    "Training %d layers × %d heads, %,d weights, on %,d training tokens (%s)%n",
+                    "Training %d layers × %d heads%s, %,d weights, on %,d training tokens (%s)%n",
                     lm.config().numLayers(),
                     lm.config().numHeads(),
+                    KvGroups.suffix(lm.config()),
                     lm.numParameters(),
                     dataset.train().numTokens(),
                     data.describe());

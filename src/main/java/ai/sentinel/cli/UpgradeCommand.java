@@ -4,12 +4,15 @@ import ai.djl.ndarray.NDManager;
 import ai.sentinel.data.TextDataset;
 import ai.sentinel.io.Json;
 import ai.sentinel.io.OutputFolder;
+import ai.sentinel.io.RunFolderLock;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.plasticity.DegenerationProbe;
+import ai.sentinel.report.Plural;
 import ai.sentinel.tokenizer.Tokenizer;
 import ai.sentinel.upgrade.Upgrade;
 import ai.sentinel.upgrade.UpgradeConfig;
 import ai.sentinel.upgrade.UpgradeConfigFile;
+import ai.sentinel.upgrade.UpgradeControllers;
 import ai.sentinel.upgrade.UpgradeExports;
 import ai.sentinel.upgrade.UpgradePlan;
 import ai.sentinel.upgrade.UpgradeReport;
@@ -19,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,11 +49,14 @@ import picocli.CommandLine.Spec;
             "--config FILE (JSON or YAML, snake_case keys as in the original): dataset, cycles,"
                     + " pruning_level, growth_ratio, learning_rate, controller_config {controller_type:"
                     + " ann|learned|threshold|static, controller_lr, update_frequency, warmup_steps},"
-                    + " plasticity_config {max_degeneration_score, max_perplexity_increase,"
+                    + " plasticity_config {max_degeneration_increase, max_degeneration_score, max_perplexity_increase,"
                     + " training_steps, memory_capacity}, run_inference, plot, log_metrics, dry_run."
                     + " Flags given on the command line override the file."
         })
 final class UpgradeCommand implements Callable<Integer> {
+    /** What a dry run writes, and the only file a new run may find in its folder. */
+    static final String PLAN = "plan.json";
+
     @Spec CommandSpec spec;
 
     @Parameters(
@@ -117,7 +124,20 @@ final class UpgradeCommand implements Callable<Integer> {
             description = "Steps before the controller acts.")
     Integer controllerWarmup;
 
-    @Option(names = "--max-degeneration-score", paramLabel = "X", description = "Default 3.0.")
+    @Option(
+            names = "--max-degeneration-increase",
+            paramLabel = "X",
+            description =
+                    "Per cycle, degeneration score points over the baseline's (the model before"
+                            + " the first cycle). Default 1.0.")
+    Double maxDegenerationIncrease;
+
+    @Option(
+            names = "--max-degeneration-score",
+            paramLabel = "X",
+            description =
+                    "An absolute ceiling on the degeneration score (0 to 10) besides the increase"
+                            + " limit. Default: none.")
     Double maxDegeneration;
 
     @Option(
@@ -181,10 +201,8 @@ final class UpgradeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         UpgradeConfig config = config();
-        if (!data.datasetGiven(spec)) {
-            data.dataset = config.dataset();
-        }
-        boolean dry = dryRun || config.dryRun();
+        data.dataset = config.dataset();
+        boolean dry = config.dryRun();
         ModelOptions model = new ModelOptions();
         model.model = modelName;
         model.tokenizer = tokenizer;
@@ -193,6 +211,7 @@ final class UpgradeCommand implements Callable<Integer> {
         model.requireApartFrom(out, "--out");
         try (OutputFolder.Held held = OutputFolder.claim(out, "--out", "sentinel upgrade")) {
             requireUsableOutput(dry);
+            UpgradeControllers.idleNote(config).ifPresent(n -> System.err.println("note: " + n));
             return upgrade(config, dry, model);
         }
     }
@@ -214,16 +233,21 @@ final class UpgradeCommand implements Callable<Integer> {
                             warmupSteps,
                             seedOption.seed);
             if (dry) {
-                JsonObject plan = UpgradePlan.measure(lm, tok, dataset, settings).toJson();
-                plan.addProperty("model", modelName);
-                plan.addProperty("dataset", data.describe());
-                Files.createDirectories(out);
-                Json.write(out.resolve("plan.json"), plan);
-                System.out.println(Json.pretty(plan));
+                UpgradePlan plan = UpgradePlan.measure(lm, tok, dataset, settings);
+                JsonObject json = plan.toJson();
+                json.addProperty("model", modelName);
+                json.addProperty("dataset", config.dataset());
+                json.addProperty("dataset_source", data.describe());
+                Json.write(out.resolve(PLAN), json);
+                System.out.print(plan.describe(modelName, data.describe()));
                 System.out.println(
-                        "plan written to " + out.resolve("plan.json") + "; nothing else was");
+                        "plan written to "
+                                + out.resolve(PLAN)
+                                + "; nothing else was written. Run the same command without"
+                                + " --dry-run to upgrade (the run replaces the plan).");
                 return 0;
             }
+            Files.deleteIfExists(out.resolve(PLAN)); // the dry run's plan, replaced by the run
             JsonObject recorded = Json.toJsonTree(config);
             recorded.addProperty("model", modelName);
             recorded.addProperty("dataset_source", data.describe());
@@ -251,8 +275,8 @@ final class UpgradeCommand implements Callable<Integer> {
             UpgradeReport.write(
                     out, modelName, config, result, DegenerationProbe.DEFAULT_PROMPTS, notes);
             System.out.printf(
-                    "perplexity %.4f -> %.4f, active heads %d -> %d, degeneration %.2f -> %.2f; %d of %d"
-                            + " cycles kept%n",
+                    "perplexity %.4f -> %.4f, active heads %d -> %d, degeneration %.2f -> %.2f; %d of %s"
+                            + " kept%n",
                     result.before().perplexity(),
                     result.after().perplexity(),
                     result.before().activeHeads(),
@@ -260,7 +284,7 @@ final class UpgradeCommand implements Callable<Integer> {
                     result.before().degeneration(),
                     result.after().degeneration(),
                     result.outcomes().stream().filter(o -> o.accepted()).count(),
-                    result.outcomes().size());
+                    Plural.of(result.outcomes().size(), "cycle"));
             System.out.println("upgraded model and report in " + out.toAbsolutePath());
         }
         return 0;
@@ -278,7 +302,7 @@ final class UpgradeCommand implements Callable<Integer> {
         UpgradeConfig.ControllerConfig cc = c.controller();
         UpgradeConfig.PlasticityConfig pc = c.plasticity();
         return new UpgradeConfig(
-                c.dataset(),
+                data.datasetGiven(spec) ? data.dataset : c.dataset(),
                 cycles != null ? cycles : c.cycles(),
                 pruningLevel != null ? pruningLevel : c.pruningLevel(),
                 growthRatio != null ? growthRatio : c.growthRatio(),
@@ -291,6 +315,9 @@ final class UpgradeCommand implements Callable<Integer> {
                         updateFrequency != null ? updateFrequency : cc.updateFrequency(),
                         controllerWarmup != null ? controllerWarmup : cc.warmupSteps()),
                 new UpgradeConfig.PlasticityConfig(
+                        maxDegenerationIncrease != null
+                                ? maxDegenerationIncrease
+                                : pc.maxDegenerationIncrease(),
                         maxDegeneration != null ? maxDegeneration : pc.maxDegenerationScore(),
                         maxPerplexityIncrease != null
                                 ? maxPerplexityIncrease
@@ -303,7 +330,17 @@ final class UpgradeCommand implements Callable<Integer> {
                 dryRun || c.dryRun());
     }
 
+    /**
+     * A new run needs an empty folder, or one holding only a dry run's plan (the documented flow:
+     * {@code --dry-run}, then the same command without it); anything else may be a previous run's
+     * results and is kept unless {@code --force}. A dry run is held to the same rule, so its plan
+     * never lands beside a real run's results.
+     */
     private void requireUsableOutput(boolean dry) throws IOException {
+        if (resume && dry) {
+            throw new IllegalArgumentException(
+                    "--dry-run plans a new upgrade and --resume continues one; give one of them");
+        }
         if (resume) {
             if (!Upgrade.canResume(out)) {
                 throw new IllegalArgumentException(
@@ -314,12 +351,17 @@ final class UpgradeCommand implements Callable<Integer> {
             }
             return;
         }
-        if (!force && !dry && OutputFolder.holdsFiles(out)) {
-            throw new IllegalArgumentException(
-                    "--out "
-                            + out
-                            + " already holds files; add --resume to continue an upgrade"
-                            + " there, or --force to start over");
+        if (!force && Files.isDirectory(out)) {
+            try (Stream<Path> files = Files.list(out)) {
+                if (files.map(f -> f.getFileName().toString())
+                        .anyMatch(name -> !name.equals(PLAN) && !name.equals(RunFolderLock.FILE))) {
+                    throw new IllegalArgumentException(
+                            "--out "
+                                    + out
+                                    + " already holds files; add --resume to continue an upgrade"
+                                    + " there, or --force to start over");
+                }
+            }
         }
     }
 

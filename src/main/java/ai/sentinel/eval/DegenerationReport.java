@@ -33,7 +33,10 @@ public record DegenerationReport(
     public static final String FORMULA =
             "10 × (seq-rep-4 + (1 − distinct-2) + longest-repeat fraction) / 3";
 
-    /** The upgrade's default {@code max_degeneration_score}. */
+    /**
+     * The original's absolute limit, a text of which 30% repeats itself on average. The upgrade now
+     * judges the rise over the model's own baseline and has no absolute ceiling unless asked.
+     */
     public static final double DEFAULT_LIMIT = 3.0;
 
     public DegenerationReport {

@@ -66,6 +66,15 @@ public final class Families {
                 .collect(Collectors.joining(", "));
     }
 
+    /** The presets whose family groups query heads over shared keys and values. */
+    public static String groupedQueryPresetNames() {
+        return ALL.stream()
+                .flatMap(f -> f.presets().stream())
+                .filter(p -> p.withKvHeads(1).isPresent())
+                .map(Family.Preset::name)
+                .collect(Collectors.joining(", "));
+    }
+
     private static String normalize(String name) {
         return name.toLowerCase(java.util.Locale.ROOT).replace("-", "").replace("_", "");
     }

@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A model family: one package under {@code model/} that knows its {@code config.json}, its weight
@@ -76,6 +77,19 @@ public interface Family {
      */
     interface Preset {
         String name();
+
+        /** Query heads per layer in the preset's own shape. */
+        int numHeads();
+
+        /**
+         * The preset with {@code numKvHeads} key/value groups per layer, each shared by {@code
+         * heads / numKvHeads} query heads (grouped-query attention); empty for families whose
+         * attention has one key and value per head. The caller checks that the count divides the
+         * heads.
+         */
+        default Optional<Preset> withKvHeads(int numKvHeads) {
+            return Optional.empty();
+        }
 
         /**
          * A freshly initialised model; {@code null} overrides keep the preset's layers, heads or

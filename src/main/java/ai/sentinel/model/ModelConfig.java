@@ -29,6 +29,15 @@ public interface ModelConfig {
         return false;
     }
 
+    /**
+     * Key/value groups per layer in the original architecture: {@code numHeads() / numKvHeads()}
+     * query heads share each group's keys and values (grouped-query attention). Ordinary multi-head
+     * attention has one group per head.
+     */
+    default int numKvHeads() {
+        return numHeads();
+    }
+
     int width();
 
     int headDim();

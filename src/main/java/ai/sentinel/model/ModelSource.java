@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * What a user names as the model: a preset to build from scratch (optionally reshaped), or a saved
@@ -12,12 +14,54 @@ import java.util.Optional;
  * accepted.
  */
 public sealed interface ModelSource {
-    /** A preset shape with random weights; {@code null} overrides keep the preset's value. */
-    record Preset(Family.Preset preset, Integer numLayers, Integer numHeads, Integer width)
+    /**
+     * A preset shape with random weights; {@code null} overrides keep the preset's value. A
+     * key/value group count must divide the heads per layer, and only a family with grouped-query
+     * attention takes one other than the head count.
+     */
+    record Preset(
+            Family.Preset preset,
+            Integer numLayers,
+            Integer numHeads,
+            Integer numKvHeads,
+            Integer width)
             implements ModelSource {
+        public Preset {
+            if (numKvHeads != null) {
+                int heads = numHeads != null ? numHeads : preset.numHeads();
+                if (numKvHeads < 1 || heads % numKvHeads != 0) {
+                    throw new IllegalArgumentException(
+                            "--n-kv-head must divide the "
+                                    + heads
+                                    + " heads per layer ("
+                                    + IntStream.rangeClosed(1, heads)
+                                            .filter(g -> heads % g == 0)
+                                            .mapToObj(Integer::toString)
+                                            .collect(Collectors.joining(", "))
+                                    + "), got "
+                                    + numKvHeads);
+                }
+                if (numKvHeads != heads && preset.withKvHeads(numKvHeads).isEmpty()) {
+                    throw new IllegalArgumentException(
+                            "--n-kv-head "
+                                    + numKvHeads
+                                    + ": preset "
+                                    + preset.name()
+                                    + " gives every head its own keys and values (give "
+                                    + heads
+                                    + " or leave it out); key/value groups need a Llama-family"
+                                    + " preset ("
+                                    + Families.groupedQueryPresetNames()
+                                    + ")");
+                }
+            }
+        }
+
         @Override
         public CausalLm load(NDManager manager, int vocabSize, long seed) {
-            return preset.initialize(vocabSize, numLayers, numHeads, width, manager, seed);
+            Family.Preset shaped =
+                    numKvHeads == null ? preset : preset.withKvHeads(numKvHeads).orElse(preset);
+            return shaped.initialize(vocabSize, numLayers, numHeads, width, manager, seed);
         }
     }
 
@@ -59,7 +103,7 @@ public sealed interface ModelSource {
     static ModelSource of(String name, String revision, HubCache hub) throws IOException {
         Optional<Family.Preset> preset = Families.preset(name);
         if (preset.isPresent()) {
-            return new Preset(preset.get(), null, null, null);
+            return new Preset(preset.get(), null, null, null, null);
         }
         Path folder = Path.of(name);
         if (Files.isDirectory(folder)) {

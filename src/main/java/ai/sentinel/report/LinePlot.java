@@ -3,6 +3,7 @@ package ai.sentinel.report;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -37,6 +38,19 @@ public final class LinePlot {
             Map<String, double[][]> series,
             boolean counts)
             throws IOException {
+        Charts.write(Charts.lineChart(spec(title, xLabel, yLabel, series, counts)), png);
+    }
+
+    /**
+     * The chart of {@link #write}. An x-axis whose values are all whole numbers (cycles, steps)
+     * gets whole-number ticks: two cycles drawn on ticks 0.0, 0.2, … 1.0 read as fractional cycles.
+     */
+    static Charts.Spec spec(
+            String title,
+            String xLabel,
+            String yLabel,
+            Map<String, double[][]> series,
+            boolean counts) {
         List<Charts.Series> lines = new ArrayList<>();
         series.forEach(
                 (name, xy) ->
@@ -48,12 +62,12 @@ public final class LinePlot {
                                         xy[0].length <= 50
                                                 ? Charts.Style.LINE_AND_POINTS
                                                 : Charts.Style.LINE)));
-        Charts.write(
-                Charts.lineChart(
-                        new Charts.Spec(
-                                title, xLabel, false, yLabel, counts, "", lines, List.of(),
-                                List.of(), List.of())),
-                png);
+        boolean wholeX =
+                series.values().stream()
+                        .flatMapToDouble(xy -> Arrays.stream(xy[0]))
+                        .allMatch(x -> x == Math.rint(x));
+        return new Charts.Spec(
+                title, xLabel, wholeX, yLabel, counts, "", lines, List.of(), List.of(), List.of());
     }
 
     /**

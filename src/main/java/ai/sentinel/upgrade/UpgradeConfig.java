@@ -93,22 +93,43 @@ public record UpgradeConfig(
     }
 
     /**
-     * @param maxDegenerationScore a cycle whose degeneration score exceeds this is rolled back
+     * @param maxDegenerationIncrease a cycle whose degeneration score exceeds the baseline's (the
+     *     model's before the first cycle) by more than this is rolled back
+     * @param maxDegenerationScore an absolute ceiling: a cycle whose degeneration score exceeds it
+     *     is rolled back whatever the baseline; the default, {@value #NO_CEILING} (the score's
+     *     maximum), never acts
      * @param maxPerplexityIncrease a cycle whose final perplexity exceeds its start's by more than
      *     this share is rolled back
      * @param trainingSteps learning steps per cycle
      * @param memoryCapacity how many recent outcomes steer the next proposal
      */
     public record PlasticityConfig(
+            double maxDegenerationIncrease,
             double maxDegenerationScore,
             double maxPerplexityIncrease,
             int trainingSteps,
             int memoryCapacity) {
+        /** The degeneration score's maximum: as a ceiling, no ceiling at all. */
+        public static final double NO_CEILING = 10;
+
+        /**
+         * One point over the baseline, a tenth more of the text repeating itself: prose that starts
+         * repeating a phrase once rises by about 0.9, a fall into a loop halfway by about 3.8
+         * (docs/DEGENERATION.md). The original's absolute 3.0 rolled back every cycle of a model
+         * whose baseline was already above it, however much the cycle improved it.
+         */
+        public static final double DEFAULT_DEGENERATION_INCREASE = 1.0;
+
         public PlasticityConfig {
             require(
-                    maxDegenerationScore > 0 && Double.isFinite(maxDegenerationScore),
+                    maxDegenerationIncrease >= 0 && Double.isFinite(maxDegenerationIncrease),
+                    "plasticity_config.max_degeneration_increase",
+                    "a number >= 0 (score points over the baseline)",
+                    maxDegenerationIncrease);
+            require(
+                    maxDegenerationScore > 0 && maxDegenerationScore <= NO_CEILING,
                     "plasticity_config.max_degeneration_score",
-                    "a number > 0",
+                    "a number in (0, 10] (10: no ceiling)",
                     maxDegenerationScore);
             require(
                     maxPerplexityIncrease >= 0 && Double.isFinite(maxPerplexityIncrease),
@@ -128,7 +149,12 @@ public record UpgradeConfig(
         }
 
         public static PlasticityConfig defaults() {
-            return new PlasticityConfig(3.0, 0.15, 100, 5);
+            return new PlasticityConfig(DEFAULT_DEGENERATION_INCREASE, NO_CEILING, 0.15, 100, 5);
+        }
+
+        /** Whether {@link #maxDegenerationScore} can act (it is below the score's maximum). */
+        public boolean hasDegenerationCeiling() {
+            return maxDegenerationScore < NO_CEILING;
         }
     }
 

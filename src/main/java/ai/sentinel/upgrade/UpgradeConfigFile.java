@@ -38,6 +38,7 @@ public final class UpgradeConfigFile {
             Set.of("controller_type", "controller_lr", "update_frequency", "warmup_steps");
     private static final Set<String> PLASTICITY =
             Set.of(
+                    "max_degeneration_increase",
                     "max_degeneration_score",
                     "max_perplexity_increase",
                     "training_steps",
@@ -94,6 +95,11 @@ public final class UpgradeConfigFile {
                         integer(c, "update_frequency", bc.updateFrequency(), "controller_config."),
                         integer(c, "warmup_steps", bc.warmupSteps(), "controller_config.")),
                 new UpgradeConfig.PlasticityConfig(
+                        number(
+                                p,
+                                "max_degeneration_increase",
+                                bp.maxDegenerationIncrease(),
+                                "plasticity_config."),
                         number(
                                 p,
                                 "max_degeneration_score",

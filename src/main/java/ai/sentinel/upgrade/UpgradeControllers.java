@@ -9,6 +9,9 @@ import ai.sentinel.plasticity.control.Threshold;
 import ai.sentinel.plasticity.control.ThresholdConfig;
 import ai.sentinel.plasticity.control.ThresholdController;
 import ai.sentinel.plasticity.control.ThresholdSettings;
+import ai.sentinel.report.Plural;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -17,8 +20,61 @@ import java.util.Optional;
  * controller's documented default (docs/CONTROLLERS.md). Heads are masked, never removed, so a
  * rollback can restore them.
  */
-final class UpgradeControllers {
+public final class UpgradeControllers {
     private UpgradeControllers() {}
+
+    /**
+     * Why the configured controller could not act within a cycle's learning steps, in one line, or
+     * empty when it can: the threshold rules decide every {@code update_frequency} steps; the
+     * learned gates check every {@code update_frequency} steps and are penalised toward closing
+     * only after {@code warmup_steps} (they still round to 0 or 1 at the cycle's end).
+     */
+    public static Optional<String> idleNote(UpgradeConfig config) {
+        UpgradeConfig.ControllerConfig c = config.controller();
+        int steps = config.plasticity().trainingSteps();
+        String budget =
+                "each cycle learns "
+                        + Plural.of(steps, "step")
+                        + " (training_steps, --training-steps)";
+        boolean noDecision = steps < c.updateFrequency();
+        String frequency =
+                "it decides every "
+                        + Plural.of(c.updateFrequency(), "step")
+                        + " (update_frequency, --update-frequency)";
+        return switch (c.type()) {
+            case STATIC -> Optional.empty();
+            case THRESHOLD ->
+                    noDecision
+                            ? Optional.of(
+                                    "the threshold controller never acts: "
+                                            + budget
+                                            + " and "
+                                            + frequency)
+                            : Optional.empty();
+            case LEARNED -> {
+                boolean noPenalty = steps <= c.warmupSteps();
+                if (!noDecision && !noPenalty) {
+                    yield Optional.empty();
+                }
+                List<String> why = new ArrayList<>();
+                if (noDecision) {
+                    why.add(frequency);
+                }
+                if (noPenalty) {
+                    why.add(
+                            "its sparsity penalty starts after a warm-up of "
+                                    + Plural.of(c.warmupSteps(), "step")
+                                    + " (warmup_steps, --controller-warmup-steps)");
+                }
+                yield Optional.of(
+                        "the learned controller cannot act during a cycle: "
+                                + budget
+                                + ", "
+                                + String.join(" and ", why)
+                                + "; it only rounds its gates at each cycle's end");
+            }
+        };
+    }
 
     static Optional<ControllerFactory> factory(UpgradeConfig.ControllerConfig c, int batchSize) {
         return switch (c.type()) {

@@ -7,6 +7,7 @@ import ai.sentinel.eval.Evaluator;
 import ai.sentinel.io.Json;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.plasticity.DegenerationProbe;
+import ai.sentinel.report.Plural;
 import ai.sentinel.tokenizer.Tokenizer;
 import ai.sentinel.train.AdamW;
 import ai.sentinel.train.AdamWConfig;
@@ -17,13 +18,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * What {@code upgrade --dry-run} prints: the cycles, the heads each stage would leave (at the full
- * amount of the first proposal), the steps, and the time and memory they would take, estimated from
- * three timed training steps, one timed evaluation and one timed degeneration probe on this
- * machine. The model is trained by those three steps only in a copy of the optimizer's view: its
- * weights are put back afterwards.
+ * What {@code upgrade --dry-run} writes to {@code plan.json} and prints ({@link #describe}): the
+ * cycles, the heads each stage would leave (at the full amount of the first proposal), the steps,
+ * and the time and memory they would take, estimated from three timed training steps, one timed
+ * evaluation and one timed degeneration probe on this machine. The model is trained by those three
+ * steps only in a copy of the optimizer's view: its weights are put back afterwards.
  */
 public record UpgradePlan(
         int cycles,
@@ -82,6 +84,53 @@ public record UpgradePlan(
 
     public JsonObject toJson() {
         return Json.toJsonTree(this);
+    }
+
+    /** The plan as a person reads it: the numbers of {@code plan.json}, one line per subject. */
+    public String describe(String model, String dataset) {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "Plan: upgrade %s on %s%n", model, dataset));
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "  %s of %s each, %s controller%n",
+                        Plural.of(cycles, "cycle"),
+                        Plural.of(trainingStepsPerCycle, "learning step"),
+                        config.controller().type().name().toLowerCase(Locale.ROOT)));
+        s.append("  heads in the first cycle: ")
+                .append(
+                        String.join(
+                                " → ",
+                                stages.stream()
+                                        .map(st -> st.name() + " " + st.activeHeads())
+                                        .toList()))
+                .append(System.lineSeparator());
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "  measured here: %.3f s per training step, %.3f s per evaluation, %.3f s"
+                                + " per degeneration probe%n",
+                        secondsPerTrainingStep,
+                        secondsPerEvaluation,
+                        secondsPerDegenerationProbe));
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "  estimated time: %s; peak memory so far %.2f GB%n",
+                        duration(estimatedSeconds),
+                        peakResidentGigabytes));
+        return s.toString();
+    }
+
+    private static String duration(double seconds) {
+        long s = Math.round(seconds);
+        if (s < 60) {
+            return "about " + Plural.of(Math.max(1, s), "second");
+        }
+        long minutes = Math.round(seconds / 60);
+        return minutes < 120
+                ? "about " + Plural.of(minutes, "minute")
+                : String.format(Locale.ROOT, "about %.1f hours", seconds / 3600);
     }
 
     /** Median of {@code n} training steps at the upgrade's rate; the weights are restored after. */

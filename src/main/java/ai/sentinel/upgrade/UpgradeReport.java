@@ -2,6 +2,7 @@ package ai.sentinel.upgrade;
 
 import ai.sentinel.eval.DegenerationReport;
 import ai.sentinel.report.LinePlot;
+import ai.sentinel.report.Plural;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,11 +56,23 @@ public final class UpgradeReport {
                         "perplexity per active head",
                         f4(b.perplexity() / b.activeHeads()),
                         f4(a.perplexity() / a.activeHeads())),
-                new Row(
-                        "evaluation tokens/s",
-                        String.format(Locale.ROOT, "%,.0f", b.tokensPerSecond()),
-                        String.format(Locale.ROOT, "%,.0f", a.tokensPerSecond())),
                 new Row("degeneration score", f2(b.degeneration()), f2(a.degeneration())));
+    }
+
+    /** How many cycles were asked, run, kept and rolled back. */
+    private static String counts(UpgradeConfig config, Upgrade.Result r) {
+        long accepted = r.outcomes().stream().filter(CycleOutcome::accepted).count();
+        return String.format(
+                Locale.ROOT,
+                "%s asked, %d run, %d accepted, %d rolled back.",
+                Plural.of(config.cycles(), "cycle"),
+                r.outcomes().size(),
+                accepted,
+                r.outcomes().size() - accepted);
+    }
+
+    private static String limits(UpgradeConfig config, Upgrade.Result r) {
+        return new RollbackLimits(config.plasticity(), r.before().degeneration()).describe();
     }
 
     private static String markdown(
@@ -71,17 +84,7 @@ public final class UpgradeReport {
             List<String> notes) {
         StringBuilder md = new StringBuilder();
         md.append("# Upgrade of ").append(modelName).append("\n\n");
-        md.append(
-                String.format(
-                        Locale.ROOT,
-                        "%d cycles asked, %d run, %d accepted, %d rolled back. Limits: perplexity"
-                                + " +%.1f%% per cycle, degeneration score %.2f.%n%n",
-                        config.cycles(),
-                        r.outcomes().size(),
-                        r.outcomes().stream().filter(CycleOutcome::accepted).count(),
-                        r.outcomes().stream().filter(o -> !o.accepted()).count(),
-                        100 * config.plasticity().maxPerplexityIncrease(),
-                        config.plasticity().maxDegenerationScore()));
+        md.append(counts(config, r)).append(' ').append(limits(config, r)).append("\n\n");
         md.append("| | before | after |\n|---|---|---|\n");
         table.forEach(
                 row ->
@@ -156,6 +159,11 @@ public final class UpgradeReport {
                                 + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}"
                                 + ".rejected{background:#fde}</style></head><body>");
         h.append("<h1>Upgrade of ").append(esc(modelName)).append("</h1>");
+        h.append("<p>")
+                .append(esc(counts(config, r)))
+                .append(' ')
+                .append(esc(limits(config, r)))
+                .append("</p>");
         h.append("<table><tr><th></th><th>before</th><th>after</th></tr>");
         table.forEach(
                 row ->

@@ -1,6 +1,7 @@
 package ai.sentinel.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -49,9 +50,8 @@ class SingleStepCommandsTest {
                 new String[] {"heads.json", "entropy.png", "gradient.png", "importance.png"}) {
             assertTrue(Files.size(dir.resolve("heads").resolve(f)) > 100, f);
         }
-        assertEquals(
-                0,
-                run(
+        CliRun prune =
+                CliRun.of(
                         concat(
                                 new String[] {
                                     "prune",
@@ -64,7 +64,13 @@ class SingleStepCommandsTest {
                                     "-o",
                                     dir.resolve("pruned").toString()
                                 },
-                                data)));
+                                data));
+        assertEquals(0, prune.code(), prune.err());
+        assertFalse(prune.out().contains("{"), "records belong in events.jsonl:\n" + prune.out());
+        assertEquals(
+                4,
+                prune.out().lines().filter(l -> l.strip().startsWith("pruned L")).count(),
+                "one line per pruned head:\n" + prune.out());
         assertEquals(
                 4,
                 Files.readAllLines(dir.resolve("pruned/events.jsonl")).stream()

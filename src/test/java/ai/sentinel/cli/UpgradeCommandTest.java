@@ -3,6 +3,7 @@ package ai.sentinel.cli;
 import static ai.sentinel.testing.Tensors.assertAllClose;
 import static ai.sentinel.testing.Tensors.floats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -134,6 +135,83 @@ class UpgradeCommandTest {
     }
 
     @Test
+    void aDryRunThenTheSameCommandWithoutItUpgradesAndReplacesThePlan() throws Exception {
+        Path out = dir.resolve("dry-then-real");
+        List<String> args = new ArrayList<>(tinyUpgrade(tinyModelFolder(), out));
+        args.add("--dry-run");
+        CliRun dry = CliRun.of(args.toArray(String[]::new));
+        assertEquals(0, dry.code(), dry.err());
+        assertFalse(dry.out().contains("{"), "the plan is printed for a person:\n" + dry.out());
+        assertTrue(dry.out().contains("1 cycle of 2 learning steps each"), dry.out());
+        String idle = "note: the threshold controller never acts: each cycle learns 2 steps";
+        assertTrue(dry.err().contains(idle), "said before the dry run:\n" + dry.err());
+        String last = dry.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+        assertTrue(last.endsWith("."), "an unfinished last line: " + last);
+        JsonObject plan = Json.readObject(out.resolve("plan.json"));
+        assertEquals(text.toString(), plan.get("dataset").getAsString());
+        assertEquals(
+                plan.get("dataset").getAsString(),
+                plan.getAsJsonObject("config").get("dataset").getAsString(),
+                "the plan's config names another dataset than the plan");
+
+        args.remove("--dry-run");
+        CliRun real = CliRun.of(args.toArray(String[]::new));
+        assertEquals(0, real.code(), real.err());
+        assertFalse(Files.exists(out.resolve("plan.json")), "the run replaces the dry run's plan");
+        assertTrue(
+                real.out().contains("; 1 of 1 cycle kept")
+                        || real.out().contains("; 0 of 1 cycle kept"),
+                real.out());
+        int said = real.err().indexOf(idle);
+        assertTrue(
+                said >= 0 && said < real.err().indexOf("[cycle 0/1] baseline"),
+                "said before the run starts:\n" + real.err());
+        String written = Files.readString(out.resolve("upgrade_summary.md"));
+        assertTrue(written.contains("1 cycle asked, 1 run"), written);
+        assertFalse(written.contains("tokens/s"), "a warm-up artefact, not a speed:\n" + written);
+        assertTrue(
+                Files.readString(out.resolve("report.html")).contains("Limits: perplexity +15.0%"),
+                "the report states the limits as the summary does");
+
+        args.add("--dry-run");
+        String summary = Files.readString(out.resolve("upgrade_summary.md"));
+        assertBadInput("already holds files", args.toArray(String[]::new));
+        assertFalse(Files.exists(out.resolve("plan.json")), "a plan beside a real run's results");
+        assertEquals(summary, Files.readString(out.resolve("upgrade_summary.md")));
+    }
+
+    /**
+     * The smallest upgrade of {@code model} into {@code out}: one cycle of two steps, a threshold
+     * controller that would decide every five.
+     */
+    private static List<String> tinyUpgrade(Path model, Path out) {
+        return List.of(
+                "upgrade",
+                model.toString(),
+                "--dataset",
+                text.toString(),
+                "--cycles",
+                "1",
+                "--training-steps",
+                "2",
+                "--controller",
+                "threshold",
+                "--update-frequency",
+                "5",
+                "--eval-batches",
+                "2",
+                "--metric-batches",
+                "1",
+                "--batch-size",
+                "4",
+                "--seq-len",
+                "32",
+                "--no-inference",
+                "-o",
+                out.toString());
+    }
+
+    @Test
     void badConfigurationsAreOneLineBeforeAnyWork() throws Exception {
         Path model = tinyModelFolder();
         Path config = dir.resolve("bad.yaml");
@@ -181,6 +259,14 @@ class UpgradeCommandTest {
                 "--resume",
                 "-o",
                 dir.resolve("never").toString());
+        assertBadInput(
+                "--dry-run plans a new upgrade and --resume continues one",
+                "upgrade",
+                model.toString(),
+                "--dry-run",
+                "--resume",
+                "-o",
+                used.toString());
         assertEquals("mine", Files.readString(used.resolve("keep.txt")));
     }
 

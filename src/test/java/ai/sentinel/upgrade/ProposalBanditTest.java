@@ -57,7 +57,8 @@ class ProposalBanditTest {
                         d.growthRatio(),
                         d.learningRate(),
                         d.controller(),
-                        new UpgradeConfig.PlasticityConfig(3, 0.15, 100, 12),
+                        new UpgradeConfig.PlasticityConfig(
+                                1.0, UpgradeConfig.PlasticityConfig.NO_CEILING, 0.15, 100, 12),
                         true,
                         true,
                         true,

@@ -1,6 +1,7 @@
 package ai.sentinel.upgrade;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +27,7 @@ class UpgradeConfigFileTest {
                   update-frequency: 25
                 plasticity_config:
                   max_perplexity_increase: 0.1
+                  max_degeneration_increase: 0.5
                   training_steps: 40
                 run_inference: false
                 """);
@@ -41,7 +43,8 @@ class UpgradeConfigFileTest {
         assertEquals(25, c.controller().updateFrequency(), "kebab-case accepted");
         assertEquals(0.1, c.plasticity().maxPerplexityIncrease());
         assertEquals(40, c.plasticity().trainingSteps());
-        assertEquals(3.0, c.plasticity().maxDegenerationScore());
+        assertEquals(0.5, c.plasticity().maxDegenerationIncrease());
+        assertFalse(c.plasticity().hasDegenerationCeiling(), "no absolute ceiling unless asked");
         assertEquals(false, c.runInference());
     }
 
@@ -67,6 +70,10 @@ class UpgradeConfigFileTest {
                 dir,
                 "plasticity_config:\n  max_perplexity_increase: -0.1\n",
                 "plasticity_config.max_perplexity_increase must be a number >= 0");
+        assertRefused(
+                dir,
+                "plasticity_config:\n  max_degeneration_score: 12\n",
+                "plasticity_config.max_degeneration_score must be a number in (0, 10]");
         assertRefused(dir, "cycles: [1\n", "not valid JSON or YAML");
     }
 

@@ -127,7 +127,8 @@ class UpgradeRollbackTest {
                             1e-3, // two steps cannot repair it, but do move every weight
                             new UpgradeConfig.ControllerConfig(
                                     UpgradeConfig.ControllerType.STATIC, 0.05, 50, 0),
-                            new UpgradeConfig.PlasticityConfig(3.0, 0.0, 2, 5),
+                            new UpgradeConfig.PlasticityConfig(
+                                    1.0, UpgradeConfig.PlasticityConfig.NO_CEILING, 0.0, 2, 5),
                             false,
                             false,
                             true,

@@ -87,6 +87,11 @@ public final class Gpt2Family implements Family {
         }
 
         @Override
+        public int numHeads() {
+            return preset.numHeads();
+        }
+
+        @Override
         public CausalLm initialize(
                 int vocabSize,
                 Integer numLayers,

@@ -26,6 +26,11 @@ public enum Gpt2Preset {
         this.maxPositions = maxPositions;
     }
 
+    /** Query heads per layer. */
+    public int numHeads() {
+        return numHeads;
+    }
+
     public Gpt2Config config(int vocabSize) {
         return Gpt2Config.of(vocabSize, maxPositions, numLayers, numHeads, width);
     }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Llama and the models that reuse its architecture: {@code model_type} llama, qwen2 and mistral.
@@ -122,14 +123,29 @@ public final class LlamaFamily implements Family {
 
     @Override
     public List<Preset> presets() {
-        return Arrays.stream(LlamaPreset.values()).<Preset>map(PresetShape::new).toList();
+        return Arrays.stream(LlamaPreset.values())
+                .<Preset>map(p -> new PresetShape(p, null))
+                .toList();
     }
 
-    /** A {@link LlamaPreset} with optional shape overrides. */
-    private record PresetShape(LlamaPreset preset) implements Preset {
+    /**
+     * A {@link LlamaPreset} with optional shape overrides; {@code kvHeads} null keeps the preset's
+     * key/value groups.
+     */
+    private record PresetShape(LlamaPreset preset, Integer kvHeads) implements Preset {
         @Override
         public String name() {
             return preset.displayName();
+        }
+
+        @Override
+        public int numHeads() {
+            return preset.numHeads();
+        }
+
+        @Override
+        public Optional<Preset> withKvHeads(int numKvHeads) {
+            return Optional.of(new PresetShape(preset, numKvHeads));
         }
 
         @Override
@@ -142,7 +158,10 @@ public final class LlamaFamily implements Family {
                 long seed,
                 DataType dtype) {
             return LlamaModel.initialize(
-                    preset.config(vocabSize, numLayers, numHeads, width), parent, seed, dtype);
+                    preset.config(vocabSize, numLayers, numHeads, kvHeads, width),
+                    parent,
+                    seed,
+                    dtype);
         }
     }
 }

@@ -51,12 +51,24 @@ public enum LlamaPreset {
         return displayName;
     }
 
-    /**
-     * The preset's config; {@code null} overrides keep the preset's layers, heads or width. With
-     * another head count the preset's key/value groups are kept when they divide it, else every
-     * head gets its own (plain MHA). Another width scales the MLP width in the preset's proportion.
-     */
+    /** Query heads per layer. */
+    public int numHeads() {
+        return numHeads;
+    }
+
+    /** As {@link #config(int, Integer, Integer, Integer, Integer)} with the preset's groups. */
     public LlamaConfig config(int vocabSize, Integer layers, Integer heads, Integer embedding) {
+        return config(vocabSize, layers, heads, null, embedding);
+    }
+
+    /**
+     * The preset's config; {@code null} overrides keep the preset's layers, heads, key/value groups
+     * or width. With another head count and no group count the preset's key/value groups are kept
+     * when they divide it, else every head gets its own (plain MHA). Another width scales the MLP
+     * width in the preset's proportion.
+     */
+    public LlamaConfig config(
+            int vocabSize, Integer layers, Integer heads, Integer kvHeads, Integer embedding) {
         int h = heads != null ? heads : numHeads;
         int c = embedding != null ? embedding : width;
         if (c % h != 0) {
@@ -69,7 +81,7 @@ public enum LlamaPreset {
                         maxPositions,
                         layers != null ? layers : numLayers,
                         h,
-                        h % numKvHeads == 0 ? numKvHeads : h,
+                        kvHeads != null ? kvHeads : h % numKvHeads == 0 ? numKvHeads : h,
                         c);
         return new LlamaConfig(
                 base.variant(),

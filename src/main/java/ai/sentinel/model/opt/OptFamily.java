@@ -81,6 +81,11 @@ public final class OptFamily implements Family {
         }
 
         @Override
+        public int numHeads() {
+            return preset.numHeads();
+        }
+
+        @Override
         public CausalLm initialize(
                 int vocabSize,
                 Integer numLayers,

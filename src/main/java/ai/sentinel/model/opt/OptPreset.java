@@ -29,6 +29,11 @@ public enum OptPreset {
         return presetName;
     }
 
+    /** Query heads per layer. */
+    public int numHeads() {
+        return numHeads;
+    }
+
     public OptConfig config(int vocabSize) {
         return OptConfig.of(vocabSize, maxPositions, numLayers, numHeads, width);
     }
