@@ -1,7 +1,9 @@
 package ai.sentinel.upgrade;
 
+import ai.sentinel.io.Json;
+import ai.sentinel.io.TextFiles;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -9,7 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.DuplicateKeyException;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
@@ -46,15 +51,13 @@ public final class UpgradeConfigFile {
     private UpgradeConfigFile() {}
 
     public static UpgradeConfig read(Path file, UpgradeConfig base) throws IOException {
-        String text = Files.readString(file);
+        String text =
+                TextFiles.read(file, StandardCharsets.UTF_8, "a JSON or YAML config must be UTF-8");
         Object loaded;
         try {
-            loaded = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+            loaded = new Yaml(new SafeConstructor(loaderOptions())).load(text);
         } catch (YAMLException e) {
-            throw new IllegalArgumentException(
-                    file
-                            + ": not valid JSON or YAML: "
-                            + e.getMessage().lines().findFirst().orElse(""));
+            throw new IllegalArgumentException(file + ": " + describe(e));
         }
         if (loaded == null) {
             return base;
@@ -64,6 +67,37 @@ public final class UpgradeConfigFile {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage());
         }
+    }
+
+    /** A key given twice is refused: YAML and JSON readers otherwise keep the last silently. */
+    private static LoaderOptions loaderOptions() {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        return options;
+    }
+
+    /** SnakeYAML's first line is often only its context ("while constructing a mapping"). */
+    private static String describe(YAMLException e) {
+        if (e instanceof MarkedYAMLException marked && marked.getProblem() != null) {
+            Mark mark = marked.getProblemMark();
+            String where =
+                    mark == null
+                            ? ""
+                            : "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+            if (e instanceof DuplicateKeyException) {
+                String key = marked.getProblem().replaceFirst("^found duplicate key ", "");
+                return where
+                        + ": the key "
+                        + Json.quote(key)
+                        + " is given twice in one mapping; give each key once";
+            }
+            return "not valid JSON or YAML: " + where + ": " + firstLine(marked.getProblem());
+        }
+        return "not valid JSON or YAML: " + firstLine(String.valueOf(e.getMessage()));
+    }
+
+    private static String firstLine(String s) {
+        return s.lines().findFirst().orElse("");
     }
 
     static UpgradeConfig parse(Map<String, Object> top, UpgradeConfig base) {
@@ -134,7 +168,24 @@ public final class UpgradeConfigFile {
             throw new IllegalArgumentException(what + " must be a mapping of keys to values");
         }
         Map<String, Object> snake = new LinkedHashMap<>();
-        ((Map<Object, Object>) map).forEach((k, v) -> snake.put(snakeCase(String.valueOf(k)), v));
+        Map<String, String> spelled = new LinkedHashMap<>();
+        ((Map<Object, Object>) map)
+                .forEach(
+                        (k, v) -> {
+                            String key = snakeCase(String.valueOf(k));
+                            String before = spelled.put(key, String.valueOf(k));
+                            if (before != null) {
+                                throw new IllegalArgumentException(
+                                        (what.equals("the file") ? "" : what + ".")
+                                                + key
+                                                + " is given twice (as "
+                                                + Json.quote(before)
+                                                + " and as "
+                                                + Json.quote(String.valueOf(k))
+                                                + "); give it once");
+                            }
+                            snake.put(key, v);
+                        });
         return snake;
     }
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -68,6 +70,41 @@ class UpgradeConfigFileTest {
                 "plasticity_config:\n  max_perplexity_increase: -0.1\n",
                 "plasticity_config.max_perplexity_increase must be a number >= 0");
         assertRefused(dir, "cycles: [1\n", "not valid JSON or YAML");
+    }
+
+    @Test
+    void aKeyGivenTwiceIsRefusedNamingIt(@TempDir Path dir) throws Exception {
+        assertRefused(
+                dir,
+                "cycles: 2\npruning_level: 0.2\ncycles: 5\n",
+                "line 3, column 1: the key \"cycles\" is given twice in one mapping");
+        assertRefused(
+                dir,
+                "{\"controller_config\": {\"warmup_steps\": 1, \"warmup_steps\": 2}}",
+                "the key \"warmup_steps\" is given twice");
+        assertRefused(
+                dir,
+                "pruning_level: 0.2\npruning-level: 0.4\n",
+                "pruning_level is given twice (as \"pruning_level\" and as \"pruning-level\")");
+        assertRefused(
+                dir,
+                "plasticity_config:\n  trainingSteps: 4\n  training_steps: 5\n",
+                "plasticity_config.training_steps is given twice");
+    }
+
+    @Test
+    void aFileThatIsNotUtf8NamesTheByteOffset(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("latin1.yaml");
+        Files.write(file, "dataset: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        IOException e =
+                assertThrows(
+                        IOException.class,
+                        () -> UpgradeConfigFile.read(file, UpgradeConfig.defaults()));
+        assertEquals(
+                file
+                        + " is not UTF-8 text: an invalid UTF-8 byte sequence (0xe9) at byte offset"
+                        + " 12; a JSON or YAML config must be UTF-8",
+                e.getMessage());
     }
 
     private static void assertRefused(Path dir, String text, String fragment) throws Exception {
