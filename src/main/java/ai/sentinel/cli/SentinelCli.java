@@ -4,12 +4,12 @@ import ai.sentinel.train.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The root command: lists the verbs and turns failures into one clear line and an exit code. */
 @Command(
@@ -67,6 +67,7 @@ public final class SentinelCli implements Callable<Integer> {
         SentinelCli root = new SentinelCli();
         CommandLine cli = new CommandLine(root);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        WholeNumbers.register(cli);
         cli.setParameterExceptionHandler(
                 (e, a) -> {
                     CommandLine command = e.getCommandLine();

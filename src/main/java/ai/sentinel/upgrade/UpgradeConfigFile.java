@@ -3,6 +3,7 @@ package ai.sentinel.upgrade;
 import ai.sentinel.io.Json;
 import ai.sentinel.io.TextFiles;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -116,7 +117,7 @@ public final class UpgradeConfigFile {
         UpgradeConfig.PlasticityConfig bp = base.plasticity();
         return new UpgradeConfig(
                 string(top, "dataset", base.dataset()),
-                integer(top, "cycles", base.cycles()),
+                integer(top, "cycles", base.cycles(), "", UpgradeConfig.CYCLES),
                 number(top, "pruning_level", base.pruningLevel()),
                 number(top, "growth_ratio", base.growthRatio()),
                 number(top, "learning_rate", base.learningRate()),
@@ -125,8 +126,18 @@ public final class UpgradeConfigFile {
                                 ? controllerType(c.get("controller_type"))
                                 : bc.type(),
                         number(c, "controller_lr", bc.lr(), "controller_config."),
-                        integer(c, "update_frequency", bc.updateFrequency(), "controller_config."),
-                        integer(c, "warmup_steps", bc.warmupSteps(), "controller_config.")),
+                        integer(
+                                c,
+                                "update_frequency",
+                                bc.updateFrequency(),
+                                "controller_config.",
+                                UpgradeConfig.AT_LEAST_ONE),
+                        integer(
+                                c,
+                                "warmup_steps",
+                                bc.warmupSteps(),
+                                "controller_config.",
+                                UpgradeConfig.AT_LEAST_ZERO)),
                 new UpgradeConfig.PlasticityConfig(
                         number(
                                 p,
@@ -138,8 +149,18 @@ public final class UpgradeConfigFile {
                                 "max_perplexity_increase",
                                 bp.maxPerplexityIncrease(),
                                 "plasticity_config."),
-                        integer(p, "training_steps", bp.trainingSteps(), "plasticity_config."),
-                        integer(p, "memory_capacity", bp.memoryCapacity(), "plasticity_config.")),
+                        integer(
+                                p,
+                                "training_steps",
+                                bp.trainingSteps(),
+                                "plasticity_config.",
+                                UpgradeConfig.AT_LEAST_ONE),
+                        integer(
+                                p,
+                                "memory_capacity",
+                                bp.memoryCapacity(),
+                                "plasticity_config.",
+                                UpgradeConfig.AT_LEAST_ONE)),
                 bool(top, "run_inference", base.runInference()),
                 bool(top, "plot", base.plot()),
                 bool(top, "log_metrics", base.logMetrics()),
@@ -219,19 +240,26 @@ public final class UpgradeConfigFile {
         return s;
     }
 
-    private static int integer(Map<String, Object> m, String key, int fallback) {
-        return integer(m, key, fallback, "");
-    }
-
-    private static int integer(Map<String, Object> m, String key, int fallback, String prefix) {
+    /**
+     * An integer key; YAML reads a whole number too large for an {@code int} as a Long or
+     * BigInteger, which is refused with the key's range rather than "must be an integer".
+     */
+    private static int integer(
+            Map<String, Object> m,
+            String key,
+            int fallback,
+            String prefix,
+            UpgradeConfig.IntRange range) {
         Object v = m.get(key);
         if (v == null) {
             return fallback;
         }
-        if (!(v instanceof Integer i)) {
-            throw new IllegalArgumentException(prefix + key + " must be an integer, got " + v);
+        if (v instanceof Integer || v instanceof Long || v instanceof BigInteger) {
+            range.require(prefix + key, v);
+            return ((Number) v).intValue();
         }
-        return i;
+        throw new IllegalArgumentException(
+                prefix + key + " must be " + range + ", got " + Json.quote(String.valueOf(v)));
     }
 
     private static double number(Map<String, Object> m, String key, double fallback) {

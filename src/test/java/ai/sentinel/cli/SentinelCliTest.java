@@ -225,6 +225,20 @@ class SentinelCliTest {
         assertTrue(verbose.err().contains("\tat "), "--verbose shows the stack trace");
     }
 
+    @Test
+    void aWholeNumberTooLargeSaysTheBoundNotThatItIsNoInteger() {
+        assertBadInput(
+                CliRun.of("train", "-m", "nano", "--steps", "99999999999"),
+                "Invalid value for option '--steps': \"99999999999\" is too large: at most"
+                        + " 2147483647");
+        assertBadInput(
+                CliRun.of("train", "-m", "nano", "--seed", "-99999999999999999999"),
+                "\"-99999999999999999999\" is too small: at least -9223372036854775808");
+        assertBadInput(
+                CliRun.of("train", "-m", "nano", "--steps", "ten"),
+                "'--steps': \"ten\" is not a whole number");
+    }
+
     private static void assertBadInput(CliRun r, String fragment) {
         assertEquals(2, r.code(), r.err());
         String err = r.err().strip();

@@ -73,6 +73,24 @@ class UpgradeConfigFileTest {
     }
 
     @Test
+    void anIntegerTooLargeSaysTheRange(@TempDir Path dir) throws Exception {
+        assertRefused(
+                dir,
+                "cycles: 99999999999\n",
+                "cycles must be an integer in 1..1000, got 99999999999");
+        assertRefused(
+                dir,
+                "{\"plasticity_config\": {\"training_steps\": 99999999999999999999999}}",
+                "plasticity_config.training_steps must be an integer >= 1 (at most 2147483647), got"
+                        + " 99999999999999999999999");
+        assertRefused(
+                dir,
+                "controller_config:\n  warmup_steps: 1.5\n",
+                "controller_config.warmup_steps must be an integer >= 0 (at most 2147483647), got"
+                        + " \"1.5\"");
+    }
+
+    @Test
     void aKeyGivenTwiceIsRefusedNamingIt(@TempDir Path dir) throws Exception {
         assertRefused(
                 dir,
