@@ -514,7 +514,7 @@ final class ExperimentCommand {
                             1 - targetActive,
                             batchSize,
                             warmup.schedule(),
-                            summary -> {}));
+                            summary -> summary.lines().forEach(System.err::println)));
             controllers.put("learned", learned.factory(targetActive, PruneMode.ADAPTIVE));
             CycleConfig.Training t = training.cycleTraining();
             Path out = output.folder();

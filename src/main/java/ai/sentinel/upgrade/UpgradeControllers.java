@@ -10,6 +10,8 @@ import ai.sentinel.plasticity.control.ThresholdConfig;
 import ai.sentinel.plasticity.control.ThresholdController;
 import ai.sentinel.plasticity.control.ThresholdSettings;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The controller acting while an upgrade cycle learns, from {@code controller_config}: its type,
@@ -18,6 +20,8 @@ import java.util.Optional;
  * rollback can restore them.
  */
 final class UpgradeControllers {
+    private static final Logger LOG = LoggerFactory.getLogger(UpgradeControllers.class);
+
     private UpgradeControllers() {}
 
     static Optional<ControllerFactory> factory(UpgradeConfig.ControllerConfig c, int batchSize) {
@@ -40,7 +44,7 @@ final class UpgradeControllers {
                                             2,
                                             batchSize,
                                             GrowthSchedule.defaults()),
-                                    summary -> {}));
+                                    summary -> summary.lines().forEach(LOG::info)));
             case LEARNED -> {
                 LearnedGateConfig config =
                         new LearnedGateConfig(

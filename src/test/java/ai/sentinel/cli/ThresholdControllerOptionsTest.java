@@ -10,9 +10,9 @@ import ai.sentinel.plasticity.PruneMode;
 import ai.sentinel.plasticity.control.Threshold;
 import ai.sentinel.plasticity.control.ThresholdConfig;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine;
 
 class ThresholdControllerOptionsTest {
     /** How {@code train} would mix the options in. */
@@ -87,6 +87,10 @@ class ThresholdControllerOptionsTest {
             {"--controller-interval", "0"},
             {"--controller-batches", "0"},
             {"--max-pruned-fraction", "1"},
+            {"--high-entropy-threshold", "-5"},
+            {"--low-entropy-threshold", "1.01"},
+            {"--grad-threshold", "-0.5"},
+            {"--revive-threshold", "-1e-9"},
         };
         for (String[] c : cases) {
             Train t = train(c);
