@@ -401,7 +401,7 @@ final class ExperimentCommand {
             if (!model.isPreset()) {
                 throw new IllegalArgumentException(
                         "--model must name a preset ("
-                                + Families.presetNames()
+                                + String.join(", ", Families.presetNames())
                                 + "): this experiment trains from scratch");
             }
             Path out = output.folder();

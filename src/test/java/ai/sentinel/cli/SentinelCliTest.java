@@ -3,6 +3,7 @@ package ai.sentinel.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.sentinel.model.Families;
 import ai.sentinel.testing.CliRun;
 import ai.sentinel.testing.Fixtures;
 import com.google.gson.JsonObject;
@@ -237,6 +238,21 @@ class SentinelCliTest {
         assertBadInput(
                 CliRun.of("train", "-m", "nano", "--steps", "ten"),
                 "'--steps': \"ten\" is not a whole number");
+    }
+
+    @Test
+    void helpAndErrorsListTheSamePresets() {
+        String trainHelp = CliRun.of("train", "--help").out().replaceAll("\\s+", " ");
+        String benchHelp = CliRun.of("bench", "controller", "--help").out().replaceAll("\\s+", " ");
+        String error = CliRun.of("train", "-m", "no-such-model").err();
+        assertTrue(Families.presetNames().contains("smollm2-135m"));
+        for (String preset : Families.presetNames()) {
+            assertTrue(
+                    trainHelp.contains(preset + ",") || trainHelp.contains(preset + ")"), preset);
+            assertTrue(
+                    benchHelp.contains(preset + ",") || benchHelp.contains(preset + ")"), preset);
+            assertTrue(error.contains(preset), preset + ": " + error);
+        }
     }
 
     private static void assertBadInput(CliRun r, String fragment) {
