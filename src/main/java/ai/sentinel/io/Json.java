@@ -45,6 +45,7 @@ public final class Json {
 
     public static JsonObject readObject(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
+            Links.requireNotBroken(file);
             throw new IOException("missing file " + file);
         }
         return parseObject(readText(file), file.toString());
