@@ -5,6 +5,7 @@ import ai.sentinel.io.TextFiles;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -51,7 +52,23 @@ public final class UpgradeConfigFile {
 
     private UpgradeConfigFile() {}
 
+    /**
+     * Far above any real config (a few hundred bytes), far below what would strain the YAML parser,
+     * which allocates about 200 bytes per byte of deeply nested input.
+     */
+    private static final long MAX_BYTES = 1 << 20;
+
     public static UpgradeConfig read(Path file, UpgradeConfig base) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_BYTES) {
+            throw new IllegalArgumentException(
+                    file
+                            + ": "
+                            + size
+                            + " bytes is too large for an upgrade config (at most "
+                            + MAX_BYTES
+                            + "; a config is a few hundred bytes): is it the right file?");
+        }
         String text =
                 TextFiles.read(file, StandardCharsets.UTF_8, "a JSON or YAML config must be UTF-8");
         Object loaded;
@@ -178,7 +195,7 @@ public final class UpgradeConfigFile {
                     throw new IllegalArgumentException(
                             "controller_config.controller_type must be ann, learned, threshold or"
                                     + " static, got "
-                                    + value);
+                                    + Json.quote(String.valueOf(value)));
         };
     }
 
@@ -221,8 +238,7 @@ public final class UpgradeConfigFile {
             if (!known.contains(key)) {
                 throw new IllegalArgumentException(
                         "unknown key "
-                                + prefix
-                                + key
+                                + Json.quote(prefix + key)
                                 + "; accepted: "
                                 + String.join(", ", known.stream().sorted().toList()));
             }
@@ -235,7 +251,8 @@ public final class UpgradeConfigFile {
             return fallback;
         }
         if (!(v instanceof String s) || s.isBlank()) {
-            throw new IllegalArgumentException(key + " must be a non-empty string, got " + v);
+            throw new IllegalArgumentException(
+                    key + " must be a non-empty string, got " + Json.quote(String.valueOf(v)));
         }
         return s;
     }
@@ -279,7 +296,8 @@ public final class UpgradeConfigFile {
         if (v instanceof String s && s.matches("[-+]?[0-9.]+([eE][-+]?[0-9]+)?")) {
             return Double.parseDouble(s);
         }
-        throw new IllegalArgumentException(prefix + key + " must be a number, got " + v);
+        throw new IllegalArgumentException(
+                prefix + key + " must be a number, got " + Json.quote(String.valueOf(v)));
     }
 
     private static boolean bool(Map<String, Object> m, String key, boolean fallback) {
@@ -288,7 +306,8 @@ public final class UpgradeConfigFile {
             return fallback;
         }
         if (!(v instanceof Boolean b)) {
-            throw new IllegalArgumentException(key + " must be true or false, got " + v);
+            throw new IllegalArgumentException(
+                    key + " must be true or false, got " + Json.quote(String.valueOf(v)));
         }
         return b;
     }

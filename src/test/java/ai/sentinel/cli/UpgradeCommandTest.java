@@ -139,7 +139,7 @@ class UpgradeCommandTest {
         Path config = dir.resolve("bad.yaml");
         Files.writeString(config, "cycles: 2\nplasticity_config:\n  max_degeneration: 2\n");
         assertBadInput(
-                "unknown key plasticity_config.max_degeneration",
+                "unknown key \"plasticity_config.max_degeneration",
                 "upgrade",
                 model.toString(),
                 "--config",

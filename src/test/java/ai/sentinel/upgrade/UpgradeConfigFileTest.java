@@ -56,9 +56,11 @@ class UpgradeConfigFileTest {
         assertEquals(2, c.cycles());
         assertEquals(UpgradeConfig.ControllerType.STATIC, c.controller().type());
 
-        assertRefused(dir, "{\"cycels\": 2}", "unknown key cycels");
+        assertRefused(dir, "{\"cycels\": 2}", "unknown key \"cycels\"");
         assertRefused(
-                dir, "plasticity_config:\n  memory: 3\n", "unknown key plasticity_config.memory");
+                dir,
+                "plasticity_config:\n  memory: 3\n",
+                "unknown key \"plasticity_config.memory\"");
         assertRefused(dir, "pruning_level: 1.5\n", "pruning_level must be in (0, 1), got 1.5");
         assertRefused(dir, "cycles: two\n", "cycles must be an integer");
         assertRefused(
@@ -123,6 +125,14 @@ class UpgradeConfigFileTest {
                         + " is not UTF-8 text: an invalid UTF-8 byte sequence (0xe9) at byte offset"
                         + " 12; a JSON or YAML config must be UTF-8",
                 e.getMessage());
+    }
+
+    @Test
+    void aFileFarLargerThanAnyConfigIsRefusedBeforeParsing(@TempDir Path dir) throws Exception {
+        assertRefused(
+                dir,
+                "[".repeat((1 << 20) + 1),
+                "1048577 bytes is too large for an upgrade config (at most 1048576");
     }
 
     private static void assertRefused(Path dir, String text, String fragment) throws Exception {
