@@ -86,9 +86,17 @@ class JsonTest {
                         "test");
         assertEquals(7, JsonFields.requireInt(o, "n"));
         assertThrows(IllegalArgumentException.class, () -> JsonFields.requireInt(o, "s"));
-        assertThrows(IllegalArgumentException.class, () -> JsonFields.requireInt(o, "big"));
+        assertTrue(
+                assertThrows(IllegalArgumentException.class, () -> JsonFields.requireInt(o, "big"))
+                        .getMessage()
+                        .endsWith(
+                                "is 4294967328, out of range: it must be an integer from"
+                                        + " -2147483648 to 2147483647"));
         assertEquals(4294967328L, JsonFields.requireLong(o, "big"));
-        assertThrows(IllegalArgumentException.class, () -> JsonFields.requireInt(o, "half"));
+        assertTrue(
+                assertThrows(IllegalArgumentException.class, () -> JsonFields.requireInt(o, "half"))
+                        .getMessage()
+                        .endsWith("is \"1.5\", not a whole number"));
         assertThrows(IllegalArgumentException.class, () -> JsonFields.requireInt(o, "o"));
         assertThrows(IllegalArgumentException.class, () -> JsonFields.requireInt(o, "missing"));
     }
