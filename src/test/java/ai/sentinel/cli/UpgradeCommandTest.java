@@ -184,6 +184,42 @@ class UpgradeCommandTest {
         assertEquals("mine", Files.readString(used.resolve("keep.txt")));
     }
 
+    @Test
+    void aResumeWithOtherOptionsNamesEachThatDiffersBeforeAnyWork() throws Exception {
+        Path model = tinyModelFolder();
+        Path out = dir.resolve("resumed");
+        Files.createDirectories(out.resolve("state"));
+        Files.writeString(out.resolve("state/upgrade_state.json"), "{}"); // never read: refused
+        JsonObject recorded = new JsonObject();
+        recorded.addProperty("seed", 1);
+        recorded.addProperty("batch_size", 4);
+        Json.write(out.resolve("upgrade_config.json"), recorded);
+        CliRun r =
+                CliRun.of(
+                        "upgrade",
+                        model.toString(),
+                        "--dataset",
+                        text.toString(),
+                        "--seq-len",
+                        "32",
+                        "--batch-size",
+                        "4",
+                        "--seed",
+                        "2",
+                        "--resume",
+                        "-o",
+                        out.toString());
+        assertEquals(2, r.code(), r.err());
+        String err = r.err().strip();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(
+                err.contains("was started with other options (upgrade_config.json)")
+                        && err.contains("seed: 1 in the run, 2 now")
+                        && err.contains("cycles: none in the run, 3 now")
+                        && !err.contains("batch_size"),
+                err);
+    }
+
     private static void assertBadInput(String fragment, String... args) {
         CliRun r = CliRun.of(args);
         assertEquals(2, r.code(), r.err());
