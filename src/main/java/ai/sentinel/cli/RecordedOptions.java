@@ -35,7 +35,7 @@ final class RecordedOptions {
                             + file
                             + "): "
                             + String.join("; ", differences)
-                            + "; resume with the run's options");
+                            + "; resume with the same options");
         }
     }
 

@@ -32,7 +32,7 @@ class RecordedOptionsTest {
                         + " was started with other options (x.json): batch_size: none in the run,"
                         + " 8 now; controller.type: \"LEARNED\" in the run, \"THRESHOLD\" now;"
                         + " seed: 42 in the run, 7 now; unet: true in the run, none now; resume with"
-                        + " the run's options",
+                        + " the same options",
                 e.getMessage());
         RecordedOptions.requireSame(Path.of("runs/a"), "x.json", recorded, recorded.deepCopy());
     }
