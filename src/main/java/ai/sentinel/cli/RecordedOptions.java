@@ -25,8 +25,21 @@ final class RecordedOptions {
      * {@code file}).
      */
     static void requireSame(Path run, String file, JsonObject recorded, JsonObject now) {
+        requireSame(run, file, recorded, now, Set.of());
+    }
+
+    /**
+     * As {@link #requireSame(Path, String, JsonObject, JsonObject)}, except for the top-level keys
+     * {@code mayDiffer}: options a resume may change, and facts about the run that are no options.
+     */
+    static void requireSame(
+            Path run, String file, JsonObject recorded, JsonObject now, Set<String> mayDiffer) {
+        JsonObject before = recorded.deepCopy();
+        JsonObject after = now.deepCopy();
+        mayDiffer.forEach(before::remove);
+        mayDiffer.forEach(after::remove);
         List<String> differences = new ArrayList<>();
-        collect("", recorded, now, differences);
+        collect("", before, after, differences);
         if (!differences.isEmpty()) {
             throw new IllegalArgumentException(
                     "--resume: "

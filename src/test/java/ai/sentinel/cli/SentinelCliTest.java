@@ -117,6 +117,33 @@ class SentinelCliTest {
                         "--resume");
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.err().contains("Resuming at step 20 of 24"), resumed.err());
+
+        CliRun other =
+                CliRun.of(
+                        "train",
+                        "-m",
+                        "nano",
+                        "--dataset",
+                        text.toString(),
+                        "--steps",
+                        "28",
+                        "--batch-size",
+                        "4",
+                        "--seq-len",
+                        "32",
+                        "--eval-every",
+                        "10",
+                        "--eval-batches",
+                        "2",
+                        "--lr",
+                        "1e-2",
+                        "--out",
+                        out.toString(),
+                        "--resume");
+        assertBadInput(
+                other,
+                "was started with other options (run-config.json): lr: 0.003 in the run, 0.01 now;"
+                        + " resume with the same options");
     }
 
     @Test
