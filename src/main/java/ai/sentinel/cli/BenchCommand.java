@@ -40,10 +40,9 @@ final class BenchCommand {
                 names = "--shape",
                 defaultValue = "distilgpt2",
                 paramLabel = "PRESET",
+                completionCandidates = PresetNames.class,
                 description =
-                        "A preset of any family (nano, distilgpt2, gpt2, opt-nano, opt-125m, llama-nano,"
-                                + " smollm2-135m)."
-                                + " Default: ${DEFAULT-VALUE}.")
+                        "A preset of any family (${COMPLETION-CANDIDATES}). Default: ${DEFAULT-VALUE}.")
         String shape;
 
         @Option(
@@ -60,7 +59,7 @@ final class BenchCommand {
                                             "--shape "
                                                     + shape
                                                     + " is not a preset; accepted: "
-                                                    + Families.presetNames()));
+                                                    + String.join(", ", Families.presetNames())));
         }
     }
 

@@ -254,21 +254,7 @@ final class CycleCommand implements Callable<Integer> {
         if (!Files.isRegularFile(started)) {
             throw new IOException("--resume: no run in " + run + " (no " + RunLog.CONFIG + ")");
         }
-        JsonObject before = Json.readObject(started);
-        for (String key : options.keySet()) {
-            if (!options.get(key).equals(before.get(key))) {
-                throw new IllegalArgumentException(
-                        "--resume: "
-                                + run
-                                + " was started with "
-                                + key
-                                + " = "
-                                + before.get(key)
-                                + ", this command has "
-                                + options.get(key)
-                                + "; resume with the same options");
-            }
-        }
+        RecordedOptions.requireSame(run, RunLog.CONFIG, Json.readObject(started), options);
         Optional<CycleCheckpoint.State> state = CycleCheckpoint.read(run);
         if (state.isEmpty()) {
             System.err.println(

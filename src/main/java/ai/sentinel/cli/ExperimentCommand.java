@@ -410,7 +410,7 @@ final class ExperimentCommand {
             if (!model.isPreset()) {
                 throw new IllegalArgumentException(
                         "--model must name a preset ("
-                                + Families.presetNames()
+                                + String.join(", ", Families.presetNames())
                                 + "): this experiment trains from scratch");
             }
             try (OutputFolder.Held held = output.claim(model)) {
@@ -525,7 +525,7 @@ final class ExperimentCommand {
                             1 - targetActive,
                             batchSize,
                             warmup.schedule(),
-                            summary -> {}));
+                            summary -> summary.lines().forEach(System.err::println)));
             controllers.put("learned", learned.factory(targetActive, PruneMode.ADAPTIVE));
             CycleConfig.Training t = training.cycleTraining();
             try (OutputFolder.Held held = output.claim(model)) {

@@ -21,8 +21,9 @@ final class ModelOptions {
             names = {"-m", "--model"},
             required = true,
             paramLabel = "PRESET|DIR|ID",
+            completionCandidates = PresetNames.class,
             description =
-                    "A preset to train from scratch (nano, distilgpt2, gpt2, opt-nano, opt-125m, llama-nano, smollm2-135m), a"
+                    "A preset to train from scratch (${COMPLETION-CANDIDATES}), a"
                             + " Hugging Face GPT-2, OPT or Llama-family (llama, qwen2, mistral) model folder (config.json +"
                             + " model.safetensors, or its shards), or a model id (distilgpt2, facebook/opt-125m) found in the"
                             + " local Hugging Face cache ($HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub)."

@@ -67,6 +67,7 @@ public final class SentinelCli implements Callable<Integer> {
         SentinelCli root = new SentinelCli();
         CommandLine cli = new CommandLine(root);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        WholeNumbers.register(cli);
         cli.setParameterExceptionHandler(
                 (e, a) -> {
                     CommandLine command = e.getCommandLine();

@@ -114,13 +114,44 @@ final class ThresholdControllerOptions {
         double maxPrunedFraction;
     }
 
+    /** What a measured value can be, so what an absolute threshold on it may be. */
+    private record Metric(String what, double min, double max, String range) {}
+
+    private static final Metric ENTROPY =
+            new Metric("normalised attention entropy", 0, 1, "in [0, 1]");
+
+    private static final Metric NORM =
+            new Metric("a gradient norm or sensitivity", 0, Double.POSITIVE_INFINITY, ">= 0");
+
+    /**
+     * {@code text} of {@code option} as a threshold: a quantile, or an absolute value that {@code
+     * metric} can take (one outside it selects every head or none, never what the user meant).
+     */
+    private static Threshold threshold(String option, String text, Metric metric) {
+        Threshold t = Threshold.parse(option, text);
+        if (!t.quantile() && (t.value() < metric.min() || t.value() > metric.max())) {
+            throw new IllegalArgumentException(
+                    option
+                            + " "
+                            + text.strip()
+                            + " is out of range: "
+                            + metric.what()
+                            + " is "
+                            + metric.range()
+                            + ", so an absolute threshold must be "
+                            + metric.range()
+                            + " (or give a quantile such as q0.9)");
+        }
+        return t;
+    }
+
     /** The rules these options ask for; a bad value is an IllegalArgumentException naming it. */
     ThresholdConfig rules(PruneMode mode, double maxPrunedFraction) {
         return new ThresholdConfig(
-                Threshold.parse("--high-entropy-threshold", highEntropy),
-                Threshold.parse("--grad-threshold", gradient),
-                Threshold.parse("--revive-threshold", revive),
-                Threshold.parse("--low-entropy-threshold", lowEntropy),
+                threshold("--high-entropy-threshold", highEntropy, ENTROPY),
+                threshold("--grad-threshold", gradient, NORM),
+                threshold("--revive-threshold", revive, NORM),
+                threshold("--low-entropy-threshold", lowEntropy, ENTROPY),
                 minZeroIntervals,
                 pruneRateLimit,
                 maxPrunedFraction,

@@ -17,8 +17,10 @@ import ai.sentinel.train.TrainConfig;
 import ai.sentinel.train.TrainResult;
 import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -190,7 +192,16 @@ final class TrainCommand implements Callable<Integer> {
             }
             TextDataset dataset =
                     data.load(tokenizer, lm.config().vocabSize(), lm.config().maxPositions());
-            Json.write(out.resolve(TrainingRun.CONFIG), runConfig(lm, dataset));
+            JsonObject recorded = runConfig(lm, dataset);
+            if (resume && Files.isRegularFile(out.resolve(TrainingRun.CONFIG))) {
+                RecordedOptions.requireSame(
+                        out,
+                        TrainingRun.CONFIG,
+                        Json.readObject(out.resolve(TrainingRun.CONFIG)),
+                        Json.parseObject(Json.pretty(recorded), "options"),
+                        RESUME_MAY_DIFFER);
+            }
+            Json.write(out.resolve(TrainingRun.CONFIG), recorded);
             System.err.printf(
                     "Training %d layers × %d heads%s, %,d weights, on %,d training tokens (%s)%n",
                     lm.config().numLayers(),
@@ -278,6 +289,21 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
     }
+
+    /**
+     * What a {@code --resume} may change: more {@code --steps} extend the run (and the warm-up
+     * capped by them); the rest are facts measured from the model and data, not options.
+     */
+    private static final Set<String> RESUME_MAY_DIFFER =
+            Set.of(
+                    "resume",
+                    "steps",
+                    "warmup_steps",
+                    "parameters",
+                    "num_layers",
+                    "num_heads",
+                    "train_tokens",
+                    "validation_tokens");
 
     private JsonObject runConfig(CausalLm lm, TextDataset dataset) throws IOException {
         JsonObject json = new JsonObject();

@@ -256,13 +256,11 @@ final class UpgradeCommand implements Callable<Integer> {
             recorded.addProperty("seq_len", data.seqLen.seqLen);
             unet.record(recorded);
             if (resume) {
-                JsonObject before = Json.readObject(out.resolve("upgrade_config.json"));
-                if (!before.equals(recorded)) {
-                    throw new IllegalArgumentException(
-                            "--resume: the options differ from the run in "
-                                    + out
-                                    + " (upgrade_config.json); resume with the same ones");
-                }
+                RecordedOptions.requireSame(
+                        out,
+                        "upgrade_config.json",
+                        Json.readObject(out.resolve("upgrade_config.json")),
+                        Json.parseObject(Json.pretty(recorded), "options"));
             } else {
                 Json.write(out.resolve("upgrade_config.json"), recorded);
             }

@@ -11,14 +11,14 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,6 +45,7 @@ public final class Json {
 
     public static JsonObject readObject(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
+            Links.requireNotBroken(file);
             throw new IOException("missing file " + file);
         }
         return parseObject(readText(file), file.toString());
@@ -53,14 +54,9 @@ public final class Json {
     /** The file's text, refusing bytes that are not UTF-8 (JSON files are UTF-8 by RFC 8259). */
     public static String readText(Path file) throws IOException {
         try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new JsonFormatException(file + ": not UTF-8 text, so not a JSON file");
+            return TextFiles.read(file, StandardCharsets.UTF_8, "a JSON file must be UTF-8");
+        } catch (TextFiles.NotTextException e) {
+            throw new JsonFormatException(e.getMessage());
         }
     }
 
@@ -184,12 +180,57 @@ public final class Json {
                 throw new JsonFormatException(
                         source + ": " + location(reader.toString()) + "more than one JSON value");
             }
+            requireUniqueKeys(text, source, strictness);
             return element;
         } catch (JsonParseException | IOException | StackOverflowError e) {
             if (e instanceof JsonFormatException f) {
                 throw f;
             }
             throw new JsonFormatException(source + ": " + describe(e));
+        }
+    }
+
+    /**
+     * Refuses an object that names a key twice: Gson's tree keeps the last value silently, so a
+     * config that sets a value twice would have one of them ignored. A second pass over the text
+     * that has already parsed; it keeps only the keys of the objects still open.
+     */
+    private static void requireUniqueKeys(String text, String source, Strictness strictness)
+            throws IOException {
+        JsonReader reader = new JsonReader(new StringReader(text));
+        reader.setStrictness(strictness);
+        Deque<Set<String>> open = new ArrayDeque<>();
+        while (true) {
+            switch (reader.peek()) {
+                case BEGIN_OBJECT -> {
+                    reader.beginObject();
+                    open.push(new HashSet<>());
+                }
+                case END_OBJECT -> {
+                    reader.endObject();
+                    open.pop();
+                }
+                case BEGIN_ARRAY -> reader.beginArray();
+                case END_ARRAY -> reader.endArray();
+                case NAME -> {
+                    String name = reader.nextName();
+                    if (!open.peek().add(name)) {
+                        throw new JsonFormatException(
+                                source
+                                        + ": "
+                                        + location(reader.toString())
+                                        + "the key "
+                                        + quote(name)
+                                        + " is given twice in one object (at "
+                                        + quote(reader.getPath())
+                                        + "); give each key once");
+                    }
+                }
+                case END_DOCUMENT -> {
+                    return;
+                }
+                default -> reader.skipValue();
+            }
         }
     }
 

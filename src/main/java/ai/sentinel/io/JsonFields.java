@@ -78,18 +78,41 @@ public final class JsonFields {
         long value = asLong(e, what);
         if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(
-                    what + " is " + value + ", outside the range of an int");
+                    what
+                            + " is "
+                            + value
+                            + ", out of range: it must be an integer from "
+                            + Integer.MIN_VALUE
+                            + " to "
+                            + Integer.MAX_VALUE);
         }
         return (int) value;
     }
 
     public static long asLong(JsonElement e, String what) {
         Number n = number(e, what);
+        BigDecimal exact;
         try {
-            return new BigDecimal(n.toString()).longValueExact();
-        } catch (ArithmeticException | NumberFormatException ex) {
+            exact = new BigDecimal(n.toString());
+        } catch (NumberFormatException ex) {
             throw new IllegalArgumentException(
-                    what + " is " + Json.quote(e.toString()) + ", not an integer in range");
+                    what + " is " + Json.quote(e.toString()) + ", not a whole number");
+        }
+        if (exact.stripTrailingZeros().scale() > 0) {
+            throw new IllegalArgumentException(
+                    what + " is " + Json.quote(e.toString()) + ", not a whole number");
+        }
+        try {
+            return exact.longValueExact();
+        } catch (ArithmeticException ex) {
+            throw new IllegalArgumentException(
+                    what
+                            + " is "
+                            + Json.quote(e.toString())
+                            + ", out of range: it must be an integer from "
+                            + Long.MIN_VALUE
+                            + " to "
+                            + Long.MAX_VALUE);
         }
     }
 

@@ -52,7 +52,14 @@ final class ParquetColumnChunk {
             if (in.available() == 0) {
                 throw fail("column chunk ends after " + read + " of " + numValues + " values");
             }
-            PageHeader header = Util.readPageHeader(in);
+            PageHeader header;
+            try {
+                header = Util.readPageHeader(in);
+            } catch (IOException | RuntimeException e) {
+                throw fail(
+                        "has a page header that does not decode: "
+                                + ParquetStrings.metadataProblem(e));
+            }
             int pageStart = chunk.length - in.available();
             int size = header.getCompressed_page_size();
             if (size < 0 || size > in.available()) {

@@ -1,16 +1,22 @@
 package ai.sentinel.io;
 
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.ColumnMetaData;
 import org.apache.parquet.format.FieldRepetitionType;
@@ -74,6 +80,10 @@ public final class ParquetStrings {
                 readChunk(channel, chunkOf(group), maxDefinition, values);
             }
             return values;
+        } catch (NoSuchFileException e) {
+            throw fail("does not exist");
+        } catch (AccessDeniedException e) {
+            throw fail("cannot be read (permission denied)");
         } catch (IOException e) {
             if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
                 throw e;
@@ -81,13 +91,14 @@ public final class ParquetStrings {
             throw fail(e.getMessage());
         } catch (IndexOutOfBoundsException
                 | BufferUnderflowException
-                | IllegalArgumentException
-                | NegativeArraySizeException
-                | NullPointerException
-                | InvalidParquetMetadataException e) {
-            // lengths and offsets inside pages come from the file, and Thrift leaves a field the
-            // file lacks null: corruption shows up as one of these, and is reported as what it is
-            throw fail("is corrupt (" + e + ")");
+                | NegativeArraySizeException e) {
+            // lengths and offsets inside pages come from the file: corruption shows up as these
+            throw fail("is corrupt: a length or offset in it points outside its data");
+        } catch (NullPointerException | InvalidParquetMetadataException e) {
+            // Thrift leaves a field the file lacks null
+            throw fail("is corrupt: its metadata lacks a part that every Parquet file has");
+        } catch (IllegalArgumentException e) {
+            throw fail("is corrupt: it holds a value out of range where a size or count belongs");
         }
     }
 
@@ -114,7 +125,7 @@ public final class ParquetStrings {
         try {
             return Util.readFileMetaData(new ByteArrayInputStream(footer));
         } catch (IOException | RuntimeException e) {
-            throw fail("has a corrupt footer: " + e.getMessage());
+            throw fail("has a corrupt footer: " + metadataProblem(e));
         }
     }
 
@@ -210,6 +221,30 @@ public final class ParquetStrings {
             }
         }
         return buffer.flip();
+    }
+
+    /** Thrift names the field that is absent; nothing else of its message is for a reader. */
+    private static final Pattern REQUIRED_FIELD = Pattern.compile("Required field '(\\w{1,64})'");
+
+    /**
+     * What is wrong with a Thrift structure (the footer, a page header) that did not decode, in
+     * words: Thrift's own message names Java classes
+     * ("FileMetaData$FileMetaDataStandardScheme@1fd1") and prints the half-read structure.
+     */
+    static String metadataProblem(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            Matcher required = REQUIRED_FIELD.matcher(String.valueOf(t.getMessage()));
+            if (required.find()) {
+                return "its required field '" + required.group(1) + "' is missing";
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof EOFException
+                    || String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("end of")) {
+                return "it ends in the middle of a field";
+            }
+        }
+        return "its bytes do not decode as Parquet metadata";
     }
 
     private IOException fail(String what) {

@@ -51,6 +51,7 @@ public final class ShardedSafetensors implements TensorSource {
                 SafetensorsFile shard = sharded.shards.get(shardName);
                 if (shard == null) {
                     if (!Files.isRegularFile(shardPath)) {
+                        Links.requireNotBroken(shardPath);
                         throw new IOException(
                                 index
                                         + " names shard "

@@ -58,12 +58,9 @@ public final class Families {
                 .findFirst();
     }
 
-    /** Every preset name, as users type them. */
-    public static String presetNames() {
-        return ALL.stream()
-                .flatMap(f -> f.presets().stream())
-                .map(Family.Preset::name)
-                .collect(Collectors.joining(", "));
+    /** Every preset name, as users type them: the one list that help texts and errors show. */
+    public static List<String> presetNames() {
+        return ALL.stream().flatMap(f -> f.presets().stream()).map(Family.Preset::name).toList();
     }
 
     /** The presets whose family groups query heads over shared keys and values. */

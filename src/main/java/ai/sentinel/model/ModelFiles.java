@@ -3,6 +3,7 @@ package ai.sentinel.model;
 import ai.djl.ndarray.NDManager;
 import ai.sentinel.io.Json;
 import ai.sentinel.io.JsonFormatException;
+import ai.sentinel.io.Links;
 import ai.sentinel.io.SafetensorsFile;
 import ai.sentinel.io.SafetensorsWriter;
 import ai.sentinel.io.ShardedSafetensors;
@@ -66,10 +67,12 @@ public final class ModelFiles {
      */
     public static TensorSource openWeights(Path folder) throws IOException {
         Path single = folder.resolve(WEIGHTS_FILE);
+        Links.requireNotBroken(single);
         if (Files.isRegularFile(single)) {
             return SafetensorsFile.open(single);
         }
         Path index = folder.resolve(ShardedSafetensors.INDEX_FILE);
+        Links.requireNotBroken(index);
         if (Files.isRegularFile(index)) {
             return ShardedSafetensors.open(index);
         }
@@ -118,6 +121,7 @@ public final class ModelFiles {
     }
 
     private static void loadHeads(Path file, HeadGates gates) throws IOException {
+        Links.requireNotBroken(file); // not "no sidecar": that would open every pruned head
         if (!Files.exists(file)) {
             return; // a plain HF folder: every gate open
         }

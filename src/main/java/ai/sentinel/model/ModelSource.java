@@ -114,7 +114,7 @@ public sealed interface ModelSource {
                     "--model "
                             + name
                             + " is neither a preset ("
-                            + Families.presetNames()
+                            + String.join(", ", Families.presetNames())
                             + "), an existing model folder, nor a Hugging Face model id");
         }
         try {
@@ -124,7 +124,7 @@ public sealed interface ModelSource {
                     "--model "
                             + name
                             + " is neither a preset ("
-                            + Families.presetNames()
+                            + String.join(", ", Families.presetNames())
                             + ") nor an existing model folder, and "
                             + e.getMessage());
         }

@@ -26,7 +26,7 @@ public record UpgradeConfig(
         boolean logMetrics,
         boolean dryRun) {
     public UpgradeConfig {
-        require(cycles >= 1 && cycles <= 1000, "cycles", "an integer in 1..1000", cycles);
+        CYCLES.require("cycles", cycles);
         require(pruningLevel > 0 && pruningLevel < 1, "pruning_level", "in (0, 1)", pruningLevel);
         require(growthRatio >= 0 && growthRatio <= 1, "growth_ratio", "in [0, 1]", growthRatio);
         require(
@@ -75,16 +75,8 @@ public record UpgradeConfig(
                     "ann, learned, threshold or static",
                     type);
             require(lr > 0 && lr < 10, "controller_config.controller_lr", "in (0, 10)", lr);
-            require(
-                    updateFrequency >= 1,
-                    "controller_config.update_frequency",
-                    "an integer >= 1",
-                    updateFrequency);
-            require(
-                    warmupSteps >= 0,
-                    "controller_config.warmup_steps",
-                    "an integer >= 0",
-                    warmupSteps);
+            AT_LEAST_ONE.require("controller_config.update_frequency", updateFrequency);
+            AT_LEAST_ZERO.require("controller_config.warmup_steps", warmupSteps);
         }
 
         public static ControllerConfig defaults() {
@@ -136,16 +128,8 @@ public record UpgradeConfig(
                     "plasticity_config.max_perplexity_increase",
                     "a number >= 0 (0.15 = 15%)",
                     maxPerplexityIncrease);
-            require(
-                    trainingSteps >= 1,
-                    "plasticity_config.training_steps",
-                    "an integer >= 1",
-                    trainingSteps);
-            require(
-                    memoryCapacity >= 1,
-                    "plasticity_config.memory_capacity",
-                    "an integer >= 1",
-                    memoryCapacity);
+            AT_LEAST_ONE.require("plasticity_config.training_steps", trainingSteps);
+            AT_LEAST_ONE.require("plasticity_config.memory_capacity", memoryCapacity);
         }
 
         public static PlasticityConfig defaults() {
@@ -155,6 +139,41 @@ public record UpgradeConfig(
         /** Whether {@link #maxDegenerationScore} can act (it is below the score's maximum). */
         public boolean hasDegenerationCeiling() {
             return maxDegenerationScore < NO_CEILING;
+        }
+    }
+
+    /** The accepted values of {@code cycles}. */
+    public static final IntRange CYCLES = new IntRange(1, 1000);
+
+    /** The accepted values of the step counts and capacities that must be positive. */
+    public static final IntRange AT_LEAST_ONE = new IntRange(1, Integer.MAX_VALUE);
+
+    /** The accepted values of the step counts that may be zero. */
+    public static final IntRange AT_LEAST_ZERO = new IntRange(0, Integer.MAX_VALUE);
+
+    /**
+     * The whole numbers an integer key accepts, written once for the check and for the message
+     * (also of a number too large for an {@code int}, which a config file can hold).
+     */
+    public record IntRange(int min, int max) {
+        public boolean contains(long value) {
+            return value >= min && value <= max;
+        }
+
+        /** Refuses {@code value} of {@code key} outside the range, naming both. */
+        public void require(String key, Object value) {
+            boolean holds =
+                    (value instanceof Integer || value instanceof Long)
+                            && contains(((Number) value).longValue());
+            UpgradeConfig.require(holds, key, toString(), value);
+        }
+
+        /** "an integer in 1..1000", "an integer >= 1 (at most 2147483647)". */
+        @Override
+        public String toString() {
+            return max == Integer.MAX_VALUE
+                    ? "an integer >= " + min + " (at most " + max + ")"
+                    : "an integer in " + min + ".." + max;
         }
     }
 

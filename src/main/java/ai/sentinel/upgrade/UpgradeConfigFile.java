@@ -1,6 +1,10 @@
 package ai.sentinel.upgrade;
 
+import ai.sentinel.io.Json;
+import ai.sentinel.io.TextFiles;
 import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -9,7 +13,10 @@ import java.util.Map;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.DuplicateKeyException;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
@@ -46,16 +53,30 @@ public final class UpgradeConfigFile {
 
     private UpgradeConfigFile() {}
 
+    /**
+     * Far above any real config (a few hundred bytes), far below what would strain the YAML parser,
+     * which allocates about 200 bytes per byte of deeply nested input.
+     */
+    private static final long MAX_BYTES = 1 << 20;
+
     public static UpgradeConfig read(Path file, UpgradeConfig base) throws IOException {
-        String text = Files.readString(file);
-        Object loaded;
-        try {
-            loaded = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
-        } catch (YAMLException e) {
+        long size = Files.size(file);
+        if (size > MAX_BYTES) {
             throw new IllegalArgumentException(
                     file
-                            + ": not valid JSON or YAML: "
-                            + e.getMessage().lines().findFirst().orElse(""));
+                            + ": "
+                            + size
+                            + " bytes is too large for an upgrade config (at most "
+                            + MAX_BYTES
+                            + "; a config is a few hundred bytes): is it the right file?");
+        }
+        String text =
+                TextFiles.read(file, StandardCharsets.UTF_8, "a JSON or YAML config must be UTF-8");
+        Object loaded;
+        try {
+            loaded = new Yaml(new SafeConstructor(loaderOptions())).load(text);
+        } catch (YAMLException e) {
+            throw new IllegalArgumentException(file + ": " + describe(e));
         }
         if (loaded == null) {
             return base;
@@ -65,6 +86,37 @@ public final class UpgradeConfigFile {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage());
         }
+    }
+
+    /** A key given twice is refused: YAML and JSON readers otherwise keep the last silently. */
+    private static LoaderOptions loaderOptions() {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        return options;
+    }
+
+    /** SnakeYAML's first line is often only its context ("while constructing a mapping"). */
+    private static String describe(YAMLException e) {
+        if (e instanceof MarkedYAMLException marked && marked.getProblem() != null) {
+            Mark mark = marked.getProblemMark();
+            String where =
+                    mark == null
+                            ? ""
+                            : "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+            if (e instanceof DuplicateKeyException) {
+                String key = marked.getProblem().replaceFirst("^found duplicate key ", "");
+                return where
+                        + ": the key "
+                        + Json.quote(key)
+                        + " is given twice in one mapping; give each key once";
+            }
+            return "not valid JSON or YAML: " + where + ": " + firstLine(marked.getProblem());
+        }
+        return "not valid JSON or YAML: " + firstLine(String.valueOf(e.getMessage()));
+    }
+
+    private static String firstLine(String s) {
+        return s.lines().findFirst().orElse("");
     }
 
     static UpgradeConfig parse(Map<String, Object> top, UpgradeConfig base) {
@@ -83,7 +135,7 @@ public final class UpgradeConfigFile {
         UpgradeConfig.PlasticityConfig bp = base.plasticity();
         return new UpgradeConfig(
                 string(top, "dataset", base.dataset()),
-                integer(top, "cycles", base.cycles()),
+                integer(top, "cycles", base.cycles(), "", UpgradeConfig.CYCLES),
                 number(top, "pruning_level", base.pruningLevel()),
                 number(top, "growth_ratio", base.growthRatio()),
                 number(top, "learning_rate", base.learningRate()),
@@ -92,8 +144,18 @@ public final class UpgradeConfigFile {
                                 ? controllerType(c.get("controller_type"))
                                 : bc.type(),
                         number(c, "controller_lr", bc.lr(), "controller_config."),
-                        integer(c, "update_frequency", bc.updateFrequency(), "controller_config."),
-                        integer(c, "warmup_steps", bc.warmupSteps(), "controller_config.")),
+                        integer(
+                                c,
+                                "update_frequency",
+                                bc.updateFrequency(),
+                                "controller_config.",
+                                UpgradeConfig.AT_LEAST_ONE),
+                        integer(
+                                c,
+                                "warmup_steps",
+                                bc.warmupSteps(),
+                                "controller_config.",
+                                UpgradeConfig.AT_LEAST_ZERO)),
                 new UpgradeConfig.PlasticityConfig(
                         number(
                                 p,
@@ -110,8 +172,18 @@ public final class UpgradeConfigFile {
                                 "max_perplexity_increase",
                                 bp.maxPerplexityIncrease(),
                                 "plasticity_config."),
-                        integer(p, "training_steps", bp.trainingSteps(), "plasticity_config."),
-                        integer(p, "memory_capacity", bp.memoryCapacity(), "plasticity_config.")),
+                        integer(
+                                p,
+                                "training_steps",
+                                bp.trainingSteps(),
+                                "plasticity_config.",
+                                UpgradeConfig.AT_LEAST_ONE),
+                        integer(
+                                p,
+                                "memory_capacity",
+                                bp.memoryCapacity(),
+                                "plasticity_config.",
+                                UpgradeConfig.AT_LEAST_ONE)),
                 bool(top, "run_inference", base.runInference()),
                 bool(top, "plot", base.plot()),
                 bool(top, "log_metrics", base.logMetrics()),
@@ -129,7 +201,7 @@ public final class UpgradeConfigFile {
                     throw new IllegalArgumentException(
                             "controller_config.controller_type must be ann, learned, threshold or"
                                     + " static, got "
-                                    + value);
+                                    + Json.quote(String.valueOf(value)));
         };
     }
 
@@ -140,7 +212,24 @@ public final class UpgradeConfigFile {
             throw new IllegalArgumentException(what + " must be a mapping of keys to values");
         }
         Map<String, Object> snake = new LinkedHashMap<>();
-        ((Map<Object, Object>) map).forEach((k, v) -> snake.put(snakeCase(String.valueOf(k)), v));
+        Map<String, String> spelled = new LinkedHashMap<>();
+        ((Map<Object, Object>) map)
+                .forEach(
+                        (k, v) -> {
+                            String key = snakeCase(String.valueOf(k));
+                            String before = spelled.put(key, String.valueOf(k));
+                            if (before != null) {
+                                throw new IllegalArgumentException(
+                                        (what.equals("the file") ? "" : what + ".")
+                                                + key
+                                                + " is given twice (as "
+                                                + Json.quote(before)
+                                                + " and as "
+                                                + Json.quote(String.valueOf(k))
+                                                + "); give it once");
+                            }
+                            snake.put(key, v);
+                        });
         return snake;
     }
 
@@ -155,8 +244,7 @@ public final class UpgradeConfigFile {
             if (!known.contains(key)) {
                 throw new IllegalArgumentException(
                         "unknown key "
-                                + prefix
-                                + key
+                                + Json.quote(prefix + key)
                                 + "; accepted: "
                                 + String.join(", ", known.stream().sorted().toList()));
             }
@@ -169,24 +257,32 @@ public final class UpgradeConfigFile {
             return fallback;
         }
         if (!(v instanceof String s) || s.isBlank()) {
-            throw new IllegalArgumentException(key + " must be a non-empty string, got " + v);
+            throw new IllegalArgumentException(
+                    key + " must be a non-empty string, got " + Json.quote(String.valueOf(v)));
         }
         return s;
     }
 
-    private static int integer(Map<String, Object> m, String key, int fallback) {
-        return integer(m, key, fallback, "");
-    }
-
-    private static int integer(Map<String, Object> m, String key, int fallback, String prefix) {
+    /**
+     * An integer key; YAML reads a whole number too large for an {@code int} as a Long or
+     * BigInteger, which is refused with the key's range rather than "must be an integer".
+     */
+    private static int integer(
+            Map<String, Object> m,
+            String key,
+            int fallback,
+            String prefix,
+            UpgradeConfig.IntRange range) {
         Object v = m.get(key);
         if (v == null) {
             return fallback;
         }
-        if (!(v instanceof Integer i)) {
-            throw new IllegalArgumentException(prefix + key + " must be an integer, got " + v);
+        if (v instanceof Integer || v instanceof Long || v instanceof BigInteger) {
+            range.require(prefix + key, v);
+            return ((Number) v).intValue();
         }
-        return i;
+        throw new IllegalArgumentException(
+                prefix + key + " must be " + range + ", got " + Json.quote(String.valueOf(v)));
     }
 
     private static double number(Map<String, Object> m, String key, double fallback) {
@@ -206,7 +302,8 @@ public final class UpgradeConfigFile {
         if (v instanceof String s && s.matches("[-+]?[0-9.]+([eE][-+]?[0-9]+)?")) {
             return Double.parseDouble(s);
         }
-        throw new IllegalArgumentException(prefix + key + " must be a number, got " + v);
+        throw new IllegalArgumentException(
+                prefix + key + " must be a number, got " + Json.quote(String.valueOf(v)));
     }
 
     private static boolean bool(Map<String, Object> m, String key, boolean fallback) {
@@ -215,7 +312,8 @@ public final class UpgradeConfigFile {
             return fallback;
         }
         if (!(v instanceof Boolean b)) {
-            throw new IllegalArgumentException(key + " must be true or false, got " + v);
+            throw new IllegalArgumentException(
+                    key + " must be true or false, got " + Json.quote(String.valueOf(v)));
         }
         return b;
     }

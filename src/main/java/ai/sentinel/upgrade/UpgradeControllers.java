@@ -13,6 +13,8 @@ import ai.sentinel.report.Plural;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The controller acting while an upgrade cycle learns, from {@code controller_config}: its type,
@@ -21,6 +23,8 @@ import java.util.Optional;
  * rollback can restore them.
  */
 public final class UpgradeControllers {
+    private static final Logger LOG = LoggerFactory.getLogger(UpgradeControllers.class);
+
     private UpgradeControllers() {}
 
     /**
@@ -96,7 +100,7 @@ public final class UpgradeControllers {
                                             2,
                                             batchSize,
                                             GrowthSchedule.defaults()),
-                                    summary -> {}));
+                                    summary -> summary.lines().forEach(LOG::info)));
             case LEARNED -> {
                 LearnedGateConfig config =
                         new LearnedGateConfig(

@@ -11,7 +11,9 @@ import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -162,6 +164,58 @@ class ControllerCommandTest {
                 Files.readString(dir.resolve("c/metrics.jsonl")).contains("controller_interval"));
         assertTrue(
                 run.err().contains("threshold"), "the first measurement's summary: " + run.err());
+        assertEquals(
+                1,
+                run.err().split("threshold controller, first measurement at step", -1).length - 1,
+                "the first measurement's summary is printed once: " + run.err());
+    }
+
+    @Test
+    void controllerOptionsThatWouldBeIgnoredOrOutOfRangeAreRefused(@TempDir Path dir)
+            throws Exception {
+        Path text = dir.resolve("text.txt");
+        Files.writeString(text, Fixtures.shakespeare(20_000));
+        Map<List<String>, String> cases = new LinkedHashMap<>();
+        cases.put(
+                List.of("--high-entropy-threshold", "0.8"),
+                "--high-entropy-threshold applies only with --controller threshold, and no"
+                        + " --controller was given");
+        cases.put(
+                List.of("--penalty", "0.1"),
+                "--penalty applies only with --controller learned, and no --controller was given");
+        cases.put(
+                List.of("--pruning-mode", "COMPRESSED"),
+                "--pruning-mode applies only with --controller threshold or learned");
+        cases.put(
+                List.of("--controller", "learned", "--controller-interval", "10"),
+                "--controller-interval applies only with --controller threshold, not with"
+                        + " --controller learned");
+        cases.put(
+                List.of("--controller", "threshold", "--gate-threshold", "0.1"),
+                "--gate-threshold applies only with --controller learned, not with --controller"
+                        + " threshold");
+        cases.put(
+                List.of("--controller", "threshold", "--high-entropy-threshold", "-5"),
+                "--high-entropy-threshold -5 is out of range: normalised attention entropy is in"
+                        + " [0, 1], so an absolute threshold must be in [0, 1]");
+        cases.put(
+                List.of("--controller", "threshold", "--low-entropy-threshold", "1.5"),
+                "--low-entropy-threshold 1.5 is out of range");
+        cases.put(
+                List.of("--controller", "threshold", "--grad-threshold", "-1e-3"),
+                "--grad-threshold -1e-3 is out of range: a gradient norm or sensitivity is >= 0");
+        cases.put(
+                List.of("--controller", "threshold", "--revive-threshold", "-1"),
+                "--revive-threshold -1 is out of range");
+        for (var c : cases.entrySet()) {
+            CliRun run =
+                    CliRun.of(
+                            train(text, dir.resolve("bad"), c.getKey().toArray(String[]::new))
+                                    .toArray(String[]::new));
+            assertEquals(2, run.code(), c.getKey() + ": " + run.err());
+            assertEquals(1, run.err().strip().lines().count(), c.getKey() + ": " + run.err());
+            assertTrue(run.err().contains(c.getValue()), c.getKey() + ": " + run.err());
+        }
     }
 
     @Test

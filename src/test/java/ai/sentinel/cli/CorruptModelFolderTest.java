@@ -127,7 +127,11 @@ class CorruptModelFolderTest {
         assertOneLine(eval(folder), config.toString(), "n_embd must be a number");
         Files.writeString(
                 config, json.replace("\"n_embd\": 16", "\"n_embd\": 4294967312")); // 2^32 + 16
-        assertOneLine(eval(folder), config.toString(), "n_embd", "outside the range of an int");
+        assertOneLine(
+                eval(folder),
+                config.toString(),
+                "n_embd",
+                "out of range: it must be an integer from -2147483648 to 2147483647");
         Files.writeString(
                 config,
                 json.replace("\"n_embd\": 16", "\"n_embd\": 1000000")

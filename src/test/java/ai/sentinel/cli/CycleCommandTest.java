@@ -1,6 +1,7 @@
 package ai.sentinel.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.plasticity.CycleResult;
@@ -184,6 +185,24 @@ class CycleCommandTest {
         int perHead = 4 * 128 * 32 + 3 * 32;
         assertEquals(before - 5L * perHead, pruned);
         assertEquals(pruned + 2L * perHead, last);
+    }
+
+    @Test
+    void aResumeWithOtherOptionsNamesEachOptionThatDiffersWithBothValues(@TempDir Path dir)
+            throws Exception {
+        Path text = dir.resolve("text.txt");
+        Files.writeString(text, Fixtures.shakespeare(20_000));
+        assertEquals(0, run(args(text, dir, "r", "--seed", "1")));
+        CliRun resumed =
+                CliRun.of(args(text, dir, "r", "--seed", "2", "--growth-ratio", "0.5", "--resume"));
+        assertEquals(2, resumed.code(), resumed.err());
+        List<String> errors = resumed.err().lines().filter(l -> l.startsWith("sentinel:")).toList();
+        assertEquals(1, errors.size(), resumed.err()); // notes may come before it, one each
+        assertFalse(resumed.err().contains("\tat "), resumed.err());
+        String err = errors.get(0);
+        assertTrue(err.contains("was started with other options (config.json)"), err);
+        assertTrue(err.contains("growthRatio: 0.33 in the run, 0.5 now"), err);
+        assertTrue(err.contains("seed: 1 in the run, 2 now"), err);
     }
 
     @Test

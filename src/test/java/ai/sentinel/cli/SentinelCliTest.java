@@ -3,6 +3,7 @@ package ai.sentinel.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.sentinel.model.Families;
 import ai.sentinel.testing.CliRun;
 import ai.sentinel.testing.Fixtures;
 import com.google.gson.JsonObject;
@@ -116,6 +117,33 @@ class SentinelCliTest {
                         "--resume");
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.err().contains("Resuming at step 20 of 24"), resumed.err());
+
+        CliRun other =
+                CliRun.of(
+                        "train",
+                        "-m",
+                        "nano",
+                        "--dataset",
+                        text.toString(),
+                        "--steps",
+                        "28",
+                        "--batch-size",
+                        "4",
+                        "--seq-len",
+                        "32",
+                        "--eval-every",
+                        "10",
+                        "--eval-batches",
+                        "2",
+                        "--lr",
+                        "1e-2",
+                        "--out",
+                        out.toString(),
+                        "--resume");
+        assertBadInput(
+                other,
+                "was started with other options (run-config.json): lr: 0.003 in the run, 0.01 now;"
+                        + " resume with the same options");
     }
 
     @Test
@@ -223,6 +251,35 @@ class SentinelCliTest {
                 bare.err().contains("Usage: sentinel") && bare.err().contains("train"), bare.err());
         CliRun verbose = CliRun.of("train", "-m", "no-such-model", "--verbose");
         assertTrue(verbose.err().contains("\tat "), "--verbose shows the stack trace");
+    }
+
+    @Test
+    void aWholeNumberTooLargeSaysTheBoundNotThatItIsNoInteger() {
+        assertBadInput(
+                CliRun.of("train", "-m", "nano", "--steps", "99999999999"),
+                "Invalid value for option '--steps': \"99999999999\" is too large: at most"
+                        + " 2147483647");
+        assertBadInput(
+                CliRun.of("train", "-m", "nano", "--seed", "-99999999999999999999"),
+                "\"-99999999999999999999\" is too small: at least -9223372036854775808");
+        assertBadInput(
+                CliRun.of("train", "-m", "nano", "--steps", "ten"),
+                "'--steps': \"ten\" is not a whole number");
+    }
+
+    @Test
+    void helpAndErrorsListTheSamePresets() {
+        String trainHelp = CliRun.of("train", "--help").out().replaceAll("\\s+", " ");
+        String benchHelp = CliRun.of("bench", "controller", "--help").out().replaceAll("\\s+", " ");
+        String error = CliRun.of("train", "-m", "no-such-model").err();
+        assertTrue(Families.presetNames().contains("smollm2-135m"));
+        for (String preset : Families.presetNames()) {
+            assertTrue(
+                    trainHelp.contains(preset + ",") || trainHelp.contains(preset + ")"), preset);
+            assertTrue(
+                    benchHelp.contains(preset + ",") || benchHelp.contains(preset + ")"), preset);
+            assertTrue(error.contains(preset), preset + ": " + error);
+        }
     }
 
     private static void assertBadInput(CliRun r, String fragment) {

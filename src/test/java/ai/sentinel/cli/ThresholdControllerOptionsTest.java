@@ -87,6 +87,10 @@ class ThresholdControllerOptionsTest {
             {"--controller-interval", "0"},
             {"--controller-batches", "0"},
             {"--max-pruned-fraction", "1"},
+            {"--high-entropy-threshold", "-5"},
+            {"--low-entropy-threshold", "1.01"},
+            {"--grad-threshold", "-0.5"},
+            {"--revive-threshold", "-1e-9"},
         };
         for (String[] c : cases) {
             Train t = train(c);

@@ -217,7 +217,7 @@ class UpgradeCommandTest {
         Path config = dir.resolve("bad.yaml");
         Files.writeString(config, "cycles: 2\nplasticity_config:\n  max_degeneration: 2\n");
         assertBadInput(
-                "unknown key plasticity_config.max_degeneration",
+                "unknown key \"plasticity_config.max_degeneration",
                 "upgrade",
                 model.toString(),
                 "--config",
@@ -268,6 +268,42 @@ class UpgradeCommandTest {
                 "-o",
                 used.toString());
         assertEquals("mine", Files.readString(used.resolve("keep.txt")));
+    }
+
+    @Test
+    void aResumeWithOtherOptionsNamesEachThatDiffersBeforeAnyWork() throws Exception {
+        Path model = tinyModelFolder();
+        Path out = dir.resolve("resumed");
+        Files.createDirectories(out.resolve("state"));
+        Files.writeString(out.resolve("state/upgrade_state.json"), "{}"); // never read: refused
+        JsonObject recorded = new JsonObject();
+        recorded.addProperty("seed", 1);
+        recorded.addProperty("batch_size", 4);
+        Json.write(out.resolve("upgrade_config.json"), recorded);
+        CliRun r =
+                CliRun.of(
+                        "upgrade",
+                        model.toString(),
+                        "--dataset",
+                        text.toString(),
+                        "--seq-len",
+                        "32",
+                        "--batch-size",
+                        "4",
+                        "--seed",
+                        "2",
+                        "--resume",
+                        "-o",
+                        out.toString());
+        assertEquals(2, r.code(), r.err());
+        String err = r.err().strip();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(
+                err.contains("was started with other options (upgrade_config.json)")
+                        && err.contains("seed: 1 in the run, 2 now")
+                        && err.contains("cycles: none in the run, 3 now")
+                        && !err.contains("batch_size"),
+                err);
     }
 
     private static void assertBadInput(String fragment, String... args) {

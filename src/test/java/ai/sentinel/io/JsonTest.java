@@ -42,6 +42,33 @@ class JsonTest {
     }
 
     @Test
+    void aFileThatIsNotUtf8NamesTheByteOffset(@TempDir Path dir) throws IOException {
+        Files.write(dir.resolve("config.json"), new byte[] {'{', '"', 'a', (byte) 0xe9, '"', '}'});
+        String message =
+                assertThrows(
+                                JsonFormatException.class,
+                                () -> Json.readObject(dir.resolve("config.json")))
+                        .getMessage();
+        assertEquals(
+                dir.resolve("config.json")
+                        + " is not UTF-8 text: an invalid UTF-8 byte sequence (0xe9) at byte"
+                        + " offset 3; a JSON file must be UTF-8",
+                message);
+    }
+
+    @Test
+    void aKeyGivenTwiceIsRefusedNamingIt(@TempDir Path dir) throws IOException {
+        assertEquals(
+                "line 1, column 32: the key \"n_head\" is given twice in one object (at"
+                        + " \"$.attn.n_head\"); give each key once",
+                error(dir, "{\"attn\": {\"n_head\": 4, \"n_head\": 8}}"));
+        assertTrue(
+                error(dir, "{\"a\": 1,\n \"b\": [{}, {\"c\": 1}],\n \"a\": 2}").contains("\"a\""));
+        // the same key in different objects is no duplicate
+        Json.parseObject("{\"a\": {\"x\": 1}, \"b\": {\"x\": 1}, \"x\": [{\"x\": 2}]}", "test");
+    }
+
+    @Test
     void ourOwnNonFiniteNumbersStillRead(@TempDir Path dir) throws IOException {
         JsonObject o = new JsonObject();
         o.addProperty("loss", Double.NaN);
@@ -59,9 +86,17 @@ class JsonTest {
                         "test");
         assertEquals(7, JsonFields.requireInt(o, "n"));
         assertThrows(IllegalArgumentException.class, () -> JsonFields.requireInt(o, "s"));
-        assertThrows(IllegalArgumentException.class, () -> JsonFields.requireInt(o, "big"));
+        assertTrue(
+                assertThrows(IllegalArgumentException.class, () -> JsonFields.requireInt(o, "big"))
+                        .getMessage()
+                        .endsWith(
+                                "is 4294967328, out of range: it must be an integer from"
+                                        + " -2147483648 to 2147483647"));
         assertEquals(4294967328L, JsonFields.requireLong(o, "big"));
-        assertThrows(IllegalArgumentException.class, () -> JsonFields.requireInt(o, "half"));
+        assertTrue(
+                assertThrows(IllegalArgumentException.class, () -> JsonFields.requireInt(o, "half"))
+                        .getMessage()
+                        .endsWith("is \"1.5\", not a whole number"));
         assertThrows(IllegalArgumentException.class, () -> JsonFields.requireInt(o, "o"));
         assertThrows(IllegalArgumentException.class, () -> JsonFields.requireInt(o, "missing"));
     }

@@ -2,18 +2,22 @@ package ai.sentinel.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.sentinel.testing.ParquetFixture;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.regex.Pattern;
 import org.apache.parquet.format.CompressionCodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,6 +120,54 @@ class ParquetStringsTest {
         assertThrows(IOException.class, () -> ParquetStrings.read(cut, "text"));
     }
 
+    /**
+     * Java's names are no explanation: no class name ("MalformedJsonException"), no nested class
+     * ("FileMetaData$FileMetaDataStandardScheme"), no identity hash ("@1fd14d74"), no package.
+     */
+    private static final Pattern JAVA_NAMES =
+            Pattern.compile(
+                    "[A-Za-z](Exception|Error)\\b|\\$[A-Z]|@[0-9a-f]{5,}|\\b(java|javax|org|com)\\.[a-z]");
+
+    private static void assertSaysItInWords(String message) {
+        assertFalse(JAVA_NAMES.matcher(message).find(), message);
+        assertEquals(1, message.lines().count(), message);
+    }
+
+    @Test
+    void aDamagedFooterOrPageHeaderIsDescribedInWords(@TempDir Path dir) throws IOException {
+        Path good = dir.resolve("good.parquet");
+        ParquetFixture.text().write(good, List.of("one", "two", "three"));
+        byte[] bytes = Files.readAllBytes(good);
+        int footerLength =
+                ByteBuffer.wrap(bytes, bytes.length - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        int footerStart = bytes.length - 8 - footerLength;
+        Path bad = dir.resolve("bad.parquet");
+        byte[] zeroFooter = bytes.clone();
+        Arrays.fill(zeroFooter, footerStart, footerStart + footerLength, (byte) 0);
+        Files.write(bad, zeroFooter); // a Thrift struct that ends at once: required fields absent
+        String footer =
+                assertThrows(IOException.class, () -> ParquetStrings.read(bad, "text"))
+                        .getMessage();
+        assertSaysItInWords(footer);
+        assertTrue(footer.contains("footer") && footer.contains("missing"), footer);
+
+        byte[] zeroPage = bytes.clone();
+        Arrays.fill(zeroPage, 4, 12, (byte) 0); // the first page header, right after PAR1
+        Files.write(bad, zeroPage);
+        String page =
+                assertThrows(IOException.class, () -> ParquetStrings.read(bad, "text"))
+                        .getMessage();
+        assertSaysItInWords(page);
+        assertTrue(page.contains("page header"), page);
+
+        String absent =
+                assertThrows(
+                                IOException.class,
+                                () -> ParquetStrings.read(dir.resolve("absent.parquet"), "text"))
+                        .getMessage();
+        assertTrue(absent.endsWith("does not exist"), absent);
+    }
+
     private static void assertRefused(Path file, String column, String cause) {
         IOException e = assertThrows(IOException.class, () -> ParquetStrings.read(file, column));
         assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
@@ -172,6 +224,7 @@ class ParquetStringsTest {
                         assertTrue(
                                 expected.getMessage().startsWith(bad.toString()),
                                 expected.getMessage());
+                        assertSaysItInWords(expected.getMessage());
                     }
                 }
             }

@@ -20,10 +20,10 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
- * Corrupt {@code config.json} files of one family parse, or fail with one line naming the file; a
- * modest number also go through the whole load beside valid weights, which must never allocate past
- * the files' size. One subclass per family names a preset of it; the template is a tiny model of
- * that preset saved by Sentinel.
+ * Corrupt {@code config.json} files of one family (damaged, with a key given twice, with bytes that
+ * are not UTF-8) parse, or fail with one line naming the file; a modest number also go through the
+ * whole load beside valid weights, which must never allocate past the files' size. One subclass per
+ * family names a preset of it; the template is a tiny model of that preset saved by Sentinel.
  */
 abstract class ConfigFuzzing {
     /** A family's scratch folder, its valid model folder and that folder's config text. */
@@ -70,7 +70,7 @@ abstract class ConfigFuzzing {
 
     @Provide
     Arbitrary<byte[]> corrupt() {
-        return Corruptions.ofJson(fixture().config());
+        return Corruptions.ofConfig(fixture().config());
     }
 
     private Fixture fixture() {

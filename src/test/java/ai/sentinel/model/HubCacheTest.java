@@ -271,6 +271,50 @@ class HubCacheTest {
                 "a ref in a sub-folder, as the hub names pull requests");
     }
 
+    @Test
+    void aWeightsFileThatIsABrokenLinkIsReportedAsOneNotAsMissing(@TempDir Path root)
+            throws IOException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            fakeCache(root, manager);
+            HubCache hub = new HubCache(root);
+            Path snapshot = root.resolve("models--acme--tiny-gpt2/snapshots/" + COMMIT);
+            Path shard2 = snapshot.resolve("model-00002-of-00002.safetensors");
+            Files.delete(shard2);
+            Files.createSymbolicLink(shard2, Path.of("../../blobs/0123abcd"));
+            IOException shard = assertThrows(IOException.class, () -> load(hub, manager));
+            assertEquals(
+                    shard2
+                            + " is a broken link to \"../../blobs/0123abcd\", whose target is missing"
+                            + " (an interrupted download or a cleaned cache? fetch the model again)",
+                    shard.getMessage());
+
+            Path index = snapshot.resolve(ShardedSafetensors.INDEX_FILE);
+            Files.delete(index);
+            Files.createSymbolicLink(index, Path.of("../../blobs/4567cdef"));
+            IOException indexBroken = assertThrows(IOException.class, () -> load(hub, manager));
+            assertTrue(
+                    indexBroken
+                            .getMessage()
+                            .startsWith(index + " is a broken link to \"../../blobs/4567cdef\""),
+                    indexBroken.getMessage());
+
+            Path single = snapshot.resolve(ModelFiles.WEIGHTS_FILE);
+            Files.createSymbolicLink(single, Path.of("../../blobs/89abef01"));
+            IOException singleBroken = assertThrows(IOException.class, () -> load(hub, manager));
+            assertTrue(
+                    singleBroken.getMessage().startsWith(single + " is a broken link to"),
+                    singleBroken.getMessage());
+
+            Path config = snapshot.resolve(ModelFiles.CONFIG_FILE);
+            Files.delete(config);
+            Files.createSymbolicLink(config, Path.of("../../blobs/cafe0123"));
+            IOException configBroken = assertThrows(IOException.class, () -> load(hub, manager));
+            assertTrue(
+                    configBroken.getMessage().startsWith(config + " is a broken link to"),
+                    configBroken.getMessage());
+        }
+    }
+
     private static void load(HubCache hub, NDManager manager) throws IOException {
         ModelSource.of("acme/tiny-gpt2", "main", hub).load(manager, 256, 0).close();
     }

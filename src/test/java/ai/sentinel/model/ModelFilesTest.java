@@ -60,6 +60,22 @@ class ModelFilesTest {
     }
 
     @Test
+    void aHeadsSidecarThatIsABrokenLinkIsRefusedNotTakenForAbsent(@TempDir Path dir)
+            throws IOException {
+        try (CausalLm model = TinyModels.tiny(manager, 1)) {
+            model.gates().setMasked(new HeadId(0, 3), true);
+            ModelFiles.save(model, dir);
+        }
+        Path heads = dir.resolve(ModelFiles.HEADS_FILE);
+        Files.delete(heads);
+        Files.createSymbolicLink(heads, dir.resolve("gone.safetensors"));
+        IOException e = assertThrows(IOException.class, () -> ModelFiles.load(dir, manager));
+        assertTrue(
+                e.getMessage().startsWith(heads + " is a broken link to"),
+                "loading with every head open would undo the pruning: " + e.getMessage());
+    }
+
+    @Test
     void savedFolderHasGpt2TensorNamesShapesAndConfig(@TempDir Path dir) throws IOException {
         try (CausalLm model = TinyModels.tiny(manager, 1)) {
             ModelFiles.save(model, dir);

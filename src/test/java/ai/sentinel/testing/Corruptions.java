@@ -70,6 +70,115 @@ public final class Corruptions {
                         3, jsonDamaged(json).map(s -> s.getBytes(StandardCharsets.UTF_8))));
     }
 
+    /**
+     * Corruptions of a configuration file: those of {@link #ofJson}, a key given twice, and bytes
+     * that are not UTF-8.
+     */
+    public static Arbitrary<byte[]> ofConfig(String json) {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(2, ofJson(json)),
+                net.jqwik.api.Tuple.of(
+                        1, duplicateKey(json).map(s -> s.getBytes(StandardCharsets.UTF_8))),
+                net.jqwik.api.Tuple.of(1, notUtf8(bytes)));
+    }
+
+    /**
+     * {@code json} (an object) with one of its keys, at any depth, given a second time just before
+     * the first, with the same value or a nasty number: a reader that keeps the last silently lets
+     * a setting vanish.
+     */
+    public static Arbitrary<String> duplicateKey(String json) {
+        return Arbitraries.longs()
+                .map(
+                        seed -> {
+                            SplittableRandom random = new SplittableRandom(seed);
+                            JsonObject tree = JsonParser.parseString(json).getAsJsonObject();
+                            List<JsonObject> objects = new ArrayList<>();
+                            collectObjects(tree, objects);
+                            objects.removeIf(o -> o.size() == 0);
+                            String compact = new com.google.gson.Gson().toJson(tree);
+                            if (objects.isEmpty()) {
+                                return compact;
+                            }
+                            JsonObject o = objects.get(random.nextInt(objects.size()));
+                            List<String> keys = new ArrayList<>(o.keySet());
+                            String key = keys.get(random.nextInt(keys.size()));
+                            String name = new com.google.gson.Gson().toJson(key) + ":";
+                            int at = compact.indexOf(name);
+                            JsonElement value =
+                                    random.nextBoolean()
+                                            ? o.get(key)
+                                            : new JsonPrimitive(
+                                                    new com.google.gson.internal.LazilyParsedNumber(
+                                                            NASTY_NUMBERS.get(
+                                                                    random.nextInt(
+                                                                            NASTY_NUMBERS
+                                                                                    .size()))));
+                            return compact.substring(0, at)
+                                    + name
+                                    + new com.google.gson.Gson().toJson(value)
+                                    + ","
+                                    + compact.substring(at);
+                        });
+    }
+
+    private static void collectObjects(JsonElement e, List<JsonObject> out) {
+        if (e.isJsonObject()) {
+            out.add(e.getAsJsonObject());
+            e.getAsJsonObject().entrySet().forEach(f -> collectObjects(f.getValue(), out));
+        } else if (e.isJsonArray()) {
+            e.getAsJsonArray().forEach(x -> collectObjects(x, out));
+        }
+    }
+
+    /**
+     * {@code text} (a YAML document) with one of its lines repeated right after itself: a key given
+     * twice, or a list item more.
+     */
+    public static Arbitrary<String> lineRepeated(String text) {
+        List<String> lines = text.lines().toList();
+        return Arbitraries.integers()
+                .between(0, lines.size() - 1)
+                .map(
+                        i -> {
+                            List<String> copy = new ArrayList<>(lines);
+                            copy.add(i, lines.get(i));
+                            return String.join("\n", copy) + "\n";
+                        });
+    }
+
+    /**
+     * Byte sequences that are never UTF-8: a lone continuation byte, a lead byte without its
+     * continuation, an overlong encoding, an encoded UTF-16 surrogate, bytes 0xF5-0xFF.
+     */
+    private static final byte[][] NOT_UTF8 = {
+        {(byte) 0x80},
+        {(byte) 0xC3},
+        {(byte) 0xE2, (byte) 0x82},
+        {(byte) 0xC0, (byte) 0x80},
+        {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+        {(byte) 0xF5},
+        {(byte) 0xFF},
+        {(byte) 0xE9} // 'é' in Latin-1
+    };
+
+    /** {@code valid} with one sequence that is not UTF-8 inserted anywhere, the end included. */
+    public static Arbitrary<byte[]> notUtf8(byte[] valid) {
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, valid.length),
+                        Arbitraries.integers().between(0, NOT_UTF8.length - 1))
+                .as(
+                        (at, which) -> {
+                            byte[] bad = NOT_UTF8[which];
+                            byte[] out = new byte[valid.length + bad.length];
+                            System.arraycopy(valid, 0, out, 0, at);
+                            System.arraycopy(bad, 0, out, at, bad.length);
+                            System.arraycopy(valid, at, out, at + bad.length, valid.length - at);
+                            return out;
+                        });
+    }
+
     public static Arbitrary<byte[]> truncated(byte[] valid) {
         return Arbitraries.integers()
                 .between(0, Math.max(0, valid.length - 1))

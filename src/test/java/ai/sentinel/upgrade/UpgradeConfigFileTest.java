@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -57,9 +59,11 @@ class UpgradeConfigFileTest {
         assertEquals(2, c.cycles());
         assertEquals(UpgradeConfig.ControllerType.STATIC, c.controller().type());
 
-        assertRefused(dir, "{\"cycels\": 2}", "unknown key cycels");
+        assertRefused(dir, "{\"cycels\": 2}", "unknown key \"cycels\"");
         assertRefused(
-                dir, "plasticity_config:\n  memory: 3\n", "unknown key plasticity_config.memory");
+                dir,
+                "plasticity_config:\n  memory: 3\n",
+                "unknown key \"plasticity_config.memory\"");
         assertRefused(dir, "pruning_level: 1.5\n", "pruning_level must be in (0, 1), got 1.5");
         assertRefused(dir, "cycles: two\n", "cycles must be an integer");
         assertRefused(
@@ -75,6 +79,67 @@ class UpgradeConfigFileTest {
                 "plasticity_config:\n  max_degeneration_score: 12\n",
                 "plasticity_config.max_degeneration_score must be a number in (0, 10]");
         assertRefused(dir, "cycles: [1\n", "not valid JSON or YAML");
+    }
+
+    @Test
+    void anIntegerTooLargeSaysTheRange(@TempDir Path dir) throws Exception {
+        assertRefused(
+                dir,
+                "cycles: 99999999999\n",
+                "cycles must be an integer in 1..1000, got 99999999999");
+        assertRefused(
+                dir,
+                "{\"plasticity_config\": {\"training_steps\": 99999999999999999999999}}",
+                "plasticity_config.training_steps must be an integer >= 1 (at most 2147483647), got"
+                        + " 99999999999999999999999");
+        assertRefused(
+                dir,
+                "controller_config:\n  warmup_steps: 1.5\n",
+                "controller_config.warmup_steps must be an integer >= 0 (at most 2147483647), got"
+                        + " \"1.5\"");
+    }
+
+    @Test
+    void aKeyGivenTwiceIsRefusedNamingIt(@TempDir Path dir) throws Exception {
+        assertRefused(
+                dir,
+                "cycles: 2\npruning_level: 0.2\ncycles: 5\n",
+                "line 3, column 1: the key \"cycles\" is given twice in one mapping");
+        assertRefused(
+                dir,
+                "{\"controller_config\": {\"warmup_steps\": 1, \"warmup_steps\": 2}}",
+                "the key \"warmup_steps\" is given twice");
+        assertRefused(
+                dir,
+                "pruning_level: 0.2\npruning-level: 0.4\n",
+                "pruning_level is given twice (as \"pruning_level\" and as \"pruning-level\")");
+        assertRefused(
+                dir,
+                "plasticity_config:\n  trainingSteps: 4\n  training_steps: 5\n",
+                "plasticity_config.training_steps is given twice");
+    }
+
+    @Test
+    void aFileThatIsNotUtf8NamesTheByteOffset(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("latin1.yaml");
+        Files.write(file, "dataset: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        IOException e =
+                assertThrows(
+                        IOException.class,
+                        () -> UpgradeConfigFile.read(file, UpgradeConfig.defaults()));
+        assertEquals(
+                file
+                        + " is not UTF-8 text: an invalid UTF-8 byte sequence (0xe9) at byte offset"
+                        + " 12; a JSON or YAML config must be UTF-8",
+                e.getMessage());
+    }
+
+    @Test
+    void aFileFarLargerThanAnyConfigIsRefusedBeforeParsing(@TempDir Path dir) throws Exception {
+        assertRefused(
+                dir,
+                "[".repeat((1 << 20) + 1),
+                "1048577 bytes is too large for an upgrade config (at most 1048576");
     }
 
     private static void assertRefused(Path dir, String text, String fragment) throws Exception {

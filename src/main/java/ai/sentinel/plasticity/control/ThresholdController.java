@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * (numbers measured before the decisions, head states after them) and a {@link
  * RunEvent.ControllerInterval}; a revival's decision carries the head's sensitivity {@code
  * E|∂L/∂g|} in its {@code gradientNorm} field, the number its rule read (a pruned head measured at
- * gate 0 has no weight gradient). The first measurement's {@link MeasurementSummary} is logged at
- * INFO, handed to the {@code onFirstMeasurement} callback when it is taken, and kept for {@link
+ * gate 0 has no weight gradient). The first measurement's {@link MeasurementSummary} is handed to
+ * the {@code onFirstMeasurement} callback when it is taken, which prints it if the caller wants it
+ * shown (not logged here as well: the command line printed it twice), and kept for {@link
  * #firstMeasurement()}; a resumed run that had already measured does neither again.
  */
 public final class ThresholdController implements HeadController {
@@ -159,7 +160,6 @@ public final class ThresholdController implements HeadController {
         if (!measuredBefore) {
             measuredBefore = true;
             firstMeasurement = MeasurementSummary.of(runStep, inputs, settings.rules(), verdict);
-            firstMeasurement.lines().forEach(LOG::info);
             onFirstMeasurement.accept(firstMeasurement);
         }
         for (ThresholdVerdict.HeldBack h : verdict.heldBack()) {
