@@ -17,8 +17,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -113,22 +115,39 @@ public final class TokenCache {
         return TokenFile.open(tokens, width);
     }
 
+    /** Pieces encoded in one native call: enough to keep both cores busy, ~0.5 MB of text. */
+    private static final int PIECES_PER_BATCH = 8;
+
     private static void tokenize(
             TextSource source, Tokenizer tokenizer, int modelVocab, IdSink sink, Progress progress)
             throws IOException {
         long total = source.sizeBytes();
+        List<String> batch = new ArrayList<>();
         TextPieces pieces =
                 new TextPieces(
                         piece -> {
-                            int[] ids = tokenizer.encode(piece);
-                            for (int id : ids) {
-                                checkVocabulary(id, modelVocab, source);
+                            batch.add(piece);
+                            if (batch.size() == PIECES_PER_BATCH) {
+                                encode(batch, tokenizer, modelVocab, sink, source);
                             }
-                            sink.write(ids);
                         });
         source.feed(pieces, done -> progress.read(done, total));
         pieces.finish();
+        encode(batch, tokenizer, modelVocab, sink, source);
         progress.read(total, total);
+    }
+
+    /** Encodes and writes the batch's pieces in order, and empties it. */
+    private static void encode(
+            List<String> batch, Tokenizer tokenizer, int modelVocab, IdSink sink, TextSource source)
+            throws IOException {
+        for (int[] ids : tokenizer.encodeAll(batch)) {
+            for (int id : ids) {
+                checkVocabulary(id, modelVocab, source);
+            }
+            sink.write(ids);
+        }
+        batch.clear();
     }
 
     private static void checkVocabulary(long id, int modelVocab, TextSource source) {

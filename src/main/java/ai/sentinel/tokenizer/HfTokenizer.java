@@ -1,7 +1,7 @@
 package ai.sentinel.tokenizer;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import ai.sentinel.io.AtomicFiles;
 import ai.sentinel.io.Json;
 import ai.sentinel.io.JsonFormatException;
@@ -11,8 +11,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.OptionalInt;
-import java.util.stream.IntStream;
 
 /** A Hugging Face {@code tokenizer.json}, run by DJL's binding of the Rust tokenizers library. */
 public final class HfTokenizer implements Tokenizer, AutoCloseable {
@@ -102,23 +104,53 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     @Override
     public int[] encode(String text) {
         if (text.length() <= TextPieces.MAX_CHARS) {
-            return ids(tokenizer.encode(text, false, false));
+            return idsOf(TokenizersLibrary.LIB.encode(tokenizer.getHandle(), text, false));
         }
-        IntStream.Builder all = IntStream.builder();
-        TextPieces pieces =
-                new TextPieces(
-                        piece -> {
-                            for (long id : tokenizer.encode(piece, false, false).getIds()) {
-                                all.add(Math.toIntExact(id));
-                            }
-                        });
+        List<String> pieces = new ArrayList<>();
         try {
-            pieces.append(text);
-            pieces.finish();
+            TextPieces cutter = new TextPieces(pieces::add);
+            cutter.append(text);
+            cutter.finish();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // the sink above does no I/O
         }
-        return all.build().toArray();
+        return Arrays.stream(encodeAll(pieces)).flatMapToInt(Arrays::stream).toArray();
+    }
+
+    /**
+     * The ids of each text, encoded in parallel by the native library (measured on 2 cores: 1.5-2×
+     * the rate of one text at a time). Only the ids cross into Java: DJL's {@code Encoding} also
+     * copies every token string, offset and mask, which cost more than the encoding itself.
+     */
+    @Override
+    public int[][] encodeAll(List<String> texts) {
+        for (String text : texts) {
+            if (text.length() > TextPieces.MAX_CHARS) {
+                return texts.stream().map(this::encode).toArray(int[][]::new);
+            }
+        }
+        long[] encodings =
+                TokenizersLibrary.LIB.batchEncode(
+                        tokenizer.getHandle(), texts.toArray(String[]::new), false);
+        int[][] ids = new int[encodings.length][];
+        for (int i = 0; i < encodings.length; i++) {
+            ids[i] = idsOf(encodings[i]);
+        }
+        return ids;
+    }
+
+    /** The ids of a native encoding, which is freed. */
+    private static int[] idsOf(long encoding) {
+        try {
+            long[] ids = TokenizersLibrary.LIB.getTokenIds(encoding);
+            int[] out = new int[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                out[i] = Math.toIntExact(ids[i]);
+            }
+            return out;
+        } finally {
+            TokenizersLibrary.LIB.deleteEncoding(encoding);
+        }
     }
 
     /**
@@ -135,16 +167,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
                             + TextPieces.MAX_CHARS
                             + " that are tokenised at once; shorten it");
         }
-        return ids(tokenizer.encode(text, true, false));
-    }
-
-    private static int[] ids(Encoding encoding) {
-        long[] ids = encoding.getIds();
-        int[] out = new int[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            out[i] = Math.toIntExact(ids[i]);
-        }
-        return out;
+        return idsOf(TokenizersLibrary.LIB.encode(tokenizer.getHandle(), text, true));
     }
 
     @Override

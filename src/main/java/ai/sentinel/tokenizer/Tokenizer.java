@@ -2,6 +2,7 @@ package ai.sentinel.tokenizer;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalInt;
 
 /** Text to token ids and back. */
@@ -11,6 +12,13 @@ public interface Tokenizer {
      * markers).
      */
     int[] encode(String text);
+
+    /**
+     * The ids of each text, as {@link #encode} gives them; a tokenizer may encode them in parallel.
+     */
+    default int[][] encodeAll(List<String> texts) {
+        return texts.stream().map(this::encode).toArray(int[][]::new);
+    }
 
     /**
      * The ids of a prompt as the model saw inputs in training: with the special tokens the
