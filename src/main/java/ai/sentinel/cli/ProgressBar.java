@@ -20,6 +20,7 @@ final class ProgressBar implements StepListener, BatchProgress, TokenCache.Progr
     private double smoothedTokensPerSecond;
     private long batchesStarted;
     private long lastTenth = -1;
+    private long lastDone = -1;
 
     ProgressBar(String label) {
         this.out = System.err;
@@ -103,6 +104,10 @@ final class ProgressBar implements StepListener, BatchProgress, TokenCache.Progr
         }
         boolean last = done >= total;
         long tenth = Math.max(1, total / 10);
+        if (done == lastDone) {
+            return; // told again where it stands: nothing new to draw
+        }
+        lastDone = done;
         if (terminal
                 ? (now - lastDraw > 200_000_000L || last)
                 : (done / tenth != lastTenth || last)) {
