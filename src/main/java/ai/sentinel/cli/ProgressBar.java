@@ -115,7 +115,9 @@ final class ProgressBar implements StepListener, BatchProgress, TokenCache.Progr
             lastTenth = done / tenth;
             double seconds = Math.max(1e-9, (now - batchesStarted) / 1e9);
             double rate = done / seconds;
-            int filled = (int) Math.round((double) done / Math.max(1, total) * WIDTH);
+            // a file that grows while it is read is read past the size measured first
+            int filled =
+                    (int) Math.min(WIDTH, Math.round((double) done / Math.max(1, total) * WIDTH));
             String line =
                     String.format(
                             "%s [%s%s] %.1f/%.1f MB %.2f MB/s ETA %s",
@@ -125,7 +127,8 @@ final class ProgressBar implements StepListener, BatchProgress, TokenCache.Progr
                             done / 1e6,
                             total / 1e6,
                             rate / 1e6,
-                            formatDuration(rate > 0 ? Math.round((total - done) / rate) : 0));
+                            formatDuration(
+                                    rate > 0 ? Math.round(Math.max(0, total - done) / rate) : 0));
             out.print(terminal ? "\r" + line + (last ? "\n" : "") : line + "\n");
             out.flush();
         }

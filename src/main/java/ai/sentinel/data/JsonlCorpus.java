@@ -110,7 +110,8 @@ public final class JsonlCorpus implements TextSource {
         List<String> fields = new ArrayList<>();
         String text = null;
         try (JsonReader reader = new JsonReader(new StringReader(line))) {
-            reader.setStrictness(Strictness.STRICT);
+            // lenient: Python's json.dumps writes NaN and Infinity for floats in other fields
+            reader.setStrictness(Strictness.LENIENT);
             if (reader.peek() != JsonToken.BEGIN_OBJECT) {
                 throw new IOException(where + "not a JSON object");
             }
@@ -151,7 +152,7 @@ public final class JsonlCorpus implements TextSource {
         try {
             return reader.peek() == JsonToken.END_DOCUMENT;
         } catch (com.google.gson.stream.MalformedJsonException e) {
-            return false; // strict mode refuses a second value before saying what it is
+            return false; // garbage after the object
         }
     }
 

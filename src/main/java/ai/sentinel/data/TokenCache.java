@@ -9,9 +9,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -22,6 +24,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Tokenises text as a stream, in bounded pieces ({@link TextPieces}), into a token file that later
@@ -43,6 +46,8 @@ public final class TokenCache {
         /** {@code done} of the source's {@code total} bytes have been tokenised. */
         void read(long done, long total);
     }
+
+    private static final String PARTIAL = ".partial";
 
     /** Changes whenever the piece rule or the file layout does, so older files are not reused. */
     private static final String FORMAT = "sentinel-tokens-1";
@@ -98,16 +103,23 @@ public final class TokenCache {
             checkVocabulary(cached.get().maxId(), modelVocab, source);
             return TokenFile.open(tokens, width);
         }
-        Files.createDirectories(folder);
-        removeAbandoned(key);
-        Path partial =
-                folder.resolve(key + ".tokens." + ProcessHandle.current().pid() + ".partial");
+        Path partial = folder.resolve(key + ".tokens." + UUID.randomUUID() + PARTIAL);
+        try {
+            Files.createDirectories(folder);
+            removeAbandoned();
+        } catch (IOException e) {
+            throw cannotWrite(folder, e);
+        }
         try (IdFile ids = new IdFile(partial, width)) {
             tokenize(source, tokenizer, modelVocab, ids, progress);
-            ids.finish();
-            Files.move(partial, tokens, StandardCopyOption.ATOMIC_MOVE);
-            new Description(width, ids.count, ids.maxId)
-                    .write(description, source.describe(), tokenizer.fingerprint());
+            try {
+                ids.finish();
+                Files.move(partial, tokens, StandardCopyOption.ATOMIC_MOVE);
+                new Description(width, ids.count, ids.maxId)
+                        .write(description, source.describe(), tokenizer.fingerprint());
+            } catch (IOException e) {
+                throw cannotWrite(folder, e);
+            }
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(partial);
             throw e;
@@ -211,27 +223,36 @@ public final class TokenCache {
         }
     }
 
-    /** Deletes partial files of this key left by processes that died while tokenising. */
-    private void removeAbandoned(String key) throws IOException {
-        try (DirectoryStream<Path> partials =
-                Files.newDirectoryStream(folder, key + ".tokens.*.partial")) {
+    /**
+     * Deletes partial files that no run is writing: a writer holds a lock on its partial file for
+     * as long as it writes, so one that can be locked was left by a run that died (on any host
+     * sharing the folder, where locks reach across).
+     */
+    private void removeAbandoned() throws IOException {
+        try (DirectoryStream<Path> partials = Files.newDirectoryStream(folder, "*" + PARTIAL)) {
             for (Path partial : partials) {
-                String name = partial.getFileName().toString();
-                String pid = name.substring(key.length() + 8, name.length() - 8);
-                boolean alive;
-                try {
-                    alive =
-                            ProcessHandle.of(Long.parseLong(pid))
-                                    .map(ProcessHandle::isAlive)
-                                    .orElse(false);
-                } catch (NumberFormatException e) {
-                    alive = false;
-                }
-                if (!alive) {
-                    Files.deleteIfExists(partial);
+                try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+                    if (channel.tryLock() != null) {
+                        Files.deleteIfExists(partial);
+                    }
+                } catch (OverlappingFileLockException | NoSuchFileException e) {
+                    // written by this very process, or removed meanwhile
                 }
             }
         }
+    }
+
+    /** One line naming the folder and how to choose another. */
+    private static IOException cannotWrite(Path where, IOException cause) {
+        return new IOException(
+                "cannot write tokens into "
+                        + where
+                        + " ("
+                        + cause.getClass().getSimpleName().replace("Exception", "")
+                        + ": "
+                        + cause.getMessage()
+                        + "); choose another folder with --token-cache or SENTINEL_CACHE",
+                cause);
     }
 
     /** Where tokenised ids go. */
@@ -270,12 +291,14 @@ public final class TokenCache {
 
         IdFile(Path file, int width) throws IOException {
             this.file = file;
-            this.channel =
-                    FileChannel.open(
-                            file,
-                            StandardOpenOption.CREATE,
-                            StandardOpenOption.TRUNCATE_EXISTING,
-                            StandardOpenOption.WRITE);
+            try {
+                this.channel =
+                        FileChannel.open(
+                                file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                throw cannotWrite(file, e);
+            }
+            channel.lock(); // held until closed: marks the file as being written (removeAbandoned)
             this.width = width;
         }
 
@@ -311,13 +334,7 @@ public final class TokenCache {
                     channel.write(buffer);
                 }
             } catch (IOException e) {
-                throw new IOException(
-                        "writing tokens to "
-                                + file
-                                + " failed ("
-                                + e.getMessage()
-                                + "); choose another folder with --token-cache or SENTINEL_CACHE",
-                        e);
+                throw cannotWrite(file, e);
             }
             buffer.clear();
         }

@@ -133,8 +133,16 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
                 TokenizersLibrary.LIB.batchEncode(
                         tokenizer.getHandle(), texts.toArray(String[]::new), false);
         int[][] ids = new int[encodings.length][];
-        for (int i = 0; i < encodings.length; i++) {
-            ids[i] = idsOf(encodings[i]);
+        int freed = 0;
+        try {
+            for (; freed < encodings.length; freed++) {
+                ids[freed] = idsOf(encodings[freed]);
+            }
+        } finally {
+            for (int i = freed + 1; i < encodings.length; i++) {
+                TokenizersLibrary.LIB.deleteEncoding(
+                        encodings[i]); // after a failure: free the rest
+            }
         }
         return ids;
     }

@@ -96,6 +96,8 @@ class DatasetOptionsTest {
                     .append(i)
                     .append("\"}\n");
         }
+        lines.append(
+                "{\"score\": NaN, \"content\": \"as Python's json.dumps writes a float nan\"}\n");
         Files.writeString(file, lines);
         CliRun ok = eval("--dataset", file.toString(), "--text-field", "content");
         assertEquals(0, ok.code(), ok.err());
@@ -118,7 +120,7 @@ class DatasetOptionsTest {
 
         Files.writeString(file, good + "{\"text\": \"one\", \"text\": \"two\"}\n");
         assertBadInput(eval("--dataset", file.toString()), "line 2: field \"text\" appears twice");
-        Files.writeString(file, good + "{text: 'lenient'}\n");
+        Files.writeString(file, good + "{\"text\": \"no end\", \n");
         assertBadInput(eval("--dataset", file.toString()), file + " line 2: not valid JSON");
         Files.writeString(file, good + "[1, 2]\n");
         assertBadInput(eval("--dataset", file.toString()), file + " line 2: not a JSON object");

@@ -226,4 +226,24 @@ class TokenCacheTest {
                 Batch.of(inMemory.validation(), new int[] {0, last}).targets(),
                 Batch.of(fromFile.validation(), new int[] {0, last}).targets());
     }
+
+    @Test
+    void aCacheFolderThatCannotBeWrittenIsNamedWithTheWayOut(@TempDir Path dir) throws IOException {
+        Path text = Files.writeString(dir.resolve("corpus.txt"), "some words");
+        Path notAFolder = Files.writeString(dir.resolve("occupied"), "a file where the cache goes");
+        IOException e =
+                assertThrows(
+                        IOException.class,
+                        () ->
+                                bytes(
+                                        new TokenCache(notAFolder.resolve("tokens")),
+                                        TextCorpus.open(text, StandardCharsets.UTF_8)));
+        assertTrue(
+                e.getMessage()
+                                .startsWith(
+                                        "cannot write tokens into " + notAFolder.resolve("tokens"))
+                        && e.getMessage().contains("--token-cache or SENTINEL_CACHE")
+                        && e.getMessage().lines().count() == 1,
+                e.getMessage());
+    }
 }
