@@ -291,10 +291,11 @@ final class CycleCommand implements Callable<Integer> {
         System.out.println("run folder: " + run.toAbsolutePath());
     }
 
-    private JsonObject runConfig(CycleConfig config) {
+    private JsonObject runConfig(CycleConfig config) throws IOException {
         JsonObject json = Json.toJsonTree(config);
         json.addProperty("command", "cycle");
         json.addProperty("model", model.model);
+        json.addProperty("random_weights", model.isPreset());
         json.addProperty("tokenizer", model.tokenizer == null ? "default" : model.tokenizer);
         json.addProperty("dataset", data.dataset);
         json.addProperty("seq_len", data.seqLen.seqLen);

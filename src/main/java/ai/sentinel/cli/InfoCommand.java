@@ -18,7 +18,7 @@ import picocli.CommandLine.Mixin;
             "",
             "Examples:",
             "  sentinel info -m runs/nano/model",
-            "  sentinel info -m distilgpt2 --tokenizer" + " my-gpt2-tokenizer/"
+            "  sentinel info -m preset:distilgpt2 --tokenizer" + " my-gpt2-tokenizer/"
         })
 final class InfoCommand implements Callable<Integer> {
     @Mixin ModelOptions model;

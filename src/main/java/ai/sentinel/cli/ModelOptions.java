@@ -23,11 +23,12 @@ final class ModelOptions {
             paramLabel = "PRESET|DIR|ID",
             completionCandidates = PresetNames.class,
             description =
-                    "A preset to train from scratch (${COMPLETION-CANDIDATES}), a"
-                            + " Hugging Face GPT-2, OPT or Llama-family (llama, qwen2, mistral) model folder (config.json +"
-                            + " model.safetensors, or its shards), or a model id (distilgpt2, facebook/opt-125m) found in the"
-                            + " local Hugging Face cache ($HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub)."
-                            + " Nothing is downloaded.")
+                    "A Hugging Face GPT-2, OPT or Llama-family (llama, qwen2, mistral) model folder (config.json +"
+                            + " model.safetensors, or its shards), or a model id (distilgpt2, gpt2, facebook/opt-125m)"
+                            + " found in the local Hugging Face cache ($HF_HUB_CACHE, else $HF_HOME/hub, else"
+                            + " ~/.cache/huggingface/hub); a name always means the pretrained model, and nothing is"
+                            + " downloaded. preset:NAME is a shape with random weights (${COMPLETION-CANDIDATES});"
+                            + " nano, llama-nano and opt-nano may be typed bare.")
     String model;
 
     @Option(
@@ -154,6 +155,16 @@ final class ModelOptions {
      * saved model.
      */
     CausalLm load(NDManager manager, Tokenizer tok, long seed) throws IOException {
-        return source().load(manager, tok.vocabSize(), seed);
+        ModelSource source = source();
+        if (source instanceof ModelSource.Preset p) {
+            // said first, so nobody mistakes a random shape for the pretrained model of that name
+            System.err.println(
+                    "random weights: preset "
+                            + p.preset().name()
+                            + ", seed "
+                            + seed
+                            + " (not a pretrained model)");
+        }
+        return source.load(manager, tok.vocabSize(), seed);
     }
 }

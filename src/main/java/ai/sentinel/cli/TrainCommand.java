@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
             "",
             "Examples:",
             "  sentinel train -m nano --steps 300 --out runs/nano",
-            "  sentinel train -m distilgpt2 --tokenizer my-gpt2-tokenizer/ --dataset my.txt",
+            "  sentinel train -m preset:distilgpt2 --tokenizer my-gpt2-tokenizer/ --dataset my.txt",
             "  sentinel train -m nano --steps 600 --out runs/nano --resume   (continue an interrupted run)"
         })
 final class TrainCommand implements Callable<Integer> {
@@ -309,6 +309,7 @@ final class TrainCommand implements Callable<Integer> {
         JsonObject json = new JsonObject();
         json.addProperty("command", "train");
         json.addProperty("model", model.model);
+        json.addProperty("random_weights", model.isPreset());
         json.addProperty("tokenizer", model.tokenizer == null ? "default" : model.tokenizer);
         json.addProperty("dataset", data.describe());
         json.addProperty("train_tokens", dataset.train().numTokens());

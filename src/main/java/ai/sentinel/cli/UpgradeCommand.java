@@ -59,11 +59,24 @@ final class UpgradeCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
+    @Option(
+            names = {"-m", "--model"},
+            paramLabel = "DIR|ID",
+            description =
+                    "A model folder or a Hugging Face model id in the local cache (distilgpt2,"
+                            + " facebook/opt-125m); preset:NAME for a random shape. May also be given as"
+                            + " the first argument.")
+    String modelOption;
+
     @Parameters(
             index = "0",
+            arity = "0..1",
             paramLabel = "MODEL",
-            description = "A model folder, a hub-cache model id, or a preset.")
-    String modelName;
+            description = "The model, as --model takes it (either spelling).")
+    String modelArgument;
+
+    /** The model named by --model or the first argument. */
+    private String modelName;
 
     @Option(
             names = "--tokenizer",
@@ -200,6 +213,7 @@ final class UpgradeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        modelName = modelName();
         UpgradeConfig config = config();
         data.dataset = config.dataset();
         boolean dry = config.dryRun();
@@ -214,6 +228,22 @@ final class UpgradeCommand implements Callable<Integer> {
             UpgradeControllers.idleNote(config).ifPresent(n -> System.err.println("note: " + n));
             return upgrade(config, dry, model);
         }
+    }
+
+    private String modelName() {
+        if (modelOption != null && modelArgument != null && !modelOption.equals(modelArgument)) {
+            throw new IllegalArgumentException(
+                    "the model is given twice, as --model "
+                            + modelOption
+                            + " and as "
+                            + modelArgument
+                            + "; give it once");
+        }
+        if (modelOption == null && modelArgument == null) {
+            throw new IllegalArgumentException(
+                    "no model: give --model DIR|ID (or the model as the first argument)");
+        }
+        return modelOption != null ? modelOption : modelArgument;
     }
 
     /** Plans or runs the upgrade into {@code out}, which this run holds. */
@@ -250,6 +280,7 @@ final class UpgradeCommand implements Callable<Integer> {
             Files.deleteIfExists(out.resolve(PLAN)); // the dry run's plan, replaced by the run
             JsonObject recorded = Json.toJsonTree(config);
             recorded.addProperty("model", modelName);
+            recorded.addProperty("random_weights", model.isPreset());
             recorded.addProperty("dataset_source", data.describe());
             recorded.addProperty("seed", seedOption.seed);
             recorded.addProperty("batch_size", batch.batchSize);

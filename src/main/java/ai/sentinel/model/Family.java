@@ -78,6 +78,16 @@ public interface Family {
     interface Preset {
         String name();
 
+        /**
+         * The Hugging Face ids of the pretrained model this preset copies the shape of, the
+         * canonical one first ({@code distilgpt2}, {@code distilbert/distilgpt2}); empty for toy
+         * shapes. A bare name of such a preset means the pretrained model, never the random shape
+         * ({@link ModelSource}).
+         */
+        default List<String> pretrainedIds() {
+            return List.of();
+        }
+
         /** Query heads per layer in the preset's own shape. */
         int numHeads();
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -96,18 +97,49 @@ public sealed interface ModelSource {
     }
 
     /**
-     * Resolves what a user typed: a preset of any family ('-' and case ignored), an existing
-     * folder, or a Hugging Face model id ({@code distilgpt2}, {@code facebook/opt-125m}) found in
-     * the local hub cache at {@code revision}.
+     * Asks for a preset's shape with random weights, whatever the cache holds: {@code preset:gpt2}.
+     */
+    String PRESET_PREFIX = "preset:";
+
+    /**
+     * Resolves what a user typed. {@code preset:NAME} is a preset's shape with random weights. Any
+     * other name is an existing folder, else a model in the local hub cache at {@code revision}: a
+     * Hugging Face id ({@code facebook/opt-125m}) or the bare name of a preset shaped after a
+     * pretrained model ({@code distilgpt2}, {@code gpt2}, {@code opt-125m}, {@code smollm2-135m}),
+     * which always means the pretrained model, never random weights. Toy presets without a
+     * pretrained namesake ({@code nano}, {@code llama-nano}, {@code opt-nano}) are also typed bare.
      */
     static ModelSource of(String name, String revision, HubCache hub) throws IOException {
-        Optional<Family.Preset> preset = Families.preset(name);
-        if (preset.isPresent()) {
-            return new Preset(preset.get(), null, null, null, null);
+        if (name.startsWith(PRESET_PREFIX)) {
+            String shape = name.substring(PRESET_PREFIX.length());
+            return new Preset(
+                    Families.preset(shape)
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalArgumentException(
+                                                    "--model "
+                                                            + name
+                                                            + ": no preset "
+                                                            + shape
+                                                            + " (presets: "
+                                                            + String.join(
+                                                                    ", ", Families.presetNames())
+                                                            + ")")),
+                    null,
+                    null,
+                    null,
+                    null);
         }
         Path folder = Path.of(name);
         if (Files.isDirectory(folder)) {
             return new Folder(folder);
+        }
+        Optional<Family.Preset> preset = Families.preset(name);
+        if (preset.isPresent() && preset.get().pretrainedIds().isEmpty()) {
+            return new Preset(preset.get(), null, null, null, null);
+        }
+        if (preset.isPresent()) {
+            return pretrained(name, preset.get().pretrainedIds(), revision, hub);
         }
         if (!HubCache.isModelId(name)) {
             throw new IOException(
@@ -128,5 +160,33 @@ public sealed interface ModelSource {
                             + ") nor an existing model folder, and "
                             + e.getMessage());
         }
+    }
+
+    /**
+     * The cached pretrained model a preset's bare name means, under any of its ids; when none is
+     * cached, one line saying where Sentinel looked, how to fetch it and how to ask for the random
+     * shape instead.
+     */
+    private static ModelSource pretrained(
+            String name, List<String> ids, String revision, HubCache hub) throws IOException {
+        IOException first = null;
+        for (String id : ids) {
+            try {
+                return new Folder(hub.resolve(id, revision));
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        throw new IOException(
+                "--model "
+                        + name
+                        + " means the pretrained "
+                        + String.join(" (or ", ids)
+                        + (ids.size() > 1 ? ")" : "")
+                        + ", and "
+                        + first.getMessage()
+                        + "; for a randomly initialised model of its shape give --model "
+                        + PRESET_PREFIX
+                        + name);
     }
 }

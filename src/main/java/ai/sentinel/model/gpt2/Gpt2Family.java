@@ -87,6 +87,15 @@ public final class Gpt2Family implements Family {
         }
 
         @Override
+        public List<String> pretrainedIds() {
+            return switch (preset) {
+                case NANO -> List.of();
+                case DISTILGPT2 -> List.of("distilgpt2", "distilbert/distilgpt2");
+                case GPT2 -> List.of("gpt2", "openai-community/gpt2");
+            };
+        }
+
+        @Override
         public int numHeads() {
             return preset.numHeads();
         }

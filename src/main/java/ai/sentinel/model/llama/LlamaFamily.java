@@ -139,6 +139,14 @@ public final class LlamaFamily implements Family {
         }
 
         @Override
+        public List<String> pretrainedIds() {
+            return switch (preset) {
+                case LLAMA_NANO -> List.of();
+                case SMOLLM2_135M -> List.of("HuggingFaceTB/SmolLM2-135M");
+            };
+        }
+
+        @Override
         public int numHeads() {
             return preset.numHeads();
         }

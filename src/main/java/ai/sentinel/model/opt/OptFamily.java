@@ -81,6 +81,14 @@ public final class OptFamily implements Family {
         }
 
         @Override
+        public List<String> pretrainedIds() {
+            return switch (preset) {
+                case OPT_NANO -> List.of();
+                case OPT_125M -> List.of("facebook/opt-125m");
+            };
+        }
+
+        @Override
         public int numHeads() {
             return preset.numHeads();
         }
