@@ -157,8 +157,9 @@ final class ModelOptions {
     CausalLm load(NDManager manager, Tokenizer tok, long seed) throws IOException {
         ModelSource source = source();
         if (source instanceof ModelSource.Preset p) {
-            // said first, so nobody mistakes a random shape for the pretrained model of that name
-            System.err.println(
+            // the first line of output, so nobody mistakes a random shape for the pretrained model
+            // of that name (standard output: errors keep standard error to their one line)
+            System.out.println(
                     "random weights: preset "
                             + p.preset().name()
                             + ", seed "
