@@ -43,8 +43,8 @@ import picocli.CommandLine.Spec;
         footer = {
             "",
             "Examples:",
-            "  sentinel upgrade runs/nano/model --dataset tiny_shakespeare -o upgrades/nano",
-            "  sentinel upgrade gpt2 --config upgrade.yaml -o upgrades/gpt2 --dry-run",
+            "  sentinel upgrade -m runs/nano/model --dataset tiny_shakespeare -o upgrades/nano",
+            "  sentinel upgrade -m gpt2 --config upgrade.yaml -o upgrades/gpt2 --dry-run",
             "",
             "--config FILE (JSON or YAML, snake_case keys as in the original): dataset, cycles,"
                     + " pruning_level, growth_ratio, learning_rate, controller_config {controller_type:"

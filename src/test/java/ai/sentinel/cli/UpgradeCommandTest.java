@@ -104,6 +104,7 @@ class UpgradeCommandTest {
         CliRun r =
                 CliRun.of(
                         "upgrade",
+                        "-m", // as every command takes it; the first argument works too
                         model.toString(),
                         "--dataset",
                         text.toString(),
