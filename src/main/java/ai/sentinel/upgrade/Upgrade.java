@@ -7,6 +7,7 @@ import ai.sentinel.io.AtomicFiles;
 import ai.sentinel.io.Json;
 import ai.sentinel.io.JsonlFiles;
 import ai.sentinel.io.JsonlWriter;
+import ai.sentinel.io.ProcessMemory;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadId;
 import ai.sentinel.plasticity.ControllerFactory;
@@ -378,6 +379,16 @@ public final class Upgrade {
         if (note != null) {
             line.addProperty("reason", note);
         }
+        // where the memory goes: the resident peak of the phase just ended, and the heap's share
+        ProcessMemory.now()
+                .ifPresent(
+                        m -> {
+                            line.addProperty("rss_bytes", m.rssBytes());
+                            line.addProperty("peak_rss_bytes", m.peakRssBytes());
+                            line.addProperty("heap_used_bytes", m.heapUsedBytes());
+                            line.addProperty("heap_committed_bytes", m.heapCommittedBytes());
+                        });
+        ProcessMemory.resetPeak();
         try (JsonlWriter w = new JsonlWriter(out.resolve(METRICS), true)) {
             w.write(line);
         }

@@ -343,6 +343,10 @@ class UpgradeCommandTest {
             JsonObject o = JsonParser.parseString(line).getAsJsonObject();
             assertTrue(phases.contains(o.get("phase").getAsString()), what + ": " + line);
             assertTrue(o.get("perplexity").getAsDouble() > 1, what + ": " + line);
+            assertTrue(
+                    o.get("peak_rss_bytes").getAsLong() >= o.get("rss_bytes").getAsLong()
+                            && o.get("heap_used_bytes").getAsLong() > 0,
+                    what + ": memory at the phase's end: " + line);
             seen.add(o.get("phase").getAsString());
         }
         assertEquals("baseline", seen.get(0), what);
