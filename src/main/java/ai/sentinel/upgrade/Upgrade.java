@@ -379,7 +379,7 @@ public final class Upgrade {
         if (note != null) {
             line.addProperty("reason", note);
         }
-        // where the memory goes: the resident peak of the phase just ended, and the heap's share
+        // where the memory goes: resident set at the phase's end, the run's peak so far, the heap
         ProcessMemory.now()
                 .ifPresent(
                         m -> {
@@ -388,7 +388,6 @@ public final class Upgrade {
                             line.addProperty("heap_used_bytes", m.heapUsedBytes());
                             line.addProperty("heap_committed_bytes", m.heapCommittedBytes());
                         });
-        ProcessMemory.resetPeak();
         try (JsonlWriter w = new JsonlWriter(out.resolve(METRICS), true)) {
             w.write(line);
         }
