@@ -1,6 +1,5 @@
 package ai.sentinel.data;
 
-import ai.sentinel.io.TextFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -56,13 +55,7 @@ final class StrictDecoder {
                     result = decoder.flush(chars);
                 }
                 if (result.isError()) {
-                    throw TextFiles.notText(
-                            file,
-                            encoding,
-                            result,
-                            bytes,
-                            consumedBefore + bytes.position(),
-                            "a binary file? for Latin-1 text pass --encoding ISO-8859-1");
+                    throw notText(file, encoding, result, consumedBefore + bytes.position());
                 }
                 passOn(chars, out);
                 consumedBefore += bytes.position() - start;
@@ -78,5 +71,22 @@ final class StrictDecoder {
             out.chars(chars);
         }
         chars.clear();
+    }
+
+    private static IOException notText(
+            Path file, Charset encoding, CoderResult result, long offset) {
+        String cause =
+                result.isMalformed()
+                        ? "an invalid " + encoding.name() + " byte sequence"
+                        : "a character " + encoding.name() + " cannot represent";
+        return new IOException(
+                file
+                        + " is not "
+                        + encoding.name()
+                        + " text: "
+                        + cause
+                        + " at byte offset "
+                        + offset
+                        + " (a binary file? for Latin-1 text pass --encoding ISO-8859-1)");
     }
 }

@@ -1,7 +1,6 @@
 package ai.sentinel.data;
 
 import ai.sentinel.io.AtomicFiles;
-import ai.sentinel.io.Digests;
 import ai.sentinel.tokenizer.TextPieces;
 import ai.sentinel.tokenizer.Tokenizer;
 import com.google.gson.JsonObject;
@@ -11,12 +10,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -173,10 +175,16 @@ public final class TokenCache {
     }
 
     private static String key(String textFingerprint, String tokenizerFingerprint) {
-        byte[] digest =
-                Digests.sha256(
-                        FORMAT + '\u0000' + textFingerprint + '\u0000' + tokenizerFingerprint);
-        return HexFormat.of().formatHex(digest, 0, 16);
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] digest =
+                    sha.digest(
+                            (FORMAT + '\u0000' + textFingerprint + '\u0000' + tokenizerFingerprint)
+                                    .getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
     }
 
     /** What {@code <key>.json} says of its token file. */

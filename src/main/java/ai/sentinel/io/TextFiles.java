@@ -41,36 +41,22 @@ public final class TextFiles {
             result = decoder.flush(chars);
         }
         if (result.isError()) {
-            throw notText(file, encoding, result, bytes, bytes.position(), hint);
+            throw new NotTextException(
+                    file
+                            + " is not "
+                            + encoding.name()
+                            + " text: "
+                            + (result.isMalformed()
+                                    ? "an invalid " + encoding.name() + " byte sequence"
+                                    : "a character " + encoding.name() + " cannot represent")
+                            + (bytes.hasRemaining()
+                                    ? String.format(" (0x%02x)", bytes.get(bytes.position()))
+                                    : "")
+                            + " at byte offset "
+                            + bytes.position()
+                            + "; "
+                            + hint);
         }
         return chars.flip().toString();
-    }
-
-    /**
-     * The error for a decoding {@code result} that failed at {@code bytes}' position, which is byte
-     * {@code offset} of {@code file}: names the file, the offending byte and its offset.
-     */
-    public static NotTextException notText(
-            Path file,
-            Charset encoding,
-            CoderResult result,
-            ByteBuffer bytes,
-            long offset,
-            String hint) {
-        return new NotTextException(
-                file
-                        + " is not "
-                        + encoding.name()
-                        + " text: "
-                        + (result.isMalformed()
-                                ? "an invalid " + encoding.name() + " byte sequence"
-                                : "a character " + encoding.name() + " cannot represent")
-                        + (bytes.hasRemaining()
-                                ? String.format(" (0x%02x)", bytes.get(bytes.position()))
-                                : "")
-                        + " at byte offset "
-                        + offset
-                        + "; "
-                        + hint);
     }
 }

@@ -3,7 +3,6 @@ package ai.sentinel.tokenizer;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import ai.sentinel.io.AtomicFiles;
-import ai.sentinel.io.Digests;
 import ai.sentinel.io.Json;
 import ai.sentinel.io.JsonFormatException;
 import java.io.ByteArrayInputStream;
@@ -195,7 +194,14 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
 
     @Override
     public String fingerprint() {
-        return "tokenizer.json sha256 " + java.util.HexFormat.of().formatHex(Digests.sha256(json));
+        try {
+            byte[] digest =
+                    java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(json.getBytes(StandardCharsets.UTF_8));
+            return "tokenizer.json sha256 " + java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
     }
 
     @Override
