@@ -50,16 +50,23 @@ public final class Evaluator {
             }
             Batch batch = Batch.of(blocks, indices);
             try (NDScope scope = new NDScope()) {
-                NDArray logits =
-                        model.forward(
-                                BatchArrays.inputs(model.manager(), batch), AttentionProbe.NONE);
-                float[] rowNll =
-                        Losses.crossEntropyPerRow(
-                                        logits, BatchArrays.targets(model.manager(), batch))
-                                .toFloatArray(); // (B)
+                NDArray hidden =
+                        model.hidden(
+                                BatchArrays.inputs(model.manager(), batch),
+                                null,
+                                AttentionProbe.NONE); // (B, T, C)
+                float[] nll =
+                        Losses.nllPerPosition(
+                                hidden,
+                                model.unembedding().value(),
+                                BatchArrays.targets(model.manager(), batch)); // (B·T)
                 for (int i = 0; i < rows; i++) {
-                    totalNll += rowNll[i];
-                    sequenceLosses[start + i] = rowNll[i] / batch.length();
+                    double rowNll = 0;
+                    for (int t = 0; t < batch.length(); t++) {
+                        rowNll += nll[i * batch.length() + t];
+                    }
+                    totalNll += rowNll;
+                    sequenceLosses[start + i] = rowNll / batch.length();
                 }
             }
             tokens += (long) rows * batch.length();

@@ -39,11 +39,11 @@ public final class SafetensorsWriter {
      * only one tensor at a time.
      */
     public interface Contents {
-        TensorData tensor(String name) throws IOException;
+        StoredTensor tensor(String name) throws IOException;
     }
 
     public static void write(
-            Path target, Map<String, TensorData> tensors, Map<String, String> metadata)
+            Path target, Map<String, ? extends StoredTensor> tensors, Map<String, String> metadata)
             throws IOException {
         Map<String, Spec> specs = new TreeMap<>();
         tensors.forEach((name, t) -> specs.put(name, new Spec(t.dtype(), t.shape())));
@@ -98,21 +98,53 @@ public final class SafetensorsWriter {
         WritableByteChannel channel = Channels.newChannel(out);
         channel.write(prefix);
         for (Map.Entry<String, Spec> e : specs.entrySet()) {
-            TensorData t = contents.tensor(e.getKey());
+            StoredTensor t = contents.tensor(e.getKey());
             Spec spec = e.getValue();
             if (t == null || t.dtype() != spec.dtype() || !Arrays.equals(t.shape(), spec.shape())) {
-                throw new IllegalStateException(
-                        "tensor "
-                                + Json.quote(e.getKey())
-                                + " does not match its header entry "
-                                + spec.dtype()
-                                + " "
-                                + Arrays.toString(spec.shape()));
+                throw mismatch(e.getKey(), spec);
             }
-            ByteBuffer bytes = t.bytes().duplicate();
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
+            CountingChannel counted = new CountingChannel(channel);
+            t.writeTo(counted);
+            if (counted.written != spec.numBytes()) {
+                throw mismatch(e.getKey(), spec);
             }
+        }
+    }
+
+    private static IllegalStateException mismatch(String name, Spec spec) {
+        return new IllegalStateException(
+                "tensor "
+                        + Json.quote(name)
+                        + " does not match its header entry "
+                        + spec.dtype()
+                        + " "
+                        + Arrays.toString(spec.shape()));
+    }
+
+    /** Counts the bytes a tensor writes, so that one writing too few or too many is caught. */
+    private static final class CountingChannel implements WritableByteChannel {
+        private final WritableByteChannel out;
+        private long written;
+
+        CountingChannel(WritableByteChannel out) {
+            this.out = out;
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            int n = out.write(src);
+            written += n;
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return out.isOpen();
+        }
+
+        @Override
+        public void close() {
+            // the file's channel is closed by the atomic write
         }
     }
 }

@@ -1,11 +1,13 @@
 package ai.sentinel.io;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.WritableByteChannel;
 import java.util.Arrays;
 
 /** One tensor's element type, shape and little-endian bytes, as stored in a safetensors file. */
-public record TensorData(DType dtype, long[] shape, ByteBuffer bytes) {
+public record TensorData(DType dtype, long[] shape, ByteBuffer bytes) implements StoredTensor {
     public TensorData {
         long expected = numElements(shape) * dtype.byteSize();
         if (bytes.remaining() != expected) {
@@ -20,6 +22,33 @@ public record TensorData(DType dtype, long[] shape, ByteBuffer bytes) {
                             + bytes.remaining());
         }
         shape = shape.clone();
+    }
+
+    /** {@code tensor}'s bytes, held: for tests and tensors small enough to copy. */
+    public static TensorData copyOf(StoredTensor tensor) throws IOException {
+        ByteBuffer buffer =
+                ByteBuffer.allocate(
+                                Math.toIntExact(
+                                        numElements(tensor.shape()) * tensor.dtype().byteSize()))
+                        .order(ByteOrder.LITTLE_ENDIAN);
+        tensor.writeTo(
+                new WritableByteChannel() {
+                    @Override
+                    public int write(ByteBuffer src) {
+                        int n = src.remaining();
+                        buffer.put(src);
+                        return n;
+                    }
+
+                    @Override
+                    public boolean isOpen() {
+                        return true;
+                    }
+
+                    @Override
+                    public void close() {}
+                });
+        return new TensorData(tensor.dtype(), tensor.shape(), buffer.flip());
     }
 
     public static TensorData ofFloats(float[] values, long... shape) {
@@ -45,5 +74,13 @@ public record TensorData(DType dtype, long[] shape, ByteBuffer bytes) {
     @Override
     public long[] shape() {
         return shape.clone();
+    }
+
+    @Override
+    public void writeTo(WritableByteChannel out) throws IOException {
+        ByteBuffer remaining = bytes.duplicate();
+        while (remaining.hasRemaining()) {
+            out.write(remaining);
+        }
     }
 }

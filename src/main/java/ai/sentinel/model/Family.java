@@ -2,8 +2,9 @@ package ai.sentinel.model;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.sentinel.io.TensorData;
+import ai.sentinel.io.StoredTensor;
 import ai.sentinel.io.TensorSource;
+import ai.sentinel.nn.Parameter;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.util.List;
@@ -66,8 +67,13 @@ public interface Family {
     /** A standard config for a physically smaller model, and what to know about it. */
     record CompactConfig(JsonObject json, String note) {}
 
-    /** The weights under their Hugging Face names, as F32. */
-    Map<String, TensorData> exportWeights(CausalLm model);
+    /** The model's weights under their Hugging Face names, in the family's file order. */
+    Map<String, Parameter> weightsByName(CausalLm model);
+
+    /** The weights under their Hugging Face names, as F32, written from where they live. */
+    default Map<String, StoredTensor> exportWeights(CausalLm model) {
+        return StoredArray.of(weightsByName(model));
+    }
 
     /** Shapes to train from scratch, by the names users type. */
     List<Preset> presets();

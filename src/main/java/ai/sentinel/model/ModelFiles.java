@@ -1,6 +1,8 @@
 package ai.sentinel.model;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.sentinel.io.Json;
 import ai.sentinel.io.JsonFormatException;
 import ai.sentinel.io.Links;
@@ -9,10 +11,13 @@ import ai.sentinel.io.SafetensorsWriter;
 import ai.sentinel.io.ShardedSafetensors;
 import ai.sentinel.io.TensorData;
 import ai.sentinel.io.TensorSource;
+import ai.sentinel.nn.EngineArrays;
+import ai.sentinel.nn.Parameter;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -141,6 +146,48 @@ public final class ModelFiles {
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + ": " + e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Puts a folder saved from a model of the same configuration back into {@code model}, in place
+     * and one tensor at a time: weights, gates and masks, and U-Net skips. Rolling back this way
+     * needs no second model in memory (loading one cost a full copy of the weights).
+     */
+    public static void restoreInto(Path folder, CausalLm model) throws IOException {
+        if (!readConfig(folder).equals(model.config())) {
+            throw new IllegalStateException(
+                    folder + " holds a model of another shape than the one to restore");
+        }
+        try (TensorSource weights = openWeights(folder)) {
+            for (Map.Entry<String, Parameter> e :
+                    Families.of(model).weightsByName(model).entrySet()) {
+                copyInto(weights, e.getKey(), e.getValue());
+            }
+        }
+        loadHeads(folder.resolve(HEADS_FILE), model.gates());
+        if (model.unet().isPresent()) {
+            try (TensorSource skips = SafetensorsFile.open(folder.resolve(UnetSkips.FILE))) {
+                for (Parameter p : model.unet().get().parameters()) {
+                    copyInto(skips, p.name(), p);
+                }
+            }
+        }
+    }
+
+    private static void copyInto(TensorSource source, String name, Parameter p) throws IOException {
+        NDArray target = p.value();
+        if (!Arrays.equals(source.entry(name).shape(), target.getShape().getShape())) {
+            throw new IOException(
+                    source.path() + ": " + name + " has another shape than the model's");
+        }
+        try (NDArray values =
+                        EngineArrays.of(
+                                target.getManager(),
+                                source.readFiniteFloats(name),
+                                target.getShape());
+                NDArray typed = values.toType(target.getDataType(), false)) {
+            target.set(new NDIndex("..."), typed);
         }
     }
 

@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.sentinel.io.SafetensorsFile;
 import ai.sentinel.io.SafetensorsWriter;
-import ai.sentinel.io.TensorData;
+import ai.sentinel.io.StoredTensor;
 import ai.sentinel.nn.EngineArrays;
 import ai.sentinel.nn.Linear;
 import ai.sentinel.nn.Parameter;
@@ -191,13 +191,14 @@ public final class UnetSkips {
 
         /**
          * Block {@code layer}'s output after the skip: {@code output} itself unless the block reads
-         * a mirror. {@code attendedState} is the block's hidden state after its attention residual.
+         * a mirror. {@code attendedState} is the block's hidden state after its attention residual;
+         * it is kept out of the block's {@code scope}, as a later block may read it.
          */
-        public NDArray apply(int layer, NDArray attendedState, NDArray output) {
+        public NDArray apply(int layer, NDArray attendedState, NDArray output, BlockScope scope) {
             if (skips == null) {
                 return output;
             }
-            attended[layer] = attendedState;
+            attended[layer] = scope.keep(attendedState);
             Linear fusion = skips.fusions.get(layer);
             if (fusion == null) {
                 return output;
@@ -230,14 +231,9 @@ public final class UnetSkips {
 
     /** Writes {@value #FILE} into {@code folder} (atomically). */
     public void save(Path folder) throws IOException {
-        Map<String, TensorData> tensors = new LinkedHashMap<>();
-        for (Parameter p : parameters()) {
-            tensors.put(
-                    p.name(),
-                    TensorData.ofFloats(
-                            p.value().toType(DataType.FLOAT32, false).toFloatArray(),
-                            p.value().getShape().getShape()));
-        }
+        Map<String, Parameter> byName = new LinkedHashMap<>();
+        parameters().forEach(p -> byName.put(p.name(), p));
+        Map<String, StoredTensor> tensors = StoredArray.of(byName);
         SafetensorsWriter.write(
                 folder.resolve(FILE),
                 tensors,

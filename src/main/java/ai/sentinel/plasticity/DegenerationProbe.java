@@ -66,19 +66,16 @@ public final class DegenerationProbe {
     }
 
     public Result measure(CausalLm model, Tokenizer tokenizer) {
+        List<int[]> encoded = prompts.stream().map(tokenizer::encodePrompt).toList();
+        List<Generator.Result> generated =
+                Generator.generateAll(model, encoded, sampling, tokenizer.endOfText());
         List<Continuation> continuations = new ArrayList<>();
         List<int[]> units = new ArrayList<>();
         WordUnits words = new WordUnits(); // one numbering for all, as pooled distinct-2 needs
-        for (String prompt : prompts) {
-            int[] tokens =
-                    Generator.generate(
-                                    model,
-                                    tokenizer.encodePrompt(prompt),
-                                    sampling,
-                                    tokenizer.endOfText())
-                            .tokens();
+        for (int i = 0; i < prompts.size(); i++) {
+            int[] tokens = generated.get(i).tokens();
             String text = tokenizer.decode(tokens);
-            continuations.add(new Continuation(prompt, tokens, text));
+            continuations.add(new Continuation(prompts.get(i), tokens, text));
             units.add(words.ids(text));
         }
         return new Result(continuations, DegenerationReport.of(units));

@@ -63,6 +63,7 @@ public final class PlasticityCycle {
     private final Evaluator evaluator;
     private long step;
     private ControllerFactory controller;
+    private EvalResult startEvaluation; // the unchanged model's, for the first stage only
 
     public PlasticityCycle(
             CausalLm model,
@@ -111,6 +112,16 @@ public final class PlasticityCycle {
                     "the shared optimizer does not hold exactly the model's parameters");
         }
         this.optimizer = shared;
+        return this;
+    }
+
+    /**
+     * The evaluation of the model as it is now, made by the caller with this cycle's evaluation
+     * settings (validation blocks, batch size, batches): the first stage logs it instead of
+     * evaluating the unchanged model again. Call before {@link #run}.
+     */
+    public PlasticityCycle withStartEvaluation(EvalResult start) {
+        this.startEvaluation = start;
         return this;
     }
 
@@ -392,7 +403,8 @@ public final class PlasticityCycle {
     }
 
     private StageResult stage(Stage stage, int c) throws IOException {
-        EvalResult eval = evaluator.evaluate(model);
+        EvalResult eval = startEvaluation != null ? startEvaluation : evaluator.evaluate(model);
+        startEvaluation = null;
         StageResult result =
                 new StageResult(
                         stage,

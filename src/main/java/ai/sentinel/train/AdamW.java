@@ -6,7 +6,8 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.IValue;
-import ai.sentinel.io.TensorData;
+import ai.sentinel.io.StoredTensor;
+import ai.sentinel.model.StoredArray;
 import ai.sentinel.nn.EngineArrays;
 import ai.sentinel.nn.Parameter;
 import ai.sentinel.nn.ScriptedOp;
@@ -221,19 +222,14 @@ public final class AdamW implements AutoCloseable {
      * The optimizer state for checkpoints: Adam's moments m and v under "exp_avg." and
      * "exp_avg_sq." + parameter name (PyTorch's names), and rate scales under "rate_scale.".
      */
-    public Map<String, TensorData> exportState() {
-        Map<String, TensorData> state = new LinkedHashMap<>();
+    public Map<String, StoredTensor> exportState() {
+        Map<String, StoredTensor> state = new LinkedHashMap<>();
         for (Parameter p : parameters) {
-            long[] shape = p.value().getShape().getShape();
-            state.put(
-                    "exp_avg." + p.name(),
-                    TensorData.ofFloats(toFloats(firstMoments.get(p)), shape));
-            state.put(
-                    "exp_avg_sq." + p.name(),
-                    TensorData.ofFloats(toFloats(secondMoments.get(p)), shape));
+            state.put("exp_avg." + p.name(), new StoredArray(firstMoments.get(p)));
+            state.put("exp_avg_sq." + p.name(), new StoredArray(secondMoments.get(p)));
             NDArray scale = rateScales.get(p);
             if (scale != null) {
-                state.put("rate_scale." + p.name(), TensorData.ofFloats(toFloats(scale), shape));
+                state.put("rate_scale." + p.name(), new StoredArray(scale));
             }
         }
         return state;
@@ -319,10 +315,6 @@ public final class AdamW implements AutoCloseable {
     @FunctionalInterface
     public interface StateReader {
         java.util.Optional<float[]> floats(String name) throws java.io.IOException;
-    }
-
-    private static float[] toFloats(NDArray a) {
-        return a.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
     }
 
     private void requireKnown(Parameter p) {

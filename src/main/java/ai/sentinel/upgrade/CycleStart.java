@@ -1,7 +1,5 @@
 package ai.sentinel.upgrade;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.ModelFiles;
 import ai.sentinel.nn.Parameter;
@@ -9,7 +7,6 @@ import ai.sentinel.train.AdamW;
 import ai.sentinel.train.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The state a cycle starts from, on disk (so it is also what a resumed upgrade continues from): the
@@ -31,26 +28,7 @@ final class CycleStart {
 
     /** Puts the saved state back into {@code model} and {@code optimizer}. Call outside scopes. */
     static void restore(Path folder, CausalLm model, AdamW optimizer) throws IOException {
-        try (NDManager m = model.manager().newSubManager();
-                CausalLm saved = ModelFiles.load(folder.resolve(MODEL), m)) {
-            if (!saved.config().equals(model.config())) {
-                throw new IllegalStateException(
-                        "the saved cycle start has another shape than the live model");
-            }
-            List<Parameter> from = saved.parameters();
-            List<Parameter> to = model.parameters();
-            if (from.size() != to.size()) {
-                throw new IllegalStateException(
-                        "the saved cycle start has "
-                                + from.size()
-                                + " parameters, the model "
-                                + to.size());
-            }
-            for (int i = 0; i < to.size(); i++) {
-                to.get(i).value().set(new NDIndex("..."), from.get(i).value());
-            }
-            model.gates().load(saved.gates().gateValues(), saved.gates().maskValues());
-        }
+        ModelFiles.restoreInto(folder.resolve(MODEL), model);
         for (Parameter p : optimizer.rateScaledParameters()) {
             optimizer.clearRateScale(p); // the saved state holds exactly the scales it had
         }

@@ -91,6 +91,10 @@ public final class Upgrade {
     private final Evaluator evaluator;
     private final DegenerationProbe degeneration = DegenerationProbe.withDefaults();
     private final AdamW optimizer;
+    // the live model's measurements while known (restoring a cycle's start is bit-exact, so they
+    // hold across a rollback): no unchanged model is evaluated or probed twice
+    private EvalResult evaluationNow;
+    private Measured measuredNow;
 
     public Upgrade(
             CausalLm model,
@@ -135,7 +139,7 @@ public final class Upgrade {
             Files.deleteIfExists(out.resolve(EVENTS));
             listener.phase(0, cycles, "baseline");
             long t0 = System.nanoTime();
-            Measured before = measure(config.runInference());
+            Measured before = measure(config.runInference(), true);
             metric(
                     0,
                     "baseline",
@@ -170,7 +174,7 @@ public final class Upgrade {
         }
         listener.phase(cycles, cycles, "final evaluation");
         long t0 = System.nanoTime();
-        Measured after = measure(config.runInference());
+        Measured after = measuredNow != null ? measuredNow : measure(config.runInference(), false);
         metric(
                 cycles,
                 "final",
@@ -215,6 +219,7 @@ public final class Upgrade {
                         .build();
         Path folder = out.resolve("cycles").resolve("cycle-" + c);
         double[] degenerationAt = {Double.NaN, Double.NaN}; // pruned, final
+        DegenerationProbe.Result[] probeAtEnd = new DegenerationProbe.Result[1];
         long[] ends = new long[4]; // when the pruned, grown and final stages were done: [1..3]
         List<CycleResult> results;
         try (RunLog log = new RunLog(folder)) {
@@ -234,13 +239,17 @@ public final class Upgrade {
                                         } else if (stage.endsWith("grown")) {
                                             ends[2] = System.nanoTime();
                                         } else if (stage.endsWith("final")) {
-                                            degenerationAt[1] = degenerationScore();
+                                            probeAtEnd[0] = degeneration.measure(model, tokenizer);
+                                            degenerationAt[1] = probeAtEnd[0].report().score();
                                             ends[3] = System.nanoTime();
                                         }
                                     },
                                     steps)
                             .withOptimizer(optimizer);
             controllerFactory().ifPresent(cycle::withController);
+            if (evaluationNow != null) {
+                cycle.withStartEvaluation(evaluationNow);
+            }
             listener.phase(c, cycles, "proposal: " + proposal.describe());
             results = cycle.run();
         }
@@ -275,7 +284,16 @@ public final class Upgrade {
         String reason = limits.verdict(perplexityBefore, perplexityAfter, degenerationAt[1]);
         boolean accepted = reason.equals(RollbackLimits.ACCEPTED);
         int activeAfter = model.gates().numActive();
-        if (!accepted) {
+        if (accepted) {
+            if (evaluationNow != null) { // unknown after a resume until the model is evaluated
+                evaluationNow =
+                        new EvalResult(
+                                r.last().loss(),
+                                evaluationNow.tokens(),
+                                r.last().sequenceLosses().stream().mapToDouble(d -> d).toArray());
+            }
+            measuredNow = measured(perplexityAfter, probeAtEnd[0], config.runInference());
+        } else {
             listener.phase(c, cycles, "rolling back");
             CycleStart.restore(out.resolve(STATE), model, optimizer);
         }
@@ -325,13 +343,29 @@ public final class Upgrade {
         return degeneration.measure(model, tokenizer).report().score();
     }
 
-    private Measured measure(boolean withContinuations) {
+    /**
+     * Evaluates and probes the live model; it is then known ({@code remember}) until it changes.
+     */
+    private Measured measure(boolean withContinuations, boolean remember) {
         // no evaluation speed: the baseline, measured first in the process, paid for warm-up
         // (issue 22: 46,884 -> 134,753 tokens/s for a masked model whose compute had not changed)
         EvalResult eval = evaluator.evaluate(model);
-        DegenerationProbe.Result probe = degeneration.measure(model, tokenizer);
+        Measured m =
+                measured(
+                        eval.perplexity(),
+                        degeneration.measure(model, tokenizer),
+                        withContinuations);
+        if (remember) {
+            evaluationNow = eval;
+            measuredNow = m;
+        }
+        return m;
+    }
+
+    private Measured measured(
+            double perplexity, DegenerationProbe.Result probe, boolean withContinuations) {
         return new Measured(
-                eval.perplexity(),
+                perplexity,
                 model.gates().numActive(),
                 model.numParameters(),
                 probe.report().score(),

@@ -14,6 +14,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.sentinel.model.AttentionProbe;
 import ai.sentinel.model.gpt2.Gpt2Model;
 import ai.sentinel.testing.TinyModels;
+import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +48,53 @@ class GenerationTest {
                 sequence[prompt.length + i] = generated[i];
             }
         }
+    }
+
+    @Test
+    void batchedContinuationsEqualSeparateOnesWithPromptsOfDifferentLengthsAndEndOfText() {
+        try (NDManager m = NDManager.newBaseManager();
+                Gpt2Model model = TinyModels.tinyWithStrongWeights(m, 2, DataType.FLOAT32)) {
+            List<int[]> prompts =
+                    List.of(new int[] {5, 17, 42}, new int[] {1}, new int[] {9, 9, 3, 4, 60});
+            for (SamplingConfig config :
+                    List.of(
+                            new SamplingConfig(0f, 0, 1f, 20, 1, false),
+                            new SamplingConfig(1f, 0, 0.9f, 20, 3, true),
+                            new SamplingConfig(1f, 0, 0.9f, 3, 3, true))) { // catch-up ends it
+                List<Generator.Result> separate =
+                        prompts.stream()
+                                .map(p -> Generator.generate(model, p, config, OptionalInt.of(7)))
+                                .toList();
+                List<Generator.Result> batched =
+                        Generator.generateAll(model, prompts, config, OptionalInt.of(7));
+                for (int i = 0; i < prompts.size(); i++) {
+                    assertArrayEquals(
+                            separate.get(i).tokens(),
+                            batched.get(i).tokens(),
+                            config + ", prompt " + i);
+                    assertEquals(separate.get(i).stopReason(), batched.get(i).stopReason());
+                }
+            }
+            // a token that ends one row early while the others go on
+            int stop =
+                    Generator.generate(model, prompts.get(1), greedyFor(20), OptionalInt.empty())
+                            .tokens()[6];
+            SamplingConfig stopping = new SamplingConfig(0f, 0, 1f, 20, 1, true);
+            List<Generator.Result> batched =
+                    Generator.generateAll(model, prompts, stopping, OptionalInt.of(stop));
+            for (int i = 0; i < prompts.size(); i++) {
+                assertArrayEquals(
+                        Generator.generate(model, prompts.get(i), stopping, OptionalInt.of(stop))
+                                .tokens(),
+                        batched.get(i).tokens(),
+                        "prompt " + i);
+            }
+            assertEquals(Generator.StopReason.END_OF_TEXT, batched.get(1).stopReason());
+        }
+    }
+
+    private static SamplingConfig greedyFor(int tokens) {
+        return new SamplingConfig(0f, 0, 1f, tokens, 1, false);
     }
 
     @Test

@@ -12,6 +12,7 @@ import ai.sentinel.io.DType;
 import ai.sentinel.io.Json;
 import ai.sentinel.io.SafetensorsWriter;
 import ai.sentinel.io.ShardedSafetensors;
+import ai.sentinel.io.StoredTensor;
 import ai.sentinel.io.TensorData;
 import ai.sentinel.nn.Parameter;
 import ai.sentinel.tokenizer.ByteTokenizer;
@@ -68,12 +69,12 @@ class HubCacheTest {
             Map<String, TensorData> shard1 = new LinkedHashMap<>();
             Map<String, TensorData> shard2 = new LinkedHashMap<>();
             JsonObject weightMap = new JsonObject();
-            Map<String, TensorData> all = Families.of(model).exportWeights(model);
+            Map<String, StoredTensor> all = Families.of(model).exportWeights(model);
             int i = 0;
-            for (Map.Entry<String, TensorData> e : all.entrySet()) {
+            for (Map.Entry<String, StoredTensor> e : all.entrySet()) {
                 float[] values =
                         new float[Math.toIntExact(TensorData.numElements(e.getValue().shape()))];
-                e.getValue()
+                TensorData.copyOf(e.getValue())
                         .bytes()
                         .duplicate()
                         .order(ByteOrder.LITTLE_ENDIAN)
@@ -131,10 +132,10 @@ class HubCacheTest {
                     ModelSource.of("acme/tiny-gpt2", COMMIT, hub),
                     "a commit hash names its snapshot");
             try (CausalLm loaded = source.load(manager, 256, 0)) {
-                Map<String, TensorData> back = Families.of(loaded).exportWeights(loaded);
+                Map<String, StoredTensor> back = Families.of(loaded).exportWeights(loaded);
                 for (Map.Entry<String, float[]> e : expected.entrySet()) {
                     float[] values = new float[e.getValue().length];
-                    back.get(e.getKey())
+                    TensorData.copyOf(back.get(e.getKey()))
                             .bytes()
                             .duplicate()
                             .order(ByteOrder.LITTLE_ENDIAN)

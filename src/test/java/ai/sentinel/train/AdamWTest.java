@@ -124,10 +124,10 @@ class AdamWTest {
                                 "mu.w", new float[] {10f, -20f}, "nu.w", new float[] {40f, 60f});
                 opt.importState(3, name -> java.util.Optional.ofNullable(legacy.get(name)));
                 assertArrayEquals(new float[] {1f, -2f}, floats(opt.firstMoment(p)), 1e-6f);
-                java.util.Map<String, ai.sentinel.io.TensorData> state = opt.exportState();
+                java.util.Map<String, ai.sentinel.io.StoredTensor> state = opt.exportState();
                 assertEquals(java.util.Set.of("exp_avg.w", "exp_avg_sq.w"), state.keySet());
                 java.nio.FloatBuffer v =
-                        state.get("exp_avg_sq.w")
+                        ai.sentinel.io.TensorData.copyOf(state.get("exp_avg_sq.w"))
                                 .bytes()
                                 .duplicate()
                                 .order(java.nio.ByteOrder.LITTLE_ENDIAN)

@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDScope;
 import ai.sentinel.data.Batch;
 import ai.sentinel.data.BatchSampler;
 import ai.sentinel.data.TextDataset;
+import ai.sentinel.io.StoredTensor;
 import ai.sentinel.io.TensorData;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.Families;
@@ -169,11 +170,11 @@ class UpgradeRollbackTest {
         return out;
     }
 
-    private static Map<String, float[]> moments(AdamW optimizer) {
+    private static Map<String, float[]> moments(AdamW optimizer) throws java.io.IOException {
         Map<String, float[]> out = new java.util.TreeMap<>();
-        for (Map.Entry<String, TensorData> e : optimizer.exportState().entrySet()) {
+        for (Map.Entry<String, StoredTensor> e : optimizer.exportState().entrySet()) {
             java.nio.FloatBuffer f =
-                    e.getValue()
+                    TensorData.copyOf(e.getValue())
                             .bytes()
                             .duplicate()
                             .order(java.nio.ByteOrder.LITTLE_ENDIAN)

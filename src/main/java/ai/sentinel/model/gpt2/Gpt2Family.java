@@ -2,11 +2,11 @@ package ai.sentinel.model.gpt2;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.sentinel.io.TensorData;
 import ai.sentinel.io.TensorSource;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.Family;
 import ai.sentinel.model.ModelConfig;
+import ai.sentinel.nn.Parameter;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.util.Arrays;
@@ -70,8 +70,8 @@ public final class Gpt2Family implements Family {
     }
 
     @Override
-    public Map<String, TensorData> exportWeights(CausalLm model) {
-        return Gpt2Weights.export((Gpt2Model) model);
+    public Map<String, Parameter> weightsByName(CausalLm model) {
+        return Gpt2Weights.byHfName((Gpt2Model) model);
     }
 
     @Override

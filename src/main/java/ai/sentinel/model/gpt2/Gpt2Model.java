@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.sentinel.model.AttentionLayout;
 import ai.sentinel.model.AttentionProbe;
+import ai.sentinel.model.BlockScope;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadGates;
 import ai.sentinel.model.HeadId;
@@ -139,9 +140,13 @@ public final class Gpt2Model implements CausalLm {
         NDArray causalBias = Masks.causalBias(m, T, past, dtype); // (T, S)
         UnetSkips.Pass skips = UnetSkips.passOf(unet);
         for (int layer = 0; layer < blocks.size(); layer++) {
-            Gpt2Block block = blocks.get(layer);
-            NDArray h = block.attend(x, effectiveGates.get(layer), causalBias, cache, probe);
-            x = skips.apply(layer, h, block.feedForward(h));
+            try (BlockScope scope = new BlockScope(probe)) { // frees the block's intermediates
+                Gpt2Block block = blocks.get(layer);
+                NDArray h =
+                        block.attend(
+                                x, effectiveGates.get(layer), causalBias, cache, scope.probe());
+                x = scope.keep(skips.apply(layer, h, block.feedForward(h), scope));
+            }
         }
         return finalNorm.forward(x); // (B, T, C)
     }

@@ -2,12 +2,12 @@ package ai.sentinel.model.llama;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.sentinel.io.TensorData;
 import ai.sentinel.io.TensorSource;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.Family;
 import ai.sentinel.model.ModelConfig;
 import ai.sentinel.model.NonUniformHeadsException;
+import ai.sentinel.nn.Parameter;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.util.Arrays;
@@ -117,8 +117,8 @@ public final class LlamaFamily implements Family {
     }
 
     @Override
-    public Map<String, TensorData> exportWeights(CausalLm model) {
-        return LlamaWeights.export((LlamaModel) model);
+    public Map<String, Parameter> weightsByName(CausalLm model) {
+        return LlamaWeights.byHfName((LlamaModel) model);
     }
 
     @Override

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.sentinel.model.AttentionLayout;
 import ai.sentinel.model.AttentionProbe;
+import ai.sentinel.model.BlockScope;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.HeadGates;
 import ai.sentinel.model.HeadId;
@@ -155,9 +156,12 @@ public final class LlamaModel implements CausalLm {
         NDArray effectiveGates = gates.effective(); // (L, H)
         UnetSkips.Pass skips = UnetSkips.passOf(unet);
         for (int layer = 0; layer < blocks.size(); layer++) {
-            LlamaBlock block = blocks.get(layer);
-            NDArray h = block.attend(x, effectiveGates.get(layer), positions, cache, probe);
-            x = skips.apply(layer, h, block.feedForward(h));
+            try (BlockScope scope = new BlockScope(probe)) { // frees the block's intermediates
+                LlamaBlock block = blocks.get(layer);
+                NDArray h =
+                        block.attend(x, effectiveGates.get(layer), positions, cache, scope.probe());
+                x = scope.keep(skips.apply(layer, h, block.feedForward(h), scope));
+            }
         }
         return finalNorm.forward(x); // (B, T, C)
     }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.sentinel.io.Json;
-import ai.sentinel.io.TensorData;
 import ai.sentinel.io.TensorSource;
 import ai.sentinel.model.ModelFiles;
 import ai.sentinel.model.WeightReader;
@@ -175,21 +174,5 @@ public final class LlamaWeights {
         return sorted.size() <= 6
                 ? sorted.toString()
                 : sorted.subList(0, 6) + " and " + (sorted.size() - 6) + " more";
-    }
-
-    /** The weights as F32 tensors under their HF names. */
-    public static Map<String, TensorData> export(LlamaModel model) {
-        Map<String, TensorData> tensors = new LinkedHashMap<>();
-        byHfName(model)
-                .forEach(
-                        (name, p) -> {
-                            NDArray v = p.value();
-                            float[] values =
-                                    v.getDataType() == DataType.FLOAT32
-                                            ? v.toFloatArray()
-                                            : v.toType(DataType.FLOAT32, false).toFloatArray();
-                            tensors.put(name, TensorData.ofFloats(values, v.getShape().getShape()));
-                        });
-        return tensors;
     }
 }

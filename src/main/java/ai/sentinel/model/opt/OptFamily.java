@@ -2,11 +2,11 @@ package ai.sentinel.model.opt;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.sentinel.io.TensorData;
 import ai.sentinel.io.TensorSource;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.Family;
 import ai.sentinel.model.ModelConfig;
+import ai.sentinel.nn.Parameter;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.util.Arrays;
@@ -64,8 +64,8 @@ public final class OptFamily implements Family {
     }
 
     @Override
-    public Map<String, TensorData> exportWeights(CausalLm model) {
-        return OptWeights.export((OptModel) model);
+    public Map<String, Parameter> weightsByName(CausalLm model) {
+        return OptWeights.byHfName((OptModel) model);
     }
 
     @Override

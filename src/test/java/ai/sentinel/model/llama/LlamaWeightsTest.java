@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.sentinel.io.SafetensorsFile;
 import ai.sentinel.io.SafetensorsWriter;
+import ai.sentinel.io.StoredTensor;
 import ai.sentinel.io.TensorData;
 import ai.sentinel.model.HeadId;
 import ai.sentinel.nn.Parameter;
@@ -77,8 +78,8 @@ class LlamaWeightsTest {
             throws Exception {
         try (NDManager manager = NDManager.newBaseManager();
                 LlamaModel model = LlamaModel.initialize(UNTIED_WITH_BIASES, manager, 1)) {
-            Map<String, TensorData> good = LlamaWeights.export(model);
-            Map<String, TensorData> wrongShape = new LinkedHashMap<>(good);
+            Map<String, StoredTensor> good = LlamaFamily.INSTANCE.exportWeights(model);
+            Map<String, StoredTensor> wrongShape = new LinkedHashMap<>(good);
             wrongShape.put(
                     "model.layers.1.self_attn.k_proj.weight",
                     TensorData.ofFloats(new float[64 * 32], 64, 32));
@@ -86,10 +87,10 @@ class LlamaWeightsTest {
                     dir.resolve("shape.safetensors"),
                     wrongShape,
                     "model.layers.1.self_attn.k_proj.weight");
-            Map<String, TensorData> missing = new LinkedHashMap<>(good);
+            Map<String, StoredTensor> missing = new LinkedHashMap<>(good);
             missing.remove("lm_head.weight");
             assertRefused(dir.resolve("missing.safetensors"), missing, "lm_head.weight");
-            Map<String, TensorData> nan = new LinkedHashMap<>(good);
+            Map<String, StoredTensor> nan = new LinkedHashMap<>(good);
             float[] values = new float[32];
             values[5] = Float.NaN;
             nan.put("model.norm.weight", TensorData.ofFloats(values, 32));
@@ -97,7 +98,7 @@ class LlamaWeightsTest {
         }
     }
 
-    private static void assertRefused(Path file, Map<String, TensorData> tensors, String name)
+    private static void assertRefused(Path file, Map<String, StoredTensor> tensors, String name)
             throws IOException {
         SafetensorsWriter.write(file, tensors, Map.of("format", "pt"));
         try (NDManager manager = NDManager.newBaseManager();
