@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +66,39 @@ public final class SafetensorsFile implements TensorSource {
     /**
      * Opens and validates {@code path}; a malformed file raises {@link SafetensorsFormatException}.
      */
+    /**
+     * Tensor {@code name} as stored here, to write into another file: its bytes are copied from
+     * this file when written (never held), so keep the file open until then.
+     */
+    public StoredTensor stored(String name) throws IOException {
+        Entry e = entry(name);
+        return new StoredTensor() {
+            @Override
+            public DType dtype() {
+                return e.dtype();
+            }
+
+            @Override
+            public long[] shape() {
+                return e.shape().clone();
+            }
+
+            @Override
+            public void writeTo(WritableByteChannel out) throws IOException {
+                long position = dataStart + e.begin();
+                long left = e.end() - e.begin();
+                while (left > 0) {
+                    long n = channel.transferTo(position, left, out);
+                    if (n <= 0) {
+                        throw new SafetensorsFormatException(path, "truncated in " + e.name());
+                    }
+                    position += n;
+                    left -= n;
+                }
+            }
+        };
+    }
+
     public static SafetensorsFile open(Path path) throws IOException {
         FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
         try {

@@ -1,6 +1,7 @@
 package ai.sentinel.io;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 
 /**
@@ -16,4 +17,32 @@ public interface StoredTensor {
 
     /** Writes exactly {@code numElements(shape) × dtype.byteSize()} bytes. */
     void writeTo(WritableByteChannel out) throws IOException;
+
+    /** A tensor of zeros (all-zero bytes), written without holding it. */
+    static StoredTensor zeros(DType dtype, long[] shape) {
+        long[] dims = shape.clone();
+        return new StoredTensor() {
+            @Override
+            public DType dtype() {
+                return dtype;
+            }
+
+            @Override
+            public long[] shape() {
+                return dims.clone();
+            }
+
+            @Override
+            public void writeTo(WritableByteChannel out) throws IOException {
+                long left = TensorData.numElements(dims) * dtype.byteSize();
+                ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(left, 1 << 16));
+                while (left > 0) {
+                    zeros.clear().limit((int) Math.min(left, zeros.capacity()));
+                    while (zeros.hasRemaining()) {
+                        left -= out.write(zeros);
+                    }
+                }
+            }
+        };
+    }
 }

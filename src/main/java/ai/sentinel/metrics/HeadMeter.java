@@ -87,6 +87,10 @@ public final class HeadMeter {
                     gradientKv[h.layer()][h.head()] = 0;
                     importance[h.layer()][h.head()] = 0;
                 });
+        // gradients only where a head's slices are (and the gates): the embeddings' and MLPs'
+        // would be most of the model's size again, and nothing here reads them
+        List<Parameter> unread = unsliced(model, present);
+        unread.forEach(p -> p.value().setRequiresGradient(false));
         try {
             for (int b = 0; b < numBatches; b++) {
                 measureBatch(
@@ -98,7 +102,9 @@ public final class HeadMeter {
             }
         } finally {
             restoreMasks(model, lifted);
-            zeroGradients(model);
+            unread.forEach(p -> p.value().setRequiresGradient(true));
+            model.parameters().forEach(Parameter::dropGradient);
+            model.gates().gate().dropGradient();
         }
         scale(entropy, 1.0 / numBatches);
         scale(normalized, 1.0 / numBatches);
@@ -289,6 +295,16 @@ public final class HeadMeter {
             model.gates().setMasked(l.head(), true);
             model.gates().setGate(l.head(), l.gate());
         }
+    }
+
+    /** The model's parameters that hold no slice of a present head. */
+    private static List<Parameter> unsliced(CausalLm model, List<HeadId> present) {
+        java.util.Set<Parameter> sliced =
+                java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (HeadId h : present) {
+            model.headLayout().slices(h).forEach(s -> sliced.add(s.parameter()));
+        }
+        return model.parameters().stream().filter(p -> !sliced.contains(p)).toList();
     }
 
     private static void zeroGradients(CausalLm model) {

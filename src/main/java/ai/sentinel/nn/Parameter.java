@@ -1,6 +1,7 @@
 package ai.sentinel.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -68,6 +69,22 @@ public final class Parameter {
     /** The accumulated gradient; the returned wrapper belongs to the caller's scope. */
     public NDArray gradient() {
         return value.getGradient();
+    }
+
+    /**
+     * Frees the accumulated gradient (PyTorch's {@code p.grad = None}): the value is swapped for a
+     * copy without one and the old array, which owned the gradient, is closed. Between training
+     * phases this keeps a model's worth of gradients from staying resident through evaluation,
+     * measurement and saving; the next backward pass allocates a fresh gradient.
+     *
+     * <p>A copy, not a detached alias of the same storage: an array made from Java data lives in a
+     * buffer that its Java object keeps alive, so an alias would outlive the memory it reads once
+     * the old array is closed (a test read NaN through one). Parameters are copied one at a time.
+     */
+    public void dropGradient() {
+        NDArray copy = value.duplicate();
+        NDScope.unregister(copy); // the parameter's, not the caller's scope's
+        replace(copy);
     }
 
     /** Zeroes the accumulated gradient in place (gradients accumulate across backward passes). */

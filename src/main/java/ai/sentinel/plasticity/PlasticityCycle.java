@@ -64,6 +64,7 @@ public final class PlasticityCycle {
     private long step;
     private ControllerFactory controller;
     private EvalResult startEvaluation; // the unchanged model's, for the first stage only
+    private Path momentsSpill; // where the optimizer's moments wait between learning phases
 
     public PlasticityCycle(
             CausalLm model,
@@ -122,6 +123,16 @@ public final class PlasticityCycle {
      */
     public PlasticityCycle withStartEvaluation(EvalResult start) {
         this.startEvaluation = start;
+        return this;
+    }
+
+    /**
+     * After each learning phase, spills the optimizer's moments to {@code file} until the next one
+     * (twice the model's size that evaluation, measurement and saving do not need). Call before
+     * {@link #run}.
+     */
+    public PlasticityCycle withMomentsSpilledTo(Path file) {
+        this.momentsSpill = file;
         return this;
     }
 
@@ -260,6 +271,9 @@ public final class PlasticityCycle {
         HeadSchedule schedule = new HeadSchedule(model, config.learningSchedule());
         schedule.grown(half.grownHeads(), 0);
         train(c, config.learningSteps(), schedule, resuming);
+        if (momentsSpill != null && optimizer != null) {
+            optimizer.spill(momentsSpill);
+        }
         schedule.setGates(config.learningSteps());
         StageResult last = stage(Stage.FINAL, c);
         return new CycleResult(

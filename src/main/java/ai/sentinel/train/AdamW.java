@@ -6,11 +6,17 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.IValue;
+import ai.sentinel.io.DType;
+import ai.sentinel.io.SafetensorsFile;
+import ai.sentinel.io.SafetensorsWriter;
 import ai.sentinel.io.StoredTensor;
 import ai.sentinel.model.StoredArray;
 import ai.sentinel.nn.EngineArrays;
 import ai.sentinel.nn.Parameter;
 import ai.sentinel.nn.ScriptedOp;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -29,29 +35,109 @@ import java.util.Map;
  *   θ ← θ − η/(1 − β1ᵗ) · m / (√v/√(1 − β2ᵗ) + ε)
  * </pre>
  *
- * The moments m and v live in the optimizer's own manager, allocated up front; each step runs in
- * its own scope. Parameters without a per-element rate are updated by libtorch's fused AdamW kernel
- * ({@code _fused_adamw_}, one pass over θ, g, m, v per parameter, one call per group of equal rate
- * and decay); the per-element rates of new heads take the composed path, {@link #updateScaled}.
+ * The moments m and v live in the optimizer's own manager. They are allocated at the first step
+ * (zeros until then, as in PyTorch) and can be {@linkplain #spill spilled} to a file between
+ * training phases, so that a phase that does not train does not hold twice the model's size in
+ * moments; the next use reads them back. Each step runs in its own scope. Parameters without a
+ * per-element rate are updated by libtorch's fused AdamW kernel ({@code _fused_adamw_}, one pass
+ * over θ, g, m, v per parameter, one call per group of equal rate and decay); the per-element rates
+ * of new heads take the composed path, {@link #updateScaled}.
  */
 public final class AdamW implements AutoCloseable {
     private static final NDIndex ALL = new NDIndex("...");
+    private static final String FIRST = "exp_avg.";
+    private static final String SECOND = "exp_avg_sq.";
+    private static final String RATE_SCALE = "rate_scale.";
     private final AdamWConfig config;
     private final NDManager manager;
     private final List<Parameter> parameters;
     private final Map<Parameter, NDArray> firstMoments = new IdentityHashMap<>();
     private final Map<Parameter, NDArray> secondMoments = new IdentityHashMap<>();
     private final Map<Parameter, NDArray> rateScales = new IdentityHashMap<>();
+    private final java.util.Set<Parameter> known =
+            Collections.newSetFromMap(new IdentityHashMap<>());
+    private boolean resident; // the moments are in memory; else in spilled, or all zero
+    private SafetensorsFile spilled;
     private long stepCount;
 
     public AdamW(List<Parameter> parameters, AdamWConfig config, NDManager parent) {
         this.config = config;
         this.parameters = List.copyOf(parameters);
         this.manager = parent.newSubManager();
-        for (Parameter p : this.parameters) {
-            firstMoments.put(p, manager.zeros(p.value().getShape(), p.value().getDataType()));
-            secondMoments.put(p, manager.zeros(p.value().getShape(), p.value().getDataType()));
+        known.addAll(this.parameters);
+    }
+
+    /**
+     * Writes the moments to {@code file} and frees them; the next step, export or import reads them
+     * back (bit for bit) and deletes the file. Nothing is written while they are all zero or
+     * already spilled. Call outside any scope, between training phases.
+     */
+    public void spill(Path file) throws IOException {
+        if (!resident) {
+            return;
         }
+        Map<String, StoredTensor> moments = new LinkedHashMap<>();
+        exportState()
+                .forEach(
+                        (name, t) -> {
+                            if (!name.startsWith(RATE_SCALE)) {
+                                moments.put(name, t);
+                            }
+                        });
+        SafetensorsWriter.write(file, moments, Map.of("optimizer", "adamw-moments"));
+        freeMoments();
+        spilled = SafetensorsFile.open(file);
+    }
+
+    /** Whether the moments are in memory now (not spilled, not yet allocated). */
+    public boolean momentsResident() {
+        return resident;
+    }
+
+    /** Puts the moments in memory: zeros, or what was spilled. */
+    private void makeResident() {
+        if (resident) {
+            return;
+        }
+        for (Parameter p : parameters) {
+            firstMoments.put(p, zerosLike(p));
+            secondMoments.put(p, zerosLike(p));
+        }
+        resident = true;
+        if (spilled != null) {
+            try {
+                SafetensorsFile file = spilled;
+                spilled = null;
+                for (Parameter p : parameters) {
+                    copy(file::readFiniteFloats, FIRST + p.name(), p, firstMoments);
+                    copy(file::readFiniteFloats, SECOND + p.name(), p, secondMoments);
+                }
+                discard(file);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(
+                        "cannot read back the optimizer's spilled moments", e);
+            }
+        }
+    }
+
+    /** Zeros in the optimizer's manager, owned by no caller's scope. */
+    private NDArray zerosLike(Parameter p) {
+        NDArray zeros = manager.zeros(p.value().getShape(), p.value().getDataType());
+        NDScope.unregister(zeros);
+        return zeros;
+    }
+
+    private void freeMoments() {
+        firstMoments.values().forEach(NDArray::close);
+        secondMoments.values().forEach(NDArray::close);
+        firstMoments.clear();
+        secondMoments.clear();
+        resident = false;
+    }
+
+    private static void discard(SafetensorsFile file) throws IOException {
+        file.close();
+        Files.deleteIfExists(file.path());
     }
 
     public List<Parameter> parameters() {
@@ -91,9 +177,12 @@ public final class AdamW implements AutoCloseable {
      * exactly as its weights were, zeros for inserted heads. Call outside any NDScope.
      */
     public void remap(List<ai.sentinel.model.HeadRemap> remaps) {
+        if (!remaps.isEmpty()) {
+            makeResident();
+        }
         for (ai.sentinel.model.HeadRemap r : remaps) {
             Parameter p = r.parameter();
-            if (!firstMoments.containsKey(p)) {
+            if (!known.contains(p)) {
                 continue;
             }
             for (Map<Parameter, NDArray> state : List.of(firstMoments, secondMoments, rateScales)) {
@@ -109,6 +198,7 @@ public final class AdamW implements AutoCloseable {
     /** Adam's first moment m of {@code p}; for inspection and tests. */
     public NDArray firstMoment(Parameter p) {
         requireKnown(p);
+        makeResident();
         return firstMoments.get(p);
     }
 
@@ -144,6 +234,7 @@ public final class AdamW implements AutoCloseable {
      * the next backward). Call outside any gradient collector.
      */
     public void step(float lr) {
+        makeResident();
         stepCount++;
         float correction1 = 1f - (float) Math.pow(config.beta1(), stepCount);
         float correction2Sqrt = (float) Math.sqrt(1.0 - Math.pow(config.beta2(), stepCount));
@@ -225,14 +316,33 @@ public final class AdamW implements AutoCloseable {
     public Map<String, StoredTensor> exportState() {
         Map<String, StoredTensor> state = new LinkedHashMap<>();
         for (Parameter p : parameters) {
-            state.put("exp_avg." + p.name(), new StoredArray(firstMoments.get(p)));
-            state.put("exp_avg_sq." + p.name(), new StoredArray(secondMoments.get(p)));
+            for (String prefix : List.of(FIRST, SECOND)) {
+                String name = prefix + p.name();
+                state.put(
+                        name,
+                        storedMoment(name, p, prefix.equals(FIRST) ? firstMoments : secondMoments));
+            }
             NDArray scale = rateScales.get(p);
             if (scale != null) {
-                state.put("rate_scale." + p.name(), new StoredArray(scale));
+                state.put(RATE_SCALE + p.name(), new StoredArray(scale));
             }
         }
         return state;
+    }
+
+    /** A moment from memory, from the spill file (copied as stored), or zeros. */
+    private StoredTensor storedMoment(String name, Parameter p, Map<Parameter, NDArray> moments) {
+        if (resident) {
+            return new StoredArray(moments.get(p));
+        }
+        if (spilled != null) {
+            try {
+                return spilled.stored(name);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return StoredTensor.zeros(DType.F32, p.value().getShape().getShape());
     }
 
     /**
@@ -240,18 +350,16 @@ public final class AdamW implements AutoCloseable {
      * under a name.
      */
     public void importState(long steps, StateReader read) throws java.io.IOException {
+        if (spilled != null) { // replaced by what is read
+            discard(spilled);
+            spilled = null;
+        }
+        makeResident();
         List<String> missing = new ArrayList<>();
         for (Parameter p : parameters) {
-            copy(read, "exp_avg." + p.name(), "mu.", 1 - config.beta1(), p, firstMoments, missing);
-            copy(
-                    read,
-                    "exp_avg_sq." + p.name(),
-                    "nu.",
-                    1 - config.beta2(),
-                    p,
-                    secondMoments,
-                    missing);
-            java.util.Optional<float[]> scale = read.floats("rate_scale." + p.name());
+            copy(read, FIRST + p.name(), "mu.", 1 - config.beta1(), p, firstMoments, missing);
+            copy(read, SECOND + p.name(), "nu.", 1 - config.beta2(), p, secondMoments, missing);
+            java.util.Optional<float[]> scale = read.floats(RATE_SCALE + p.name());
             if (scale.isPresent()) {
                 try (NDArray s = EngineArrays.of(manager, scale.get(), p.value().getShape())) {
                     setRateScale(p, s);
@@ -278,7 +386,6 @@ public final class AdamW implements AutoCloseable {
             Map<Parameter, NDArray> moments,
             List<String> missing)
             throws java.io.IOException {
-        NDArray target = moments.get(p);
         java.util.Optional<float[]> stored = read.floats(name);
         if (stored.isEmpty()) {
             stored = read.floats(legacyPrefix + p.name());
@@ -294,6 +401,14 @@ public final class AdamW implements AutoCloseable {
             return;
         }
         float[] values = stored.get();
+        copy(ignored -> values, name, p, moments);
+    }
+
+    /** Copies the floats stored under {@code name} into {@code p}'s moment. */
+    private void copy(FloatsReader read, String name, Parameter p, Map<Parameter, NDArray> moments)
+            throws java.io.IOException {
+        NDArray target = moments.get(p);
+        float[] values = read.floats(name);
         if (values.length != target.getShape().size()) {
             throw new java.io.IOException(
                     "optimizer state "
@@ -317,8 +432,14 @@ public final class AdamW implements AutoCloseable {
         java.util.Optional<float[]> floats(String name) throws java.io.IOException;
     }
 
+    /** Reads a named float tensor that must be there. */
+    @FunctionalInterface
+    private interface FloatsReader {
+        float[] floats(String name) throws java.io.IOException;
+    }
+
     private void requireKnown(Parameter p) {
-        if (!firstMoments.containsKey(p)) {
+        if (!known.contains(p)) {
             throw new IllegalArgumentException(
                     "parameter " + p.name() + " is not optimised by this AdamW");
         }
@@ -327,5 +448,13 @@ public final class AdamW implements AutoCloseable {
     @Override
     public void close() {
         manager.close();
+        if (spilled != null) {
+            try {
+                discard(spilled);
+            } catch (IOException e) {
+                // a leftover spill file is harmless: the next spill replaces it
+            }
+            spilled = null;
+        }
     }
 }

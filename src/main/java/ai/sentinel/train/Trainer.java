@@ -232,6 +232,9 @@ public final class Trainer implements AutoCloseable {
                             model.gates().numActive(),
                             model.config().numLayers() * model.config().numHeads()));
             boolean last = state.step() == config.steps() || stopRequested.get();
+            if (last) { // what follows (evaluation, saving, the caller's phases) needs none
+                trained.forEach(Parameter::dropGradient);
+            }
             if (last || (config.evalEvery() > 0 && state.step() % config.evalEvery() == 0)) {
                 lastEval = evaluator.evaluate(model);
                 listener.onEval(state.step(), lastEval);

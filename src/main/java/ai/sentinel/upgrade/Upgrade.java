@@ -49,6 +49,7 @@ public final class Upgrade {
     static final String STATE_FILE = "upgrade_state.json";
     static final String METRICS = "metrics/integration_metrics.jsonl";
     static final String EVENTS = "events.jsonl";
+    static final String MOMENTS_SPILL = "optimizer-moments.spill.safetensors";
 
     /** Run settings beside the configuration: how batches are cut and measured, the seed. */
     public record Settings(
@@ -122,7 +123,10 @@ public final class Upgrade {
         return Files.isRegularFile(out.resolve(STATE).resolve(STATE_FILE));
     }
 
-    /** Runs every cycle; with {@code resume}, continues from the last completed one. */
+    /**
+     * Runs every cycle; with {@code resume}, continues from the last completed one. Call once: the
+     * optimizer is released at the end.
+     */
     public Result run(boolean resume) throws IOException {
         UpgradeConfig config = settings.config();
         int cycles = config.cycles();
@@ -131,6 +135,7 @@ public final class Upgrade {
             AtomicFiles.recoverFolder(out.resolve(STATE)); // a kill during the last save
             state = readState();
             CycleStart.restore(out.resolve(STATE), model, optimizer);
+            optimizer.spill(out.resolve(MOMENTS_SPILL));
             JsonlFiles.truncate(out.resolve(METRICS), state.metricsBytes());
             JsonlFiles.truncate(out.resolve(EVENTS), state.eventsBytes());
         } else {
@@ -183,6 +188,7 @@ public final class Upgrade {
                 after.activeHeads(),
                 after.degeneration(),
                 null);
+        optimizer.close(); // the state folder holds what a resume needs; this frees the spill
         return new Result(state.before(), after, outcomes);
     }
 
@@ -247,6 +253,7 @@ public final class Upgrade {
                                     steps)
                             .withOptimizer(optimizer);
             controllerFactory().ifPresent(cycle::withController);
+            cycle.withMomentsSpilledTo(out.resolve(MOMENTS_SPILL));
             if (evaluationNow != null) {
                 cycle.withStartEvaluation(evaluationNow);
             }
@@ -296,6 +303,7 @@ public final class Upgrade {
         } else {
             listener.phase(c, cycles, "rolling back");
             CycleStart.restore(out.resolve(STATE), model, optimizer);
+            optimizer.spill(out.resolve(MOMENTS_SPILL)); // not needed until the next learning
         }
         copyEvents(folder, c, accepted);
         metric(
