@@ -9,6 +9,7 @@ import ai.sentinel.model.CausalLm;
 import ai.sentinel.plasticity.DegenerationProbe;
 import ai.sentinel.report.Plural;
 import ai.sentinel.tokenizer.Tokenizer;
+import ai.sentinel.train.Trainable;
 import ai.sentinel.upgrade.Upgrade;
 import ai.sentinel.upgrade.UpgradeConfig;
 import ai.sentinel.upgrade.UpgradeConfigFile;
@@ -201,6 +202,16 @@ final class UpgradeCommand implements Callable<Integer> {
                     "Learning-rate warm-up of each cycle's learning. Default: ${DEFAULT-VALUE}.")
     int warmupSteps;
 
+    @Option(
+            names = "--train",
+            paramLabel = "all|attention",
+            defaultValue = "all",
+            description =
+                    "What each cycle's learning updates: all (default), or attention: the attention"
+                            + " projections and norms/biases only, for a model whose full AdamW"
+                            + " state (4 x its F32 weights) does not fit in memory.")
+    String train;
+
     @Mixin UnetOptions unet;
     @Mixin CommonOptions.Seed seedOption;
 
@@ -214,6 +225,7 @@ final class UpgradeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         modelName = modelName();
+        Trainable trained = Trainable.parse(train); // before a model is loaded
         UpgradeConfig config = config();
         data.dataset = config.dataset();
         boolean dry = config.dryRun();
@@ -226,7 +238,7 @@ final class UpgradeCommand implements Callable<Integer> {
         try (OutputFolder.Held held = OutputFolder.claim(out, "--out", "sentinel upgrade")) {
             requireUsableOutput(dry);
             UpgradeControllers.idleNote(config).ifPresent(n -> System.err.println("note: " + n));
-            return upgrade(config, dry, model);
+            return upgrade(config, dry, model, trained);
         }
     }
 
@@ -247,7 +259,8 @@ final class UpgradeCommand implements Callable<Integer> {
     }
 
     /** Plans or runs the upgrade into {@code out}, which this run holds. */
-    private int upgrade(UpgradeConfig config, boolean dry, ModelOptions model) throws IOException {
+    private int upgrade(UpgradeConfig config, boolean dry, ModelOptions model, Trainable trained)
+            throws IOException {
         Tokenizer tok = model.loadTokenizer();
         try (NDManager manager = model.newManager();
                 CausalLm lm = model.load(manager, tok, seedOption.seed)) {
@@ -261,7 +274,8 @@ final class UpgradeCommand implements Callable<Integer> {
                             evalBatches.evalBatches,
                             metricBatches.metricBatches,
                             warmupSteps,
-                            seedOption.seed);
+                            seedOption.seed,
+                            trained);
             if (dry) {
                 UpgradePlan plan = UpgradePlan.measure(lm, tok, dataset, settings);
                 JsonObject json = plan.toJson();
@@ -284,6 +298,7 @@ final class UpgradeCommand implements Callable<Integer> {
             recorded.addProperty("dataset_source", data.describe());
             recorded.addProperty("seed", seedOption.seed);
             recorded.addProperty("batch_size", batch.batchSize);
+            recorded.addProperty("train", trained.label());
             recorded.addProperty("seq_len", data.seqLen.seqLen);
             unet.record(recorded);
             if (resume) {

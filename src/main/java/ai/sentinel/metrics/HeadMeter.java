@@ -87,10 +87,10 @@ public final class HeadMeter {
                     gradientKv[h.layer()][h.head()] = 0;
                     importance[h.layer()][h.head()] = 0;
                 });
-        // gradients only where a head's slices are (and the gates): the embeddings' and MLPs'
-        // would be most of the model's size again, and nothing here reads them
-        List<Parameter> unread = unsliced(model, present);
-        unread.forEach(p -> p.value().setRequiresGradient(false));
+        // gradients exactly where a head's slices are (and the gates), trained or not: the
+        // embeddings' and MLPs' would be most of the model's size again, and nothing reads them
+        java.util.Set<Parameter> sliced = sliced(model, present);
+        model.parameters().forEach(p -> p.value().setRequiresGradient(sliced.contains(p)));
         try {
             for (int b = 0; b < numBatches; b++) {
                 measureBatch(
@@ -102,7 +102,7 @@ public final class HeadMeter {
             }
         } finally {
             restoreMasks(model, lifted);
-            unread.forEach(p -> p.value().setRequiresGradient(true));
+            model.parameters().forEach(p -> p.value().setRequiresGradient(p.trainable()));
             model.parameters().forEach(Parameter::dropGradient);
             model.gates().gate().dropGradient();
         }
@@ -297,14 +297,14 @@ public final class HeadMeter {
         }
     }
 
-    /** The model's parameters that hold no slice of a present head. */
-    private static List<Parameter> unsliced(CausalLm model, List<HeadId> present) {
+    /** The parameters that hold a slice of a present head. */
+    private static java.util.Set<Parameter> sliced(CausalLm model, List<HeadId> present) {
         java.util.Set<Parameter> sliced =
                 java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (HeadId h : present) {
             model.headLayout().slices(h).forEach(s -> sliced.add(s.parameter()));
         }
-        return model.parameters().stream().filter(p -> !sliced.contains(p)).toList();
+        return sliced;
     }
 
     private static void zeroGradients(CausalLm model) {

@@ -48,6 +48,11 @@ public interface CausalLm extends AutoCloseable {
     /** The trainable weights (not the gates), in a fixed order; the U-Net skips' last. */
     List<Parameter> parameters();
 
+    /** The parameters training updates (all, unless some were frozen), in order. */
+    default List<Parameter> trainableParameters() {
+        return parameters().stream().filter(Parameter::trainable).toList();
+    }
+
     /** The manager that owns the weights, gates and mask. */
     NDManager manager();
 

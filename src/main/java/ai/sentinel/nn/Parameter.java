@@ -15,6 +15,7 @@ public final class Parameter {
     private final boolean decay;
     private NDArray value;
     private float rateMultiplier = 1f;
+    private boolean trainable = true;
 
     public Parameter(String name, NDArray value, boolean decay) {
         this.name = name;
@@ -55,12 +56,29 @@ public final class Parameter {
         return value;
     }
 
-    /** Swaps in a new array (it becomes a leaf that requires gradients) and closes the old one. */
+    /**
+     * Whether training updates it. A frozen parameter records no gradient (backward passes neither
+     * compute nor store one) and optimizers made for a model's trainable parameters leave it out:
+     * how a model too large for full AdamW state trains only part of itself.
+     */
+    public boolean trainable() {
+        return trainable;
+    }
+
+    public void setTrainable(boolean trainable) {
+        this.trainable = trainable;
+        value.setRequiresGradient(trainable);
+    }
+
+    /**
+     * Swaps in a new array (a leaf that requires gradients when the parameter is trainable) and
+     * closes the old one.
+     */
     public void replace(NDArray newValue) {
         NDArray old = value;
         value = newValue;
         newValue.setName(name);
-        newValue.setRequiresGradient(true);
+        newValue.setRequiresGradient(trainable);
         if (old != newValue) {
             old.close();
         }

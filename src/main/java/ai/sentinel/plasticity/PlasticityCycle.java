@@ -108,9 +108,9 @@ public final class PlasticityCycle {
      * {@link #run}.
      */
     public PlasticityCycle withOptimizer(AdamW shared) {
-        if (!shared.parameters().equals(model.parameters())) {
+        if (!shared.parameters().equals(model.trainableParameters())) {
             throw new IllegalArgumentException(
-                    "the shared optimizer does not hold exactly the model's parameters");
+                    "the shared optimizer does not hold exactly the model's trainable parameters");
         }
         this.optimizer = shared;
         return this;
@@ -411,7 +411,8 @@ public final class PlasticityCycle {
     /** The shared optimizer, made on first use for the model's trained parameters. */
     private AdamW optimizer() {
         if (optimizer == null) {
-            optimizer = new AdamW(model.parameters(), AdamWConfig.defaults(), model.manager());
+            optimizer =
+                    new AdamW(model.trainableParameters(), AdamWConfig.defaults(), model.manager());
         }
         return optimizer;
     }

@@ -72,9 +72,12 @@ public final class Trainer implements AutoCloseable {
         this.state = TrainState.fresh(config.seed());
     }
 
-    /** The parameters a run of {@code config} trains: the model's, and its gates if asked. */
+    /**
+     * The parameters a run of {@code config} trains: the model's trainable ones, and its gates if
+     * asked.
+     */
     public static List<Parameter> trainedParameters(CausalLm model, TrainConfig config) {
-        List<Parameter> params = new ArrayList<>(model.parameters());
+        List<Parameter> params = new ArrayList<>(model.trainableParameters());
         if (config.trainGates()) {
             params.add(model.gates().gate());
         }

@@ -23,6 +23,7 @@ import ai.sentinel.tokenizer.Tokenizer;
 import ai.sentinel.train.AdamW;
 import ai.sentinel.train.AdamWConfig;
 import ai.sentinel.train.StepListener;
+import ai.sentinel.train.Trainable;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
@@ -51,14 +52,18 @@ public final class Upgrade {
     static final String EVENTS = "events.jsonl";
     static final String MOMENTS_SPILL = "optimizer-moments.spill.safetensors";
 
-    /** Run settings beside the configuration: how batches are cut and measured, the seed. */
+    /**
+     * Run settings beside the configuration: how batches are cut and measured, the seed, and which
+     * parameters learning updates.
+     */
     public record Settings(
             UpgradeConfig config,
             int batchSize,
             int evalBatches,
             int metricBatches,
             int warmupSteps,
-            long seed) {}
+            long seed,
+            Trainable trained) {}
 
     /** Where a run is: which cycle and phase, for a progress display. */
     public interface Listener {
@@ -114,7 +119,9 @@ public final class Upgrade {
         this.steps = steps;
         this.evaluator =
                 new Evaluator(data.validation(), settings.batchSize(), settings.evalBatches());
-        this.optimizer = new AdamW(model.parameters(), AdamWConfig.defaults(), model.manager());
+        settings.trained().applyTo(model);
+        this.optimizer =
+                new AdamW(model.trainableParameters(), AdamWConfig.defaults(), model.manager());
     }
 
     /** Whether {@code out} holds a state an upgrade can resume from. */

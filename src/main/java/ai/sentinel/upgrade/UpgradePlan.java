@@ -136,11 +136,15 @@ public record UpgradePlan(
     /** Median of {@code n} training steps at the upgrade's rate; the weights are restored after. */
     private static double timeTrainingSteps(
             CausalLm model, TextDataset data, Upgrade.Settings s, int n) {
-        List<float[]> saved = new ArrayList<>();
-        model.parameters().forEach(p -> saved.add(p.value().toFloatArray()));
+        s.trained().applyTo(model);
+        List<float[]> saved = new ArrayList<>(); // only trained weights change
+        model.trainableParameters().forEach(p -> saved.add(p.value().toFloatArray()));
         double[] seconds = new double[n];
         try (AdamW optimizer =
-                        new AdamW(model.parameters(), AdamWConfig.defaults(), model.manager());
+                        new AdamW(
+                                model.trainableParameters(),
+                                AdamWConfig.defaults(),
+                                model.manager());
                 TrainingStep step = new TrainingStep(model, optimizer, 1f)) {
             BatchSampler sampler =
                     new BatchSampler(
@@ -153,7 +157,7 @@ public record UpgradePlan(
             }
         }
         for (int i = 0; i < saved.size(); i++) {
-            var p = model.parameters().get(i);
+            var p = model.trainableParameters().get(i);
             try (var v =
                     ai.sentinel.nn.EngineArrays.of(
                             model.manager(), saved.get(i), p.value().getShape())) {

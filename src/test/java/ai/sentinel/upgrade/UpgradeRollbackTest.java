@@ -139,7 +139,8 @@ class UpgradeRollbackTest {
                             model,
                             BYTES,
                             data,
-                            new Upgrade.Settings(config, 4, 2, 1, 0, 5),
+                            new Upgrade.Settings(
+                                    config, 4, 2, 1, 0, 5, ai.sentinel.train.Trainable.ALL),
                             dir.resolve("out"),
                             Upgrade.Listener.NONE,
                             StepListener.NONE);
