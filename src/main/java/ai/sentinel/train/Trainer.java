@@ -7,6 +7,7 @@ import ai.sentinel.data.TextDataset;
 import ai.sentinel.eval.EvalResult;
 import ai.sentinel.eval.Evaluator;
 import ai.sentinel.io.AtomicFiles;
+import ai.sentinel.io.ProcessMemory;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.nn.Parameter;
 import com.google.gson.JsonObject;
@@ -237,6 +238,7 @@ public final class Trainer implements AutoCloseable {
             boolean last = state.step() == config.steps() || stopRequested.get();
             if (last) { // what follows (evaluation, saving, the caller's phases) needs none
                 trained.forEach(Parameter::dropGradient);
+                ProcessMemory.releaseFreed();
             }
             if (last || (config.evalEvery() > 0 && state.step() % config.evalEvery() == 0)) {
                 lastEval = evaluator.evaluate(model);

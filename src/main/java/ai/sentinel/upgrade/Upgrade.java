@@ -266,6 +266,7 @@ public final class Upgrade {
             }
             listener.phase(c, cycles, "proposal: " + proposal.describe());
             results = cycle.run();
+            cycle.discardResumeState(); // a resumed upgrade restarts the cycle from state/
         }
         CycleResult r = results.get(0);
         double perplexityPruned = Math.exp(r.pruned().loss());
@@ -428,7 +429,9 @@ public final class Upgrade {
         if (note != null) {
             line.addProperty("reason", note);
         }
-        // where the memory goes: resident set at the phase's end, the run's peak so far, the heap
+        // where the memory goes: resident set at the phase's end (what it still holds, not what
+        // glibc kept of what it freed), the run's peak so far, the heap
+        ProcessMemory.releaseFreed();
         ProcessMemory.now()
                 .ifPresent(
                         m -> {
