@@ -24,6 +24,73 @@ public final class UpgradeReport {
     /** A row of the before/after table. */
     private record Row(String name, String before, String after) {}
 
+    /** One line of the metrics log: a phase's wall time and the process's memory at its end. */
+    private record Phase(
+            int cycle,
+            String name,
+            double seconds,
+            long rssBytes,
+            long peakRssBytes,
+            long heapUsedBytes,
+            long heapCommittedBytes) {
+        String[] cells() {
+            return new String[] {
+                Integer.toString(cycle),
+                name,
+                String.format(Locale.ROOT, "%.1f", seconds),
+                gigabytes(rssBytes),
+                gigabytes(peakRssBytes),
+                gigabytes(heapUsedBytes) + " / " + gigabytes(heapCommittedBytes)
+            };
+        }
+
+        private static String gigabytes(long bytes) {
+            return String.format(Locale.ROOT, "%.2f GB", bytes / 1e9);
+        }
+    }
+
+    private static final String[] PHASE_HEADER = {
+        "cycle",
+        "phase",
+        "seconds",
+        "resident at its end",
+        "peak so far",
+        "Java heap used / committed"
+    };
+
+    /** The phases the metrics log holds with memory figures (none off Linux). */
+    private static List<Phase> phases(Path out) throws IOException {
+        Path metrics = out.resolve(Upgrade.METRICS);
+        if (!Files.exists(metrics)) {
+            return List.of();
+        }
+        List<Phase> phases = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(metrics)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            com.google.gson.JsonObject o =
+                    com.google.gson.JsonParser.parseString(line).getAsJsonObject();
+            if (o.has("rss_bytes")) {
+                phases.add(
+                        new Phase(
+                                o.get("cycle").getAsInt(),
+                                o.get("phase").getAsString(),
+                                o.get("seconds").getAsDouble(),
+                                o.get("rss_bytes").getAsLong(),
+                                o.get("peak_rss_bytes").getAsLong(),
+                                o.get("heap_used_bytes").getAsLong(),
+                                o.get("heap_committed_bytes").getAsLong()));
+            }
+        }
+        return phases;
+    }
+
+    private static final String PHASES_NOTE =
+            "Each phase's wall time and the process's memory when it ended: the resident set, its"
+                    + " peak since the start, and the Java heap (libtorch's arrays are native memory"
+                    + " and show only in the resident set).";
+
     public static void write(
             Path out,
             String modelName,
@@ -34,12 +101,15 @@ public final class UpgradeReport {
             throws IOException {
         List<Row> table = table(result);
         List<String> charts = config.plot() ? charts(out, result) : List.of();
+        List<Phase> phases = phases(out);
         Files.writeString(
                 out.resolve("upgrade_summary.md"),
-                markdown(modelName, config, result, table, prompts, notes));
+                markdown(modelName, config, result, table, prompts, notes)
+                        + phasesMarkdown(phases));
+        String html = html(modelName, config, result, table, prompts, notes, charts, out);
         Files.writeString(
                 out.resolve("report.html"),
-                html(modelName, config, result, table, prompts, notes, charts, out));
+                html.replace("</body></html>\n", phasesHtml(phases) + "</body></html>\n"));
     }
 
     private static List<Row> table(Upgrade.Result r) {
@@ -139,6 +209,37 @@ public final class UpgradeReport {
             notes.forEach(n -> md.append("- ").append(n).append("\n"));
         }
         return md.toString();
+    }
+
+    private static String phasesMarkdown(List<Phase> phases) {
+        if (phases.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("\n## Time and memory by phase\n\n");
+        md.append(PHASES_NOTE).append("\n\n| ").append(String.join(" | ", PHASE_HEADER));
+        md.append(" |\n|").append("---|".repeat(PHASE_HEADER.length)).append("\n");
+        phases.forEach(p -> md.append("| ").append(String.join(" | ", p.cells())).append(" |\n"));
+        return md.toString();
+    }
+
+    private static String phasesHtml(List<Phase> phases) {
+        if (phases.isEmpty()) {
+            return "";
+        }
+        StringBuilder h = new StringBuilder("<h2>Time and memory by phase</h2><p>");
+        h.append(esc(PHASES_NOTE)).append("</p><table><tr>");
+        for (String c : PHASE_HEADER) {
+            h.append("<th>").append(esc(c)).append("</th>");
+        }
+        h.append("</tr>");
+        for (Phase p : phases) {
+            h.append("<tr>");
+            for (String c : p.cells()) {
+                h.append("<td>").append(esc(c)).append("</td>");
+            }
+            h.append("</tr>");
+        }
+        return h.append("</table>").toString();
     }
 
     private static String html(

@@ -362,7 +362,14 @@ class UpgradeCommandTest {
         String summary = Files.readString(out.resolve("upgrade_summary.md"));
         assertTrue(summary.contains("| validation perplexity |"), summary);
         assertTrue(summary.contains("10 × (seq-rep-4"), "the degeneration formula is stated");
-        assertTrue(Files.readString(out.resolve("report.html")).contains("data:image/png;base64"));
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("data:image/png;base64"));
+        if (ai.sentinel.io.ProcessMemory.now().isPresent()) { // Linux: each phase's memory
+            for (String phase : List.of("| 0 | baseline | ", "| 2 | final | ")) {
+                assertTrue(summary.contains(phase), what + ": no row " + phase + "\n" + summary);
+            }
+            assertTrue(html.contains("<h2>Time and memory by phase</h2>"), what);
+        }
     }
 
     /** The plain export reloads (gates ignored) and gives the Sentinel model's logits. */
