@@ -21,6 +21,7 @@ import ai.sentinel.nn.Losses;
 import ai.sentinel.nn.Parameter;
 import ai.sentinel.nn.Scalars;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -149,26 +150,47 @@ public final class HeadMeter {
         return Batch.of(blocks, indices);
     }
 
+    /**
+     * Measures one batch a sequence at a time: each sequence's forward and backward pass adds its
+     * share of the batch's mean loss to the gradients, which therefore come out as the whole
+     * batch's (up to the order of the additions), while only one sequence's activations and
+     * attention probabilities exist at a time (a quarter of the memory at four sequences a batch;
+     * measuring was the upgrade's peak).
+     */
     private static void measureBatch(
             CausalLm model, Batch batch, List<HeadId> present, double[][][] sums) {
         try (NDScope scope = new NDScope()) {
             zeroGradients(model);
             NDManager m = model.manager();
-            NDArray inputs =
-                    EngineArrays.of(
-                            m, batch.inputs(), new Shape(batch.batchSize(), batch.length()));
-            NDArray targets =
-                    EngineArrays.of(
-                            m, batch.targets(), new Shape(batch.batchSize(), batch.length()));
-            AttentionCapture capture = new AttentionCapture();
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray loss =
-                        Scalars.dividedBy(
-                                Losses.crossEntropySum(model.forward(inputs, capture), targets),
-                                targets.getShape().size());
-                collector.backward(loss);
+            int rows = batch.batchSize();
+            int T = batch.length();
+            long tokens = (long) rows * T;
+            for (int row = 0; row < rows; row++) {
+                try (NDScope sequence = new NDScope()) {
+                    Shape one = new Shape(1, T);
+                    NDArray inputs =
+                            EngineArrays.of(
+                                    m,
+                                    Arrays.copyOfRange(batch.inputs(), row * T, (row + 1) * T),
+                                    one);
+                    NDArray targets =
+                            EngineArrays.of(
+                                    m,
+                                    Arrays.copyOfRange(batch.targets(), row * T, (row + 1) * T),
+                                    one);
+                    AttentionCapture capture = new AttentionCapture();
+                    try (GradientCollector collector =
+                            Engine.getInstance().newGradientCollector()) {
+                        NDArray loss =
+                                Scalars.dividedBy(
+                                        Losses.crossEntropySum(
+                                                model.forward(inputs, capture), targets),
+                                        tokens);
+                        collector.backward(loss);
+                    }
+                    addEntropies(model, capture.probabilities(), sums[0], sums[1], 1.0 / rows);
+                }
             }
-            addEntropies(model, capture.probabilities(), sums[0], sums[1]);
             float[] gateGrad =
                     model.gates().gate().gradient().toType(DataType.FLOAT32, false).toFloatArray();
             int H = model.config().numHeads();
@@ -181,9 +203,16 @@ public final class HeadMeter {
         }
     }
 
-    /** Adds each present head's mean raw and normalised entropy of this batch. */
+    /**
+     * Adds each present head's mean raw and normalised entropy over these sequences, times {@code
+     * weight} (their share of the batch).
+     */
     private static void addEntropies(
-            CausalLm model, List<NDArray> probsPerLayer, double[][] raw, double[][] normalized) {
+            CausalLm model,
+            List<NDArray> probsPerLayer,
+            double[][] raw,
+            double[][] normalized,
+            double weight) {
         for (int layer = 0; layer < probsPerLayer.size(); layer++) {
             NDArray p = probsPerLayer.get(layer); // (B, Hp, T, T)
             long T = p.getShape().get(2);
@@ -208,8 +237,8 @@ public final class HeadMeter {
                             .toFloatArray();
             int[] heads = presentIn(model, layer);
             for (int i = 0; i < heads.length; i++) {
-                raw[layer][heads[i]] += rawMean[i];
-                normalized[layer][heads[i]] += normMean[i];
+                raw[layer][heads[i]] += weight * rawMean[i];
+                normalized[layer][heads[i]] += weight * normMean[i];
             }
         }
     }
