@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What --train attention costs: a nano model trained 600 steps, then upgraded with each option, 3 seeds.
 set -u
-Q=/tmp/quality; rm -rf $Q; mkdir -p $Q
+Q=OUT; rm -rf $Q; mkdir -p $Q
 S=./sentinel
 $S train -m nano --dataset tiny_shakespeare --steps 400 --seed 1 -o $Q/base > $Q/train.log 2>&1
 for seed in 1 2 3; do
