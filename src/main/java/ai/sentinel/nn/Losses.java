@@ -27,19 +27,6 @@ public final class Losses {
     }
 
     /**
-     * Summed negative log-likelihood per row: {@code Σ_t −log softmax(z_bt)[y_bt]} for each b.
-     *
-     * @param logits (B, T, V)
-     * @param targets (B, T) int64
-     * @return (B)
-     */
-    public static NDArray crossEntropyPerRow(NDArray logits, NDArray targets) {
-        NDArray logProbs = logits.logSoftmax(-1); // (B, T, V)
-        NDArray picked = logProbs.gather(targets.expandDims(-1), 2); // (B, T, 1)
-        return picked.sum(new int[] {1, 2}).neg(); // (B)
-    }
-
-    /**
      * Each position's negative log-likelihood {@code −log softmax(h_n·Wᵀ)[y_n]}, computed a few
      * hundred positions at a time so that the logits of the whole batch never exist at once: an
      * evaluation needs only the losses, and B×T×V logits (and their log-softmax) were most of its
