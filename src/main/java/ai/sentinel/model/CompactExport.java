@@ -5,6 +5,7 @@ import ai.sentinel.io.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -36,8 +37,19 @@ public final class CompactExport {
                 }
             }
         }
-        if (!masked.isEmpty()) {
-            model.removeHeads(masked);
+        return write(model, masked, folder);
+    }
+
+    /**
+     * As {@link #write(CausalLm, Path)}, removing the given heads (those present among them)
+     * instead of the masked ones: for a model that {@link MaskedExport#fold} already rewrote, whose
+     * masks no longer say which heads were off.
+     */
+    public static String write(CausalLm model, Collection<HeadId> dropped, Path folder)
+            throws IOException {
+        List<HeadId> present = dropped.stream().filter(model.config()::isPresent).sorted().toList();
+        if (!present.isEmpty()) {
+            model.removeHeads(present);
         }
         MaskedExport.foldGates(model);
         Family family = Families.of(model);

@@ -234,6 +234,9 @@ public final class Upgrade {
         double[] degenerationAt = {Double.NaN, Double.NaN}; // pruned, final
         DegenerationProbe.Result[] probeAtEnd = new DegenerationProbe.Result[1];
         long[] ends = new long[4]; // when the pruned, grown and final stages were done: [1..3]
+        // the memory at those ends: the lines are written after the cycle, when the run's peak
+        // so far would already include learning
+        ProcessMemory[] memoryAt = new ProcessMemory[4];
         List<CycleResult> results;
         try (RunLog log = new RunLog(folder)) {
             log.writeJson(RunLog.CONFIG, Json.toJsonTree(cycleConfig).getAsJsonObject());
@@ -249,12 +252,15 @@ public final class Upgrade {
                                         if (stage.endsWith("pruned")) {
                                             degenerationAt[0] = degenerationScore();
                                             ends[1] = System.nanoTime();
+                                            memoryAt[1] = memoryNow();
                                         } else if (stage.endsWith("grown")) {
                                             ends[2] = System.nanoTime();
+                                            memoryAt[2] = memoryNow();
                                         } else if (stage.endsWith("final")) {
                                             probeAtEnd[0] = degeneration.measure(model, tokenizer);
                                             degenerationAt[1] = probeAtEnd[0].report().score();
                                             ends[3] = System.nanoTime();
+                                            memoryAt[3] = memoryNow();
                                         }
                                     },
                                     steps)
@@ -279,7 +285,8 @@ public final class Upgrade {
                 perplexityPruned,
                 r.pruned().activeHeads(),
                 degenerationAt[0],
-                null);
+                null,
+                memoryAt[1]);
         metric(
                 c,
                 "grown",
@@ -287,7 +294,8 @@ public final class Upgrade {
                 Math.exp(r.grown().loss()),
                 r.grown().activeHeads(),
                 null,
-                null);
+                null,
+                memoryAt[2]);
         metric(
                 c,
                 "learned",
@@ -295,7 +303,8 @@ public final class Upgrade {
                 perplexityAfter,
                 r.last().activeHeads(),
                 degenerationAt[1],
-                null);
+                null,
+                memoryAt[3]);
         String reason = limits.verdict(perplexityBefore, perplexityAfter, degenerationAt[1]);
         boolean accepted = reason.equals(RollbackLimits.ACCEPTED);
         int activeAfter = model.gates().numActive();
@@ -402,7 +411,7 @@ public final class Upgrade {
         return current;
     }
 
-    /** One line of metrics/integration_metrics.jsonl. */
+    /** One line of metrics/integration_metrics.jsonl, with the memory now. */
     private void metric(
             int cycle,
             String phase,
@@ -411,6 +420,29 @@ public final class Upgrade {
             int active,
             Double degeneration,
             String note)
+            throws IOException {
+        metric(cycle, phase, seconds, perplexity, active, degeneration, note, memoryNow());
+    }
+
+    /**
+     * Where the memory goes: the resident set at the phase's end (what it still holds, not what
+     * glibc kept of what it freed), the run's peak so far, the heap; null where not known.
+     */
+    private static ProcessMemory memoryNow() {
+        ProcessMemory.releaseFreed();
+        return ProcessMemory.now().orElse(null);
+    }
+
+    /** One line of metrics/integration_metrics.jsonl, with the memory at the phase's end. */
+    private void metric(
+            int cycle,
+            String phase,
+            double seconds,
+            double perplexity,
+            int active,
+            Double degeneration,
+            String note,
+            ProcessMemory memory)
             throws IOException {
         if (!settings.config().logMetrics()
                 && !phase.equals("baseline")
@@ -429,17 +461,12 @@ public final class Upgrade {
         if (note != null) {
             line.addProperty("reason", note);
         }
-        // where the memory goes: resident set at the phase's end (what it still holds, not what
-        // glibc kept of what it freed), the run's peak so far, the heap
-        ProcessMemory.releaseFreed();
-        ProcessMemory.now()
-                .ifPresent(
-                        m -> {
-                            line.addProperty("rss_bytes", m.rssBytes());
-                            line.addProperty("peak_rss_bytes", m.peakRssBytes());
-                            line.addProperty("heap_used_bytes", m.heapUsedBytes());
-                            line.addProperty("heap_committed_bytes", m.heapCommittedBytes());
-                        });
+        if (memory != null) {
+            line.addProperty("rss_bytes", memory.rssBytes());
+            line.addProperty("peak_rss_bytes", memory.peakRssBytes());
+            line.addProperty("heap_used_bytes", memory.heapUsedBytes());
+            line.addProperty("heap_committed_bytes", memory.heapCommittedBytes());
+        }
         try (JsonlWriter w = new JsonlWriter(out.resolve(METRICS), true)) {
             w.write(line);
         }

@@ -1,9 +1,9 @@
 package ai.sentinel.upgrade;
 
-import ai.djl.ndarray.NDManager;
 import ai.sentinel.model.CausalLm;
 import ai.sentinel.model.CompactExport;
 import ai.sentinel.model.Families;
+import ai.sentinel.model.HeadId;
 import ai.sentinel.model.MaskedExport;
 import ai.sentinel.model.ModelFiles;
 import ai.sentinel.tokenizer.Tokenizer;
@@ -24,7 +24,11 @@ import java.util.Locale;
 public final class UpgradeExports {
     private UpgradeExports() {}
 
-    /** Writes the exports; returns notes on what could not be written and why. */
+    /**
+     * Writes the exports; returns notes on what could not be written and why. The exports are made
+     * from {@code model} itself, which is left as {@code hf_compact/} holds it (gates folded,
+     * dropped heads removed): load {@code model/} to go on with the upgraded model.
+     */
     public static List<String> write(
             CausalLm model, Tokenizer tokenizer, Path out, String baseModel, Upgrade.Result result)
             throws IOException {
@@ -39,16 +43,24 @@ public final class UpgradeExports {
                             + " sentinel export --drop-unet to measure what dropping them costs)");
             return notes;
         }
-        try (NDManager m = model.manager().newSubManager();
-                CausalLm copy = ModelFiles.load(sentinel, m)) {
-            MaskedExport.fold(copy);
-            MaskedExport.write(copy, out.resolve("hf_model"));
+        // Both exports rewrite the live model instead of a reloaded copy, which would need the
+        // weights' memory a second time (3.4x the F32 weights at 1.1B). The heads hf_compact/
+        // drops are noted first, since the fold turns masks into zero output slices.
+        List<HeadId> dropped = new ArrayList<>();
+        for (int layer = 0; layer < model.config().numLayers(); layer++) {
+            for (int h = 0; h < model.config().numHeads(); h++) {
+                HeadId head = new HeadId(layer, h);
+                if (!model.config().isPresent(head) || model.gates().isMasked(head)) {
+                    dropped.add(head);
+                }
+            }
         }
+        MaskedExport.fold(model);
+        MaskedExport.write(model, out.resolve("hf_model"));
         tokenizer.save(out.resolve("hf_model"));
         card(out.resolve("hf_model"), "hf-masked", baseModel, model, result, List.of());
-        try (NDManager m = model.manager().newSubManager();
-                CausalLm copy = ModelFiles.load(sentinel, m)) {
-            String note = CompactExport.write(copy, out.resolve("hf_compact"));
+        try {
+            String note = CompactExport.write(model, dropped, out.resolve("hf_compact"));
             tokenizer.save(out.resolve("hf_compact"));
             card(out.resolve("hf_compact"), "hf-compact", baseModel, model, result, List.of(note));
         } catch (IllegalArgumentException e) {
