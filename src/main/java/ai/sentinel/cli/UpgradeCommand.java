@@ -212,6 +212,17 @@ final class UpgradeCommand implements Callable<Integer> {
                             + " state (4 x its F32 weights) does not fit in memory.")
     String train;
 
+    @Option(
+            names = "--micro-batch",
+            paramLabel = "N",
+            defaultValue = "0",
+            description =
+                    "Rows of a batch each training pass takes, their gradients accumulated into"
+                            + " the same update (0, the default: the whole batch). Fewer rows keep"
+                            + " fewer activations in memory; the update is the batch's up to float"
+                            + " rounding.")
+    int microBatch;
+
     @Mixin UnetOptions unet;
     @Mixin CommonOptions.Seed seedOption;
 
@@ -226,6 +237,10 @@ final class UpgradeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         modelName = modelName();
         Trainable trained = Trainable.parse(train); // before a model is loaded
+        if (microBatch < 0) {
+            throw new IllegalArgumentException(
+                    "--micro-batch must be >= 0 (0: the whole batch), got " + microBatch);
+        }
         UpgradeConfig config = config();
         data.dataset = config.dataset();
         boolean dry = config.dryRun();
@@ -275,7 +290,8 @@ final class UpgradeCommand implements Callable<Integer> {
                             metricBatches.metricBatches,
                             warmupSteps,
                             seedOption.seed,
-                            trained);
+                            trained,
+                            microBatch);
             if (dry) {
                 UpgradePlan plan = UpgradePlan.measure(lm, tok, dataset, settings);
                 JsonObject json = plan.toJson();
@@ -299,6 +315,7 @@ final class UpgradeCommand implements Callable<Integer> {
             recorded.addProperty("seed", seedOption.seed);
             recorded.addProperty("batch_size", batch.batchSize);
             recorded.addProperty("train", trained.label());
+            recorded.addProperty("micro_batch", microBatch);
             recorded.addProperty("seq_len", data.seqLen.seqLen);
             unet.record(recorded);
             if (resume) {

@@ -18,4 +18,19 @@ public record Batch(long[] inputs, long[] targets, int batchSize, int length) {
         }
         return new Batch(inputs, targets, blockIndices.length, T);
     }
+
+    /** Rows {@code from} (inclusive) to {@code to} (exclusive) as a batch of their own. */
+    public Batch rows(int from, int to) {
+        if (from < 0 || to > batchSize || from >= to) {
+            throw new IllegalArgumentException(
+                    "rows " + from + " to " + to + " of a batch of " + batchSize);
+        }
+        int a = from * length;
+        int b = to * length;
+        return new Batch(
+                java.util.Arrays.copyOfRange(inputs, a, b),
+                java.util.Arrays.copyOfRange(targets, a, b),
+                to - from,
+                length);
+    }
 }

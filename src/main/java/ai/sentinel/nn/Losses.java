@@ -88,22 +88,47 @@ public final class Losses {
      */
     public static NDArray crossEntropyMean(
             NDArray hidden, Parameter unembedding, NDArray targets, LogitsWorkspace workspace) {
+        return crossEntropyShare(hidden, unembedding, targets, targets.size(), workspace);
+    }
+
+    /**
+     * This part's share of a mean taken over {@code positions} positions in all, {@code
+     * (1/positions) · Σ_n (logsumexp(z_n) − z_n[y_n])} over the part's own positions, with the
+     * gradients computed as in {@link #crossEntropyMean} (which is the share of a part that is the
+     * whole). A batch cut into parts, each backpropagated once, leaves the gradients of the whole
+     * batch's mean loss while only one part's activations exist at a time (gradient accumulation).
+     *
+     * @param positions the positions of the whole batch, at least {@code targets.size()}
+     */
+    public static NDArray crossEntropyShare(
+            NDArray hidden,
+            Parameter unembedding,
+            NDArray targets,
+            long positions,
+            LogitsWorkspace workspace) {
+        if (positions < targets.size()) {
+            throw new IllegalArgumentException(
+                    "a share of " + targets.size() + " positions in " + positions + " in all");
+        }
         NDArray w = unembedding.value();
         NDArray logits = workspace.logits(targets.size(), w);
-        return Fused.UNEMBEDDED_CROSS_ENTROPY.apply(hidden, w, targets, logits).singletonOrThrow();
+        NDArray all = hidden.getManager().create((double) positions);
+        return Fused.UNEMBEDDED_CROSS_ENTROPY
+                .apply(hidden, w, targets, logits, all)
+                .singletonOrThrow();
     }
 
     private static final class Fused {
         static final ScriptedOp UNEMBEDDED_CROSS_ENTROPY =
                 ScriptedOp.compile(
                         "UnembeddedCrossEntropy",
-                        "h: Tensor, w: Tensor, targets: Tensor, buffer: Tensor",
+                        "h: Tensor, w: Tensor, targets: Tensor, buffer: Tensor, positions: Tensor",
                         "Tensor",
                         String.join(
                                 "\n",
                                 "    hf = h.reshape(-1, h.size(-1))",
                                 "    y = targets.reshape(-1, 1)",
-                                "    n = float(y.size(0))",
+                                "    n = float(positions.item())", // the whole batch's
                                 // detached operands record nothing (the loader knows no
                                 // torch.no_grad); every N×V pass below works in place
                                 "    hd = hf.detach()",

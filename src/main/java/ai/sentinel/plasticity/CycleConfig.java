@@ -49,9 +49,19 @@ public record CycleConfig(
             float learningRate,
             int warmupSteps,
             int evalBatches,
-            int checkpointEvery) {
+            int checkpointEvery,
+            int microBatch) {
         public Training(int batchSize, float learningRate, int warmupSteps, int evalBatches) {
-            this(batchSize, learningRate, warmupSteps, evalBatches, 0);
+            this(batchSize, learningRate, warmupSteps, evalBatches, 0, 0);
+        }
+
+        public Training(
+                int batchSize,
+                float learningRate,
+                int warmupSteps,
+                int evalBatches,
+                int checkpointEvery) {
+            this(batchSize, learningRate, warmupSteps, evalBatches, checkpointEvery, 0);
         }
 
         public Training {
@@ -59,6 +69,15 @@ public record CycleConfig(
                 throw new IllegalArgumentException(
                         "checkpoint interval must be >= 0, got " + checkpointEvery);
             }
+            if (microBatch < 0) {
+                throw new IllegalArgumentException("micro-batch must be >= 0, got " + microBatch);
+            }
+        }
+
+        /** These settings with each batch trained {@code rows} rows at a time (0: at once). */
+        public Training withMicroBatch(int rows) {
+            return new Training(
+                    batchSize, learningRate, warmupSteps, evalBatches, checkpointEvery, rows);
         }
     }
 

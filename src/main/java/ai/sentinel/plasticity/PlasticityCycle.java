@@ -366,7 +366,8 @@ public final class PlasticityCycle {
                                 Math.min(t.warmupSteps(), steps),
                                 t.evalBatches(),
                                 config.seed() + c)
-                        .withCheckpointEvery(t.checkpointEvery());
+                        .withCheckpointEvery(t.checkpointEvery())
+                        .withMicroBatch(t.microBatch());
         long start = step;
         // every 10th step, but about 30 points in a short phase (a 40-step phase logged 4 and drew
         // no curve)

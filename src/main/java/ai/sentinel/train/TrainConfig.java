@@ -20,7 +20,34 @@ public record TrainConfig(
         int evalBatches,
         int checkpointEvery,
         long seed,
-        boolean trainGates) {
+        boolean trainGates,
+        int microBatch) {
+    /** A config that trains each batch in one forward and backward pass. */
+    public TrainConfig(
+            int steps,
+            int batchSize,
+            LrSchedule schedule,
+            AdamWConfig optimizer,
+            float gradClip,
+            int evalEvery,
+            int evalBatches,
+            int checkpointEvery,
+            long seed,
+            boolean trainGates) {
+        this(
+                steps,
+                batchSize,
+                schedule,
+                optimizer,
+                gradClip,
+                evalEvery,
+                evalBatches,
+                checkpointEvery,
+                seed,
+                trainGates,
+                0);
+    }
+
     /**
      * The usual short run: AdamW defaults, warm-up then cosine decay to 10% of {@code lr}, clipping
      * at 1, no periodic evaluation or checkpoint (both happen once, at the end).
@@ -52,7 +79,27 @@ public record TrainConfig(
                 evalBatches,
                 every,
                 seed,
-                trainGates);
+                trainGates,
+                microBatch);
+    }
+
+    /**
+     * This config with each batch trained {@code rows} rows at a time, their gradients accumulated
+     * (0: the whole batch at once; see {@link TrainingStep}).
+     */
+    public TrainConfig withMicroBatch(int rows) {
+        return new TrainConfig(
+                steps,
+                batchSize,
+                schedule,
+                optimizer,
+                gradClip,
+                evalEvery,
+                evalBatches,
+                checkpointEvery,
+                seed,
+                trainGates,
+                rows);
     }
 
     public TrainConfig {
@@ -64,6 +111,9 @@ public record TrainConfig(
                             + batchSize
                             + ", "
                             + evalBatches);
+        }
+        if (microBatch < 0) {
+            throw new IllegalArgumentException("micro-batch must be >= 0, got " + microBatch);
         }
         if (!(gradClip >= 0) || evalEvery < 0 || checkpointEvery < 0) {
             throw new IllegalArgumentException(

@@ -68,7 +68,8 @@ public final class Trainer implements AutoCloseable {
                     "the shared optimizer does not hold exactly the parameters this run trains");
         }
         this.rates = new HeadRates(model);
-        this.trainingStep = new TrainingStep(model, optimizer, config.gradClip());
+        this.trainingStep =
+                new TrainingStep(model, optimizer, config.gradClip(), config.microBatch());
         this.evaluator = new Evaluator(data.validation(), config.batchSize(), config.evalBatches());
         this.state = TrainState.fresh(config.seed());
     }

@@ -28,12 +28,28 @@ public final class TrainingStep implements AutoCloseable {
     private final CausalLm model;
     private final AdamW optimizer;
     private final float gradClip;
+    private final int microBatch;
     private final LogitsWorkspace workspace = new LogitsWorkspace();
 
     public TrainingStep(CausalLm model, AdamW optimizer, float gradClip) {
+        this(model, optimizer, gradClip, 0);
+    }
+
+    /**
+     * @param microBatch rows per forward and backward pass, their gradients accumulated over the
+     *     batch (0: the whole batch at once). The update is the whole batch's, up to the order of
+     *     float additions, while only {@code microBatch} rows' activations exist at a time: the
+     *     memory of a large model's training step is mostly activations beside its weights, grads
+     *     and moments.
+     */
+    public TrainingStep(CausalLm model, AdamW optimizer, float gradClip, int microBatch) {
+        if (microBatch < 0) {
+            throw new IllegalArgumentException("micro-batch must be >= 0, got " + microBatch);
+        }
         this.model = model;
         this.optimizer = optimizer;
         this.gradClip = gradClip;
+        this.microBatch = microBatch;
     }
 
     public Outcome apply(Batch batch, float lr, long stepIndex) {
@@ -43,13 +59,27 @@ public final class TrainingStep implements AutoCloseable {
             model.gates()
                     .gate()
                     .zeroGradient(); // a leaf: its gradient accumulates even when it is not trained
-            NDArray inputs = BatchArrays.inputs(model.manager(), batch);
-            NDArray targets = BatchArrays.targets(model.manager(), batch);
-            float loss;
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray mean = meanLoss(model, inputs, targets, workspace);
-                collector.backward(mean);
-                loss = mean.getFloat();
+            int rows = batch.batchSize();
+            int part = microBatch == 0 ? rows : Math.min(microBatch, rows);
+            long positions = (long) rows * batch.length();
+            float loss = 0;
+            for (int from = 0; from < rows; from += part) {
+                Batch rowsNow =
+                        part == rows ? batch : batch.rows(from, Math.min(rows, from + part));
+                try (NDScope partScope = new NDScope();
+                        GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    NDArray inputs = BatchArrays.inputs(model.manager(), rowsNow);
+                    NDArray targets = BatchArrays.targets(model.manager(), rowsNow);
+                    NDArray share =
+                            Losses.crossEntropyShare(
+                                    model.hidden(inputs, null, AttentionProbe.NONE),
+                                    model.unembedding(),
+                                    targets,
+                                    positions,
+                                    workspace);
+                    collector.backward(share);
+                    loss += share.getFloat();
+                }
             }
             // copied before clipping, which scales it when the gates are trained
             float[] gateGradient =

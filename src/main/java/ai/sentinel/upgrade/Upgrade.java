@@ -53,8 +53,9 @@ public final class Upgrade {
     static final String MOMENTS_SPILL = "optimizer-moments.spill.safetensors";
 
     /**
-     * Run settings beside the configuration: how batches are cut and measured, the seed, and which
-     * parameters learning updates.
+     * Run settings beside the configuration: how batches are cut and measured, the seed, which
+     * parameters learning updates, and how many rows of a batch each training pass takes (0: all;
+     * fewer need less memory for the same update).
      */
     public record Settings(
             UpgradeConfig config,
@@ -63,7 +64,8 @@ public final class Upgrade {
             int metricBatches,
             int warmupSteps,
             long seed,
-            Trainable trained) {}
+            Trainable trained,
+            int microBatch) {}
 
     /** Where a run is: which cycle and phase, for a progress display. */
     public interface Listener {
@@ -220,12 +222,13 @@ public final class Upgrade {
                         .schedule(GrowthSchedule.defaults())
                         .training(
                                 new CycleConfig.Training(
-                                        settings.batchSize(),
-                                        (float) config.learningRate(),
-                                        Math.min(
-                                                settings.warmupSteps(),
-                                                config.plasticity().trainingSteps()),
-                                        settings.evalBatches()))
+                                                settings.batchSize(),
+                                                (float) config.learningRate(),
+                                                Math.min(
+                                                        settings.warmupSteps(),
+                                                        config.plasticity().trainingSteps()),
+                                                settings.evalBatches())
+                                        .withMicroBatch(settings.microBatch()))
                         .metricBatches(settings.metricBatches())
                         .sampleTokens(0)
                         .seed(settings.seed() + c)

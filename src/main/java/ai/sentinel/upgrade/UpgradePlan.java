@@ -145,7 +145,7 @@ public record UpgradePlan(
                                 model.trainableParameters(),
                                 AdamWConfig.defaults(),
                                 model.manager());
-                TrainingStep step = new TrainingStep(model, optimizer, 1f)) {
+                TrainingStep step = new TrainingStep(model, optimizer, 1f, s.microBatch())) {
             BatchSampler sampler =
                     new BatchSampler(
                             data.train(), s.batchSize(), s.seed(), new BatchSampler.Position(0, 0));

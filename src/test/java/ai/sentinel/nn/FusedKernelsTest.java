@@ -136,6 +136,29 @@ class FusedKernelsTest {
                 assertArrayEquals(h.getGradient().toDoubleArray(), fusedH[round], 1e-12);
                 assertArrayEquals(w.gradient().toDoubleArray(), fusedW[round], 1e-12);
             }
+
+            // the two rows as shares of the same mean, each backpropagated once (gradient
+            // accumulation), leave the whole batch's gradients
+            double[] hWhole = h.getGradient().toDoubleArray();
+            double[] wWhole = w.gradient().toDoubleArray();
+            double shares = 0;
+            h.getGradient().subi(h.getGradient());
+            w.zeroGradient();
+            try (LogitsWorkspace workspace = new LogitsWorkspace()) {
+                for (int row = 0; row < 2; row++) {
+                    try (GradientCollector col = Engine.getInstance().newGradientCollector()) {
+                        NDArray part = h.get(row + ":" + (row + 1));
+                        NDArray share =
+                                Losses.crossEntropyShare(
+                                        part, w, targets.get(row + ":" + (row + 1)), n, workspace);
+                        col.backward(share);
+                        shares += share.getDouble();
+                    }
+                }
+            }
+            assertEquals(composed, shares, 1e-12);
+            assertArrayEquals(hWhole, h.getGradient().toDoubleArray(), 1e-12);
+            assertArrayEquals(wWhole, w.gradient().toDoubleArray(), 1e-12);
         }
     }
 

@@ -140,7 +140,7 @@ class UpgradeRollbackTest {
                             BYTES,
                             data,
                             new Upgrade.Settings(
-                                    config, 4, 2, 1, 0, 5, ai.sentinel.train.Trainable.ALL),
+                                    config, 4, 2, 1, 0, 5, ai.sentinel.train.Trainable.ALL, 0),
                             dir.resolve("out"),
                             Upgrade.Listener.NONE,
                             StepListener.NONE);
