@@ -21,6 +21,7 @@ class ArchitectureTest {
     private static final Map<String, Set<String>> ALLOWED =
             Map.ofEntries(
                     Map.entry("io", Set.of()),
+                    Map.entry("engine", Set.of("io")),
                     Map.entry("nn", Set.of()),
                     Map.entry("tokenizer", Set.of("io")),
                     Map.entry("data", Set.of("io", "tokenizer")),
@@ -75,6 +76,7 @@ class ArchitectureTest {
                             "cli",
                             Set.of(
                                     "io",
+                                    "engine",
                                     "nn",
                                     "tokenizer",
                                     "data",

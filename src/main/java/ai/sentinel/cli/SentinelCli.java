@@ -1,5 +1,8 @@
 package ai.sentinel.cli;
 
+import ai.sentinel.engine.EngineCache;
+import ai.sentinel.engine.EngineSelection;
+import ai.sentinel.engine.LibtorchBuild;
 import ai.sentinel.train.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -34,6 +37,7 @@ import picocli.CommandLine.Spec;
             ReportCommand.class,
             ExperimentCommand.class,
             UpgradeCommand.class,
+            EngineCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SentinelCli implements Callable<Integer> {
@@ -45,6 +49,23 @@ public final class SentinelCli implements Callable<Integer> {
             scope = ScopeType.INHERIT,
             description = "Print stack traces and engine logs.")
     boolean verbose;
+
+    /** The engine named on this command line; null: {@code SENTINEL_ENGINE}, else djl. */
+    private static String engineName;
+
+    @Option(
+            names = "--engine",
+            scope = ScopeType.INHERIT,
+            paramLabel = "djl|openblas|cuda",
+            description =
+                    "The libtorch to run on (default: $SENTINEL_ENGINE, else djl): djl (DJL's build,"
+                            + " oneMKL), openblas (assembled from Maven Central on first use; twice"
+                            + " the training speed of djl on the AMD EPYC host measured in"
+                            + " bench/RESULTS.md) or cuda (for --device gpu; needs the host's CUDA"
+                            + " 12 and cuDNN 9). 'sentinel engine' shows the one in use.")
+    void engine(String name) {
+        engineName = name;
+    }
 
     @Spec CommandSpec spec;
 
@@ -83,7 +104,51 @@ public final class SentinelCli implements Callable<Integer> {
         cli.setExecutionExceptionHandler(
                 (e, commandLine, parseResult) ->
                         report(e, root.verbose || hasVerbose(args), commandLine.getErr()));
+        cli.setExecutionStrategy(
+                parseResult -> {
+                    if (!helpRequested(parseResult)) {
+                        try {
+                            selectEngine(cli.getErr());
+                        } catch (Exception e) {
+                            return report(e, hasVerbose(args), cli.getErr());
+                        }
+                    }
+                    return new CommandLine.RunLast().execute(parseResult);
+                });
+        engineName = null;
         return cli.execute(args);
+    }
+
+    private static boolean helpRequested(CommandLine.ParseResult result) {
+        for (CommandLine.ParseResult r = result; r != null; r = r.subcommand()) {
+            if (r.isUsageHelpRequested() || r.isVersionHelpRequested()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Chooses the libtorch before any command touches an array, and says what it chose where that
+     * is not the default or the environment was changed for it.
+     */
+    private static void selectEngine(PrintWriter err) throws IOException {
+        LibtorchBuild build =
+                engineName != null
+                        ? LibtorchBuild.parse(engineName, "--engine")
+                        : EngineSelection.fromEnvironment();
+        EngineSelection.Selected chosen =
+                EngineSelection.select(build, EngineCache.fromEnvironment());
+        if (build != LibtorchBuild.DJL || !chosen.notes().isEmpty()) {
+            err.println(
+                    "engine: "
+                            + build.label()
+                            + chosen.folder().map(f -> " (" + f + ")").orElse("")
+                            + (chosen.notes().isEmpty()
+                                    ? ""
+                                    : "; " + String.join("; ", chosen.notes())));
+            err.flush();
+        }
     }
 
     private static boolean hasVerbose(String[] args) {

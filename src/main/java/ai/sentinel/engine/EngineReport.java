@@ -1,0 +1,92 @@
+package ai.sentinel.engine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** What a user needs to know about the engine in use, read from the libraries and the CPU. */
+public final class EngineReport {
+    private EngineReport() {}
+
+    /** The vector extensions that decide which matrix kernels a BLAS can run. */
+    private static final List<String> VECTOR_FLAGS =
+            List.of(
+                    "avx2",
+                    "fma",
+                    "avx512f",
+                    "avx512bw",
+                    "avx512_vnni",
+                    "avx512_bf16",
+                    "amx_tile",
+                    "amx_bf16");
+
+    /**
+     * The BLAS under the CPU kernels: OpenBLAS's own account of its build and the kernels it chose
+     * for this CPU, or what DJL's build links.
+     */
+    public static String blas(LibtorchBuild build) {
+        if (build == LibtorchBuild.DJL) {
+            return "oneMKL, linked statically into DJL's libtorch_cpu";
+        }
+        Optional<Path> folder = EngineSelection.current().flatMap(EngineSelection.Selected::folder);
+        if (folder.isEmpty()) {
+            return "OpenBLAS";
+        }
+        try { // the library libtorch loaded: the same handle
+            OpenBlas lib =
+                    com.sun.jna.Native.load(
+                            folder.get().resolve("libopenblas.so.0").toString(), OpenBlas.class);
+            return lib.openblas_get_config().strip()
+                    + "; kernels for "
+                    + lib.openblas_get_corename().strip();
+        } catch (UnsatisfiedLinkError e) {
+            return "OpenBLAS (its build could not be read: " + e.getMessage() + ")";
+        }
+    }
+
+    private interface OpenBlas extends com.sun.jna.Library {
+        String openblas_get_config();
+
+        String openblas_get_corename();
+    }
+
+    /** The CPU's model, logical CPUs and vector extensions ({@code /proc/cpuinfo} on Linux). */
+    public static String cpu() {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        Path info = Path.of("/proc/cpuinfo");
+        if (!Files.isReadable(info)) {
+            return System.getProperty("os.arch") + ", " + cpus + " logical CPUs";
+        }
+        String model = "unknown model";
+        Set<String> flags = new TreeSet<>();
+        try {
+            for (String line : Files.readAllLines(info)) {
+                if (line.startsWith("model name") && model.equals("unknown model")) {
+                    model = line.substring(line.indexOf(':') + 1).strip();
+                } else if (line.startsWith("flags") && flags.isEmpty()) {
+                    for (String f : line.substring(line.indexOf(':') + 1).strip().split("\\s+")) {
+                        if (VECTOR_FLAGS.contains(f)) {
+                            flags.add(f);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return model + ", " + cpus + " logical CPUs";
+        }
+        return model
+                + ", "
+                + cpus
+                + " logical CPUs; "
+                + (flags.isEmpty() ? "no AVX2 or AVX-512" : String.join(" ", flags));
+    }
+
+    /** A variable as the native libraries see it. */
+    public static Optional<String> environment(String name) {
+        return NativeEnvironment.get(name);
+    }
+}
