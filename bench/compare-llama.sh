@@ -15,6 +15,7 @@
 # Usage: bench/compare-llama.sh [--rounds 3] [--shape smollm2-135m] [--vocab 49152] [--batch-size 4] [--seq-len 128]
 #          [--warmup-steps 2] [--steps 3] [--gen-batch-sizes "1 8"] [--prompt-len 16] [--new-tokens 32]
 #          [--repeats 3] [--only train|generate] [--out FILE.jsonl]
+#        ENGINES="djl openblas" runs Sentinel once per engine in each round (bench/lib.sh, bench_sentinel_engines).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -42,13 +43,18 @@ echo "rounds $rounds, shape $shape, vocabulary $vocab; results in $out"
 for round in $(seq 1 "$rounds"); do
   if [ "$only" != generate ]; then
     train=(--shape "$shape" --vocab "$vocab" --batch-size "$batch" --seq-len "$seq" --warmup-steps "$warmup" --steps "$steps")
-    bench_record train "$round" sentinel ./sentinel bench train --json "${train[@]}"
+    for c in $(bench_sentinel_engines); do
+      bench_record train "$round" "${c%%:*}" env SENTINEL_ENGINE="${c#*:}" ./sentinel bench train --json "${train[@]}"
+    done
     bench_record train "$round" pytorch "$python" bench/pytorch_llama_reference.py train --threads "$threads" "${train[@]}"
   fi
   if [ "$only" != train ]; then
     for b in $gen_batches; do
       gen=(--shape "$shape" --vocab "$vocab" --batch-size "$b" --prompt-len "$prompt" --new-tokens "$new" --repeats "$repeats")
-      bench_record "generate-b$b" "$round" sentinel ./sentinel bench generate --json "${gen[@]}"
+      for c in $(bench_sentinel_engines); do
+        bench_record "generate-b$b" "$round" "${c%%:*}" env SENTINEL_ENGINE="${c#*:}" ./sentinel bench generate \
+          --json "${gen[@]}"
+      done
       bench_record "generate-b$b" "$round" pytorch "$python" bench/pytorch_llama_reference.py generate --threads "$threads" "${gen[@]}"
     done
   fi

@@ -16,6 +16,7 @@
 # Usage: bench/compare-train.sh [--rounds 3] [--shape nano|distilgpt2|gpt2] [--vocab 50257] [--batch-size 4]
 #          [--seq-len 128] [--warmup-steps 2] [--steps 5] [--nanogpt-gelu erf|tanh] [--peer-foreach 1|0]
 #          [--out FILE.jsonl]
+#        ENGINES="djl openblas" runs Sentinel once per engine in each round (bench/lib.sh, bench_sentinel_engines).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -46,7 +47,8 @@ echo "rounds $rounds, shape $shape, vocabulary $vocab, batch $batch × $seq, $wa
 train=(--shape "$shape" --vocab "$vocab" --batch-size "$batch" --seq-len "$seq" --warmup-steps "$warmup" --steps "$steps")
 contend() {
   case "$2" in
-    sentinel) bench_record train "$1" sentinel ./sentinel bench train --json "${train[@]}" ;;
+    sentinel*) bench_record train "$1" "${2%%:*}" env SENTINEL_ENGINE="${2#*:}" ./sentinel bench train --json \
+      "${train[@]}" ;;
     reference) bench_record train "$1" reference "$python" bench/pytorch_reference.py --threads "$threads" "${peer_opts[@]}" \
       "${train[@]}" ;;
     nanogpt) bench_record train "$1" nanogpt "$python" bench/pytorch_nanogpt_peer.py --threads "$threads" \
@@ -54,10 +56,11 @@ contend() {
   esac
 }
 # The order turns by one each round (S R N, R N S, N S R, ...), so no contender always follows the same one.
-order=(sentinel reference nanogpt)
+order=($(bench_sentinel_engines) reference nanogpt)
+n=${#order[@]}
 for round in $(seq 1 "$rounds"); do
-  for i in 0 1 2; do
-    contend "$round" "${order[$(((round - 1 + i) % 3))]}"
+  for i in $(seq 0 $((n - 1))); do
+    contend "$round" "${order[$(((round - 1 + i) % n))]}"
   done
 done
 bench_summary "$out"

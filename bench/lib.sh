@@ -72,8 +72,22 @@ bench_record() {
 print(json.dumps(d))' "$line" "$bench" "$round" "$who" | tee -a "$out"
 }
 
+# bench_sentinel_engines: the Sentinel contenders, one per engine in $ENGINES (default "djl"; e.g. "djl openblas"
+# to compare DJL's libtorch with the OpenBLAS build in the same rounds). A single engine is named "sentinel", several
+# "sentinel-ENGINE".
+bench_sentinel_engines() {
+  local engines=${ENGINES:-djl}
+  set -- $engines
+  if [ $# -eq 1 ]; then
+    echo "sentinel:$1"
+  else
+    for e in "$@"; do echo "sentinel-$e:$e"; done
+  fi
+}
+
 # bench_summary FILE: per benchmark and per peer, the ratio Sentinel tokens/s / peer tokens/s of each round (both
-# measured in that round), its median and min–max, and each contender's median tokens/s.
+# measured in that round), its median and min–max, and each contender's median tokens/s; with several engines, each
+# engine against each peer and against the first engine.
 bench_summary() {
   "$python" - "$1" <<'PY'
 import json, statistics, sys
@@ -83,23 +97,27 @@ for bench in dict.fromkeys(r["bench"] for r in rows):
     for r in rows:
         if r["bench"] == bench:
             rounds.setdefault(r["round"], {})[r["contender"]] = r["tokens_per_second"]
-    peers = [c for c in dict.fromkeys(r["contender"] for r in rows if r["bench"] == bench) if c != "sentinel"]
-    mine = [r for r in rows if r["bench"] == bench and r["contender"] == "sentinel" and "mfu" in r]
-    if mine:
-        mfu = statistics.median([r["mfu"] for r in mine])
-        peaks = ", ".join(str(round(r["peak_gflops"])) for r in mine)
-        print(f"{bench}: Sentinel model-FLOP utilisation median {100 * mfu:.1f}% of the matmul peak it measured"
-              f" each round ({peaks} GFLOP/s)")
-    for peer in peers:
-        pairs = [v for _, v in sorted(rounds.items()) if "sentinel" in v and peer in v]
+    names = list(dict.fromkeys(r["contender"] for r in rows if r["bench"] == bench))
+    mine = [c for c in names if c.startswith("sentinel")]
+    peers = [c for c in names if not c.startswith("sentinel")]
+    for s in mine:
+        runs = [r for r in rows if r["bench"] == bench and r["contender"] == s and "mfu" in r]
+        if runs:
+            mfu = statistics.median([r["mfu"] for r in runs])
+            peaks = ", ".join(str(round(r["peak_gflops"])) for r in runs)
+            print(f"{bench}: {s} model-FLOP utilisation median {100 * mfu:.1f}% of the matmul peak it measured"
+                  f" each round ({peaks} GFLOP/s)")
+    pairs_to_show = [(s, p) for s in mine for p in peers] + [(s, mine[0]) for s in mine[1:]]
+    for s, peer in pairs_to_show:
+        pairs = [v for _, v in sorted(rounds.items()) if s in v and peer in v]
         if not pairs:
             continue
-        ratios = [v["sentinel"] / v[peer] for v in pairs]
-        java, other = [v["sentinel"] for v in pairs], [v[peer] for v in pairs]
-        print(f"{bench}: Sentinel / {peer} tokens/s, median {statistics.median(ratios):.2f}"
+        ratios = [v[s] / v[peer] for v in pairs]
+        java, other = [v[s] for v in pairs], [v[peer] for v in pairs]
+        print(f"{bench}: {s} / {peer} tokens/s, median {statistics.median(ratios):.2f}"
               f" (min {min(ratios):.2f}, max {max(ratios):.2f}; {len(ratios)} rounds: "
               + ", ".join(f"{x:.2f}" for x in ratios) + ")"
-              f"; Sentinel {statistics.median(java):.1f} tokens/s ({min(java):.1f}–{max(java):.1f}),"
+              f"; {s} {statistics.median(java):.1f} tokens/s ({min(java):.1f}–{max(java):.1f}),"
               f" {peer} {statistics.median(other):.1f} ({min(other):.1f}–{max(other):.1f})")
 PY
 }

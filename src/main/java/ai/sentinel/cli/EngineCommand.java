@@ -53,6 +53,11 @@ final class EngineCommand implements Callable<Integer> {
                 JniUtils.getNumThreads(),
                 JniUtils.getNumInteropThreads(),
                 EngineReport.environment("OMP_WAIT_POLICY").orElse("(unset: libgomp spins)"));
+        if (build == LibtorchBuild.DJL && EngineReport.cpu().startsWith("AMD")) {
+            System.out.println(
+                    "note         on AMD EPYC hosts the openblas engine trained 1.7-2x faster than djl"
+                            + " (bench/RESULTS.md); try --engine openblas");
+        }
         if (!noGemm) {
             try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu())) {
                 double peak = TrainBenchmark.matmulPeak(manager, 2048, 10);

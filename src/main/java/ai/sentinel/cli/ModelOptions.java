@@ -39,13 +39,16 @@ final class ModelOptions {
                     "For a model id: the branch, tag or commit in the hub cache. Default: ${DEFAULT-VALUE}.")
     String revision;
 
+    /** {@code --device}'s help, for the commands that declare it apart from this mixin. */
+    static final String DEVICE_HELP =
+            "Where the model's arrays live: cpu, or gpu (gpu:N) with --engine cuda on a machine"
+                    + " with an NVIDIA GPU and driver. Default: ${DEFAULT-VALUE}.";
+
     @Option(
             names = "--device",
             defaultValue = "cpu",
             paramLabel = "cpu|gpu",
-            description =
-                    "Where the model's arrays live. gpu needs a CUDA build of libtorch (DJL's"
-                            + " PYTORCH_LIBRARY_PATH) and a visible GPU. Default: ${DEFAULT-VALUE}.")
+            description = DEVICE_HELP)
     String device;
 
     @Option(

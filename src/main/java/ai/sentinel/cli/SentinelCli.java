@@ -129,8 +129,9 @@ public final class SentinelCli implements Callable<Integer> {
     }
 
     /**
-     * Chooses the libtorch before any command touches an array, and says what it chose where that
-     * is not the default or the environment was changed for it.
+     * Chooses the libtorch before any command touches an array, and says what it chose (and what it
+     * set in the environment for it) where that is not the default; {@code sentinel engine} shows
+     * the default's settings.
      */
     private static void selectEngine(PrintWriter err) throws IOException {
         LibtorchBuild build =
@@ -139,7 +140,7 @@ public final class SentinelCli implements Callable<Integer> {
                         : EngineSelection.fromEnvironment();
         EngineSelection.Selected chosen =
                 EngineSelection.select(build, EngineCache.fromEnvironment());
-        if (build != LibtorchBuild.DJL || !chosen.notes().isEmpty()) {
+        if (build != LibtorchBuild.DJL) {
             err.println(
                     "engine: "
                             + build.label()

@@ -91,6 +91,13 @@ final class UpgradeCommand implements Callable<Integer> {
             description = "Hub-cache revision (default: main).")
     String revision;
 
+    @Option(
+            names = "--device",
+            defaultValue = "cpu",
+            paramLabel = "cpu|gpu",
+            description = ModelOptions.DEVICE_HELP)
+    String device;
+
     @Mixin DataOptions data;
 
     @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML configuration.")
@@ -248,7 +255,7 @@ final class UpgradeCommand implements Callable<Integer> {
         model.model = modelName;
         model.tokenizer = tokenizer;
         model.revision = revision != null ? revision : "main";
-        model.device = "cpu";
+        model.device = device;
         model.requireApartFrom(out, "--out");
         try (OutputFolder.Held held = OutputFolder.claim(out, "--out", "sentinel upgrade")) {
             requireUsableOutput(dry);

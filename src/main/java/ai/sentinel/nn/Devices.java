@@ -29,8 +29,9 @@ public final class Devices {
                                 + name
                                 + ": libtorch sees "
                                 + (visible == 0 ? "no GPU" : visible + " GPU(s)")
-                                + " here (the bundled libtorch is the CPU build; a CUDA build is"
-                                + " chosen with DJL's PYTORCH_LIBRARY_PATH); use --device cpu");
+                                + " here (a GPU needs --engine cuda, its driver and the host's CUDA 12"
+                                + " and cuDNN 9; 'sentinel engine' shows the engine in use); use"
+                                + " --device cpu");
             }
             return Device.gpu(index);
         }
