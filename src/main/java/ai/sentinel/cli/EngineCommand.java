@@ -47,16 +47,18 @@ final class EngineCommand implements Callable<Integer> {
                 "libtorch     %s (DJL %s, engine %s)%n",
                 engine.getVersion(), Engine.getDjlVersion(), engine.getEngineName());
         System.out.printf("BLAS         %s%n", EngineReport.blas(build));
-        System.out.printf("CPU          %s%n", EngineReport.cpu());
+        String cpu = EngineReport.cpu();
+        System.out.printf("CPU          %s%n", cpu);
         System.out.printf(
                 "threads      libtorch intra-op %d, inter-op %d; OMP_WAIT_POLICY=%s%n",
                 JniUtils.getNumThreads(),
                 JniUtils.getNumInteropThreads(),
                 EngineReport.environment("OMP_WAIT_POLICY").orElse("(unset: libgomp spins)"));
-        if (build == LibtorchBuild.DJL && EngineReport.cpu().startsWith("AMD")) {
+        if (build == LibtorchBuild.DJL && cpu.startsWith("AMD") && cpu.contains("avx512f")) {
+            // oneMKL runs without its AVX-512 kernels on AMD; OpenBLAS uses them
             System.out.println(
-                    "note         on AMD EPYC hosts the openblas engine trained 1.7-2x faster than djl"
-                            + " (bench/RESULTS.md); try --engine openblas");
+                    "note         on an AMD EPYC with AVX-512 the openblas engine trained 1.6-2.1x"
+                            + " faster than djl (bench/RESULTS.md); try --engine openblas");
         }
         if (!noGemm) {
             try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu())) {

@@ -227,13 +227,18 @@ public final class HeadMeter {
             }
             NDArray weights = EngineArrays.of(p.getManager(), inverseLog, new Shape(T));
             NDArray rows = rowEntropy.get(new NDIndex(":, :, 1:")); // rows with at least two keys
-            float[] rawMean = rows.mean(new int[] {2}).mean(new int[] {0}).toFloatArray(); // (Hp)
+            float[] rawMean = // (Hp); a float64 model's entropies are read as float32
+                    rows.mean(new int[] {2})
+                            .mean(new int[] {0})
+                            .toType(DataType.FLOAT32, false)
+                            .toFloatArray();
             float[] normMean =
                     rowEntropy
                             .mul(weights)
                             .get(new NDIndex(":, :, 1:"))
                             .mean(new int[] {2})
                             .mean(new int[] {0})
+                            .toType(DataType.FLOAT32, false)
                             .toFloatArray();
             int[] heads = presentIn(model, layer);
             for (int i = 0; i < heads.length; i++) {

@@ -58,7 +58,10 @@ public final class HeadGates {
 
     public boolean isMasked(HeadId head) {
         check(head);
-        return mask.getFloat(head.layer(), head.head()) == 0f;
+        try (NDScope scope = new NDScope()) {
+            return mask.get(head.layer(), head.head()).toType(DataType.FLOAT32, false).getFloat()
+                    == 0f;
+        }
     }
 
     public void setGate(HeadId head, float value) {
@@ -93,7 +96,12 @@ public final class HeadGates {
 
     public float gateValue(HeadId head) {
         check(head);
-        return gate.value().getFloat(head.layer(), head.head());
+        try (NDScope scope = new NDScope()) { // the gates follow the model's type
+            return gate.value()
+                    .get(head.layer(), head.head())
+                    .toType(DataType.FLOAT32, false)
+                    .getFloat();
+        }
     }
 
     public int numActive() {

@@ -52,6 +52,32 @@ public final class Tensors {
         assertAllClose(floats(expected), floats(actual), tolerance, what);
     }
 
+    /**
+     * The largest difference two evaluations of the same function may show when they differ only in
+     * the order of their sums (another BLAS, or a matrix of another shape, blocks a product
+     * differently), computed in {@code dtype} and compared after conversion to float32. A dot
+     * product of K terms summed in two orders differs by at most {@code 2γ_K·Σ|a_i b_i|}, {@code
+     * γ_K = K·u/(1 − K·u)}, u the unit roundoff ({@code 2^-24} in float32, {@code 2^-53} in
+     * float64; Higham, Accuracy and Stability of Numerical Algorithms, §3.1). A forward pass chains
+     * {@code productsInSeries} of them and each passes on its inputs' error, so the bounds add;
+     * {@code Σ|a_i b_i|} is taken at the scale of the largest reference value. Conversion to
+     * float32 adds at most half an ulp to each side.
+     *
+     * @param longestSum the longest reduction in the pass (an MLP's hidden width, say)
+     */
+    public static double reorderTolerance(
+            float[] reference, int longestSum, int productsInSeries, DataType dtype) {
+        double u = dtype == DataType.FLOAT64 ? 0x1p-53 : 0x1p-24;
+        double gamma = longestSum * u / (1 - longestSum * u);
+        double scale = 0;
+        for (float v : reference) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        // each side's conversion moves it by at most half an ulp, 2^-24 of its magnitude
+        double rounding = dtype == DataType.FLOAT32 ? 0 : 2 * 0x1p-24 * scale;
+        return productsInSeries * 2 * gamma * scale + rounding;
+    }
+
     public static void assertBitIdentical(float[] expected, float[] actual, String what) {
         if (!Arrays.equals(expected, actual)) {
             assertAllClose(expected, actual, 0, what + " (bit-identical expected)");
