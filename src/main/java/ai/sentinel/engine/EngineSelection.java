@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -66,14 +67,7 @@ public final class EngineSelection {
         String own = System.getenv("PYTORCH_LIBRARY_PATH");
         Optional<EngineRecipe> recipe = build.recipe();
         if (own != null && !own.isBlank()) {
-            if (recipe.isPresent()) { // DJL reads the environment before the system properties
-                throw new IllegalArgumentException(
-                        "PYTORCH_LIBRARY_PATH="
-                                + own
-                                + " is set, and DJL would load that libtorch instead of --engine "
-                                + build.label()
-                                + "; unset it, or use --engine djl to run on it");
-            }
+            requireNoOverride(build, own);
             notes.add("PYTORCH_LIBRARY_PATH=" + own + ": DJL loads the libtorch there");
         }
         if (recipe.isEmpty()) {
@@ -105,10 +99,32 @@ public final class EngineSelection {
                             + " unset (OpenBLAS picks the kernels of this CPU itself)");
         }
         Path folder = cache.assemble(recipe.get()).toAbsolutePath();
-        System.setProperty("PYTORCH_LIBRARY_PATH", folder.toString());
-        System.setProperty("PYTORCH_VERSION", recipe.get().libtorchVersion());
-        System.setProperty("PYTORCH_FLAVOR", recipe.get().flavor());
+        djlProperties(recipe.get(), folder).forEach(System::setProperty);
         selected = new Selected(build, Optional.of(folder), List.copyOf(notes));
         return selected;
+    }
+
+    /** The system properties that point DJL at an assembled folder. */
+    static Map<String, String> djlProperties(EngineRecipe recipe, Path folder) {
+        return Map.of(
+                "PYTORCH_LIBRARY_PATH", folder.toString(),
+                "PYTORCH_VERSION", recipe.libtorchVersion(),
+                "PYTORCH_FLAVOR", recipe.flavor());
+    }
+
+    /**
+     * Refuses an assembled engine while the environment names a libtorch of its own: DJL reads the
+     * environment before the system properties, so it would load that one and the run would say
+     * otherwise.
+     */
+    static void requireNoOverride(LibtorchBuild build, String environmentPath) {
+        if (build.recipe().isPresent()) {
+            throw new IllegalArgumentException(
+                    "PYTORCH_LIBRARY_PATH="
+                            + environmentPath
+                            + " is set, and DJL would load that libtorch instead of --engine "
+                            + build.label()
+                            + "; unset it, or use --engine djl to run on it");
+        }
     }
 }

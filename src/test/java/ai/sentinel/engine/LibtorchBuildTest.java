@@ -59,4 +59,36 @@ class LibtorchBuildTest {
                             });
         }
     }
+
+    @Test
+    void anAssembledEnginePointsDjlAtItsFolder() {
+        EngineRecipe recipe = LibtorchBuild.OPENBLAS.recipe().orElseThrow();
+        java.nio.file.Path folder = java.nio.file.Path.of("/cache/openblas");
+        assertEquals(
+                java.util.Map.of(
+                        "PYTORCH_LIBRARY_PATH", folder.toString(),
+                        "PYTORCH_VERSION", "2.7.1",
+                        "PYTORCH_FLAVOR", "cpu"),
+                EngineSelection.djlProperties(recipe, folder));
+        assertEquals(
+                "cu128",
+                EngineSelection.djlProperties(LibtorchBuild.CUDA.recipe().orElseThrow(), folder)
+                        .get("PYTORCH_FLAVOR"),
+                "DJL's JNI jar carries its CUDA library under cu128");
+    }
+
+    @Test
+    void aLibtorchNamedByTheEnvironmentIsRefusedForAnAssembledEngine() {
+        EngineSelection.requireNoOverride(LibtorchBuild.DJL, "/opt/libtorch"); // djl runs on it
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                EngineSelection.requireNoOverride(
+                                        LibtorchBuild.OPENBLAS, "/opt/libtorch"));
+        assertEquals(
+                "PYTORCH_LIBRARY_PATH=/opt/libtorch is set, and DJL would load that libtorch instead"
+                        + " of --engine openblas; unset it, or use --engine djl to run on it",
+                e.getMessage());
+    }
 }
