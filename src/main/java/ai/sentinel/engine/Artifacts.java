@@ -60,6 +60,33 @@ final class Artifacts {
                     "libcusparse.so.12",
                     "libcusolver.so.11");
 
+    /** OpenBLAS and the Fortran runtime it links, which both libtorch builds load. */
+    static final EngineRecipe.Part OPENBLAS_LIBRARIES =
+            new EngineRecipe.Part(
+                    OPENBLAS,
+                    entries(
+                            "org/bytedeco/openblas/linux-x86_64/",
+                            "libopenblas.so.0",
+                            "libgfortran.so.5",
+                            "libquadmath.so.0",
+                            "libgcc_s.so.1"));
+
+    static final EngineRecipe OPENBLAS_RECIPE =
+            new EngineRecipe(
+                    "openblas-libtorch-2.7.1-1.5.12",
+                    "2.7.1",
+                    "cpu",
+                    List.of(
+                            new EngineRecipe.Part(
+                                    PYTORCH_CPU,
+                                    entries(
+                                            "org/bytedeco/pytorch/linux-x86_64/",
+                                            "libtorch.so",
+                                            "libtorch_cpu.so",
+                                            "libc10.so",
+                                            "libgomp.so.1")),
+                            OPENBLAS_LIBRARIES));
+
     static final EngineRecipe CUDA_RECIPE =
             new EngineRecipe(
                     "cuda-libtorch-2.7.1-1.5.12",
@@ -77,14 +104,7 @@ final class Artifacts {
                                             "libc10.so",
                                             "libc10_cuda.so",
                                             "libgomp.so.1")),
-                            new EngineRecipe.Part(
-                                    OPENBLAS,
-                                    entries(
-                                            "org/bytedeco/openblas/linux-x86_64/",
-                                            "libopenblas.so.0",
-                                            "libgfortran.so.5",
-                                            "libquadmath.so.0",
-                                            "libgcc_s.so.1")),
+                            OPENBLAS_LIBRARIES,
                             new EngineRecipe.Part(
                                     CUDA_REDIST,
                                     entries(

@@ -1,7 +1,6 @@
 package ai.sentinel.engine;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -16,35 +15,14 @@ public enum LibtorchBuild {
     DJL("djl", "DJL's libtorch 2.7.1 (oneMKL, statically linked)", Optional.empty()),
 
     /**
-     * The JavaCPP presets' CPU build, which links OpenBLAS dynamically: on an AMD EPYC host twice
-     * the FP32 matrix-product rate of oneMKL, which runs there without its fast kernels
-     * (bench/RESULTS.md).
+     * The JavaCPP presets' CPU build, which links OpenBLAS dynamically: on an AMD EPYC with AVX-512
+     * twice the FP32 matrix-product rate of oneMKL, which runs there without its AVX-512 kernels;
+     * equal on one with AVX2 only (bench/RESULTS.md).
      */
     OPENBLAS(
             "openblas",
             "JavaCPP presets' libtorch 2.7.1 with OpenBLAS 0.3.30",
-            Optional.of(
-                    new EngineRecipe(
-                            "openblas-libtorch-2.7.1-1.5.12",
-                            "2.7.1",
-                            "cpu",
-                            List.of(
-                                    new EngineRecipe.Part(
-                                            Artifacts.PYTORCH_CPU,
-                                            Artifacts.entries(
-                                                    "org/bytedeco/pytorch/linux-x86_64/",
-                                                    "libtorch.so",
-                                                    "libtorch_cpu.so",
-                                                    "libc10.so",
-                                                    "libgomp.so.1")),
-                                    new EngineRecipe.Part(
-                                            Artifacts.OPENBLAS,
-                                            Artifacts.entries(
-                                                    "org/bytedeco/openblas/linux-x86_64/",
-                                                    "libopenblas.so.0",
-                                                    "libgfortran.so.5",
-                                                    "libquadmath.so.0",
-                                                    "libgcc_s.so.1")))))),
+            Optional.of(Artifacts.OPENBLAS_RECIPE)),
 
     /**
      * The JavaCPP presets' CUDA 12 build with the CUDA runtime libraries it links, for {@code
