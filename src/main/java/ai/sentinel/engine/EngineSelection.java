@@ -50,6 +50,7 @@ public final class EngineSelection {
      */
     public static synchronized Selected select(LibtorchBuild build, EngineCache cache)
             throws IOException {
+        requireRunnableHere(build);
         if (selected != null) {
             if (selected.build() == build) {
                 return selected;
@@ -74,6 +75,27 @@ public final class EngineSelection {
             selected = new Selected(build, Optional.empty(), List.copyOf(notes));
             return selected;
         }
+        Optional<String> coretype = NativeEnvironment.get("OPENBLAS_CORETYPE");
+        if (coretype.isPresent() && NativeEnvironment.unset("OPENBLAS_CORETYPE")) {
+            notes.add(
+                    "OPENBLAS_CORETYPE="
+                            + coretype.get()
+                            + " unset (OpenBLAS picks the kernels of this CPU itself)");
+        }
+        Path folder = cache.assemble(recipe.get()).toAbsolutePath();
+        djlProperties(recipe.get(), folder).forEach(System::setProperty);
+        selected = new Selected(build, Optional.of(folder), List.copyOf(notes));
+        return selected;
+    }
+
+    /**
+     * What an assembled build needs from this machine (Linux x86-64; for CUDA a driver and the
+     * host's CUDA libraries), checked before anything is fetched: the one-line reason otherwise.
+     */
+    private static void requireRunnableHere(LibtorchBuild build) {
+        if (build.recipe().isEmpty()) {
+            return;
+        }
         if (!System.getProperty("os.name", "").startsWith("Linux")
                 || !System.getProperty("os.arch", "").equals("amd64")) {
             throw new IllegalArgumentException(
@@ -91,17 +113,6 @@ public final class EngineSelection {
                 throw new IllegalArgumentException(missing.get());
             }
         }
-        Optional<String> coretype = NativeEnvironment.get("OPENBLAS_CORETYPE");
-        if (coretype.isPresent() && NativeEnvironment.unset("OPENBLAS_CORETYPE")) {
-            notes.add(
-                    "OPENBLAS_CORETYPE="
-                            + coretype.get()
-                            + " unset (OpenBLAS picks the kernels of this CPU itself)");
-        }
-        Path folder = cache.assemble(recipe.get()).toAbsolutePath();
-        djlProperties(recipe.get(), folder).forEach(System::setProperty);
-        selected = new Selected(build, Optional.of(folder), List.copyOf(notes));
-        return selected;
     }
 
     /** The system properties that point DJL at an assembled folder. */

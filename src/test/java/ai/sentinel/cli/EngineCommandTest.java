@@ -33,4 +33,29 @@ class EngineCommandTest {
             assertEquals("", run.out());
         }
     }
+
+    @Test
+    void withoutAGpuTheCudaEngineAndGpuDeviceSayWhatIsMissing(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                java.nio.file.Files.exists(java.nio.file.Path.of("/proc/driver/nvidia/version")),
+                "this machine has an NVIDIA driver");
+        CliRun cuda = CliRun.of("engine", "--engine", "cuda", "--no-gemm");
+        assertEquals(2, cuda.code(), cuda.err());
+        assertTrue(cuda.err().startsWith("sentinel: no NVIDIA driver here"), cuda.err());
+        assertEquals(1, cuda.err().strip().lines().count(), cuda.err());
+
+        CliRun upgrade =
+                CliRun.of(
+                        "upgrade",
+                        "-m",
+                        "nano",
+                        "--device",
+                        "gpu",
+                        "-o",
+                        dir.resolve("out").toString());
+        assertEquals(2, upgrade.code(), upgrade.err());
+        assertTrue(upgrade.err().contains("--device gpu: libtorch sees no GPU"), upgrade.err());
+        assertEquals(1, upgrade.err().strip().lines().count(), upgrade.err());
+    }
 }
