@@ -59,6 +59,7 @@ public final class PlasticityCycle {
 
     private final Sampler sampler;
     private final StageSaver saver;
+    private boolean resumable = true;
     private final StepListener progress;
     private final HeadMeter meter;
     private final Evaluator evaluator;
@@ -138,12 +139,14 @@ public final class PlasticityCycle {
     }
 
     /**
-     * Deletes the saved states and training checkpoints a resume of this run would read: for a
-     * caller that keeps its own (an upgrade resumes from its last completed cycle), they are a copy
-     * of the model and optimizer per point, 13 GB for one cycle of a 1.1B model.
+     * Writes none of the saved states and training checkpoints a resume of this run would read: for
+     * a caller that keeps its own (an upgrade restarts a killed cycle from its last completed one),
+     * they are a copy of the model and the optimizer per point, tens of gigabytes of writing for
+     * one cycle of a 1.1B model. A run without them cannot be resumed by {@link #resume}.
      */
-    public void discardResumeState() throws IOException {
-        CycleCheckpoint.clear(log.folder());
+    public PlasticityCycle withoutResumeState() {
+        this.resumable = false;
+        return this;
     }
 
     /** Runs from the start, discarding any saved state of an earlier run in the same folder. */
@@ -244,6 +247,9 @@ public final class PlasticityCycle {
             List<CycleResult> results,
             Optional<CycleCheckpoint.FirstHalf> half)
             throws IOException {
+        if (!resumable) {
+            return;
+        }
         long[] bytes = new long[3];
         List<String> logs = List.of(RunLog.METRICS, RunLog.EVENTS, RunLog.HEADS);
         for (int i = 0; i < bytes.length; i++) {
@@ -412,7 +418,8 @@ public final class PlasticityCycle {
             if (resuming && Checkpoint.exists(checkpoint)) {
                 trainer.resumeFrom(checkpoint);
             }
-            boolean completed = !trainer.run(checkpoint, folder -> {}).stoppedEarly();
+            boolean completed =
+                    !trainer.run(resumable ? checkpoint : null, folder -> {}).stoppedEarly();
             if (headController != null && completed) {
                 headController.finish(trainer.context());
             }

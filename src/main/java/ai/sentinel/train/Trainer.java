@@ -185,7 +185,8 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * Trains until {@code config.steps()} or a stop request, writing checkpoints into {@code
-     * checkpoint} with {@code modelExtras} (tokenizer files) added to the model folder.
+     * checkpoint} with {@code modelExtras} (tokenizer files) added to the model folder; none where
+     * {@code checkpoint} is null (a caller that keeps its own resumable state).
      */
     public TrainResult run(Path checkpoint, AtomicFiles.FolderWriter modelExtras)
             throws IOException {
@@ -249,8 +250,10 @@ public final class Trainer implements AutoCloseable {
                     || (config.checkpointEvery() > 0
                             && state.step() % config.checkpointEvery() == 0)) {
                 requireFiniteWeights(state.step(), checkpoint);
-                Checkpoint.save(checkpoint, model, optimizer, state, hookStates(), modelExtras);
-                listener.onCheckpoint(state.step(), checkpoint);
+                if (checkpoint != null) {
+                    Checkpoint.save(checkpoint, model, optimizer, state, hookStates(), modelExtras);
+                    listener.onCheckpoint(state.step(), checkpoint);
+                }
             }
         }
         if (lastEval == null) {
@@ -277,6 +280,9 @@ public final class Trainer implements AutoCloseable {
 
     /** Where the last good weights are, as a sentence for the divergence message. */
     private static String lastGoodState(Path checkpoint) {
+        if (checkpoint == null) {
+            return "This run writes no checkpoint; its caller keeps the last good state";
+        }
         if (!Checkpoint.exists(checkpoint)) {
             return "No checkpoint had been written yet, so nothing was saved";
         }

@@ -270,12 +270,12 @@ public final class Upgrade {
                             .withOptimizer(optimizer);
             controllerFactory().ifPresent(cycle::withController);
             cycle.withMomentsSpilledTo(out.resolve(MOMENTS_SPILL));
+            cycle.withoutResumeState(); // a resumed upgrade restarts the cycle from state/
             if (evaluationNow != null) {
                 cycle.withStartEvaluation(evaluationNow);
             }
             listener.phase(c, cycles, "proposal: " + proposal.describe());
             results = cycle.run();
-            cycle.discardResumeState(); // a resumed upgrade restarts the cycle from state/
         }
         CycleResult r = results.get(0);
         double perplexityPruned = Math.exp(r.pruned().loss());

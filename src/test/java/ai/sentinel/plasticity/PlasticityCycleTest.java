@@ -82,4 +82,48 @@ class PlasticityCycleTest {
         assertEquals(new GrowthSchedule(0.01f, 80, 5f, 50), schedule.fittedTo(80));
         assertEquals(1f, schedule.fittedTo(80).gate(80));
     }
+
+    @Test
+    void aCycleWithoutResumeStateWritesNoCheckpointAndComputesTheSame(@TempDir Path dir)
+            throws Exception {
+        CycleConfig config =
+                CycleConfig.builder()
+                        .cycles(1)
+                        .initialTrainingSteps(0)
+                        .learningSteps(4)
+                        .initialPruning(0.25)
+                        .growthRatio(1.0)
+                        .training(new CycleConfig.Training(4, 1e-3f, 2, 2))
+                        .metricBatches(2)
+                        .sampleTokens(0)
+                        .seed(5)
+                        .build();
+        double[] finalLoss = new double[2];
+        for (int run = 0; run < 2; run++) {
+            Path folder = dir.resolve("run" + run);
+            try (NDManager manager = NDManager.newBaseManager();
+                    CausalLm model = TinyModels.tiny(manager, 4);
+                    RunLog log = new RunLog(folder)) {
+                PlasticityCycle cycle =
+                        new PlasticityCycle(
+                                model,
+                                data(),
+                                config,
+                                log,
+                                m -> List.of(),
+                                (m, stage) -> {},
+                                StepListener.NONE);
+                if (run == 1) {
+                    cycle.withoutResumeState();
+                }
+                finalLoss[run] = cycle.run().get(0).last().loss();
+            }
+            boolean written =
+                    CycleCheckpoint.exists(folder)
+                            || java.nio.file.Files.exists(
+                                    CycleCheckpoint.trainerCheckpoint(folder, 1));
+            assertEquals(run == 0, written, "run " + run + ": resume state written");
+        }
+        assertEquals(finalLoss[0], finalLoss[1], 0.0, "the same cycle either way");
+    }
 }
