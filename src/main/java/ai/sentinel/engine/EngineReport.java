@@ -42,7 +42,10 @@ public final class EngineReport {
                             folder.get().resolve("libopenblas.so.0").toString(), OpenBlas.class);
             return lib.openblas_get_config().strip()
                     + "; kernels for "
-                    + lib.openblas_get_corename().strip();
+                    + lib.openblas_get_corename().strip()
+                    + "; "
+                    + lib.openblas_get_num_threads()
+                    + " threads";
         } catch (UnsatisfiedLinkError e) {
             return "OpenBLAS (its build could not be read: " + e.getMessage() + ")";
         }
@@ -52,6 +55,8 @@ public final class EngineReport {
         String openblas_get_config();
 
         String openblas_get_corename();
+
+        int openblas_get_num_threads();
     }
 
     /** The CPU's model, logical CPUs and vector extensions ({@code /proc/cpuinfo} on Linux). */
