@@ -59,10 +59,11 @@ public final class SentinelCli implements Callable<Integer> {
             paramLabel = "djl|openblas|cuda",
             description =
                     "The libtorch to run on (default: $SENTINEL_ENGINE, else djl): djl (DJL's build,"
-                            + " oneMKL), openblas (assembled from Maven Central on first use; twice"
-                            + " the training speed of djl on the AMD EPYC host measured in"
-                            + " bench/RESULTS.md) or cuda (for --device gpu; needs the host's CUDA"
-                            + " 12 and cuDNN 9). 'sentinel engine' shows the one in use.")
+                            + " oneMKL), openblas (assembled from Maven Central on first use;"
+                            + " 1.6-2.1x the training speed of djl on an AMD EPYC with AVX-512,"
+                            + " about equal on one without: bench/RESULTS.md) or cuda (for --device"
+                            + " gpu; needs the host's CUDA 12 and cuDNN 9). 'sentinel engine' shows"
+                            + " the one in use.")
     void engine(String name) {
         engineName = name;
     }
@@ -119,13 +120,17 @@ public final class SentinelCli implements Callable<Integer> {
         return cli.execute(args);
     }
 
+    /** Help, the version, or no command at all: nothing that touches an array. */
     private static boolean helpRequested(CommandLine.ParseResult result) {
+        CommandLine.ParseResult last = result;
         for (CommandLine.ParseResult r = result; r != null; r = r.subcommand()) {
             if (r.isUsageHelpRequested() || r.isVersionHelpRequested()) {
                 return true;
             }
+            last = r;
         }
-        return false;
+        return last == result // no command given: the usage
+                || last.commandSpec().userObject() instanceof CommandLine.HelpCommand;
     }
 
     /**
@@ -140,7 +145,9 @@ public final class SentinelCli implements Callable<Integer> {
                         : EngineSelection.fromEnvironment();
         EngineSelection.Selected chosen =
                 EngineSelection.select(build, EngineCache.fromEnvironment());
-        if (build != LibtorchBuild.DJL) {
+        boolean ownLibtorch =
+                chosen.notes().stream().anyMatch(n -> n.startsWith("PYTORCH_LIBRARY_PATH"));
+        if (build != LibtorchBuild.DJL || ownLibtorch) {
             err.println(
                     "engine: "
                             + build.label()

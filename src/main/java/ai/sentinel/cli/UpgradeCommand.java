@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -326,14 +327,16 @@ final class UpgradeCommand implements Callable<Integer> {
             recorded.addProperty("seq_len", data.seqLen.seqLen);
             unet.record(recorded);
             if (resume) {
+                // a run that ran out of memory while learning resumes with a smaller --micro-batch:
+                // the same updates, less memory (and a run from before the option has no key)
                 RecordedOptions.requireSame(
                         out,
                         "upgrade_config.json",
                         Json.readObject(out.resolve("upgrade_config.json")),
-                        Json.parseObject(Json.pretty(recorded), "options"));
-            } else {
-                Json.write(out.resolve("upgrade_config.json"), recorded);
+                        Json.parseObject(Json.pretty(recorded), "options"),
+                        Set.of("micro_batch"));
             }
+            Json.write(out.resolve("upgrade_config.json"), recorded);
             EtaDisplay eta = new EtaDisplay();
             Upgrade upgrade =
                     new Upgrade(lm, tok, dataset, settings, out, eta, new ProgressBar("learn"));

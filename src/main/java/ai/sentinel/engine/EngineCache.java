@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,6 +18,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -57,7 +60,11 @@ public final class EngineCache {
         return root.resolve(recipe.key());
     }
 
-    /** Whether the recipe's folder is whole: its manifest there, every file of its size. */
+    /**
+     * Whether the recipe's folder is whole: its manifest there, naming exactly the recipe's files,
+     * each of its recorded size. (The SHA-256s were checked when the folder was assembled; {@link
+     * #verify} reads every file again.)
+     */
     public boolean isComplete(EngineRecipe recipe) {
         Path folder = folder(recipe);
         Path manifest = folder.resolve(MANIFEST);
@@ -65,11 +72,8 @@ public final class EngineCache {
             if (!Files.isRegularFile(manifest)) {
                 return false;
             }
-            List<String> lines = Files.readAllLines(manifest);
-            if (lines.isEmpty()) {
-                return false;
-            }
-            for (String line : lines) {
+            Set<String> names = new TreeSet<>();
+            for (String line : Files.readAllLines(manifest)) {
                 String[] f = line.split("  ");
                 if (f.length != 3) {
                     return false;
@@ -78,11 +82,42 @@ public final class EngineCache {
                 if (!Files.isRegularFile(file) || Files.size(file) != Long.parseLong(f[2])) {
                     return false;
                 }
+                names.add(f[1]);
             }
-            return true;
+            return names.equals(fileNames(recipe));
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** The names of the files a recipe's folder holds. */
+    private static Set<String> fileNames(EngineRecipe recipe) {
+        Set<String> names = new TreeSet<>();
+        for (EngineRecipe.Part part : recipe.parts()) {
+            for (String entry : part.entries()) {
+                names.add(entry.substring(entry.lastIndexOf('/') + 1));
+            }
+        }
+        return names;
+    }
+
+    /**
+     * The files of the recipe's folder whose SHA-256 no longer matches its manifest (empty: all do,
+     * or the folder is not whole and will be assembled again anyway).
+     */
+    public List<String> verify(EngineRecipe recipe) throws IOException {
+        List<String> changed = new ArrayList<>();
+        if (!isComplete(recipe)) {
+            return changed;
+        }
+        Path folder = folder(recipe);
+        for (String line : Files.readAllLines(folder.resolve(MANIFEST))) {
+            String[] f = line.split("  ");
+            if (!sha256(folder.resolve(f[1])).equals(f[0])) {
+                changed.add(f[1]);
+            }
+        }
+        return changed;
     }
 
     /** The recipe's folder, assembled first if it is not whole. */
@@ -104,20 +139,24 @@ public final class EngineCache {
             if (Files.exists(folder)) {
                 AtomicFiles.deleteRecursively(folder); // half-written or damaged
             }
+            sweepKilledAssemblies(recipe);
             Path building = Files.createTempDirectory(root, "." + recipe.key() + "-");
+            Path downloads = downloads(recipe);
             try {
                 List<String> manifest = new ArrayList<>();
                 for (EngineRecipe.Part part : recipe.parts()) {
-                    extract(part, building, manifest);
+                    extract(part, building, downloads, manifest);
                 }
                 Files.write(building.resolve(MANIFEST), manifest);
+                sync(building.resolve(MANIFEST));
+                Files.setPosixFilePermissions(
+                        building, PosixFilePermissions.fromString("rwxr-xr-x"));
                 Files.move(building, folder, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 if (Files.exists(building)) {
                     AtomicFiles.deleteRecursively(building);
                 }
             }
-            Path downloads = root.resolve("downloads");
             if (Files.isDirectory(downloads)) {
                 AtomicFiles.deleteRecursively(downloads); // the folder is what is kept
             }
@@ -125,10 +164,30 @@ public final class EngineCache {
         }
     }
 
-    private void extract(EngineRecipe.Part part, Path into, List<String> manifest)
+    /** Where this recipe's jars are downloaded to (its own, so two assemblies never share one). */
+    private Path downloads(EngineRecipe recipe) {
+        return root.resolve("downloads").resolve(recipe.key());
+    }
+
+    /** Deletes the building folders of this recipe's killed assemblies (called under its lock). */
+    private void sweepKilledAssemblies(EngineRecipe recipe) throws IOException {
+        try (var entries = Files.newDirectoryStream(root, "." + recipe.key() + "-*")) {
+            for (Path stale : entries) {
+                AtomicFiles.deleteRecursively(stale);
+            }
+        }
+    }
+
+    private static void sync(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+    }
+
+    private void extract(EngineRecipe.Part part, Path into, Path downloads, List<String> manifest)
             throws IOException {
         MavenArtifact artifact = part.artifact();
-        Path jar = source.fetch(artifact, root.resolve("downloads"));
+        Path jar = source.fetch(artifact, downloads);
         String actual = sha256(jar);
         if (!actual.equals(artifact.sha256())) {
             if (jar.startsWith(root)) {
@@ -156,6 +215,7 @@ public final class EngineCache {
                     DigestInputStream in = new DigestInputStream(zip, digest);
                     in.transferTo(out);
                 }
+                sync(file);
                 manifest.add(
                         HexFormat.of().formatHex(digest.digest())
                                 + "  "

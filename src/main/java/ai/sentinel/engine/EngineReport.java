@@ -29,26 +29,49 @@ public final class EngineReport {
      * for this CPU, or what DJL's build links.
      */
     public static String blas(LibtorchBuild build) {
-        if (build == LibtorchBuild.DJL) {
+        Optional<Path> openblas = loadedLibrary("libopenblas");
+        if (openblas.isPresent()) {
+            try { // the library libtorch loaded: the same handle
+                OpenBlas lib = com.sun.jna.Native.load(openblas.get().toString(), OpenBlas.class);
+                return lib.openblas_get_config().strip()
+                        + "; kernels for "
+                        + lib.openblas_get_corename().strip()
+                        + "; "
+                        + lib.openblas_get_num_threads()
+                        + " threads";
+            } catch (UnsatisfiedLinkError e) {
+                return "OpenBLAS at " + openblas.get() + " (its build could not be read)";
+            }
+        }
+        if (build == LibtorchBuild.DJL && System.getenv("PYTORCH_LIBRARY_PATH") == null) {
             return "oneMKL, linked statically into DJL's libtorch_cpu";
         }
-        Optional<Path> folder = EngineSelection.current().flatMap(EngineSelection.Selected::folder);
-        if (folder.isEmpty()) {
-            return "OpenBLAS";
+        return "not OpenBLAS; the libtorch loaded from "
+                + loadedLibrary("libtorch_cpu").map(Path::toString).orElse("an unknown place")
+                + " says no more";
+    }
+
+    /** Where this process loaded a library whose file name starts with {@code name} (Linux). */
+    private static Optional<Path> loadedLibrary(String name) {
+        Path maps = Path.of("/proc/self/maps");
+        if (!Files.isReadable(maps)) {
+            return Optional.empty();
         }
-        try { // the library libtorch loaded: the same handle
-            OpenBlas lib =
-                    com.sun.jna.Native.load(
-                            folder.get().resolve("libopenblas.so.0").toString(), OpenBlas.class);
-            return lib.openblas_get_config().strip()
-                    + "; kernels for "
-                    + lib.openblas_get_corename().strip()
-                    + "; "
-                    + lib.openblas_get_num_threads()
-                    + " threads";
-        } catch (UnsatisfiedLinkError e) {
-            return "OpenBLAS (its build could not be read: " + e.getMessage() + ")";
+        try {
+            for (String line : Files.readAllLines(maps)) {
+                int slash = line.indexOf('/');
+                if (slash < 0) {
+                    continue;
+                }
+                Path file = Path.of(line.substring(slash).strip());
+                if (file.getFileName().toString().startsWith(name)) {
+                    return Optional.of(file);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
         }
+        return Optional.empty();
     }
 
     private interface OpenBlas extends com.sun.jna.Library {

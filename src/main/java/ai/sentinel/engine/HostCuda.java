@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What the CUDA engine needs from the host: an NVIDIA driver, and the CUDA libraries no Maven
@@ -19,14 +18,6 @@ final class HostCuda {
 
     /** The one-line reason the CUDA engine cannot run here, or empty when it can. */
     static java.util.Optional<String> missing() {
-        if (!System.getProperty("os.name", "").startsWith("Linux")
-                || !System.getProperty("os.arch", "").equals("amd64")) {
-            return java.util.Optional.of(
-                    "the cuda engine is built for Linux x86-64; this is "
-                            + System.getProperty("os.name")
-                            + " "
-                            + System.getProperty("os.arch"));
-        }
         Set<Path> dirs = loaderDirectories();
         if (!Files.exists(Path.of("/proc/driver/nvidia/version"))
                 && find("libcuda.so.1", dirs).isEmpty()) {
@@ -56,7 +47,11 @@ final class HostCuda {
         return dirs.stream().map(d -> d.resolve(lib)).filter(Files::exists).findFirst();
     }
 
-    /** LD_LIBRARY_PATH, libtorch_cuda's run path, and the folders of ldconfig's cache. */
+    /**
+     * LD_LIBRARY_PATH, libtorch_cuda's run path ({@code $ORIGIN:/usr/local/cuda/lib64:
+     * /usr/local/cuda/lib}, as readelf shows it; it serves the libraries libtorch_cuda and
+     * libtorch_cuda_linalg name directly, which all of these are), and ldconfig's cache.
+     */
     private static Set<Path> loaderDirectories() {
         Set<Path> dirs = new LinkedHashSet<>();
         String ld = System.getenv("LD_LIBRARY_PATH");
@@ -76,7 +71,6 @@ final class HostCuda {
             try {
                 Process p = new ProcessBuilder(ldconfig, "-p").redirectErrorStream(true).start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                p.waitFor(10, TimeUnit.SECONDS);
                 for (String line : out.split("\n")) {
                     int arrow = line.indexOf("=> ");
                     if (arrow >= 0) {
@@ -88,8 +82,6 @@ final class HostCuda {
                 }
             } catch (IOException e) {
                 // no cache to read: the other folders are searched
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
             break;
         }

@@ -59,7 +59,10 @@ public final class MavenCentral implements ArtifactSource {
         try {
             HttpResponse<InputStream> response =
                     client.send(
-                            HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(60)) // until the response starts
+                                    .GET()
+                                    .build(),
                             HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = response.body()) {
                 if (response.statusCode() != 200) {
@@ -69,23 +72,27 @@ public final class MavenCentral implements ArtifactSource {
                 Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (InterruptedException e) {
+            Files.deleteIfExists(part);
             Thread.currentThread().interrupt();
             throw new IOException("fetching " + url + " was interrupted", e);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(part);
-            throw e.getMessage() != null && e.getMessage().startsWith("fetching ")
-                    ? e
-                    : new IOException(
-                            "cannot fetch "
-                                    + url
-                                    + " ("
-                                    + e.getMessage()
-                                    + "); put the jar in "
-                                    + local
-                                    + " (e.g. mvn dependency:get -Dartifact="
-                                    + artifact.coordinates()
-                                    + ") or set SENTINEL_MAVEN_REPOSITORY to a mirror",
-                            e);
+            if (e instanceof IOException io
+                    && io.getMessage() != null
+                    && io.getMessage().startsWith("fetching ")) {
+                throw io; // already says what failed
+            }
+            throw new IOException(
+                    "cannot fetch "
+                            + url
+                            + " ("
+                            + e.getMessage()
+                            + "); put the jar in "
+                            + local
+                            + " (e.g. mvn dependency:get -Dartifact="
+                            + artifact.coordinates()
+                            + ") or set SENTINEL_MAVEN_REPOSITORY to a mirror",
+                    e);
         }
         Files.move(
                 part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

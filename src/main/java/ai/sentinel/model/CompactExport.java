@@ -28,16 +28,21 @@ public final class CompactExport {
      *     (nothing is written then)
      */
     public static String write(CausalLm model, Path folder) throws IOException {
-        List<HeadId> masked = new ArrayList<>();
+        return write(model, droppedHeads(model), folder);
+    }
+
+    /** The heads the export leaves out: removed ones and masked ones, in layer and head order. */
+    public static List<HeadId> droppedHeads(CausalLm model) {
+        List<HeadId> dropped = new ArrayList<>();
         for (int layer = 0; layer < model.config().numLayers(); layer++) {
-            for (int h : model.config().headsPresent(layer)) {
+            for (int h = 0; h < model.config().numHeads(); h++) {
                 HeadId head = new HeadId(layer, h);
-                if (model.gates().isMasked(head)) {
-                    masked.add(head);
+                if (!model.config().isPresent(head) || model.gates().isMasked(head)) {
+                    dropped.add(head);
                 }
             }
         }
-        return write(model, masked, folder);
+        return dropped;
     }
 
     /**

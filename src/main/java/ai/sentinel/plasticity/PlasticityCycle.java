@@ -172,6 +172,9 @@ public final class PlasticityCycle {
      * as an uninterrupted run's.
      */
     public List<CycleResult> resume(CycleCheckpoint.State state) throws IOException {
+        if (!resumable) {
+            throw new IllegalStateException("a cycle run without resume state cannot be resumed");
+        }
         step = state.step();
         List<CycleResult> results = new ArrayList<>(state.results());
         long[] bytes = state.logBytes();

@@ -70,13 +70,7 @@ public final class TrainingStep implements AutoCloseable {
                         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     NDArray inputs = BatchArrays.inputs(model.manager(), rowsNow);
                     NDArray targets = BatchArrays.targets(model.manager(), rowsNow);
-                    NDArray share =
-                            Losses.crossEntropyShare(
-                                    model.hidden(inputs, null, AttentionProbe.NONE),
-                                    model.unembedding(),
-                                    targets,
-                                    positions,
-                                    workspace);
+                    NDArray share = shareOfLoss(model, inputs, targets, positions, workspace);
                     collector.backward(share);
                     loss += share.getFloat();
                 }
@@ -111,10 +105,24 @@ public final class TrainingStep implements AutoCloseable {
      */
     public static NDArray meanLoss(
             CausalLm model, NDArray inputs, NDArray targets, LogitsWorkspace workspace) {
-        return Losses.crossEntropyMean(
+        return shareOfLoss(model, inputs, targets, targets.size(), workspace);
+    }
+
+    /**
+     * These rows' share of the mean loss over {@code positions} positions in all (see {@link
+     * Losses#crossEntropyShare}); the whole mean when the rows are the whole batch.
+     */
+    static NDArray shareOfLoss(
+            CausalLm model,
+            NDArray inputs,
+            NDArray targets,
+            long positions,
+            LogitsWorkspace workspace) {
+        return Losses.crossEntropyShare(
                 model.hidden(inputs, null, AttentionProbe.NONE),
                 model.unembedding(),
                 targets,
+                positions,
                 workspace);
     }
 

@@ -46,15 +46,7 @@ public final class UpgradeExports {
         // Both exports rewrite the live model instead of a reloaded copy, which would need the
         // weights' memory a second time (3.4x the F32 weights at 1.1B). The heads hf_compact/
         // drops are noted first, since the fold turns masks into zero output slices.
-        List<HeadId> dropped = new ArrayList<>();
-        for (int layer = 0; layer < model.config().numLayers(); layer++) {
-            for (int h = 0; h < model.config().numHeads(); h++) {
-                HeadId head = new HeadId(layer, h);
-                if (!model.config().isPresent(head) || model.gates().isMasked(head)) {
-                    dropped.add(head);
-                }
-            }
-        }
+        List<HeadId> dropped = CompactExport.droppedHeads(model);
         MaskedExport.fold(model);
         MaskedExport.write(model, out.resolve("hf_model"));
         tokenizer.save(out.resolve("hf_model"));

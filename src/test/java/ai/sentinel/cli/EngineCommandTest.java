@@ -38,8 +38,11 @@ class EngineCommandTest {
     void withoutAGpuTheCudaEngineAndGpuDeviceSayWhatIsMissing(
             @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         org.junit.jupiter.api.Assumptions.assumeFalse(
-                java.nio.file.Files.exists(java.nio.file.Path.of("/proc/driver/nvidia/version")),
-                "this machine has an NVIDIA driver");
+                java.nio.file.Files.exists(java.nio.file.Path.of("/proc/driver/nvidia/version"))
+                        || java.nio.file.Files.exists(
+                                java.nio.file.Path.of("/usr/lib/x86_64-linux-gnu/libcuda.so.1"))
+                        || System.getenv("LD_LIBRARY_PATH") != null,
+                "this machine may have an NVIDIA driver");
         CliRun cuda = CliRun.of("engine", "--engine", "cuda", "--no-gemm");
         assertEquals(2, cuda.code(), cuda.err());
         assertTrue(cuda.err().startsWith("sentinel: no NVIDIA driver here"), cuda.err());
@@ -57,5 +60,16 @@ class EngineCommandTest {
         assertEquals(2, upgrade.code(), upgrade.err());
         assertTrue(upgrade.err().contains("--device gpu: libtorch sees no GPU"), upgrade.err());
         assertEquals(1, upgrade.err().strip().lines().count(), upgrade.err());
+    }
+
+    @Test
+    void helpChoosesNoEngine() {
+        // cuda cannot be chosen on these machines; help and the bare usage must not try
+        CliRun help = CliRun.of("--engine", "cuda", "help", "info");
+        assertEquals(0, help.code(), help.err());
+        assertTrue(help.out().contains("Usage: sentinel info"), help.out());
+        CliRun usage = CliRun.of("--engine", "cuda");
+        assertTrue(usage.err().contains("Usage: sentinel"), usage.err());
+        assertFalse(usage.err().contains("NVIDIA"), usage.err());
     }
 }

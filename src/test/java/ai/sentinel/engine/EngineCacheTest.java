@@ -237,4 +237,64 @@ class EngineCacheTest {
             server.stop(0);
         }
     }
+
+    @Test
+    void aCorruptDownloadIsDeletedAndKilledAssembliesAreSweptAway() throws IOException {
+        EngineRecipe recipe = recipe();
+        Path root = dir.resolve("engines");
+        Files.createDirectories(root);
+        Path killed = Files.createDirectory(root.resolve("." + recipe.key() + "-123"));
+        Files.writeString(killed.resolve("libtorch.so"), "half");
+        // a source that downloads into the cache, and the first time gets other bytes
+        ArtifactSource flaky =
+                new ArtifactSource() {
+                    int calls;
+
+                    @Override
+                    public Path fetch(MavenArtifact artifact, Path downloads) throws IOException {
+                        Files.createDirectories(downloads);
+                        Path target = downloads.resolve(artifact.fileName());
+                        Path original = dir.resolve("repo").resolve(artifact.repositoryPath());
+                        if (calls++ == 0) {
+                            Files.writeString(target, "not the jar");
+                        } else {
+                            Files.copy(
+                                    original,
+                                    target,
+                                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        }
+                        return target;
+                    }
+                };
+        EngineCache cache = new EngineCache(root, flaky);
+        IOException e = assertThrows(IOException.class, () -> cache.assemble(recipe));
+        assertTrue(e.getMessage().contains("not the pinned"), e.getMessage());
+        assertFalse(Files.exists(killed), "a killed assembly's folder is swept away");
+        try (var left = Files.walk(root.resolve("downloads"))) {
+            assertTrue(
+                    left.noneMatch(p -> p.toString().endsWith(".jar")),
+                    "the corrupt download is not kept");
+        }
+        cache.assemble(recipe);
+        assertTrue(cache.isComplete(recipe));
+        assertFalse(Files.exists(root.resolve("downloads").resolve(recipe.key())));
+        assertEquals(List.of(), cache.verify(recipe));
+        Files.writeString(cache.folder(recipe).resolve("libc10.so"), "c11"); // same size
+        assertEquals(List.of("libc10.so"), cache.verify(recipe), "verify reads every byte");
+    }
+
+    @Test
+    void aFolderFromAnotherRecipeUnderTheSameKeyIsNotWhole() throws IOException {
+        EngineRecipe recipe = recipe();
+        EngineCache cache =
+                new EngineCache(dir.resolve("engines"), new CountingSource(dir.resolve("repo")));
+        cache.assemble(recipe);
+        EngineRecipe fewer =
+                new EngineRecipe(
+                        recipe.key(),
+                        recipe.libtorchVersion(),
+                        recipe.flavor(),
+                        List.of(recipe.parts().get(1)));
+        assertFalse(cache.isComplete(fewer), "the manifest names files the recipe does not");
+    }
 }

@@ -53,15 +53,17 @@ public final class Tensors {
     }
 
     /**
-     * The largest difference two evaluations of the same function may show when they differ only in
-     * the order of their sums (another BLAS, or a matrix of another shape, blocks a product
+     * How far apart two evaluations of the same function may come out when they differ only in the
+     * order of their sums (another BLAS, or a matrix of another shape, blocks a product
      * differently), computed in {@code dtype} and compared after conversion to float32. A dot
      * product of K terms summed in two orders differs by at most {@code 2γ_K·Σ|a_i b_i|}, {@code
      * γ_K = K·u/(1 − K·u)}, u the unit roundoff ({@code 2^-24} in float32, {@code 2^-53} in
-     * float64; Higham, Accuracy and Stability of Numerical Algorithms, §3.1). A forward pass chains
-     * {@code productsInSeries} of them and each passes on its inputs' error, so the bounds add;
-     * {@code Σ|a_i b_i|} is taken at the scale of the largest reference value. Conversion to
-     * float32 adds at most half an ulp to each side.
+     * float64; Higham, Accuracy and Stability of Numerical Algorithms, §3.1); a forward pass chains
+     * {@code productsInSeries} of them, each passing on its inputs' error, so the terms add. {@code
+     * Σ|a_i b_i|} is taken at the scale of the largest reference value: an assumption (no
+     * cancellation beyond the outputs' own size), not a bound. In float64 that term is about 1e-13
+     * of the scale and the tolerance is, in effect, the float32 conversion's: half an ulp on each
+     * side, {@code 2^-23} of the largest value — which is why the growth checks compute in float64.
      *
      * @param longestSum the longest reduction in the pass (an MLP's hidden width, say)
      */
