@@ -14,7 +14,6 @@ import ai.sentinel.plasticity.control.ControllerKind;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,6 +33,28 @@ import picocli.CommandLine.Parameters;
             BenchCommand.Unet.class
         })
 final class BenchCommand {
+    /** Refuses an option value below {@code min}, naming the option: one line, exit code 2. */
+    static void atLeast(int min, String option, int value) {
+        if (value < min) {
+            throw new IllegalArgumentException(option + " must be >= " + min + ", got " + value);
+        }
+    }
+
+    /** Prints one benchmark's result as the single JSON line the compare scripts read. */
+    static void printJson(java.util.Map<String, Object> fields) {
+        com.google.gson.JsonObject line = new com.google.gson.JsonObject();
+        line.addProperty("impl", "sentinel-java");
+        fields.forEach(
+                (k, v) -> {
+                    if (v instanceof Number n) {
+                        line.addProperty(k, n);
+                    } else {
+                        line.addProperty(k, String.valueOf(v));
+                    }
+                });
+        System.out.println(line);
+    }
+
     /** The model shape a benchmark builds (random weights): any family's preset. */
     static final class Shape {
         @Option(
@@ -52,6 +73,7 @@ final class BenchCommand {
         int vocab;
 
         Family.Preset preset() {
+            atLeast(1, "--vocab", vocab);
             return Families.preset(shape)
                     .orElseThrow(
                             () ->
@@ -107,9 +129,9 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws IOException {
-            if (steps < 1) {
-                throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
-            }
+            atLeast(1, "--steps", steps);
+            atLeast(1, "--batch-size", batch.batchSize);
+            atLeast(1, "--seq-len", seq.seqLen);
             ControllerFactory factory =
                     controller
                             .factory(
@@ -136,7 +158,16 @@ final class BenchCommand {
                             factory,
                             seedOption.seed);
             if (json) {
-                System.out.println(ai.sentinel.io.Json.toJsonTree(r));
+                java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
+                f.put("controller", r.controller());
+                f.put("shape", r.shape());
+                f.put("batch_size", r.batchSize());
+                f.put("seq_len", r.seqLen());
+                f.put("steps", r.steps());
+                f.put("controller_seconds", r.controllerSeconds());
+                f.put("training_seconds", r.trainingSeconds());
+                f.put("overhead", r.overhead());
+                printJson(f);
             } else {
                 System.out.printf(
                         "%s on %s, batch %d × %d, %d steps: %.2f s in the controller, %.2f s training;"
@@ -206,30 +237,25 @@ final class BenchCommand {
             Family.Preset shape = model.preset();
             int vocab = model.vocab;
             long seed = seedOption.seed;
-            if (batchSize < 1 || seqLen < 1 || steps < 1 || warmupSteps < 0 || vocab < 1) {
-                throw new IllegalArgumentException(
-                        "--batch-size, --seq-len, --steps and --vocab must be >= 1 and"
-                                + " --warmup-steps >= 0");
-            }
+            atLeast(1, "--batch-size", batchSize);
+            atLeast(1, "--seq-len", seqLen);
+            atLeast(1, "--steps", steps);
+            atLeast(0, "--warmup-steps", warmupSteps);
             TrainBenchmark.Result r =
                     TrainBenchmark.run(
                             shape, vocab, batchSize, seqLen, warmupSteps, steps, seed, profile);
             if (json) {
-                System.out.printf(
-                        java.util.Locale.ROOT,
-                        "{\"impl\":\"sentinel-java\",\"shape\":\"%s\",\"batch_size\":%d,"
-                                + "\"seq_len\":%d,\"seconds_per_step\":%.4f,\"tokens_per_second\":%.1f,"
-                                + "\"model_gflops_per_step\":%.2f,\"achieved_gflops\":%.2f,\"peak_gflops\":%.2f,"
-                                + "\"mfu\":%.4f}%n",
-                        shape.name(),
-                        batchSize,
-                        seqLen,
-                        r.secondsPerStep(),
-                        r.tokensPerSecond(),
-                        r.modelFlopsPerStep() / 1e9,
-                        r.achievedFlops() / 1e9,
-                        r.peakFlops() / 1e9,
-                        r.utilisation());
+                java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
+                f.put("shape", shape.name());
+                f.put("batch_size", batchSize);
+                f.put("seq_len", seqLen);
+                f.put("seconds_per_step", r.secondsPerStep());
+                f.put("tokens_per_second", r.tokensPerSecond());
+                f.put("model_gflops_per_step", r.modelFlopsPerStep() / 1e9);
+                f.put("achieved_gflops", r.achievedFlops() / 1e9);
+                f.put("peak_gflops", r.peakFlops() / 1e9);
+                f.put("mfu", r.utilisation());
+                printJson(f);
             } else {
                 System.out.printf(
                         "%s, batch %d × %d tokens: %.3f s/step (median of %d), %.0f tokens/s%n",
@@ -309,10 +335,10 @@ final class BenchCommand {
 
         @Override
         public Integer call() {
-            if (steps < 1 || rounds < 1 || batch.batchSize < 1 || seq.seqLen < 1) {
-                throw new IllegalArgumentException(
-                        "--steps, --rounds, --batch-size and --seq-len must be >= 1");
-            }
+            atLeast(1, "--steps", steps);
+            atLeast(1, "--rounds", rounds);
+            atLeast(1, "--batch-size", batch.batchSize);
+            atLeast(1, "--seq-len", seq.seqLen);
             UnetBenchmark.Result r =
                     UnetBenchmark.run(
                             model.preset(),
@@ -408,14 +434,11 @@ final class BenchCommand {
         @Override
         public Integer call() throws java.io.IOException {
             int batchSize = batch.batchSize;
-            if (batchSize < 1 || promptLen < 1 || newTokens < 1 || repeats < 1 || warmup < 0) {
-                throw new IllegalArgumentException(
-                        "--batch-size, --prompt-len, --new-tokens and --repeats must be >= 1 and"
-                                + " --warmup >= 0");
-            }
-            if (model.vocab < 1) {
-                throw new IllegalArgumentException("--vocab must be >= 1, got " + model.vocab);
-            }
+            atLeast(1, "--batch-size", batchSize);
+            atLeast(1, "--prompt-len", promptLen);
+            atLeast(1, "--new-tokens", newTokens);
+            atLeast(1, "--repeats", repeats);
+            atLeast(0, "--warmup", warmup);
             Family.Preset shape = model.preset();
             GenerateBenchmark.Result r =
                     GenerateBenchmark.run(
@@ -428,22 +451,19 @@ final class BenchCommand {
                             repeats,
                             seedOption.seed);
             if (json) {
-                System.out.printf(
-                        Locale.ROOT,
-                        "{\"impl\":\"sentinel-java\",\"mode\":\"generate\",\"shape\":\"%s\","
-                                + "\"batch_size\":%d,\"prompt_len\":%d,\"new_tokens\":%d,\"repeats\":%d,"
-                                + "\"seconds\":%.4f,\"tokens_per_second\":%.2f,\"weight_bytes\":%d,"
-                                + "\"memory_gb_per_second\":%.2f,\"bandwidth_bound_tokens_per_second\":%.2f}%n",
-                        shape.name(),
-                        batchSize,
-                        promptLen,
-                        newTokens,
-                        repeats,
-                        r.seconds(),
-                        r.tokensPerSecond(),
-                        r.weightBytes(),
-                        r.memoryBytesPerSecond() / 1e9,
-                        r.bandwidthBoundTokensPerSecond());
+                java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
+                f.put("mode", "generate");
+                f.put("shape", shape.name());
+                f.put("batch_size", batchSize);
+                f.put("prompt_len", promptLen);
+                f.put("new_tokens", newTokens);
+                f.put("repeats", repeats);
+                f.put("seconds", r.seconds());
+                f.put("tokens_per_second", r.tokensPerSecond());
+                f.put("weight_bytes", r.weightBytes());
+                f.put("memory_gb_per_second", r.memoryBytesPerSecond() / 1e9);
+                f.put("bandwidth_bound_tokens_per_second", r.bandwidthBoundTokensPerSecond());
+                printJson(f);
             } else {
                 System.out.printf(
                         "%s, batch %d, %d-token prompt + %d new tokens: %.3f s (median of %d),"
@@ -595,13 +615,12 @@ final class BenchCommand {
             Family.Preset shape = model.preset();
             int vocab = model.vocab;
             long seed = seedOption.seed;
-            if (newTokens < 0) {
-                throw new IllegalArgumentException("--new-tokens must be >= 0, got " + newTokens);
-            }
-            if (!(fraction >= 0 && fraction < 1) || batchSize < 1 || seqLen < 1 || steps < 1) {
-                throw new IllegalArgumentException(
-                        "--fraction must be in [0, 1); --batch-size, --seq-len and --steps"
-                                + " must be >= 1");
+            atLeast(0, "--new-tokens", newTokens);
+            atLeast(1, "--batch-size", batchSize);
+            atLeast(1, "--seq-len", seqLen);
+            atLeast(1, "--steps", steps);
+            if (!(fraction >= 0 && fraction < 1)) {
+                throw new IllegalArgumentException("--fraction must be in [0, 1), got " + fraction);
             }
             PruneBenchmark.Result r =
                     PruneBenchmark.run(

@@ -107,7 +107,16 @@ class BenchCommandTest {
         assertRefused(
                 "--new-tokens", "bench", "generate", "--shape", "llama-nano", "--new-tokens", "0");
         assertRefused(
-                "--batch-size", "bench", "generate", "--shape", "llama-nano", "--batch-size", "0");
+                "--batch-size must be >= 1, got 0",
+                "bench",
+                "generate",
+                "--shape",
+                "llama-nano",
+                "--batch-size",
+                "0");
+        assertRefused("--vocab must be >= 1, got 0", "bench", "train", "--vocab", "0");
+        assertRefused(
+                "--warmup-steps must be >= 0, got -1", "bench", "train", "--warmup-steps", "-1");
         assertRefused(
                 "128 positions",
                 "bench",
@@ -151,8 +160,8 @@ class BenchCommandTest {
                 JsonParser.parseString(r.out().strip().lines().reduce((a, b) -> b).orElseThrow())
                         .getAsJsonObject();
         assertEquals("threshold", o.get("controller").getAsString());
-        assertTrue(o.get("controllerSeconds").getAsDouble() > 0, "two measurements were timed");
-        assertTrue(o.get("trainingSeconds").getAsDouble() > 0);
+        assertTrue(o.get("controller_seconds").getAsDouble() > 0, "two measurements were timed");
+        assertTrue(o.get("training_seconds").getAsDouble() > 0);
         assertRefused("--controller is required", "bench", "controller", "--shape", "llama-nano");
     }
 
