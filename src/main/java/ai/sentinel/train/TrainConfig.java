@@ -69,6 +69,18 @@ public record TrainConfig(
 
     /** This config with checkpoints every {@code every} steps (0 = only at the end). */
     public TrainConfig withCheckpointEvery(int every) {
+        return with(every, microBatch);
+    }
+
+    /**
+     * This config with each batch trained {@code rows} rows at a time, their gradients accumulated
+     * (0: the whole batch at once; see {@link TrainingStep}).
+     */
+    public TrainConfig withMicroBatch(int rows) {
+        return with(checkpointEvery, rows);
+    }
+
+    private TrainConfig with(int every, int rows) {
         return new TrainConfig(
                 steps,
                 batchSize,
@@ -78,25 +90,6 @@ public record TrainConfig(
                 evalEvery,
                 evalBatches,
                 every,
-                seed,
-                trainGates,
-                microBatch);
-    }
-
-    /**
-     * This config with each batch trained {@code rows} rows at a time, their gradients accumulated
-     * (0: the whole batch at once; see {@link TrainingStep}).
-     */
-    public TrainConfig withMicroBatch(int rows) {
-        return new TrainConfig(
-                steps,
-                batchSize,
-                schedule,
-                optimizer,
-                gradClip,
-                evalEvery,
-                evalBatches,
-                checkpointEvery,
                 seed,
                 trainGates,
                 rows);
