@@ -42,6 +42,11 @@ final class EngineCommand implements Callable<Integer> {
         EngineSelection.current()
                 .flatMap(EngineSelection.Selected::folder)
                 .ifPresent(f -> System.out.printf("folder       %s%n", f));
+        EngineSelection.current()
+                .map(EngineSelection.Selected::notes)
+                .filter(notes -> !notes.isEmpty())
+                .ifPresent(
+                        notes -> System.out.printf("set          %s%n", String.join("; ", notes)));
         Engine engine = Engine.getInstance();
         System.out.printf(
                 "libtorch     %s (DJL %s, engine %s)%n",

@@ -136,7 +136,8 @@ public final class SentinelCli implements Callable<Integer> {
     /**
      * Chooses the libtorch before any command touches an array, and says what it chose (and what it
      * set in the environment for it) where that is not the default; {@code sentinel engine} shows
-     * the default's settings.
+     * every choice's settings (a libtorch named by the user's own PYTORCH_LIBRARY_PATH included),
+     * so that the default keeps a bad input's error to one line.
      */
     private static void selectEngine(PrintWriter err) throws IOException {
         LibtorchBuild build =
@@ -145,9 +146,7 @@ public final class SentinelCli implements Callable<Integer> {
                         : EngineSelection.fromEnvironment();
         EngineSelection.Selected chosen =
                 EngineSelection.select(build, EngineCache.fromEnvironment());
-        boolean ownLibtorch =
-                chosen.notes().stream().anyMatch(n -> n.startsWith("PYTORCH_LIBRARY_PATH"));
-        if (build != LibtorchBuild.DJL || ownLibtorch) {
+        if (build != LibtorchBuild.DJL) {
             err.println(
                     "engine: "
                             + build.label()
