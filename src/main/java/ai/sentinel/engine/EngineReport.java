@@ -1,5 +1,6 @@
 package ai.sentinel.engine;
 
+import ai.sentinel.io.CLibrary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,6 +116,6 @@ public final class EngineReport {
 
     /** A variable as the native libraries see it. */
     public static Optional<String> environment(String name) {
-        return NativeEnvironment.get(name);
+        return CLibrary.getenv(name);
     }
 }

@@ -1,5 +1,6 @@
 package ai.sentinel.engine;
 
+import ai.sentinel.io.CLibrary;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,8 +62,8 @@ public final class EngineSelection {
                             + " already; a process runs on one libtorch");
         }
         List<String> notes = new ArrayList<>();
-        if (NativeEnvironment.get("OMP_WAIT_POLICY").isEmpty()
-                && NativeEnvironment.set("OMP_WAIT_POLICY", "PASSIVE")) {
+        if (CLibrary.getenv("OMP_WAIT_POLICY").isEmpty()
+                && CLibrary.setenv("OMP_WAIT_POLICY", "PASSIVE")) {
             notes.add("OMP_WAIT_POLICY=PASSIVE (idle OpenMP threads wait without spinning)");
         }
         String own = System.getenv("PYTORCH_LIBRARY_PATH");
@@ -75,8 +76,8 @@ public final class EngineSelection {
             selected = new Selected(build, Optional.empty(), List.copyOf(notes));
             return selected;
         }
-        Optional<String> coretype = NativeEnvironment.get("OPENBLAS_CORETYPE");
-        if (coretype.isPresent() && NativeEnvironment.unset("OPENBLAS_CORETYPE")) {
+        Optional<String> coretype = CLibrary.getenv("OPENBLAS_CORETYPE");
+        if (coretype.isPresent() && CLibrary.unsetenv("OPENBLAS_CORETYPE")) {
             notes.add(
                     "OPENBLAS_CORETYPE="
                             + coretype.get()

@@ -23,31 +23,7 @@ public record ProcessMemory(
      * phases, so each phase starts from the memory it needs. Does nothing off glibc.
      */
     public static void releaseFreed() {
-        if (GLIBC != null) {
-            try {
-                GLIBC.malloc_trim(0);
-            } catch (UnsatisfiedLinkError e) {
-                // a libc without malloc_trim (musl): it returns memory on its own terms
-            }
-        }
-    }
-
-    /** glibc's {@code malloc_trim}, where this process runs on glibc. */
-    private interface Glibc extends com.sun.jna.Library {
-        int malloc_trim(long pad);
-    }
-
-    private static final Glibc GLIBC = loadGlibc();
-
-    private static Glibc loadGlibc() {
-        if (!com.sun.jna.Platform.isLinux()) {
-            return null;
-        }
-        try {
-            return com.sun.jna.Native.load("c", Glibc.class);
-        } catch (UnsatisfiedLinkError e) {
-            return null; // musl, or no libc to load: nothing to release
-        }
+        CLibrary.mallocTrim();
     }
 
     /** Now; empty where {@code /proc/self/status} does not exist (not Linux). */

@@ -21,7 +21,6 @@ import ai.sentinel.nn.Losses;
 import ai.sentinel.nn.Parameter;
 import ai.sentinel.nn.Scalars;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -167,17 +166,10 @@ public final class HeadMeter {
             long tokens = (long) rows * T;
             for (int row = 0; row < rows; row++) {
                 try (NDScope sequence = new NDScope()) {
+                    Batch oneRow = batch.rows(row, row + 1);
                     Shape one = new Shape(1, T);
-                    NDArray inputs =
-                            EngineArrays.of(
-                                    m,
-                                    Arrays.copyOfRange(batch.inputs(), row * T, (row + 1) * T),
-                                    one);
-                    NDArray targets =
-                            EngineArrays.of(
-                                    m,
-                                    Arrays.copyOfRange(batch.targets(), row * T, (row + 1) * T),
-                                    one);
+                    NDArray inputs = EngineArrays.of(m, oneRow.inputs(), one);
+                    NDArray targets = EngineArrays.of(m, oneRow.targets(), one);
                     AttentionCapture capture = new AttentionCapture();
                     try (GradientCollector collector =
                             Engine.getInstance().newGradientCollector()) {

@@ -58,10 +58,7 @@ public final class HeadGates {
 
     public boolean isMasked(HeadId head) {
         check(head);
-        try (NDScope scope = new NDScope()) {
-            return mask.get(head.layer(), head.head()).toType(DataType.FLOAT32, false).getFloat()
-                    == 0f;
-        }
+        return valueAt(mask, head) == 0f;
     }
 
     public void setGate(HeadId head, float value) {
@@ -96,11 +93,13 @@ public final class HeadGates {
 
     public float gateValue(HeadId head) {
         check(head);
-        try (NDScope scope = new NDScope()) { // the gates follow the model's type
-            return gate.value()
-                    .get(head.layer(), head.head())
-                    .toType(DataType.FLOAT32, false)
-                    .getFloat();
+        return valueAt(gate.value(), head);
+    }
+
+    /** One head's entry, read as a float whatever the model's type. */
+    private static float valueAt(NDArray values, HeadId head) {
+        try (NDScope scope = new NDScope()) {
+            return values.get(head.layer(), head.head()).toType(DataType.FLOAT32, false).getFloat();
         }
     }
 

@@ -26,6 +26,12 @@ class PlasticityCycleTest {
         return TextDataset.split(tokens, 16, 0.2);
     }
 
+    /** A cycle with no sample texts, no saved stages and no progress display. */
+    private static PlasticityCycle cycle(CausalLm model, CycleConfig config, RunLog log) {
+        return new PlasticityCycle(
+                model, data(), config, log, m -> List.of(), (m, stage) -> {}, StepListener.NONE);
+    }
+
     @Test
     void aWarmUpLongerThanTheLearningPhaseIsFittedSoGrownHeadsEndEveryCycleFullyOpen(
             @TempDir Path dir) throws Exception {
@@ -47,16 +53,7 @@ class PlasticityCycleTest {
         try (NDManager manager = NDManager.newBaseManager();
                 CausalLm model = TinyModels.tiny(manager, 4);
                 RunLog log = new RunLog(dir)) {
-            List<CycleResult> results =
-                    new PlasticityCycle(
-                                    model,
-                                    data(),
-                                    config,
-                                    log,
-                                    m -> List.of(),
-                                    (m, stage) -> {},
-                                    StepListener.NONE)
-                            .run();
+            List<CycleResult> results = cycle(model, config, log).run();
             int grown = 0;
             for (CycleResult r : results) {
                 grown += r.grownHeads().size();
@@ -104,15 +101,7 @@ class PlasticityCycleTest {
             try (NDManager manager = NDManager.newBaseManager();
                     CausalLm model = TinyModels.tiny(manager, 4);
                     RunLog log = new RunLog(folder)) {
-                PlasticityCycle cycle =
-                        new PlasticityCycle(
-                                model,
-                                data(),
-                                config,
-                                log,
-                                m -> List.of(),
-                                (m, stage) -> {},
-                                StepListener.NONE);
+                PlasticityCycle cycle = cycle(model, config, log);
                 if (run == 1) {
                     cycle.withoutResumeState();
                 }
